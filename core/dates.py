@@ -1,0 +1,127 @@
+"""Calendar arithmetic for statutory timescales: pure functions, no ORM.
+
+Every "within N working days", "within N months" and "within 28 days" in Oversight
+goes through this module (RULES.md, pinned conventions 1-3). The council-specific parts
+(extra closure dates, whether the start day counts as day 1) live in a `WorkingCalendar`
+built from settings by `default_calendar()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """England & Wales working days, plus a council's own closure dates."""
+
+    extra_closures: frozenset[dt.date] = field(default_factory=frozenset)
+    # Pinned convention 2: the start date is day 0. The DfE CIN validator counts it
+    # as day 1, which makes every deadline one working day earlier.
+    count_start_as_day_one: bool = False
+
+    def is_working_day(self, day: dt.date) -> bool:
+        return (
+            day.weekday() < 5
+            and day not in _bank_holidays(day.year)
+            and day not in self.extra_closures
+        )
+
+
+@lru_cache(maxsize=256)
+def _bank_holidays(year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+
+
+def add_working_days(start: dt.date, n: int, calendar: WorkingCalendar) -> dt.date:
+    """Return the date N working days after `start` (the deadline of "within N WD of start").
+
+    `start` is day 0 whether or not it is a working day, so the deadline is the Nth
+    working day after it. With `count_start_as_day_one`, a working `start` is day 1.
+    """
+    if n < 0:
+        raise ValueError("n must not be negative")
+    remaining = n
+    if calendar.count_start_as_day_one and n > 0 and calendar.is_working_day(start):
+        remaining -= 1
+    day = start
+    while remaining > 0:
+        day += dt.timedelta(days=1)
+        if calendar.is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date, calendar: WorkingCalendar) -> int:
+    """Count working days after `start` up to and including `end` (0 if end <= start)."""
+    count = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if calendar.is_working_day(day):
+            count += 1
+    return count
+
+
+def add_months(start: dt.date, n: int) -> dt.date:
+    """Add calendar months, clamped to the month's end (31 Aug + 3 months = 30 Nov)."""
+    return start + relativedelta(months=n)
+
+
+def add_years(start: dt.date, n: int) -> dt.date:
+    """Add calendar years, clamped (29 Feb + 1 year = 28 Feb)."""
+    return start + relativedelta(years=n)
+
+
+def add_days(start: dt.date, n: int) -> dt.date:
+    return start + dt.timedelta(days=n)
+
+
+def age_on(date_of_birth: dt.date, on: dt.date) -> int:
+    """Age in completed years on a date (pinned convention 9)."""
+    years = on.year - date_of_birth.year
+    if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1
+    return years
+
+
+def year_start(year: int) -> dt.date:
+    """First day of the reporting year "year-(year+1)": 1 April."""
+    return dt.date(year, 4, 1)
+
+
+def year_end(year: int) -> dt.date:
+    """Last day of the reporting year: 31 March of the following calendar year."""
+    return dt.date(year + 1, 3, 31)
+
+
+def long_date(day: dt.date) -> str:
+    """The GOV.UK date style: 4 May 2023."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def parse_closure_dates(values: Iterable[str]) -> frozenset[dt.date]:
+    return frozenset(dt.date.fromisoformat(v.strip()) for v in values if v.strip())
+
+
+def default_calendar() -> WorkingCalendar:
+    """The calendar configured in settings (OVERSIGHT_WORKING_DAYS)."""
+    from django.conf import settings
+
+    conf = settings.OVERSIGHT_WORKING_DAYS
+    return _calendar(
+        tuple(sorted(conf["extra_closure_dates"])), bool(conf["count_start_as_day_one"])
+    )
+
+
+@lru_cache(maxsize=8)
+def _calendar(closures: tuple[str, ...], day_one: bool) -> WorkingCalendar:
+    return WorkingCalendar(
+        extra_closures=parse_closure_dates(closures), count_start_as_day_one=day_one
+    )

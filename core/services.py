@@ -1,0 +1,50 @@
+"""Helpers every app's services share."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+class FieldErrors:
+    """Collect errors per field, then raise them together as one ValidationError."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def not_in_future(errors: FieldErrors, field: str, value: dt.date | None, label: str) -> None:
+    if value is not None and value > today():
+        errors.add(field, f"{label} must be today or in the past")
+
+
+def transition(obj: models.Model, to: str) -> None:
+    """Move a row's status along its model's ALLOWED_TRANSITIONS, or refuse."""
+    current = obj.status
+    if to != current and to not in obj.ALLOWED_TRANSITIONS.get(current, set()):
+        raise ValidationError(
+            {"status": f"Cannot change from {obj.get_status_display().lower()} to {to}"}
+        )
+    obj.status = to
+
+
+def valid_choice(errors: FieldErrors, field: str, value: str, choices, label: str) -> None:
+    if value not in choices.values:
+        errors.add(field, f"{label} '{value}' is not a recognised code")

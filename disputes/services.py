@@ -1,0 +1,139 @@
+"""Writes for the dispute resolution process."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from core.dates import default_calendar, long_date
+from core.services import FieldErrors, not_in_future, transition
+from core.timescales import default_timescales
+from iro.models import Child, IndependentReviewingOfficer
+
+from .models import Dispute, DisputeCategory, DisputeLevel, DisputeStage, DisputeStatus, StageOutcome
+from .rules import formal_process_due, stage_response_due
+
+
+def dispute_raise(
+    *,
+    child: Child,
+    raised_by: IndependentReviewingOfficer,
+    raised_on: dt.date,
+    category: str,
+    summary: str,
+) -> Dispute:
+    """Raise a challenge. It starts informally (IRO Handbook 6.4)."""
+    errors = FieldErrors()
+    not_in_future(errors, "raised_on", raised_on, "The date the challenge was raised")
+    if category not in DisputeCategory.values:
+        errors.add("category", "Choose what the challenge is about")
+    if not summary.strip():
+        errors.add("summary", "Describe the concern")
+    errors.raise_if_any()
+    return Dispute.objects.create(
+        child=child, raised_by=raised_by, raised_on=raised_on, category=category, summary=summary
+    )
+
+
+@transaction.atomic
+def dispute_escalate(
+    *, dispute: Dispute, level: DisputeLevel, addressee: str, started_on: dt.date
+) -> DisputeStage:
+    """Put the challenge to a formal level. Levels may be skipped, never revisited."""
+    errors = FieldErrors()
+    not_in_future(errors, "started_on", started_on, "The escalation date")
+    if not dispute.is_open:
+        errors.add("dispute", "This challenge is closed")
+    if not addressee.strip():
+        errors.add("addressee", "Enter who the challenge is addressed to")
+    if started_on < dispute.raised_on:
+        errors.add("started_on", "A stage cannot start before the challenge was raised")
+    stages = list(dispute.stages.select_related("level"))
+    if any(stage.level.rank >= level.rank for stage in stages):
+        errors.add("level", f"The challenge has already been put to {level.name} or higher")
+    if stages and started_on < stages[-1].started_on:
+        errors.add("started_on", "A stage cannot start before the previous stage")
+    errors.raise_if_any()
+
+    calendar = default_calendar()
+    for stage in stages:
+        if stage.outcome == StageOutcome.AWAITING:
+            stage.outcome = StageOutcome.ESCALATED
+            stage.save(update_fields=["outcome"])
+    due = stage_response_due(
+        started_on,
+        level_name=level.name,
+        working_days=level.response_working_days,
+        calendar=calendar,
+    )
+    stage = DisputeStage.objects.create(
+        dispute=dispute,
+        level=level,
+        addressee=addressee,
+        started_on=started_on,
+        response_due_on=due.on,
+    )
+    if dispute.status == DisputeStatus.INFORMAL:
+        transition(dispute, DisputeStatus.FORMAL)
+        dispute.formal_due_on = formal_process_due(
+            started_on, calendar=calendar, timescales=default_timescales()
+        ).on
+        dispute.save()
+    return stage
+
+
+def dispute_stage_respond(
+    *, stage: DisputeStage, responded_on: dt.date, response: str
+) -> DisputeStage:
+    errors = FieldErrors()
+    not_in_future(errors, "responded_on", responded_on, "The response date")
+    if responded_on < stage.started_on:
+        errors.add("responded_on", f"The response cannot be before {long_date(stage.started_on)}")
+    if not response.strip():
+        errors.add("response", "Enter the response")
+    errors.raise_if_any()
+    stage.responded_on = responded_on
+    stage.response = response
+    stage.save()
+    return stage
+
+
+@transaction.atomic
+def dispute_resolve(*, dispute: Dispute, resolved_on: dt.date, outcome: str) -> Dispute:
+    """Close a challenge as resolved, at the level it reached (informal if none)."""
+    errors = FieldErrors()
+    not_in_future(errors, "resolved_on", resolved_on, "The resolution date")
+    if resolved_on < dispute.raised_on:
+        errors.add("resolved_on", "A challenge cannot be resolved before it was raised")
+    if not outcome.strip():
+        errors.add("outcome", "Describe how the challenge was resolved")
+    errors.raise_if_any()
+    transition(dispute, DisputeStatus.RESOLVED)
+    last = dispute.stages.select_related("level").order_by("-level__rank").first()
+    if last is None:
+        dispute.informal_outcome = outcome
+    else:
+        dispute.resolved_at_level = last.level
+        last.outcome = StageOutcome.RESOLVED
+        if last.responded_on is None:
+            last.responded_on = resolved_on
+            last.response = outcome
+        last.save()
+    dispute.resolved_on = resolved_on
+    dispute.save()
+    return dispute
+
+
+def dispute_refer_to_cafcass(*, dispute: Dispute, referred_on: dt.date) -> Dispute:
+    """A referral to Cafcass may be made at any point (CPPCR reg 45)."""
+    errors = FieldErrors()
+    not_in_future(errors, "cafcass_referred_on", referred_on, "The referral date")
+    if referred_on < dispute.raised_on:
+        errors.add("cafcass_referred_on", "The referral cannot be before the challenge")
+    if dispute.cafcass_referred_on is not None:
+        errors.add("cafcass_referred_on", "This challenge has already been referred to Cafcass")
+    errors.raise_if_any()
+    dispute.cafcass_referred_on = referred_on
+    dispute.save()
+    return dispute

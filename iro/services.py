@@ -1,0 +1,89 @@
+"""Writes for people and allocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from core.codes import Ethnicity, Sex
+from core.dates import long_date
+from core.services import FieldErrors, valid_choice
+
+from .models import Child, Family, IndependentReviewingOfficer, IROAllocation
+
+
+def child_problems(values: dict, *, exclude_pk: int | None = None) -> FieldErrors:
+    errors = FieldErrors()
+    child_id = (values.get("child_id") or "").strip()
+    if not child_id:
+        errors.add("child_id", "Enter the child ID")
+    elif len(child_id) > 10:
+        errors.add("child_id", "The child ID must be 10 characters or fewer")
+    elif Child.objects.filter(child_id=child_id).exclude(pk=exclude_pk).exists():
+        errors.add("child_id", f"A child with ID {child_id} already exists")
+    for field, label in [("first_name", "first name"), ("last_name", "last name")]:
+        if not (values.get(field) or "").strip():
+            errors.add(field, f"Enter the child's {label}")
+    if values.get("date_of_birth") is None and values.get("expected_date_of_birth") is None:
+        errors.add("date_of_birth", "Enter the date of birth, or the expected date for an unborn child")
+    valid_choice(errors, "sex", values.get("sex", Sex.UNKNOWN), Sex, "Sex")
+    valid_choice(errors, "ethnicity", values.get("ethnicity", "NOBT"), Ethnicity, "Ethnicity")
+    return errors
+
+
+@transaction.atomic
+def child_create(**values) -> Child:
+    child_problems(values).raise_if_any()
+    return Child.objects.create(**values)
+
+
+@transaction.atomic
+def child_update(*, child: Child, **values) -> Child:
+    merged = {f: getattr(child, f) for f in ("child_id", "first_name", "last_name", "date_of_birth",
+                                              "expected_date_of_birth", "sex", "ethnicity")}
+    merged.update(values)
+    child_problems(merged, exclude_pk=child.pk).raise_if_any()
+    for field, value in values.items():
+        setattr(child, field, value)
+    child.save()
+    return child
+
+
+@transaction.atomic
+def iro_allocate(
+    *, child: Child, iro: IndependentReviewingOfficer, started_on: dt.date, reason: str = ""
+) -> IROAllocation:
+    """Give a child to an IRO from a date, ending the current allocation the same day."""
+    errors = FieldErrors()
+    current = child.allocations.select_for_update().filter(ended_on__isnull=True).first()
+    if not iro.active:
+        errors.add("iro", f"{iro} is no longer an active IRO")
+    if current is not None:
+        if current.iro_id == iro.pk:
+            errors.add("iro", f"{child.child_id} is already held by {iro}")
+        if started_on < current.started_on:
+            errors.add(
+                "started_on",
+                f"The new allocation cannot start before the current one "
+                f"({long_date(current.started_on)})",
+            )
+        if not reason.strip():
+            errors.add("reason", "Enter why the child is moving to another IRO")
+    errors.raise_if_any()
+    if current is not None:
+        current.ended_on = started_on
+        current.save(update_fields=["ended_on", "updated_at"])
+    return IROAllocation.objects.create(child=child, iro=iro, started_on=started_on, reason=reason)
+
+
+@transaction.atomic
+def family_allocate(
+    *, family: Family, iro: IndependentReviewingOfficer, started_on: dt.date, reason: str
+) -> list[IROAllocation]:
+    """Move a sibling group to one IRO together (siblings share an IRO)."""
+    return [
+        iro_allocate(child=child, iro=iro, started_on=started_on, reason=reason)
+        for child in family.children.all()
+        if not child.allocations.filter(ended_on__isnull=True, iro=iro).exists()
+    ]

@@ -1,0 +1,258 @@
+"""Child protection: section 47 enquiries, conferences, invitations and plans."""
+
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from core.codes import CategoryOfAbuse, choices_check
+from core.models import TimeStampedModel
+from iro.models import Child, Family, IndependentReviewingOfficer
+
+
+class Section47Enquiry(TimeStampedModel):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="section47_enquiries")
+    strategy_discussion_on = models.DateField(
+        help_text="The strategy discussion at which the section 47 enquiry was initiated."
+    )
+    icpc_not_required = models.BooleanField(
+        "initial conference not required", default=False
+    )
+    concluded_on = models.DateField(null=True, blank=True)
+    # Stored by protection.services.section47_schedule_refresh; read by the deadlines list.
+    icpc_due = models.DateField(null=True, blank=True)
+    icpc_due_reason = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "section 47 enquiry"
+        verbose_name_plural = "section 47 enquiries"
+        ordering = ["child", "strategy_discussion_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "strategy_discussion_on"], name="one_s47_per_child_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(concluded_on__isnull=True)
+                | Q(concluded_on__gte=F("strategy_discussion_on")),
+                name="s47_concludes_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_id} section 47 from {self.strategy_discussion_on}"
+
+
+class ChildProtectionPlan(TimeStampedModel):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="cp_plans")
+    reference = models.CharField("CPPID", max_length=20, blank=True)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    initial_category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices)
+    latest_category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices)
+    previous_plans = models.PositiveSmallIntegerField(
+        "number of previous plans", default=0, help_text="NumberOfPreviousCPP in the CIN census."
+    )
+    # Stored by protection.services.plan_schedule_refresh; read by the deadlines list.
+    next_review_due = models.DateField(null=True, blank=True)
+    next_review_reason = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "child protection plan"
+        ordering = ["child", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gt=F("started_on")),
+                name="cp_plan_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(ended_on__isnull=True), name="one_open_cp_plan"
+            ),
+            models.UniqueConstraint(fields=["child", "started_on"], name="one_cp_plan_per_start"),
+            choices_check("initial_category", CategoryOfAbuse),
+            choices_check("latest_category", CategoryOfAbuse),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_review_due"],
+                condition=Q(ended_on__isnull=True),
+                name="open_plan_review_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_id} plan from {self.started_on}"
+
+
+class ConferenceKind(models.TextChoices):
+    INITIAL = "initial", "Initial"
+    TRANSFER_IN = "transfer_in", "Transfer-in"
+    REVIEW = "review", "Review"
+
+
+class ConferenceStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ChildProtectionConference(TimeStampedModel):
+    """One meeting, which may cover several children of a family."""
+
+    Kind = ConferenceKind
+
+    Status = ConferenceStatus
+
+    ALLOWED_TRANSITIONS = {
+        Status.SCHEDULED: {Status.HELD, Status.CANCELLED},
+        Status.HELD: set(),
+        Status.CANCELLED: set(),
+    }
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    family = models.ForeignKey(
+        Family, null=True, blank=True, on_delete=models.SET_NULL, related_name="conferences"
+    )
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    chair = models.ForeignKey(
+        IndependentReviewingOfficer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="chaired_conferences",
+    )
+    held_on = models.DateField(null=True, blank=True)
+    transfer_notified_on = models.DateField(
+        null=True, blank=True, help_text="For a transfer-in: when the council was notified."
+    )
+    minutes_sent_on = models.DateField(null=True, blank=True)
+    cancellation_reason = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "child protection conference"
+        ordering = ["-held_on", "-scheduled_for"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(held_on__isnull=False),
+                name="held_conference_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="transfer_in") | Q(transfer_notified_on__isnull=False),
+                name="transfer_in_has_notification_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancellation_reason=""),
+                name="cancelled_conference_has_reason",
+            ),
+            choices_check("kind", ConferenceKind),
+            choices_check("status", ConferenceStatus),
+        ]
+        indexes = [models.Index(fields=["kind", "held_on"])]
+
+    def __str__(self) -> str:
+        when = self.held_on or self.scheduled_for or "unscheduled"
+        return f"{self.get_kind_display()} conference {when}"
+
+
+class ConferenceOutcome(models.TextChoices):
+    PENDING = "", "Not yet decided"
+    PLAN_STARTED = "plan_started", "Child protection plan started"
+    NO_PLAN = "no_plan", "Not made subject to a plan"
+    PLAN_CONTINUED = "plan_continued", "Plan continues"
+    PLAN_ENDED = "plan_ended", "Plan ended"
+
+
+class ConferenceChild(TimeStampedModel):
+    """A child covered by a conference, and the outcome for that child."""
+
+    Outcome = ConferenceOutcome
+
+    conference = models.ForeignKey(
+        ChildProtectionConference, on_delete=models.CASCADE, related_name="covered"
+    )
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="conferences")
+    section47 = models.ForeignKey(
+        Section47Enquiry,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conferences",
+    )
+    plan = models.ForeignKey(
+        ChildProtectionPlan,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conferences",
+    )
+    outcome = models.CharField(max_length=14, choices=Outcome.choices, blank=True)
+    # The due date this conference answered for this child, and why.
+    due_on = models.DateField(null=True, blank=True)
+    due_reason = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "child at a conference"
+        verbose_name_plural = "children at conferences"
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "child"], name="child_once_per_conference"),
+            choices_check("outcome", ConferenceOutcome, blank=True),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_id} at {self.conference}"
+
+
+class InvitationKind(models.TextChoices):
+    FAMILY = "family", "Family member"
+    PROFESSIONAL = "professional", "Professional"
+
+
+class Attendance(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ATTENDED = "attended", "Attended"
+    APOLOGIES = "apologies", "Sent apologies"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+    EXCLUDED = "excluded", "Excluded"
+
+
+class ConferenceInvitation(TimeStampedModel):
+    Kind = InvitationKind
+
+    Attendance = Attendance
+
+    conference = models.ForeignKey(
+        ChildProtectionConference, on_delete=models.CASCADE, related_name="invitations"
+    )
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    role = models.CharField(max_length=80, help_text="e.g. Mother, Health visitor, School.")
+    has_parental_responsibility = models.BooleanField(default=False)
+    invited_on = models.DateField(null=True, blank=True)
+    attendance = models.CharField(
+        max_length=14, choices=Attendance.choices, default=Attendance.INVITED
+    )
+    exclusion_reason = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["conference", "kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(attendance="excluded") | ~Q(exclusion_reason=""),
+                name="exclusion_has_reason",
+            ),
+            choices_check("kind", InvitationKind),
+            choices_check("attendance", Attendance),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})"

@@ -1,0 +1,313 @@
+"""Looked after: periods of care, SSDA903 episodes, adoption, reviews and IRO contacts."""
+
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from core.codes import (
+    CategoryOfNeed,
+    LegalStatus,
+    ParticipationCode,
+    PermanencePlan,
+    Placement,
+    PlacementProvider,
+    ReasonEpisodeCeased,
+    ReasonNewEpisode,
+    ReasonPlaceChange,
+    choices_check,
+)
+from core.models import TimeStampedModel
+from iro.models import Child, IndependentReviewingOfficer
+
+
+class PeriodOfCare(TimeStampedModel):
+    """From an episode with RNE S to an episode whose REC is not X1 (pinned convention 4).
+
+    `started_on` is empty when the start is not on record (history begins mid-period);
+    then every review on record counts as a later review.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="periods_of_care")
+    started_on = models.DateField(null=True, blank=True)
+    first_recorded_on = models.DateField(help_text="The earliest episode start on record.")
+    ended_on = models.DateField(null=True, blank=True)
+    is_short_breaks = models.BooleanField(
+        default=False, help_text="Every episode is V3/V4: not counted as looked after."
+    )
+    # Stored by reviews.services.period_schedule_refresh on every write that affects it;
+    # read by the deadlines command, the worklists and the nightly alerts.
+    next_review_due = models.DateField(null=True, blank=True)
+    next_review_reason = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "periods of care"
+        ordering = ["child", "first_recorded_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gt=F("first_recorded_on")),
+                name="period_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["child", "first_recorded_on"], name="one_period_per_child_start"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_review_due"],
+                condition=Q(ended_on__isnull=True),
+                name="open_period_review_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        start = self.started_on or f"before {self.first_recorded_on}"
+        return f"{self.child.child_id} looked after from {start}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
+
+
+class Episode(TimeStampedModel):
+    """One SSDA903 episode: a span with one legal status and one placement."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="episodes")
+    # Set by reviews.services.child_periods_rebuild from the episode chain.
+    period = models.ForeignKey(
+        PeriodOfCare, null=True, blank=True, on_delete=models.SET_NULL, related_name="episodes"
+    )
+    started_on = models.DateField("start date (DECOM)")
+    reason_new_episode = models.CharField("RNE", max_length=1, choices=ReasonNewEpisode.choices)
+    legal_status = models.CharField("LS", max_length=2, choices=LegalStatus.choices)
+    category_of_need = models.CharField("CIN", max_length=2, choices=CategoryOfNeed.choices)
+    placement = models.CharField("PLACE", max_length=3, choices=Placement.choices)
+    placement_provider = models.CharField(
+        "PLACE_PROVIDER", max_length=3, choices=PlacementProvider.choices, blank=True
+    )
+    ended_on = models.DateField("end date (DEC)", null=True, blank=True)
+    reason_ceased = models.CharField(
+        "REC", max_length=3, choices=ReasonEpisodeCeased.choices, blank=True
+    )
+    reason_place_change = models.CharField(
+        "REASON_PLACE_CHANGE", max_length=6, choices=ReasonPlaceChange.choices, blank=True
+    )
+    home_postcode = models.CharField("HOME_POST", max_length=8, blank=True)
+    placement_postcode = models.CharField("PL_POST", max_length=8, blank=True)
+    urn = models.CharField("URN", max_length=8, blank=True)
+    foster_household = models.ForeignKey(
+        "fostering.FosterCarerHousehold",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="episodes",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "started_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "started_on"], name="one_episode_per_start"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gt=F("started_on")),
+                name="episode_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=(Q(ended_on__isnull=True) & Q(reason_ceased=""))
+                | (Q(ended_on__isnull=False) & ~Q(reason_ceased="")),
+                name="episode_end_and_reason_together",
+            ),
+            choices_check("reason_new_episode", ReasonNewEpisode),
+            choices_check("legal_status", LegalStatus),
+            choices_check("category_of_need", CategoryOfNeed),
+            choices_check("placement", Placement),
+            choices_check("placement_provider", PlacementProvider, blank=True),
+            choices_check("reason_ceased", ReasonEpisodeCeased, blank=True),
+            choices_check("reason_place_change", ReasonPlaceChange, blank=True),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_id} {self.legal_status}/{self.placement} from {self.started_on}"
+
+
+class PlacementOrder(TimeStampedModel):
+    """The authority to place for adoption (placement order or section 19 consent)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placement_orders")
+    granted_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "granted_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "granted_on"], name="one_placement_order_per_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("granted_on")),
+                name="placement_order_ends_after_grant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_id} placement order {self.granted_on}"
+
+
+class AdoptionPlacement(TimeStampedModel):
+    """A placement for adoption (SSDA903 PlacedAdoption)."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="adoption_placements"
+    )
+    placed_on = models.DateField()
+    ceased_on = models.DateField(null=True, blank=True)
+    reason_ceased = models.CharField(max_length=3, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "placed_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "placed_on"], name="one_adoption_placement_per_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(ceased_on__isnull=True) | Q(ceased_on__gte=F("placed_on")),
+                name="adoption_placement_ceases_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_id} placed for adoption {self.placed_on}"
+
+
+class ReviewStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class LookedAfterReview(TimeStampedModel):
+    Status = ReviewStatus
+
+    ALLOWED_TRANSITIONS = {
+        Status.SCHEDULED: {Status.HELD, Status.CANCELLED},
+        Status.HELD: set(),
+        Status.CANCELLED: set(),
+    }
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="lac_reviews")
+    period = models.ForeignKey(PeriodOfCare, on_delete=models.CASCADE, related_name="reviews")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    number = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Order within the period of care, for held reviews."
+    )
+    # The due date this review answered, and why: set by the schedule on every refresh.
+    due_on = models.DateField(null=True, blank=True)
+    due_reason = models.CharField(max_length=200, blank=True)
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    chair = models.ForeignKey(
+        IndependentReviewingOfficer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="chaired_lac_reviews",
+    )
+    held_on = models.DateField(null=True, blank=True)
+    participation_code = models.CharField(
+        max_length=3, choices=ParticipationCode.choices, blank=True
+    )
+    child_seen_alone = models.BooleanField(
+        null=True, blank=True, help_text="Did the IRO see the child alone before the review?"
+    )
+    permanence_plan = models.CharField(
+        max_length=1, choices=PermanencePlan.choices, blank=True
+    )
+    decisions_circulated_on = models.DateField(null=True, blank=True)
+    record_circulated_on = models.DateField(null=True, blank=True)
+    cancellation_reason = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "looked-after review"
+        ordering = ["child", "held_on", "scheduled_for"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="held") | (Q(held_on__isnull=False) & ~Q(participation_code="")),
+                name="held_review_has_date_and_participation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancellation_reason=""),
+                name="cancelled_review_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["child", "held_on"],
+                condition=Q(status="held"),
+                name="one_held_review_per_child_per_day",
+            ),
+            choices_check("status", ReviewStatus),
+            choices_check("participation_code", ParticipationCode, blank=True),
+            choices_check("permanence_plan", PermanencePlan, blank=True),
+        ]
+
+    def __str__(self) -> str:
+        when = self.held_on or self.scheduled_for or "unscheduled"
+        return f"{self.child.child_id} looked-after review {when}"
+
+
+class ReviewDecision(TimeStampedModel):
+    """A decision of a review: an action with an owner and a due date."""
+
+    review = models.ForeignKey(
+        LookedAfterReview, on_delete=models.CASCADE, related_name="decisions"
+    )
+    action = models.TextField()
+    owner = models.CharField(max_length=100, help_text="Who is responsible, e.g. 'Social worker'.")
+    due_on = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "due_on"]
+
+    def __str__(self) -> str:
+        return f"{self.owner}: {self.action[:40]}"
+
+
+class ContactKind(models.TextChoices):
+    VISIT = "visit", "Visit"
+    CALL = "call", "Phone or video call"
+    OTHER = "other", "Other"
+
+
+class IROContact(TimeStampedModel):
+    """The IRO's contact with the child between reviews (Report ¶35; Annex A list 8)."""
+
+    Kind = ContactKind
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="iro_contacts")
+    iro = models.ForeignKey(
+        IndependentReviewingOfficer, on_delete=models.PROTECT, related_name="contacts"
+    )
+    occurred_on = models.DateField()
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    seen_alone = models.BooleanField(default=False)
+    note = models.CharField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "IRO contact"
+        ordering = ["child", "-occurred_on"]
+        constraints = [choices_check("kind", ContactKind)]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} with {self.child.child_id} on {self.occurred_on}"

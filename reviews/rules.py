@@ -1,0 +1,275 @@
+"""When looked-after reviews are due: pure functions of a period of care's history.
+
+RULES.md pinned convention 4 (CPPCR 2010 reg 33; Adoption Agencies Regulations 2005
+reg 36; reg 48 short breaks). Every review held resets the clock, reviews are numbered
+within their period of care, and when several schedules apply the earliest due date wins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from core.codes import ADOPTION_AUTHORITY_STATUSES, ADOPTION_PLACEMENTS, SHORT_BREAK_STATUSES
+from core.dates import (
+    WorkingCalendar,
+    add_days,
+    add_months,
+    add_working_days,
+    long_date,
+)
+from core.timescales import Due, Timescales
+
+@dataclass(frozen=True)
+class CareHistory:
+    """What the schedule needs to know of one period of care."""
+
+    started_on: dt.date | None  # None: the start is not on record
+    held_reviews: Sequence[dt.date] = ()
+    # Dates the authority first had authority to place for adoption (LS E1/D1, s19 consent).
+    authority_to_place: Sequence[dt.date] = ()
+    # Dates of placement for adoption (PLACE A3-A6 begins, or PlacedAdoption), each with
+    # the date it ceased (None while it lasts).
+    adoption_placements: Sequence[tuple[dt.date, dt.date | None]] = ()
+    short_breaks: bool = False
+    ended_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class HeldReview:
+    held_on: dt.date
+    number: int
+    due: Due | None
+
+    @property
+    def in_time(self) -> bool | None:
+        return None if self.due is None else self.held_on <= self.due.on
+
+
+@dataclass(frozen=True)
+class LacSchedule:
+    held: list[HeldReview] = field(default_factory=list)
+    next_due: Due | None = None
+
+
+def lac_schedule(
+    history: CareHistory, *, calendar: WorkingCalendar, timescales: Timescales
+) -> LacSchedule:
+    """Each held review with the due date it answered, and the next review due."""
+    reviews = sorted(set(history.held_reviews))
+    held = [
+        HeldReview(
+            held_on=day,
+            number=i + 1,
+            due=_due_after(
+                history, reviews[:i], upto=day, calendar=calendar, timescales=timescales
+            ),
+        )
+        for i, day in enumerate(reviews)
+    ]
+    next_due = None
+    if history.ended_on is None:
+        next_due = _due_after(
+            history, reviews, upto=None, calendar=calendar, timescales=timescales
+        )
+    return LacSchedule(held=held, next_due=next_due)
+
+
+def _due_after(
+    history: CareHistory,
+    previous: list[dt.date],
+    *,
+    upto: dt.date | None,
+    calendar: WorkingCalendar,
+    timescales: Timescales,
+) -> Due | None:
+    """The due date of the review that follows `previous`, counting events up to `upto`."""
+    candidates: list[Due] = []
+    last = previous[-1] if previous else None
+
+    if history.short_breaks:
+        candidates.append(_short_break_due(history, previous, timescales))
+    elif last is None:
+        if history.started_on is not None:
+            candidates.append(
+                Due(
+                    add_working_days(
+                        history.started_on, timescales.lac_first_review_working_days, calendar
+                    ),
+                    f"{timescales.lac_first_review_working_days} working days after "
+                    f"entering care on {long_date(history.started_on)}",
+                    "lac_first_review",
+                )
+            )
+    elif len(previous) == 1 and history.started_on is not None:
+        candidates.append(
+            Due(
+                add_months(last, timescales.lac_second_review_months),
+                f"{timescales.lac_second_review_months} months after the first review "
+                f"on {long_date(last)}",
+                "lac_second_review",
+            )
+        )
+    else:
+        candidates.append(
+            Due(
+                add_months(last, timescales.lac_later_review_months),
+                f"{timescales.lac_later_review_months} months after the previous review "
+                f"on {long_date(last)}",
+                "lac_later_review",
+            )
+        )
+
+    def happened(day: dt.date) -> bool:
+        return upto is None or day <= upto
+
+    # Authority to place: a review within 3 months, unless one has been held since.
+    for authorised in sorted(history.authority_to_place):
+        if happened(authorised) and not any(r >= authorised for r in previous):
+            months = timescales.adoption_authority_review_months
+            candidates.append(
+                Due(
+                    add_months(authorised, months),
+                    f"{months} months after authority to place for adoption "
+                    f"on {long_date(authorised)}",
+                    "adoption_authority",
+                )
+            )
+            break
+
+    # Placed for adoption: 28 days, then 3 months, then the usual 6 months.
+    for placed, ceased in sorted(history.adoption_placements):
+        if not happened(placed) or (ceased is not None and happened(ceased)):
+            continue
+        since = [r for r in previous if r >= placed]
+        if not since:
+            days = timescales.adoption_placement_first_review_days
+            candidates.append(
+                Due(
+                    add_days(placed, days),
+                    f"{days} days after placement for adoption on {long_date(placed)}",
+                    "adoption_placement_first",
+                )
+            )
+        elif len(since) == 1:
+            months = timescales.lac_second_review_months
+            candidates.append(
+                Due(
+                    add_months(since[0], months),
+                    f"{months} months after the first review since placement for "
+                    f"adoption, on {long_date(since[0])}",
+                    "adoption_placement_second",
+                )
+            )
+
+    if not candidates:
+        return None
+    return min(candidates, key=lambda due: due.on)
+
+
+def _short_break_due(
+    history: CareHistory, previous: list[dt.date], timescales: Timescales
+) -> Due:
+    if previous:
+        last = previous[-1]
+        months = timescales.lac_later_review_months
+        return Due(
+            add_months(last, months),
+            f"{months} months after the previous short-break review on {long_date(last)}",
+            "short_breaks_later_review",
+        )
+    first_break = history.started_on
+    if first_break is None:
+        raise ValueError("A short-break series needs the date of its first break")
+    months = timescales.short_break_first_review_months
+    return Due(
+        add_months(first_break, months),
+        f"{months} months after the first short break on {long_date(first_break)}",
+        "short_breaks_first_review",
+    )
+
+
+
+@dataclass(frozen=True)
+class EpisodeFacts:
+    started_on: dt.date
+    ended_on: dt.date | None
+    reason_new_episode: str
+    reason_ceased: str
+    legal_status: str
+    placement: str
+
+
+@dataclass(frozen=True)
+class PeriodFacts:
+    started_on: dt.date | None
+    first_recorded_on: dt.date
+    ended_on: dt.date | None
+    is_short_breaks: bool
+    episodes: tuple[int, ...]  # indexes into the sorted episode list
+
+
+def periods_from_episodes(episodes: Sequence[EpisodeFacts]) -> list[PeriodFacts]:
+    """Group a child's episodes (sorted by start) into periods of care.
+
+    An episode with RNE S starts a period; an episode whose REC is not X1 ends it. A
+    first episode on record that is not RNE S belongs to a period whose start is not on
+    record. Short breaks: a period whose every episode is V3/V4.
+    """
+    periods: list[PeriodFacts] = []
+    current: list[int] = []
+    start_known = False
+
+    def close() -> None:
+        if not current:
+            return
+        first, last = episodes[current[0]], episodes[current[-1]]
+        ended = last.ended_on if last.reason_ceased and last.reason_ceased != "X1" else None
+        periods.append(
+            PeriodFacts(
+                started_on=first.started_on if start_known else None,
+                first_recorded_on=first.started_on,
+                ended_on=ended,
+                is_short_breaks=all(
+                    episodes[i].legal_status in SHORT_BREAK_STATUSES for i in current
+                ),
+                episodes=tuple(current),
+            )
+        )
+
+    for i, episode in enumerate(episodes):
+        previous = episodes[current[-1]] if current else None
+        continues = (
+            previous is not None
+            and previous.reason_ceased == "X1"
+            and episode.reason_new_episode != "S"
+        )
+        if not continues:
+            close()
+            current = []
+            start_known = episode.reason_new_episode == "S"
+        current.append(i)
+    close()
+    return periods
+
+
+def adoption_facts(
+    episodes: Sequence[EpisodeFacts],
+) -> tuple[list[dt.date], list[tuple[dt.date, dt.date | None]]]:
+    """Authority-to-place dates and adoption placements read from a period's episodes."""
+    authority: list[dt.date] = []
+    placements: list[tuple[dt.date, dt.date | None]] = []
+    previous: EpisodeFacts | None = None
+    for episode in episodes:
+        if episode.legal_status in ADOPTION_AUTHORITY_STATUSES and (
+            previous is None or previous.legal_status not in ADOPTION_AUTHORITY_STATUSES
+        ):
+            authority.append(episode.started_on)
+        if episode.placement in ADOPTION_PLACEMENTS:
+            if previous is not None and previous.placement in ADOPTION_PLACEMENTS and placements:
+                placements[-1] = (placements[-1][0], episode.ended_on)
+            else:
+                placements.append((episode.started_on, episode.ended_on))
+        previous = episode
+    return authority, placements

@@ -1,0 +1,43 @@
+"""Personas and shared fixtures: an IRO, business support, the Head of Service, an
+administrator, and someone signed in with no role at all."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from core.roles import Role
+
+from .factories import IROFactory, UserFactory
+
+
+def _with_role(user, role: Role):
+    user.groups.add(Group.objects.get(name=role.label))
+    return user
+
+
+@pytest.fixture
+def iro(db):
+    """An IRO's profile; its user is `iro.user`."""
+    profile = IROFactory(user=UserFactory(username="iro", first_name="Ada", last_name="Reviewer"))
+    _with_role(profile.user, Role.IRO)
+    return profile
+
+
+@pytest.fixture
+def business_support(db):
+    return _with_role(UserFactory(username="support"), Role.BUSINESS_SUPPORT)
+
+
+@pytest.fixture
+def head_of_service(db):
+    return _with_role(UserFactory(username="head"), Role.HEAD_OF_SERVICE)
+
+
+@pytest.fixture
+def administrator(db):
+    user = UserFactory(username="admin", is_staff=True)
+    return _with_role(user, Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def no_role(db):
+    return UserFactory(username="norole")
