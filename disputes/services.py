@@ -11,7 +11,14 @@ from core.services import FieldErrors, not_in_future, transition
 from core.timescales import default_timescales
 from iro.models import Child, IndependentReviewingOfficer
 
-from .models import Dispute, DisputeCategory, DisputeLevel, DisputeStage, DisputeStatus, StageOutcome
+from .models import (
+    Dispute,
+    DisputeCategory,
+    DisputeLevel,
+    DisputeStage,
+    DisputeStatus,
+    StageOutcome,
+)
 from .rules import formal_process_due, stage_response_due
 
 

@@ -39,7 +39,9 @@ def carer_review_schedule(
     held: list[HeldCarerReview] = []
     previous: dt.date | None = None
     for day in sorted(set(held_reviews)):
-        held.append(HeldCarerReview(day, previous is None, _next(approved_on, previous, timescales)))
+        held.append(
+            HeldCarerReview(day, previous is None, _next(approved_on, previous, timescales))
+        )
         previous = day
     if approval_ended_on is not None:
         return CarerSchedule(held=held)

@@ -25,8 +25,12 @@ def reviewing_officer_conflicts(*, household: FosterCarerHousehold, officer, on:
     """
     if officer is None:
         return Child.objects.none()
-    return children_placed(household=household, on=on).filter(
-        Q(allocations__ended_on__isnull=True) | Q(allocations__ended_on__gt=on),
-        allocations__iro__user=officer,
-        allocations__started_on__lte=on,
-    ).distinct()
+    return (
+        children_placed(household=household, on=on)
+        .filter(
+            Q(allocations__ended_on__isnull=True) | Q(allocations__ended_on__gt=on),
+            allocations__iro__user=officer,
+            allocations__started_on__lte=on,
+        )
+        .distinct()
+    )

@@ -25,7 +25,11 @@ def household_schedule_refresh(
         timescales=timescales or default_timescales(),
     )
     for review, held in zip(reviews, schedule.held, strict=True):
-        review.due_on, review.due_reason, review.is_first = held.due.on, held.due.reason, held.is_first
+        review.due_on, review.due_reason, review.is_first = (
+            held.due.on,
+            held.due.reason,
+            held.is_first,
+        )
     FosterCarerReview.objects.bulk_update(reviews, ["due_on", "due_reason", "is_first"])
     household.next_review_due = schedule.next_due.on if schedule.next_due else None
     household.next_review_reason = schedule.next_due.reason if schedule.next_due else ""
@@ -84,7 +88,9 @@ def carer_review_record(
         errors.add("held_on", "A review on that date is already recorded")
     is_first = not household.reviews.filter(held_on__lt=held_on).exists()
     if is_first and not referred_to_panel:
-        errors.add("referred_to_panel", "The first review after approval must go to the fostering panel")
+        errors.add(
+            "referred_to_panel", "The first review after approval must go to the fostering panel"
+        )
     if panel_on is not None and not referred_to_panel:
         errors.add("panel_on", "Give a panel date only when the review is referred to panel")
     if panel_on is not None and panel_on < held_on:
@@ -104,6 +110,8 @@ def carer_review_record(
     warnings = [
         f"{reviewing_officer} is the IRO of {child.child_id}, who is placed with this household: "
         "another officer should review these carers."
-        for child in reviewing_officer_conflicts(household=household, officer=reviewing_officer, on=held_on)
+        for child in reviewing_officer_conflicts(
+            household=household, officer=reviewing_officer, on=held_on
+        )
     ]
     return review, warnings

@@ -26,7 +26,9 @@ def child_problems(values: dict, *, exclude_pk: int | None = None) -> FieldError
         if not (values.get(field) or "").strip():
             errors.add(field, f"Enter the child's {label}")
     if values.get("date_of_birth") is None and values.get("expected_date_of_birth") is None:
-        errors.add("date_of_birth", "Enter the date of birth, or the expected date for an unborn child")
+        errors.add(
+            "date_of_birth", "Enter the date of birth, or the expected date for an unborn child"
+        )
     valid_choice(errors, "sex", values.get("sex", Sex.UNKNOWN), Sex, "Sex")
     valid_choice(errors, "ethnicity", values.get("ethnicity", "NOBT"), Ethnicity, "Ethnicity")
     return errors
@@ -40,8 +42,18 @@ def child_create(**values) -> Child:
 
 @transaction.atomic
 def child_update(*, child: Child, **values) -> Child:
-    merged = {f: getattr(child, f) for f in ("child_id", "first_name", "last_name", "date_of_birth",
-                                              "expected_date_of_birth", "sex", "ethnicity")}
+    merged = {
+        f: getattr(child, f)
+        for f in (
+            "child_id",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "expected_date_of_birth",
+            "sex",
+            "ethnicity",
+        )
+    }
     merged.update(values)
     child_problems(merged, exclude_pk=child.pk).raise_if_any()
     for field, value in values.items():

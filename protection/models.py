@@ -14,9 +14,7 @@ class Section47Enquiry(TimeStampedModel):
     strategy_discussion_on = models.DateField(
         help_text="The strategy discussion at which the section 47 enquiry was initiated."
     )
-    icpc_not_required = models.BooleanField(
-        "initial conference not required", default=False
-    )
+    icpc_not_required = models.BooleanField("initial conference not required", default=False)
     concluded_on = models.DateField(null=True, blank=True)
     # Stored by protection.services.section47_schedule_refresh; read by the deadlines list.
     icpc_due = models.DateField(null=True, blank=True)
@@ -202,7 +200,9 @@ class ConferenceChild(TimeStampedModel):
         verbose_name = "child at a conference"
         verbose_name_plural = "children at conferences"
         constraints = [
-            models.UniqueConstraint(fields=["conference", "child"], name="child_once_per_conference"),
+            models.UniqueConstraint(
+                fields=["conference", "child"], name="child_once_per_conference"
+            ),
             choices_check("outcome", ConferenceOutcome, blank=True),
         ]
 

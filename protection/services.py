@@ -51,7 +51,9 @@ def section47_start(
     *, child: Child, strategy_discussion_on: dt.date, icpc_not_required: bool = False
 ) -> Section47Enquiry:
     errors = FieldErrors()
-    not_in_future(errors, "strategy_discussion_on", strategy_discussion_on, "The strategy discussion")
+    not_in_future(
+        errors, "strategy_discussion_on", strategy_discussion_on, "The strategy discussion"
+    )
     if child.section47_enquiries.filter(strategy_discussion_on=strategy_discussion_on).exists():
         errors.add(
             "strategy_discussion_on",
@@ -110,7 +112,10 @@ def plan_problems(
     exclude_pk: int | None = None,
 ) -> FieldErrors:
     errors = FieldErrors()
-    for field, value in [("initial_category", initial_category), ("latest_category", latest_category)]:
+    for field, value in [
+        ("initial_category", initial_category),
+        ("latest_category", latest_category),
+    ]:
         if value not in CategoryOfAbuse.values:
             errors.add(field, f"'{value}' is not a category of abuse (NEG, EMO, PHY, SAB, MUL)")
     if ended_on is not None and ended_on <= started_on:
@@ -255,7 +260,9 @@ def conference_record_held(
     """Record that a conference took place and what it decided for each child."""
     errors = FieldErrors()
     not_in_future(errors, "held_on", held_on, "The conference date")
-    entries = {e.child_id: e for e in conference.covered.select_related("child", "section47", "plan")}
+    entries = {
+        e.child_id: e for e in conference.covered.select_related("child", "section47", "plan")
+    }
     given = {o.child.pk: o for o in outcomes}
     allowed = (
         {ConferenceOutcome.PLAN_CONTINUED, ConferenceOutcome.PLAN_ENDED}
@@ -279,8 +286,10 @@ def conference_record_held(
             errors.add("held_on", "The conference cannot be before the strategy discussion")
         if entry.plan and held_on <= entry.plan.started_on:
             errors.add("held_on", "A review conference must be after the plan started")
-    if conference.kind == ConferenceKind.TRANSFER_IN and conference.transfer_notified_on and (
-        held_on < conference.transfer_notified_on
+    if (
+        conference.kind == ConferenceKind.TRANSFER_IN
+        and conference.transfer_notified_on
+        and (held_on < conference.transfer_notified_on)
     ):
         errors.add("held_on", "The conference cannot be before the transfer was notified")
     errors.raise_if_any()

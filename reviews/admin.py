@@ -15,7 +15,14 @@ from .models import (
 class EpisodeInline(admin.TabularInline):
     model = Episode
     extra = 0
-    fields = ["started_on", "reason_new_episode", "legal_status", "placement", "ended_on", "reason_ceased"]
+    fields = [
+        "started_on",
+        "reason_new_episode",
+        "legal_status",
+        "placement",
+        "ended_on",
+        "reason_ceased",
+    ]
 
 
 @admin.register(PeriodOfCare)
@@ -28,7 +35,14 @@ class PeriodOfCareAdmin(SimpleHistoryAdmin):
 
 @admin.register(Episode)
 class EpisodeAdmin(SimpleHistoryAdmin):
-    list_display = ["child", "started_on", "reason_new_episode", "legal_status", "placement", "ended_on"]
+    list_display = [
+        "child",
+        "started_on",
+        "reason_new_episode",
+        "legal_status",
+        "placement",
+        "ended_on",
+    ]
     search_fields = ["child__child_id"]
     list_filter = ["legal_status", "placement"]
 

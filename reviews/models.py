@@ -161,9 +161,7 @@ class PlacementOrder(TimeStampedModel):
 class AdoptionPlacement(TimeStampedModel):
     """A placement for adoption (SSDA903 PlacedAdoption)."""
 
-    child = models.ForeignKey(
-        Child, on_delete=models.CASCADE, related_name="adoption_placements"
-    )
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="adoption_placements")
     placed_on = models.DateField()
     ceased_on = models.DateField(null=True, blank=True)
     reason_ceased = models.CharField(max_length=3, blank=True)
@@ -226,9 +224,7 @@ class LookedAfterReview(TimeStampedModel):
     child_seen_alone = models.BooleanField(
         null=True, blank=True, help_text="Did the IRO see the child alone before the review?"
     )
-    permanence_plan = models.CharField(
-        max_length=1, choices=PermanencePlan.choices, blank=True
-    )
+    permanence_plan = models.CharField(max_length=1, choices=PermanencePlan.choices, blank=True)
     decisions_circulated_on = models.DateField(null=True, blank=True)
     record_circulated_on = models.DateField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=200, blank=True)
@@ -240,7 +236,8 @@ class LookedAfterReview(TimeStampedModel):
         ordering = ["child", "held_on", "scheduled_for"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="held") | (Q(held_on__isnull=False) & ~Q(participation_code="")),
+                condition=~Q(status="held")
+                | (Q(held_on__isnull=False) & ~Q(participation_code="")),
                 name="held_review_has_date_and_participation",
             ),
             models.CheckConstraint(

@@ -21,6 +21,7 @@ from core.dates import (
 )
 from core.timescales import Due, Timescales
 
+
 @dataclass(frozen=True)
 class CareHistory:
     """What the schedule needs to know of one period of care."""
@@ -70,9 +71,7 @@ def lac_schedule(
     ]
     next_due = None
     if history.ended_on is None:
-        next_due = _due_after(
-            history, reviews, upto=None, calendar=calendar, timescales=timescales
-        )
+        next_due = _due_after(history, reviews, upto=None, calendar=calendar, timescales=timescales)
     return LacSchedule(held=held, next_due=next_due)
 
 
@@ -168,9 +167,7 @@ def _due_after(
     return min(candidates, key=lambda due: due.on)
 
 
-def _short_break_due(
-    history: CareHistory, previous: list[dt.date], timescales: Timescales
-) -> Due:
+def _short_break_due(history: CareHistory, previous: list[dt.date], timescales: Timescales) -> Due:
     if previous:
         last = previous[-1]
         months = timescales.lac_later_review_months
@@ -188,7 +185,6 @@ def _short_break_due(
         f"{months} months after the first short break on {long_date(first_break)}",
         "short_breaks_first_review",
     )
-
 
 
 @dataclass(frozen=True)

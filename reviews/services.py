@@ -75,9 +75,9 @@ def period_schedule_refresh(
         series = list(child.periods_of_care.filter(is_short_breaks=True))
         started_on = min(p.first_recorded_on for p in series)
         reviews = list(
-            LookedAfterReview.objects.filter(
-                period__in=series, status=ReviewStatus.HELD
-            ).order_by("held_on")
+            LookedAfterReview.objects.filter(period__in=series, status=ReviewStatus.HELD).order_by(
+                "held_on"
+            )
         )
         episodes: list[Episode] = []
     else:
@@ -92,7 +92,9 @@ def period_schedule_refresh(
             authority.append(order.granted_on)
     known = {start for start, _ in placements}
     for placed in AdoptionPlacement.objects.filter(child=child):
-        if placed.placed_on not in known and _within(placed.placed_on, period.first_recorded_on, end):
+        if placed.placed_on not in known and _within(
+            placed.placed_on, period.first_recorded_on, end
+        ):
             placements.append((placed.placed_on, placed.ceased_on))
 
     schedule = lac_schedule(
@@ -196,9 +198,7 @@ def participation_code_problem(
     return None
 
 
-def participation_codes_for_age(
-    *, date_of_birth: dt.date | None, held_on: dt.date
-) -> list[str]:
+def participation_codes_for_age(*, date_of_birth: dt.date | None, held_on: dt.date) -> list[str]:
     """The codes an IRO may choose for a child of this age on this date."""
     return [
         code
@@ -298,6 +298,7 @@ def lac_review_record(
             review=review, action=decision.action, owner=decision.owner, due_on=decision.due_on
         )
     period_schedule_refresh(period=period)
+    review.refresh_from_db()
     return review
 
 

@@ -1,0 +1,72 @@
+# Oversight. `make help` lists every target.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | sort | \
+		awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+.PHONY: install
+install: $(VENV)/.installed ## Create the virtual environment and install dependencies
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+static/build/app.css: node_modules/.package-lock.json static/src/app.scss static/src/copy-assets.mjs
+	npm run --silent build
+
+.PHONY: assets
+assets: static/build/app.css ## Build GOV.UK Frontend styles and scripts into static/build
+
+.PHONY: migrate
+migrate: install ## Apply database migrations
+	$(PY) manage.py migrate --no-input -v0
+
+.PHONY: demo
+demo: migrate ## Replace the database's contents with the synthetic demo unit
+	$(PY) manage.py seed_demo
+
+.PHONY: run
+run: install assets migrate ## Run Oversight on http://127.0.0.1:8000 with demo data
+	$(PY) manage.py seed_demo --if-empty
+	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+.PHONY: test
+test: install assets ## Run the whole test suite (DATABASE_URL picks the database)
+	$(PY) -m pytest
+
+.PHONY: lint
+lint: install ## Check code style (ruff)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+.PHONY: format
+format: install ## Format the code (ruff)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+.PHONY: check
+check: lint ## Lint, Django's system checks and missing migrations
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+.PHONY: deadlines
+deadlines: install ## Print every open statutory deadline
+	$(PY) manage.py deadlines
+
+.PHONY: clean
+clean: ## Remove the virtual environment, built assets and the SQLite database
+	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3
