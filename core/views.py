@@ -7,12 +7,14 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from .deadlines import KIND_LABELS, DeadlineKind, open_deadlines
+from .permissions import role_required
 from .roles import Role, user_roles
 from .services import today
 
 SOON_DAYS = 28
 
 
+@role_required()
 def home(request):
     """What needs the signed-in person: their own items for an IRO, the unit's otherwise."""
     as_of = today()
@@ -38,6 +40,7 @@ def home(request):
     )
 
 
+@role_required()
 def deadline_list(request):
     """Every open statutory deadline in the unit, filterable by kind and status."""
     kind = request.GET.get("kind", "")

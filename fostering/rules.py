@@ -54,7 +54,7 @@ def carer_review_schedule(
 
 def _next(approved_on: dt.date, previous: dt.date | None, timescales: Timescales) -> Due:
     n = timescales.foster_carer_review_years
-    unit = "year" if n == 1 else f"{n} years"
+    unit = "1 year" if n == 1 else f"{n} years"
     if previous is None:
         return Due(
             add_years(approved_on, n),

@@ -41,3 +41,8 @@ def administrator(db):
 @pytest.fixture
 def no_role(db):
     return UserFactory(username="norole")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,11 +1,12 @@
 import datetime as dt
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.deadlines import open_deadlines
+from core.permissions import HasUnitRole
 from core.services import today
 
 
@@ -27,7 +28,7 @@ class DeadlineQuerySerializer(serializers.Serializer):
 class DeadlineListView(APIView):
     """Every open statutory deadline: the same list as `manage.py deadlines`."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [HasUnitRole]
 
     @extend_schema(
         parameters=[

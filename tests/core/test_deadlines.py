@@ -1,0 +1,157 @@
+"""`manage.py deadlines`: every open statutory deadline, with its reason."""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from disputes.models import DisputeLevel
+from disputes.services import dispute_escalate, dispute_raise
+from fostering.services import household_approve
+from iro.services import iro_allocate
+from protection.services import plan_record, section47_start
+from reviews.services import episode_record
+from tests.factories import ChildFactory, UserFactory
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def spring_2025(time_machine):
+    time_machine.move_to(dt.datetime(2025, 3, 31, 12, 0, tzinfo=dt.UTC), tick=False)
+
+
+@pytest.fixture
+def unit(iro):
+    """One open item of every kind, each with an IRO or reviewer."""
+    looked_after = ChildFactory(child_id="LAC001")
+    iro_allocate(child=looked_after, iro=iro, started_on=D(2025, 3, 3))
+    episode_record(
+        child=looked_after,
+        started_on=D(2025, 3, 3),
+        reason_new_episode="S",
+        legal_status="V2",
+        category_of_need="N4",
+        placement="U6",
+        placement_provider="PR1",
+        ended_on=None,
+        reason_ceased="",
+    )
+    enquiry_child = ChildFactory(child_id="S47001")
+    iro_allocate(child=enquiry_child, iro=iro, started_on=D(2025, 2, 1))
+    section47_start(child=enquiry_child, strategy_discussion_on=D(2025, 2, 10))
+    on_plan = ChildFactory(child_id="CPP001")
+    plan_record(child=on_plan, started_on=D(2025, 1, 15), initial_category="NEG")
+    dispute = dispute_raise(
+        child=looked_after,
+        raised_by=iro,
+        raised_on=D(2025, 3, 20),
+        category="drift",
+        summary="Care plan not progressed since the last review",
+    )
+    dispute_escalate(
+        dispute=dispute,
+        level=DisputeLevel.objects.get(rank=1),
+        addressee="Team manager, Locality East",
+        started_on=D(2025, 3, 24),
+    )
+    household_approve(
+        reference="FC001",
+        name="The Example household",
+        approved_on=D(2024, 3, 1),
+        reviewing_officer=UserFactory(username="fcreviewer", first_name="Fran", last_name="Kerr"),
+    )
+
+
+def deadlines(*args):
+    out = io.StringIO()
+    call_command("deadlines", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_json_lists_every_kind_with_due_date_status_reason_and_iro(unit):
+    items = json.loads(deadlines("--format", "json", "--as-of", "2025-03-31"))
+    by_kind = {item["kind"]: item for item in items}
+    assert by_kind["lac_review"] == {
+        "kind": "lac_review",
+        "child": "LAC001",
+        "due": "2025-03-31",
+        "status": "due",
+        "reason": "20 working days after entering care on 3 March 2025",
+        "iro": "Ada Reviewer",
+    }
+    assert by_kind["icpc"]["due"] == "2025-03-03"
+    assert by_kind["icpc"]["status"] == "overdue"
+    assert by_kind["icpc"]["reason"] == (
+        "15 working days after the strategy discussion on 10 February 2025"
+    )
+    assert by_kind["rcpc"]["due"] == "2025-04-15"
+    assert by_kind["rcpc"]["iro"] == ""  # no IRO allocated to that child
+    assert by_kind["dispute_stage"]["due"] == "2025-03-31"
+    assert by_kind["foster_carer_review"] == {
+        "kind": "foster_carer_review",
+        "carer": "FC001",
+        "due": "2025-03-01",
+        "status": "overdue",
+        "reason": "1 year after approval on 1 March 2024 (first review, goes to panel)",
+        "iro": "Fran Kerr",
+    }
+    assert [i["due"] for i in items] == sorted(i["due"] for i in items)
+
+
+def test_as_of_is_the_date_overdue_is_measured_from(unit):
+    items = json.loads(deadlines("--format", "json", "--as-of", "2025-04-01"))
+    assert {i["kind"]: i["status"] for i in items}["lac_review"] == "overdue"
+    earlier = json.loads(deadlines("--format", "json", "--as-of", "2025-02-01"))
+    assert all(i["status"] == "due" for i in earlier)
+
+
+def test_within_keeps_overdue_items_and_those_due_soon(unit):
+    items = json.loads(deadlines("--format", "json", "--as-of", "2025-03-31", "--within", "0"))
+    assert {i["kind"] for i in items} == {
+        "lac_review",
+        "icpc",
+        "dispute_stage",
+        "foster_carer_review",
+    }
+
+
+def test_the_table_format_is_readable(unit):
+    table = deadlines("--as-of", "2025-03-31")
+    assert "LAC001" in table
+    assert "5 open deadlines as of 2025-03-31: 2 overdue." in table
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--as-of", "31/03/2025"], "--as-of: '31/03/2025' is not a date"),
+        (["--within", "-3"], "--within: the number of days cannot be negative"),
+    ],
+)
+def test_bad_options_are_refused_with_a_clear_message(args, message):
+    with pytest.raises(CommandError, match=message):
+        deadlines(*args)
+
+
+def test_the_api_gives_the_same_list(unit, client, iro):
+    client.force_login(iro.user)
+    response = client.get("/api/deadlines/", {"as_of": "2025-03-31"})
+    assert response.status_code == 200
+    assert {i["kind"] for i in response.json()} == {
+        "lac_review",
+        "icpc",
+        "rcpc",
+        "dispute_stage",
+        "foster_carer_review",
+    }
+
+
+def test_the_api_refuses_a_bad_date_with_the_field_named(client, iro):
+    client.force_login(iro.user)
+    response = client.get("/api/deadlines/", {"as_of": "tomorrow"})
+    assert response.status_code == 400
+    assert "as_of" in response.json()
