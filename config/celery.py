@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -10,5 +11,11 @@ app = Celery("oversight")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic tasks (django-celery-beat copies these into the admin, where times can change).
-app.conf.beat_schedule = {}
+# Every periodic task. Beat (core.beat.OversightScheduler) copies a missing entry into
+# django-celery-beat's tables once; after that an administrator's times in the admin win.
+app.conf.beat_schedule = {
+    "nightly-deadline-alerts": {
+        "task": "core.tasks.deadline_alerts_send",
+        "schedule": crontab(hour=6, minute=30),  # Europe/London (CELERY_TIMEZONE)
+    },
+}

@@ -160,6 +160,9 @@ SPECTACULAR_SETTINGS = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "oversight@council.example")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+# Where links in emails point.
+OVERSIGHT_BASE_URL = os.environ.get("OVERSIGHT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Celery: Redis in production; with no broker configured, tasks run in-process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -167,7 +170,7 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_UR
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "core.beat:OversightScheduler"
 
 # Statutory clock (RULES.md pinned conventions 1-2). Extra closure dates are a council's
 # own (e.g. a Christmas shutdown), as ISO dates separated by commas.
@@ -177,6 +180,9 @@ OVERSIGHT_WORKING_DAYS = {
 }
 # Any field of core.timescales.Timescales, as JSON: {"icpc_working_days": 15, ...}.
 OVERSIGHT_TIMESCALES = json.loads(os.environ.get("OVERSIGHT_TIMESCALES", "{}"))
+# How far ahead the nightly alerts announce each kind (fields of core.alerts.Thresholds),
+# as JSON: {"lac_review_working_days": 20, "booking_window_weeks": 6, ...}.
+OVERSIGHT_ALERT_THRESHOLDS = json.loads(os.environ.get("OVERSIGHT_ALERT_THRESHOLDS", "{}"))
 # Handbook caseload range per full-time IRO.
 OVERSIGHT_CASELOAD_RANGE = (
     int(os.environ.get("OVERSIGHT_CASELOAD_MIN", "50")),

@@ -12,6 +12,7 @@ admin.site.site_title = "Oversight"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("deadlines/", core_views.deadline_list, name="deadlines"),
+    path("children/", include("iro.urls")),
     path(
         "accounts/login/",
         login_not_required(auth_views.LoginView.as_view(template_name="registration/login.html")),

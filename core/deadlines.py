@@ -90,7 +90,7 @@ def open_deadlines(
     `within_days` keeps overdue items and those due within that many days of `as_of`.
     `iro_user_id` keeps one person's items (children they hold, carers they review).
     """
-    from disputes.models import DisputeStage, DisputeStatus
+    from disputes.models import DisputeStage, DisputeStatus, StageOutcome
     from fostering.models import FosterCarerHousehold
     from protection.models import ChildProtectionPlan, Section47Enquiry
     from reviews.models import PeriodOfCare
@@ -142,6 +142,7 @@ def open_deadlines(
     stages = DisputeStage.objects.filter(
         window("response_due_on"),
         responded_on__isnull=True,
+        outcome=StageOutcome.AWAITING,
         dispute__status=DisputeStatus.FORMAL,
     )
     for pk, child_id, due, level, started in stages.values_list(

@@ -6,36 +6,33 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from .alerts import digest_for
 from .deadlines import KIND_LABELS, DeadlineKind, open_deadlines
+from .models import DeadlineDigest
 from .permissions import role_required
 from .roles import Role, user_roles
 from .services import today
 
-SOON_DAYS = 28
-
 
 @role_required()
 def home(request):
-    """What needs the signed-in person: their own items for an IRO, the unit's otherwise."""
+    """Tonight's digest for the signed-in person, the same as their email, with reasons."""
     as_of = today()
-    mine = Role.IRO in user_roles(request.user) and hasattr(request.user, "iro_profile")
-    items = open_deadlines(
-        as_of=as_of,
-        within_days=SOON_DAYS,
-        iro_user_id=request.user.pk if mine else None,
-    )
-    counts = Counter(d.status for d in items)
+    items = digest_for(request.user, as_of=as_of)
+    counts = Counter(i.status for i in items)
+    unsent = None
+    if Role.ADMINISTRATOR in user_roles(request.user):
+        unsent = DeadlineDigest.objects.filter(sent_at__isnull=True, for_date__lt=as_of).count()
     return render(
         request,
         "core/home.html",
         {
-            "items": items[:50],
-            "more": max(len(items) - 50, 0),
+            "items": items,
             "overdue": counts["overdue"],
             "due_soon": counts["due"],
-            "mine": mine,
-            "soon_days": SOON_DAYS,
+            "notices": counts["notice"],
             "as_of": as_of,
+            "unsent": unsent,
         },
     )
 

@@ -54,6 +54,8 @@ def dispute_escalate(
         errors.add("dispute", "This challenge is closed")
     if not addressee.strip():
         errors.add("addressee", "Enter who the challenge is addressed to")
+    if not level.active:
+        errors.add("level", f"{level.name} is no longer a stage of the escalation ladder")
     if started_on < dispute.raised_on:
         errors.add("started_on", "A stage cannot start before the challenge was raised")
     stages = list(dispute.stages.select_related("level"))
@@ -99,6 +101,10 @@ def dispute_stage_respond(
         errors.add("responded_on", f"The response cannot be before {long_date(stage.started_on)}")
     if not response.strip():
         errors.add("response", "Enter the response")
+    if stage.responded_on is not None:
+        errors.add("responded_on", "This stage already has a response")
+    if not stage.dispute.is_open:
+        errors.add("dispute", "This challenge is closed")
     errors.raise_if_any()
     stage.responded_on = responded_on
     stage.response = response
@@ -115,9 +121,17 @@ def dispute_resolve(*, dispute: Dispute, resolved_on: dt.date, outcome: str) -> 
         errors.add("resolved_on", "A challenge cannot be resolved before it was raised")
     if not outcome.strip():
         errors.add("outcome", "Describe how the challenge was resolved")
+    if not dispute.is_open:
+        errors.add("status", f"This challenge is already {dispute.get_status_display().lower()}")
+    last = dispute.stages.select_related("level").order_by("-level__rank").first()
+    if last is not None and resolved_on < last.started_on:
+        errors.add(
+            "resolved_on",
+            "A challenge cannot be resolved before its last stage started "
+            f"on {long_date(last.started_on)}",
+        )
     errors.raise_if_any()
     transition(dispute, DisputeStatus.RESOLVED)
-    last = dispute.stages.select_related("level").order_by("-level__rank").first()
     if last is None:
         dispute.informal_outcome = outcome
     else:

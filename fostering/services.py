@@ -84,6 +84,8 @@ def carer_review_record(
     not_in_future(errors, "held_on", held_on, "The review date")
     if held_on < household.approved_on:
         errors.add("held_on", "A review cannot be before the household was approved")
+    if household.approval_ended_on is not None and held_on > household.approval_ended_on:
+        errors.add("held_on", "The household's approval had ended by then")
     if household.reviews.filter(held_on=held_on).exists():
         errors.add("held_on", "A review on that date is already recorded")
     is_first = not household.reviews.filter(held_on__lt=held_on).exists()

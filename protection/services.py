@@ -155,6 +155,8 @@ def plan_record(
         initial_category=initial_category,
         latest_category=latest_category,
     )
+    not_in_future(errors, "started_on", started_on, "The plan's start date")
+    not_in_future(errors, "ended_on", ended_on, "The plan's end date")
     if previous_plans is not None and previous_plans < 0:
         errors.add("previous_plans", "The number of previous plans cannot be negative")
     errors.raise_if_any()
@@ -194,6 +196,8 @@ def conference_book(
         errors.add("venue", "Enter where the conference will be held")
     if kind == ConferenceKind.TRANSFER_IN and transfer_notified_on is None:
         errors.add("transfer_notified_on", "Enter when the transfer was notified")
+    if len({c.pk for c in children}) != len(children):
+        errors.add("children", "Each child can be listed only once")
     entries = []
     for child in children:
         enquiry = plan = None
@@ -260,6 +264,10 @@ def conference_record_held(
     """Record that a conference took place and what it decided for each child."""
     errors = FieldErrors()
     not_in_future(errors, "held_on", held_on, "The conference date")
+    if conference.status != ConferenceStatus.SCHEDULED:
+        errors.add(
+            "status", f"This conference is already {conference.get_status_display().lower()}"
+        )
     entries = {
         e.child_id: e for e in conference.covered.select_related("child", "section47", "plan")
     }
@@ -275,6 +283,11 @@ def conference_record_held(
         if outcome is None or outcome.outcome not in allowed:
             errors.add(field, f"Choose the outcome of the conference for {entry.child.full_name}")
             continue
+        if (
+            outcome.outcome == ConferenceOutcome.PLAN_STARTED
+            and entry.child.cp_plans.filter(ended_on__isnull=True).exists()
+        ):
+            errors.add(field, f"{entry.child.full_name} is already on a child protection plan")
         if outcome.outcome == ConferenceOutcome.PLAN_STARTED and (
             outcome.category not in CategoryOfAbuse.values
         ):

@@ -93,7 +93,7 @@ def test_a_good_sign_in_reaches_the_home_page(client, iro):
         follow=True,
     )
     assert response.status_code == 200
-    assert "Your children's deadlines".encode() in response.content
+    assert b"What needs you today" in response.content
 
 
 def test_a_change_made_in_a_request_records_who_made_it(client, administrator):

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from . import views
+
+app_name = "iro"
+urlpatterns = [path("<str:child_id>/", views.child_detail, name="child_detail")]
