@@ -162,7 +162,7 @@ def test_the_head_of_service_hears_the_exceptions(iro, head_of_service):
 def test_the_head_of_service_hears_of_caseloads_above_seventy(iro, head_of_service):
     iro.fte = 0.5
     iro.save()
-    for n in range(36):  # 36 children at 0.5 FTE is 72 per full-time post
+    for _ in range(36):  # 36 children at 0.5 FTE is 72 per full-time post
         iro_allocate(child=ChildFactory(), iro=iro, started_on=D(2025, 1, 1))
     caseload = [i for i in digest_for(head_of_service, as_of=TODAY) if i.kind == "caseload"]
     assert [i.reason for i in caseload] == ["36 children, 72.0 per full-time post"]
