@@ -63,6 +63,18 @@ check: lint ## Lint, Django's system checks and missing migrations
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+.PHONY: alerts
+alerts: install ## Print tonight's deadline alerts without sending them
+	$(PY) manage.py send_deadline_alerts --dry-run
+
+.PHONY: worker
+worker: install ## Run a Celery worker (needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A config worker --loglevel=info
+
+.PHONY: beat
+beat: install ## Run Celery beat, which starts the nightly alerts (needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A config beat --loglevel=info
+
 .PHONY: deadlines
 deadlines: install ## Print every open statutory deadline
 	$(PY) manage.py deadlines
