@@ -48,6 +48,12 @@ class Child(TimeStampedModel):
     family = models.ForeignKey(
         Family, null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
+    return_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Collection year of the DfE return this row was last loaded from "
+        "(2024 means 2024-25); empty when entered in Oversight.",
+    )
 
     history = HistoricalRecords()
 

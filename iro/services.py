@@ -99,3 +99,42 @@ def family_allocate(
         for child in family.children.all()
         if not child.allocations.filter(ended_on__isnull=True, iro=iro).exists()
     ]
+
+
+CHILD_RETURN_FIELDS = (
+    "date_of_birth",
+    "expected_date_of_birth",
+    "sex",
+    "ethnicity",
+    "upn",
+    "disability",
+)
+
+
+def child_upsert_from_return(*, child_id: str, year: int, values: dict) -> tuple[Child, str]:
+    """Add or update a child from a DfE return row: "added", "changed" or "unchanged".
+
+    Names are not in the returns: a new child gets placeholder names until the council's
+    own data fills them. A later collection year's values win over an earlier year's.
+    """
+    from core.returns import later_return_wins
+
+    child = Child.objects.filter(child_id=child_id).first()
+    if child is None:
+        child = Child.objects.create(
+            child_id=child_id,
+            first_name="Child",
+            last_name=child_id,
+            return_year=year,
+            **{k: v for k, v in values.items() if k in CHILD_RETURN_FIELDS},
+        )
+        return child, "added"
+    if not later_return_wins(child.return_year, year):
+        return child, "unchanged"
+    changed = [k for k, v in values.items() if k in CHILD_RETURN_FIELDS and getattr(child, k) != v]
+    for field in changed:
+        setattr(child, field, values[field])
+    if changed or child.return_year != year:
+        child.return_year = year
+        child.save()
+    return child, "changed" if changed else "unchanged"

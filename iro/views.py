@@ -10,9 +10,7 @@ from .models import Child
 def child_detail(request, child_id: str):
     """A child's record: who holds them, and what is due next and why."""
     child = get_object_or_404(Child.objects.select_related("family"), child_id=child_id)
-    allocation = (
-        child.allocations.filter(ended_on__isnull=True).select_related("iro__user").first()
-    )
+    allocation = child.allocations.filter(ended_on__isnull=True).select_related("iro__user").first()
     periods = list(child.periods_of_care.order_by("-first_recorded_on"))
     reviews = list(
         child.lac_reviews.filter(status=ReviewStatus.HELD)

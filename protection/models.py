@@ -19,6 +19,12 @@ class Section47Enquiry(TimeStampedModel):
     # Stored by protection.services.section47_schedule_refresh; read by the deadlines list.
     icpc_due = models.DateField(null=True, blank=True)
     icpc_due_reason = models.CharField(max_length=200, blank=True)
+    return_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Collection year of the DfE return this row was last loaded from "
+        "(2024 means 2024-25); empty when entered in Oversight.",
+    )
 
     history = HistoricalRecords()
 
@@ -54,6 +60,12 @@ class ChildProtectionPlan(TimeStampedModel):
     # Stored by protection.services.plan_schedule_refresh; read by the deadlines list.
     next_review_due = models.DateField(null=True, blank=True)
     next_review_reason = models.CharField(max_length=200, blank=True)
+    return_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Collection year of the DfE return this row was last loaded from "
+        "(2024 means 2024-25); empty when entered in Oversight.",
+    )
 
     history = HistoricalRecords()
 

@@ -103,6 +103,12 @@ class Episode(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="episodes",
     )
+    return_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Collection year of the DfE return this row was last loaded from "
+        "(2024 means 2024-25); empty when entered in Oversight.",
+    )
 
     history = HistoricalRecords()
 
@@ -165,6 +171,12 @@ class AdoptionPlacement(TimeStampedModel):
     placed_on = models.DateField()
     ceased_on = models.DateField(null=True, blank=True)
     reason_ceased = models.CharField(max_length=3, blank=True)
+    return_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Collection year of the DfE return this row was last loaded from "
+        "(2024 means 2024-25); empty when entered in Oversight.",
+    )
 
     history = HistoricalRecords()
 
@@ -228,6 +240,12 @@ class LookedAfterReview(TimeStampedModel):
     decisions_circulated_on = models.DateField(null=True, blank=True)
     record_circulated_on = models.DateField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=200, blank=True)
+    return_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Collection year of the DfE return this row was last loaded from "
+        "(2024 means 2024-25); empty when entered in Oversight.",
+    )
 
     history = HistoricalRecords()
 
