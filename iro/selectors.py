@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, DateField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Least
 
-from .models import IndependentReviewingOfficer
+from .models import Child, IndependentReviewingOfficer, IROAllocation
 
 
 @dataclass(frozen=True)
@@ -37,3 +39,79 @@ def caseloads() -> list[Caseload]:
         .annotate(children=Count("allocations", filter=Q(allocations__ended_on__isnull=True)))
     )
     return [Caseload(iro=i, children=i.children) for i in iros]
+
+
+# Far-future stand-in so the earliest of several optional dates can be taken in SQL
+# (PostgreSQL's LEAST skips NULLs, SQLite's MIN does not).
+NEVER = dt.date(9999, 12, 31)
+
+
+def caseload_children(*, iro: IndependentReviewingOfficer | None = None):
+    """Children held now (by one IRO, or anyone), each annotated with what is due next.
+
+    One query, whatever the caseload: every figure is a subquery on indexed columns.
+    """
+    from disputes.models import Dispute, DisputeStatus
+    from protection.models import ChildProtectionPlan, Section47Enquiry
+    from reviews.models import IROContact, PeriodOfCare
+
+    period = PeriodOfCare.objects.filter(
+        child=OuterRef("pk"), ended_on__isnull=True, next_review_due__isnull=False
+    ).order_by("next_review_due")
+    plan = ChildProtectionPlan.objects.filter(child=OuterRef("pk"), ended_on__isnull=True).order_by(
+        "next_review_due"
+    )
+    enquiry = Section47Enquiry.objects.filter(
+        child=OuterRef("pk"), concluded_on__isnull=True, icpc_not_required=False
+    ).order_by("icpc_due")
+    contact = IROContact.objects.filter(child=OuterRef("pk")).order_by("-occurred_on")
+    open_disputes = (
+        Dispute.objects.filter(
+            child=OuterRef("pk"), status__in=[DisputeStatus.INFORMAL, DisputeStatus.FORMAL]
+        )
+        .order_by()
+        .values("child")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    allocation = IROAllocation.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
+    held = {"allocations__ended_on__isnull": True}
+    if iro is not None:
+        held["allocations__iro"] = iro  # one filter() call, so one join: no duplicate rows
+    children = Child.objects.filter(**held)
+    far = Value(NEVER, output_field=DateField())
+    return children.annotate(
+        lac_due=Subquery(period.values("next_review_due")[:1]),
+        lac_reason=Subquery(period.values("next_review_reason")[:1]),
+        rcpc_due=Subquery(plan.values("next_review_due")[:1]),
+        rcpc_reason=Subquery(plan.values("next_review_reason")[:1]),
+        icpc_due=Subquery(enquiry.values("icpc_due")[:1]),
+        icpc_reason=Subquery(enquiry.values("icpc_due_reason")[:1]),
+        last_contact=Subquery(contact.values("occurred_on")[:1]),
+        open_challenges=Coalesce(Subquery(open_disputes), 0),
+        iro_name=Subquery(allocation.values("iro__user__last_name")[:1]),
+        next_due=Least(
+            Coalesce("lac_due", far), Coalesce("rcpc_due", far), Coalesce("icpc_due", far)
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class NextDue:
+    on: dt.date
+    what: str
+    reason: str
+
+
+def next_due_of(child) -> NextDue | None:
+    """The earliest of an annotated child's statutory dates, with what it is and why."""
+    options = [
+        (child.lac_due, "Looked-after review", child.lac_reason),
+        (child.rcpc_due, "Review conference", child.rcpc_reason),
+        (child.icpc_due, "Initial conference", child.icpc_reason),
+    ]
+    dated = [o for o in options if o[0] is not None]
+    if not dated:
+        return None
+    on, what, reason = min(dated, key=lambda o: o[0])
+    return NextDue(on, what, reason)

@@ -3,4 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "iro"
-urlpatterns = [path("<str:child_id>/", views.child_detail, name="child_detail")]
+urlpatterns = [
+    path("", views.caseload, name="caseload"),
+    path("<str:child_id>/", views.child_detail, name="child_detail"),
+]

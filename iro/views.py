@@ -1,9 +1,93 @@
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, render
 
 from core.permissions import role_required
+from core.roles import Role, user_roles
+from core.services import today
 from reviews.models import ReviewStatus
 
+from .forms import CaseloadFilterForm
 from .models import Child
+from .selectors import NEVER, caseload_children, next_due_of
+
+SORTS = {
+    "due": (("next_due",), "Next statutory date"),
+    "name": (("last_name", "first_name"), "Name"),
+    "contact": (("last_contact",), "Last IRO contact"),
+}
+
+
+@role_required()
+def caseload(request):
+    """The children an IRO holds, with what is due next and why; sortable and filterable."""
+    form = CaseloadFilterForm(request.GET or None)
+    form.is_valid()
+    data = form.cleaned_data if form.is_bound else {}
+    mine = getattr(request.user, "iro_profile", None)
+    iro = data.get("iro") or (mine if Role.IRO in user_roles(request.user) else None)
+    if "iro" in request.GET and not data.get("iro"):
+        iro = None  # "Everyone" chosen explicitly
+    as_of = today()
+    children = caseload_children(iro=iro)
+    if q := data.get("q"):
+        children = children.filter(
+            Q(child_id__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
+        )
+    if data.get("area") == "looked_after":
+        children = children.filter(lac_due__isnull=False)
+    elif data.get("area") == "protection":
+        children = children.filter(Q(rcpc_due__isnull=False) | Q(icpc_due__isnull=False))
+    if data.get("status") == "overdue":
+        children = children.filter(next_due__lt=as_of)
+    elif data.get("status") == "soon":
+        children = children.filter(next_due__lte=as_of + dt.timedelta(days=28))
+    sort = request.GET.get("sort", "due")
+    sort = sort if sort in SORTS else "due"
+    descending = request.GET.get("dir") == "desc"
+    order = [
+        F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True)
+        for f in SORTS[sort][0]
+    ]
+    children = children.order_by(*order, "last_name", "child_id")
+    page = Paginator(children, 25).get_page(request.GET.get("page"))
+    rows = []
+    for child in page.object_list:
+        due = next_due_of(child)
+        rows.append(
+            {
+                "child": child,
+                "due": due,
+                "overdue": due is not None and due.on < as_of,
+                "soon": due is not None and as_of <= due.on <= as_of + dt.timedelta(days=28),
+            }
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    headers = []
+    for key, (_, label) in SORTS.items():
+        link = query.copy()
+        link["sort"] = key
+        link["dir"] = "desc" if key == sort and not descending else "asc"
+        current = "descending" if descending else "ascending"
+        headers.append(
+            {"label": label, "url": link.urlencode(), "aria": current if key == sort else "none"}
+        )
+    return render(
+        request,
+        "iro/caseload.html",
+        {
+            "form": form if form.is_bound else CaseloadFilterForm(initial={"iro": iro}),
+            "rows": rows,
+            "page": page,
+            "headers": headers,
+            "iro": iro,
+            "query": query.urlencode(),
+            "never": NEVER,
+        },
+    )
 
 
 @role_required()
