@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Layout, Size
@@ -48,5 +46,38 @@ def gds_date(label: str, *, required: bool = True, help_text: str = "") -> DateI
     return field
 
 
-def date_initial(value: dt.date | None):
-    return value
+def form_page(
+    request,
+    form: ServiceForm,
+    *,
+    heading: str,
+    save,
+    success_url: str,
+    success_message: str = "",
+    **context,
+):
+    """Render a form page; on a valid POST call `save(data)` (a service) and redirect.
+
+    A service's ValidationError lands on the fields it names; nothing is saved and the
+    page is shown again with the GOV.UK error summary (status 400).
+    """
+    from django.contrib import messages
+    from django.shortcuts import redirect, render
+
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            text = success_message(result) if callable(success_message) else success_message
+            if text:
+                messages.success(request, text)
+            return redirect(success_url(result) if callable(success_url) else success_url)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        context.pop("template", "form_page.html"),
+        {"form": form, "heading": heading, **context},
+        status=status,
+    )

@@ -1,5 +1,7 @@
 from django import forms
 
+from core.forms import ServiceForm, gds_date
+
 from .models import IndependentReviewingOfficer
 
 
@@ -23,3 +25,33 @@ class CaseloadFilterForm(forms.Form):
         queryset=IndependentReviewingOfficer.objects.filter(active=True).select_related("user"),
         empty_label="Everyone",
     )
+
+
+class ReallocationForm(ServiceForm):
+    submit_label = "Move the child"
+
+    iro = forms.ModelChoiceField(
+        label="New IRO",
+        queryset=IndependentReviewingOfficer.objects.filter(active=True).select_related("user"),
+        empty_label="Choose an IRO",
+        error_messages={"required": "Choose the IRO who will hold the child"},
+    )
+    started_on = gds_date("Date the new IRO takes over")
+    reason = forms.CharField(
+        label="Why is the child moving?",
+        max_length=200,
+        error_messages={"required": "Enter why the child is moving to another IRO"},
+    )
+    with_siblings = forms.BooleanField(
+        label="Move their brothers and sisters too, so the family keeps one IRO",
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        if child.family is None:
+            del self.fields["with_siblings"]
+            self.helper.layout = self.helper.layout.__class__(
+                "iro", "started_on", "reason", *self.helper.layout.fields[-1:]
+            )

@@ -17,6 +17,8 @@ from .models import Child, IndependentReviewingOfficer, IROAllocation
 class Caseload:
     iro: IndependentReviewingOfficer
     children: int
+    looked_after: int = 0
+    protection: int = 0
 
     @property
     def per_fte(self) -> Decimal:
@@ -32,13 +34,39 @@ class Caseload:
 
 
 def caseloads() -> list[Caseload]:
-    """Each active IRO's current caseload, derived from open allocations (one query)."""
+    """Each active IRO's current caseload, derived from open allocations (one query).
+
+    Children looked after (short breaks aside) and on plans are counted apart as well:
+    whether the Handbook's 50-70 counts child protection work is a local choice.
+    """
+    from protection.models import ChildProtectionPlan
+    from reviews.models import PeriodOfCare
+
+    held = IROAllocation.objects.filter(iro=OuterRef("pk"), ended_on__isnull=True)
+    looked_after = PeriodOfCare.objects.filter(ended_on__isnull=True, is_short_breaks=False).values(
+        "child"
+    )
+    on_plan = ChildProtectionPlan.objects.filter(ended_on__isnull=True).values("child")
+
+    def count(queryset):
+        return Coalesce(
+            Subquery(queryset.order_by().values("iro").annotate(n=Count("pk")).values("n")[:1]),
+            0,
+        )
+
     iros = (
         IndependentReviewingOfficer.objects.filter(active=True)
         .select_related("user")
-        .annotate(children=Count("allocations", filter=Q(allocations__ended_on__isnull=True)))
+        .annotate(
+            children=count(held),
+            looked_after=count(held.filter(child__in=looked_after)),
+            protection=count(held.filter(child__in=on_plan)),
+        )
     )
-    return [Caseload(iro=i, children=i.children) for i in iros]
+    return [
+        Caseload(iro=i, children=i.children, looked_after=i.looked_after, protection=i.protection)
+        for i in iros
+    ]
 
 
 # Far-future stand-in so the earliest of several optional dates can be taken in SQL

@@ -1,17 +1,21 @@
 import datetime as dt
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
+from core.forms import form_page
 from core.permissions import role_required
 from core.roles import Role, user_roles
 from core.services import today
 from reviews.models import ReviewStatus
 
-from .forms import CaseloadFilterForm
+from .forms import CaseloadFilterForm, ReallocationForm
 from .models import Child
-from .selectors import NEVER, caseload_children, next_due_of
+from .selectors import NEVER, caseload_children, caseloads, next_due_of
+from .services import family_allocate, iro_allocate
 
 SORTS = {
     "due": (("next_due",), "Next statutory date"),
@@ -120,4 +124,53 @@ def child_detail(request, child_id: str):
             "disputes": disputes,
             "contacts": contacts,
         },
+    )
+
+
+@role_required(Role.HEAD_OF_SERVICE, Role.ADMINISTRATOR, Role.BUSINESS_SUPPORT, Role.IRO)
+def allocation(request):
+    """Each IRO's caseload per full-time post against the Handbook's range."""
+    low, high = settings.OVERSIGHT_CASELOAD_RANGE
+    loads = sorted(caseloads(), key=lambda c: c.per_fte, reverse=True)
+    return render(
+        request,
+        "iro/allocation.html",
+        {
+            "loads": loads,
+            "low": low,
+            "high": high,
+            "can_reallocate": request.user.has_perm("iro.change_iroallocation"),
+            "total": sum(c.children for c in loads),
+            "fte": sum(c.iro.fte for c in loads),
+        },
+    )
+
+
+@role_required(Role.HEAD_OF_SERVICE, Role.ADMINISTRATOR)
+def reallocate(request, child_id: str):
+    """Move a child (and, by default, their siblings) to another IRO, recording why."""
+    child = get_object_or_404(Child.objects.select_related("family"), child_id=child_id)
+    form = ReallocationForm(request.POST or None, child=child, initial={"started_on": today()})
+
+    def save(data):
+        if data.get("with_siblings") and child.family is not None:
+            return family_allocate(
+                family=child.family,
+                iro=data["iro"],
+                started_on=data["started_on"],
+                reason=data["reason"],
+            )
+        return [iro_allocate(child=child, **{k: data[k] for k in ("iro", "started_on", "reason")})]
+
+    return form_page(
+        request,
+        form,
+        heading=f"Move {child.full_name} to another IRO",
+        caption=f"Child {child.child_id}",
+        back_url=reverse("iro:child_detail", args=[child.child_id]),
+        save=save,
+        success_url=reverse("iro:allocation"),
+        success_message=lambda moved: (
+            f"Moved {', '.join(a.child.full_name for a in moved)} to {form.cleaned_data['iro']}"
+        ),
     )

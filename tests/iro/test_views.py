@@ -1,0 +1,104 @@
+"""The caseload and allocation pages: fixed queries, permissions and refusals."""
+
+import datetime as dt
+
+import pytest
+
+from core.services import today
+from iro.models import IROAllocation
+from iro.services import iro_allocate
+from reviews.services import episode_record
+from tests.factories import ChildFactory, IROFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def caseload_of(iro, size):
+    for _ in range(size):
+        child = ChildFactory()
+        iro_allocate(child=child, iro=iro, started_on=today() - dt.timedelta(days=30))
+        episode_record(
+            child=child,
+            started_on=today() - dt.timedelta(days=30),
+            reason_new_episode="S",
+            legal_status="C2",
+            category_of_need="N1",
+            placement="U4",
+            placement_provider="PR1",
+            ended_on=None,
+            reason_ceased="",
+        )
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_the_caseload_page_runs_the_same_queries_whatever_its_size(
+    client, iro, size, django_assert_max_num_queries
+):
+    caseload_of(iro, size)
+    client.force_login(iro.user)
+    with django_assert_max_num_queries(10):
+        response = client.get("/children/")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == size
+
+
+def test_the_allocation_page_runs_a_fixed_number_of_queries(
+    client, head_of_service, django_assert_max_num_queries
+):
+    for _ in range(5):
+        caseload_of(IROFactory(), 3)
+    client.force_login(head_of_service)
+    with django_assert_max_num_queries(8):
+        assert client.get("/children/allocation/").status_code == 200
+
+
+def test_only_the_head_of_service_may_move_a_child(client, iro):
+    child = ChildFactory()
+    client.force_login(iro.user)
+    assert client.get(f"/children/{child.child_id}/move/").status_code == 403
+
+
+def test_a_move_dated_before_the_current_allocation_is_refused_and_nothing_changes(
+    client, iro, head_of_service
+):
+    other = IROFactory()
+    child = ChildFactory()
+    iro_allocate(child=child, iro=iro, started_on=dt.date(2025, 1, 10))
+    client.force_login(head_of_service)
+    response = client.post(
+        f"/children/{child.child_id}/move/",
+        {
+            "iro": other.pk,
+            "started_on_0": "1",
+            "started_on_1": "1",
+            "started_on_2": "2025",
+            "reason": "Caseload balance",
+        },
+    )
+    assert response.status_code == 400
+    assert "cannot start before the current one (10 January 2025)" in response.content.decode()
+    assert list(IROAllocation.objects.values_list("iro", "ended_on")) == [(iro.pk, None)]
+
+
+def test_an_impossible_date_is_refused_naming_the_field(client, iro, head_of_service):
+    child = ChildFactory()
+    iro_allocate(child=child, iro=iro, started_on=dt.date(2025, 1, 10))
+    client.force_login(head_of_service)
+    response = client.post(
+        f"/children/{child.child_id}/move/",
+        {
+            "iro": IROFactory().pk,
+            "started_on_0": "31",
+            "started_on_1": "2",
+            "started_on_2": "2025",
+            "reason": "Caseload balance",
+        },
+    )
+    assert response.status_code == 400
+    assert 'href="#id_started_on' in response.content.decode()
+    assert IROAllocation.objects.count() == 1
+
+
+def test_an_unknown_child_is_not_found(client, iro):
+    client.force_login(iro.user)
+    assert client.get("/children/NOPE/").status_code == 404
