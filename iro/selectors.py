@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DateField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, DateField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Least
 
 from .models import Child, IndependentReviewingOfficer, IROAllocation
