@@ -13,6 +13,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("deadlines/", core_views.deadline_list, name="deadlines"),
     path("children/", include("iro.urls")),
+    path("challenges/", include("disputes.urls")),
+    path("fostering/", include("fostering.urls")),
     path(
         "accounts/login/",
         login_not_required(auth_views.LoginView.as_view(template_name="registration/login.html")),
