@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import DeadlineDigest, User
+from .models import Benchmark, DeadlineDigest, PopulationEstimate, User
 
 admin.site.register(User, UserAdmin)
 
@@ -58,3 +58,14 @@ class DeadlineDigestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(PopulationEstimate)
+class PopulationEstimateAdmin(admin.ModelAdmin):
+    list_display = ["year", "children_0_to_17", "source"]
+
+
+@admin.register(Benchmark)
+class BenchmarkAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "year", "comparator", "value"]
+    list_filter = ["indicator", "comparator", "year"]
