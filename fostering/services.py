@@ -25,12 +25,9 @@ def household_schedule_refresh(
         timescales=timescales or default_timescales(),
     )
     for review, held in zip(reviews, schedule.held, strict=True):
-        review.due_on, review.due_reason, review.is_first = (
-            held.due.on,
-            held.due.reason,
-            held.is_first,
-        )
-    FosterCarerReview.objects.bulk_update(reviews, ["due_on", "due_reason", "is_first"])
+        review.due_on, review.due_reason = held.due.on, held.due.reason
+    # is_first stays as recorded: it says whether that review had to go to panel.
+    FosterCarerReview.objects.bulk_update(reviews, ["due_on", "due_reason"])
     household.next_review_due = schedule.next_due.on if schedule.next_due else None
     household.next_review_reason = schedule.next_due.reason if schedule.next_due else ""
     FosterCarerHousehold.objects.filter(pk=household.pk).update(
