@@ -33,8 +33,23 @@ class Command(BaseCommand):
             help=f"Password for every demo sign-in (default {DEMO_PASSWORD})",
         )
 
-    def handle(self, *args, as_of, seed, password, **options):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Build only when the database holds no children yet (make run uses this)",
+        )
+
+    def handle(self, *args, as_of, seed, password, if_empty, **options):
+        from iro.models import Child
+
         as_of = _date(as_of) if as_of else today()
+        if if_empty and Child.objects.exists():
+            self.stdout.write(
+                "The database already holds case data, so it is kept (make demo rebuilds it).\n"
+                f"Sign in at http://127.0.0.1:8000/ as iro1 (IRO), support (business support), "
+                f"head (Head of Service) or admin (administrator), password {password}."
+            )
+            return
         self.stdout.write(
             self.style.WARNING(
                 "Synthetic demo data: every child, family, carer and officer is invented. "
