@@ -22,6 +22,21 @@ $(VENV)/.installed: pyproject.toml
 .PHONY: install
 install: $(VENV)/.installed ## Create the virtual environment and install dependencies
 
+# The DfE's CIN census validator pins pandas 1.x but not numpy (pandas 1.5 cannot import
+# numpy 2) and downgrades setuptools, so it gets its own environment; the tests run it as
+# a subprocess (docs/adr/0005-cin-census-import-and-dfe-validator.md).
+VALIDATORS := .venv-validators
+VALIDATOR_PACKAGES := "csc-validator-be-cin==0.1.13" "numpy>=1.23,<2" "xmlschema>=3,<5"
+
+$(VALIDATORS)/.installed: Makefile
+	test -d $(VALIDATORS) || $(PYTHON) -m venv $(VALIDATORS)
+	$(VALIDATORS)/bin/python -m pip install --quiet $(VALIDATOR_PACKAGES)
+	$(VALIDATORS)/bin/python -m pip install --quiet --no-deps "liiatools==0.2.0"
+	touch $@
+
+.PHONY: validators
+validators: $(VALIDATORS)/.installed ## Install the DfE return validators in their own environment
+
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
@@ -45,7 +60,7 @@ run: install assets migrate ## Run Oversight on http://127.0.0.1:8000 with demo 
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 .PHONY: test
-test: install assets ## Run the whole test suite (DATABASE_URL picks the database)
+test: install assets validators ## Run the whole test suite (DATABASE_URL picks the database)
 	$(PY) -m pytest
 
 .PHONY: lint
@@ -80,5 +95,11 @@ deadlines: install ## Print every open statutory deadline
 	$(PY) manage.py deadlines
 
 .PHONY: clean
-clean: ## Remove the virtual environment, built assets and the SQLite database
-	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3
+clean: ## Remove the virtual environments, built assets and the SQLite database
+	rm -rf $(VENV) $(VALIDATORS) node_modules static/build staticfiles db.sqlite3
+
+BENCH_CHILDREN ?= 10000
+
+.PHONY: bench-import
+bench-import: migrate ## Time loading a generated SSDA903 return of 10,000 children (rolled back)
+	$(PY) manage.py bench_import --children $(BENCH_CHILDREN)

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import views as core_views
+from core.views import schedule as schedule_views
 
 admin.site.site_header = "Oversight administration"
 admin.site.site_title = "Oversight"
@@ -12,8 +13,13 @@ admin.site.site_title = "Oversight"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("deadlines/", core_views.deadline_list, name="deadlines"),
+    path("schedule/", schedule_views.board, name="schedule"),
+    path("schedule/week/", schedule_views.week, name="schedule_week"),
+    path("calendar/<str:token>.ics", schedule_views.calendar_feed, name="calendar_feed"),
     path("children/", include("iro.urls")),
     path("challenges/", include("disputes.urls")),
+    path("looked-after/", include("reviews.urls")),
+    path("protection/", include("protection.urls")),
     path("fostering/", include("fostering.urls")),
     path(
         "accounts/login/",

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 
 from core.dates import add_months, add_working_days, default_calendar, long_date
 from core.deadlines import Deadline, DeadlineKind, open_deadlines
@@ -152,55 +152,19 @@ def _circulation_items(as_of: dt.date, limits: Thresholds, initials) -> dict[int
 
 def _booking_items(as_of: dt.date, limits: Thresholds, initials) -> list[DigestItem]:
     """Reviews and conferences due within the booking window with no date booked yet."""
-    from protection.models import (
-        ChildProtectionPlan,
-        ConferenceChild,
-        ConferenceKind,
-        ConferenceStatus,
-        Section47Enquiry,
-    )
-    from reviews.models import LookedAfterReview, PeriodOfCare, ReviewStatus
+    from core.schedule import booking_board
 
-    window = as_of + dt.timedelta(weeks=limits.booking_window_weeks)
-    items: list[DigestItem] = []
-    booked_review = LookedAfterReview.objects.filter(
-        child=OuterRef("child"), status=ReviewStatus.SCHEDULED
-    )
-    periods = PeriodOfCare.objects.filter(
-        ended_on__isnull=True, next_review_due__lte=window, is_short_breaks=False
-    ).exclude(Exists(booked_review))
-    for child_id, due, reason in periods.values_list(
-        "child__child_id", "next_review_due", "next_review_reason"
-    ):
-        items.append(("Looked-after review to book", child_id, due, reason, "lac_review"))
-    booked_conf = ConferenceChild.objects.filter(
-        child=OuterRef("child"), conference__status=ConferenceStatus.SCHEDULED
-    )
-    enquiries = Section47Enquiry.objects.filter(
-        concluded_on__isnull=True, icpc_not_required=False, icpc_due__lte=window
-    ).exclude(Exists(booked_conf.filter(conference__kind=ConferenceKind.INITIAL)))
-    for child_id, due, reason in enquiries.values_list(
-        "child__child_id", "icpc_due", "icpc_due_reason"
-    ):
-        items.append(("Initial conference to book", child_id, due, reason, "icpc"))
-    plans = ChildProtectionPlan.objects.filter(
-        ended_on__isnull=True, next_review_due__lte=window
-    ).exclude(Exists(booked_conf.filter(conference__kind=ConferenceKind.REVIEW)))
-    for child_id, due, reason in plans.values_list(
-        "child__child_id", "next_review_due", "next_review_reason"
-    ):
-        items.append(("Review conference to book", child_id, due, reason, "rcpc"))
     return [
         DigestItem(
-            kind=f"book_{kind}",
-            label=label,
-            subject=_subject(child_id, initials.get(child_id, "")),
-            due=due.isoformat(),
-            status="overdue" if due < as_of else "due",
-            reason=reason,
-            url=_child_url(child_id),
+            kind=f"book_{need.kind}",
+            label=f"{need.label} to book",
+            subject=_subject(need.child_id, initials.get(need.child_id, "")),
+            due=need.due.isoformat(),
+            status="overdue" if need.due < as_of else "due",
+            reason=need.reason,
+            url=f"/schedule/?child={need.child_id}",
         )
-        for label, child_id, due, reason, kind in sorted(items, key=lambda i: i[2])
+        for need in booking_board(as_of=as_of, weeks=limits.booking_window_weeks)
     ]
 
 
@@ -328,13 +292,12 @@ def digests_build(*, as_of: dt.date, users=None) -> dict[User, tuple[str, list[D
 
     per_user: dict[int, list[DigestItem]] = defaultdict(list)
     overdue: list[DigestItem] = []
+    horizons = {kind: _horizon(kind, as_of, limits) for kind in DeadlineKind}
     for deadline in deadlines:
         item = _deadline_item(deadline, initials)
         if deadline.status == "overdue":
             overdue.append(item)
-        if deadline.iro_user_id is not None and deadline.due <= _horizon(
-            deadline.kind, as_of, limits
-        ):
+        if deadline.iro_user_id is not None and deadline.due <= horizons[deadline.kind]:
             per_user[deadline.iro_user_id].append(item)
 
     roles = {user.pk: _role_of(user) for user in users}

@@ -39,6 +39,7 @@ def _bank_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
 
+@lru_cache(maxsize=65_536)  # pure, and called per row by lists and nightly alerts
 def add_working_days(start: dt.date, n: int, calendar: WorkingCalendar) -> dt.date:
     """Return the date N working days after `start` (the deadline of "within N WD of start").
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 
 
 class ServiceForm(forms.Form):
@@ -36,14 +39,35 @@ class ServiceForm(forms.Form):
                 self.add_error(target, text)
 
 
-def gds_date(label: str, *, required: bool = True, help_text: str = "") -> DateInputField:
-    """A GOV.UK date input (day, month, year) whose errors name the field."""
-    field = DateInputField(
-        label=label, required=required, require_all_fields=False, help_text=help_text
-    )
-    field.error_messages["required"] = f"Enter the {label.lower()}"
-    field.error_messages["incomplete"] = f"Enter the {label.lower()} in full"
-    return field
+class GDSDateField(DateInputField):
+    """The GOV.UK date input, with the Design System's messages naming the question."""
+
+    def __init__(self, *, label: str, **kwargs):
+        super().__init__(label=label, require_all_fields=False, **kwargs)
+        self.question = label
+        real = f"{label} must be a real date"
+        self.error_messages["required"] = f"Enter the {label[0].lower()}{label[1:]}"
+        self.error_messages["incomplete"] = real
+        for part, name in zip(self.fields, ("day", "month", "year"), strict=True):
+            part.error_messages["incomplete"] = f"{label} must include a {name}"
+            part.validators = [RegexValidator(r"^[0-9]+$", real)]
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            value = dt.date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise ValidationError(f"{self.question} must be a real date") from exc
+        if len(year) != 4:
+            raise ValidationError(f"{self.question} must include a year with 4 numbers")
+        return value
+
+
+def gds_date(label: str, *, required: bool = True, help_text: str = "") -> GDSDateField:
+    """A GOV.UK date input (day, month, year) whose errors name the question."""
+    return GDSDateField(label=label, required=required, help_text=help_text)
 
 
 def form_page(
@@ -78,6 +102,163 @@ def form_page(
     return render(
         request,
         context.pop("template", "form_page.html"),
-        {"form": form, "heading": heading, **context},
+        {"form": form, "heading": heading, "error_list": error_summary_items(form), **context},
         status=status,
     )
+
+
+def error_summary_items(form, label: str = "") -> list[tuple[str, str]]:
+    """(anchor id, message) pairs for a GOV.UK error summary, linking to each bad field.
+
+    Date inputs and radios are linked through their first input, as the Design System asks.
+    """
+    items = []
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            first = next(iter(form.fields), "")
+            anchor = f"{form[first].auto_id}" if first else ""
+        else:
+            widget = form.fields[name].widget
+            # crispy-forms-gds numbers radios from 1 and date parts from 0.
+            suffix = {forms.RadioSelect: "_1"}.get(type(widget), "")
+            if isinstance(widget, forms.MultiWidget):
+                suffix = "_0"
+            anchor = form[name].auto_id + suffix
+        items += [(anchor, f"{label}{e}") for e in errors]
+    return items
+
+
+class TimeField(forms.TimeField):
+    """A time typed as 14:30 or 2:30pm, with a message naming the question."""
+
+    input_formats = ["%H:%M", "%H.%M", "%I:%M%p", "%I:%M %p", "%I%p", "%I %p"]
+
+    def __init__(self, *, label: str, **kwargs):
+        super().__init__(
+            label=label,
+            help_text="For example, 10:00 or 2:30pm",
+            error_messages={
+                "required": f"Enter the {label.lower()}",
+                "invalid": f"{label} must be a real time, like 10:00 or 2:30pm",
+            },
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        return super().to_python(
+            value.replace(" ", "").lower() if isinstance(value, str) else value
+        )
+
+
+class MeetingForm(ServiceForm):
+    """When and where a review or conference meets, and who chairs it.
+
+    If the chair is already booked then, the page shows the clash and asks to confirm.
+    """
+
+    submit_label = "Book it"
+
+    date = gds_date("Date")
+    time = TimeField(label="Start time")
+    venue = forms.CharField(
+        label="Venue", max_length=200, error_messages={"required": "Enter the venue"}
+    )
+    chair = forms.ModelChoiceField(
+        label="Chair",
+        queryset=None,
+        empty_label="Choose the chair",
+        error_messages={"required": "Choose who will chair it"},
+    )
+    confirm_clash = forms.BooleanField(
+        label="Book it anyway: the chair will rearrange", required=False
+    )
+
+    def __init__(self, *args, show_confirm: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        from iro.models import IndependentReviewingOfficer
+
+        self.fields["chair"].queryset = IndependentReviewingOfficer.objects.filter(
+            active=True
+        ).select_related("user")
+        if not show_confirm:
+            del self.fields["confirm_clash"]
+            self.helper.layout = Layout(
+                *[f for f in self.layout_fields() if f != "confirm_clash"],
+                Button("submit", self.submit_label),
+            )
+
+    def starts_at(self):
+        from django.utils import timezone
+
+        data = self.cleaned_data
+        return timezone.make_aware(dt.datetime.combine(data["date"], data["time"]))
+
+
+def meeting_page(
+    request,
+    *,
+    heading: str,
+    caption: str,
+    back_url: str,
+    book,
+    ignore=None,
+    initial=None,
+    extra_fields=None,
+    form_class=None,
+    **context,
+):
+    """Book a meeting: on a clash with the chair's other bookings, warn and ask to confirm.
+
+    `book(form)` calls the service and returns the URL to go to next.
+    """
+    from django.contrib import messages
+    from django.shortcuts import redirect, render
+
+    from core.schedule import chair_clashes
+    from core.views.schedule import describe_clash
+
+    form_class = form_class or MeetingForm
+    wants_confirm = request.method == "POST" and "confirm_clash" in request.POST
+    form = form_class(
+        posted(request), initial=initial, show_confirm=wants_confirm, **(extra_fields or {})
+    )
+    warnings: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        clashes = chair_clashes(
+            chair_id=form.cleaned_data["chair"].pk, starts_at=form.starts_at(), ignore=ignore
+        )
+        if clashes and not form.cleaned_data.get("confirm_clash"):
+            warnings = [describe_clash(m) for m in clashes]
+            form = form_class(
+                request.POST, initial=initial, show_confirm=True, **(extra_fields or {})
+            )
+            form.is_valid()
+        else:
+            try:
+                next_url, message = book(form)
+            except ValidationError as error:
+                form.apply_errors(error)
+            else:
+                messages.success(request, message)
+                return redirect(next_url)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "heading": heading,
+            "caption": caption,
+            "back_url": back_url,
+            "warnings": warnings,
+            "error_list": error_summary_items(form) if form.is_bound else [],
+            **context,
+        },
+        status=status,
+    )
+
+
+def posted(request):
+    """The submitted data, or None for a GET. (An empty POST is still a submission: with
+    `posted(request)` a form sent with nothing filled in would show no errors.)"""
+    return request.POST if request.method == "POST" else None

@@ -5,6 +5,9 @@ from django.db import models
 class User(AbstractUser):
     """A member of the unit. What they may do comes from their role (a group)."""
 
+    # The secret in a person's calendar feed address (calendar apps cannot sign in).
+    calendar_token = models.CharField(max_length=43, unique=True, null=True, blank=True)
+
     class Meta:
         permissions = [
             ("view_unit_dashboards", "Can view the unit's dashboards and annual report"),

@@ -48,3 +48,14 @@ def transition(obj: models.Model, to: str) -> None:
 def valid_choice(errors: FieldErrors, field: str, value: str, choices, label: str) -> None:
     if value not in choices.values:
         errors.add(field, f"{label} '{value}' is not a recognised code")
+
+
+def calendar_token_for(user, *, renew: bool = False) -> str:
+    """The secret for a person's calendar feed, made on first use; `renew` revokes the old."""
+    import secrets
+
+    if user.calendar_token and not renew:
+        return user.calendar_token
+    user.calendar_token = secrets.token_urlsafe(32)
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token

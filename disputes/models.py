@@ -64,7 +64,9 @@ class Dispute(TimeStampedModel):
     category = models.CharField(max_length=20, choices=Category.choices)
     summary = models.TextField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.INFORMAL)
-    informal_outcome = models.TextField(blank=True)
+    outcome = models.TextField(
+        blank=True, help_text="How the challenge ended: the resolution, or why it was withdrawn."
+    )
     resolved_on = models.DateField(null=True, blank=True)
     resolved_at_level = models.ForeignKey(
         DisputeLevel,

@@ -132,9 +132,8 @@ def dispute_resolve(*, dispute: Dispute, resolved_on: dt.date, outcome: str) -> 
         )
     errors.raise_if_any()
     transition(dispute, DisputeStatus.RESOLVED)
-    if last is None:
-        dispute.informal_outcome = outcome
-    else:
+    dispute.outcome = outcome
+    if last is not None:
         dispute.resolved_at_level = last.level
         last.outcome = StageOutcome.RESOLVED
         if last.responded_on is None:
@@ -156,5 +155,39 @@ def dispute_refer_to_cafcass(*, dispute: Dispute, referred_on: dt.date) -> Dispu
         errors.add("cafcass_referred_on", "This challenge has already been referred to Cafcass")
     errors.raise_if_any()
     dispute.cafcass_referred_on = referred_on
+    dispute.save()
+    return dispute
+
+
+@transaction.atomic
+def dispute_withdraw(*, dispute: Dispute, withdrawn_on: dt.date, reason: str) -> Dispute:
+    """Close a challenge without a resolution (the IRO decides it should not go on).
+
+    The date is kept in `resolved_on`, the challenge's closing date whichever way it
+    closed (the annual figures count only resolved ones), and the reason in `outcome`.
+    A stage still awaiting a response is withdrawn.
+    """
+    errors = FieldErrors()
+    not_in_future(errors, "withdrawn_on", withdrawn_on, "The date the challenge was withdrawn")
+    if withdrawn_on < dispute.raised_on:
+        errors.add("withdrawn_on", "A challenge cannot be withdrawn before it was raised")
+    if not reason.strip():
+        errors.add("reason", "Enter why the challenge is being withdrawn")
+    if not dispute.is_open:
+        errors.add("status", f"This challenge is already {dispute.get_status_display().lower()}")
+    last = dispute.stages.select_related("level").order_by("-level__rank").first()
+    if last is not None and withdrawn_on < last.started_on:
+        errors.add(
+            "withdrawn_on",
+            "A challenge cannot be withdrawn before its last stage started "
+            f"on {long_date(last.started_on)}",
+        )
+    errors.raise_if_any()
+    transition(dispute, DisputeStatus.WITHDRAWN)
+    if last is not None and last.outcome == StageOutcome.AWAITING:
+        last.outcome = StageOutcome.WITHDRAWN
+        last.save(update_fields=["outcome", "updated_at"])
+    dispute.resolved_on = withdrawn_on
+    dispute.outcome = reason.strip()
     dispute.save()
     return dispute

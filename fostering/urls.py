@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "fostering"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.household_list, name="list"),
+    path("<str:reference>/", views.household_detail, name="household"),
+    path("<str:reference>/review/", views.carer_review_create, name="review"),
+]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DateField, OuterRef, Subquery, Value
+from django.db.models import Count, DateField, Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Least
 
 from .models import Child, IndependentReviewingOfficer, IROAllocation
@@ -103,10 +103,12 @@ def caseload_children(*, iro: IndependentReviewingOfficer | None = None):
         .values("n")
     )
     allocation = IROAllocation.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
-    held = {"allocations__ended_on__isnull": True}
+    # Exists, not a join: a join with ended_on IS NULL would also match children with no
+    # allocation at all (the outer join's NULLs), and could repeat a child.
+    current = IROAllocation.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
     if iro is not None:
-        held["allocations__iro"] = iro  # one filter() call, so one join: no duplicate rows
-    children = Child.objects.filter(**held)
+        current = current.filter(iro=iro)
+    children = Child.objects.filter(Exists(current))
     far = Value(NEVER, output_field=DateField())
     return children.annotate(
         lac_due=Subquery(period.values("next_review_due")[:1]),
@@ -143,3 +145,81 @@ def next_due_of(child) -> NextDue | None:
         return None
     on, what, reason = min(dated, key=lambda o: o[0])
     return NextDue(on, what, reason)
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    on: dt.date
+    title: str
+    detail: str = ""
+    by: str = ""
+
+
+def child_timeline(
+    *, periods, reviews, plans, enquiries, conferences, disputes, contacts
+) -> list[TimelineEvent]:
+    """A child's events, newest first, from rows the page has already loaded."""
+    from core.dates import long_date
+
+    events: list[TimelineEvent] = []
+    for p in periods:
+        if p.started_on:
+            label = "Short breaks began" if p.is_short_breaks else "Became looked after"
+            events.append(TimelineEvent(p.started_on, label))
+        if p.ended_on:
+            events.append(TimelineEvent(p.ended_on, "Stopped being looked after"))
+    for r in reviews:
+        due = ""
+        if r.due_on:
+            late = " (late)" if r.held_on > r.due_on else ""
+            due = f"Was due by {long_date(r.due_on)}{late}. "
+        events.append(
+            TimelineEvent(
+                r.held_on,
+                f"Looked-after review{f' {r.number}' if r.number else ''}",
+                f"{due}Participation {r.participation_code}. {len(r.decisions.all())} decision(s).",
+                str(r.chair) if r.chair else "",
+            )
+        )
+    for e in enquiries:
+        events.append(TimelineEvent(e.strategy_discussion_on, "Section 47 enquiry began"))
+    for c in conferences:
+        if c.conference.held_on:
+            outcome = c.get_outcome_display() if c.outcome else ""
+            events.append(
+                TimelineEvent(
+                    c.conference.held_on,
+                    f"{c.conference.get_kind_display()} child protection conference",
+                    outcome,
+                )
+            )
+    for p in plans:
+        events.append(
+            TimelineEvent(
+                p.started_on, "Child protection plan began", p.get_initial_category_display()
+            )
+        )
+        if p.ended_on:
+            events.append(TimelineEvent(p.ended_on, "Child protection plan ended"))
+    for d in disputes:
+        events.append(
+            TimelineEvent(
+                d.raised_on, "Challenge raised", d.get_category_display(), str(d.raised_by)
+            )
+        )
+        for stage in d.stages.all():
+            events.append(
+                TimelineEvent(
+                    stage.started_on, f"Challenge escalated to {stage.level.name.lower()}"
+                )
+            )
+        if d.resolved_on:
+            events.append(TimelineEvent(d.resolved_on, "Challenge resolved"))
+    for c in contacts:
+        alone = ", seen alone" if c.seen_alone else ""
+        events.append(
+            TimelineEvent(
+                c.occurred_on, f"IRO {c.get_kind_display().lower()}{alone}", by=str(c.iro)
+            )
+        )
+    return sorted(events, key=lambda e: e.on, reverse=True)

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from core.forms import form_page
+from core.forms import form_page, posted
 from core.permissions import role_required
 from core.roles import Role, user_roles
 from core.services import today
@@ -14,7 +14,7 @@ from reviews.models import ReviewStatus
 
 from .forms import CaseloadFilterForm, ReallocationForm
 from .models import Child
-from .selectors import NEVER, caseload_children, caseloads, next_due_of
+from .selectors import NEVER, caseload_children, caseloads, child_timeline, next_due_of
 from .services import family_allocate, iro_allocate
 
 SORTS = {
@@ -96,33 +96,52 @@ def caseload(request):
 
 @role_required()
 def child_detail(request, child_id: str):
-    """A child's record: who holds them, and what is due next and why."""
+    """A child's record: identity, what is due next and why, and a timeline of events."""
     child = get_object_or_404(Child.objects.select_related("family"), child_id=child_id)
     allocation = child.allocations.filter(ended_on__isnull=True).select_related("iro__user").first()
     periods = list(child.periods_of_care.order_by("-first_recorded_on"))
     reviews = list(
-        child.lac_reviews.filter(status=ReviewStatus.HELD)
+        child.lac_reviews.exclude(status=ReviewStatus.CANCELLED)
         .select_related("chair__user")
-        .order_by("-held_on")[:10]
+        .prefetch_related("decisions")
+        .order_by("-held_on")
     )
     plans = list(child.cp_plans.order_by("-started_on"))
     enquiries = list(child.section47_enquiries.order_by("-strategy_discussion_on"))
+    conferences = list(
+        child.conferences.select_related("conference").order_by("-conference__held_on")
+    )
     disputes = list(
         child.disputes.select_related("resolved_at_level").prefetch_related("stages__level")
     )
-    contacts = list(child.iro_contacts.select_related("iro__user")[:5])
+    contacts = list(child.iro_contacts.select_related("iro__user"))
+    booked = [r for r in reviews if r.status == ReviewStatus.SCHEDULED]
+    held = [r for r in reviews if r.status == ReviewStatus.HELD]
     return render(
         request,
         "iro/child_detail.html",
         {
             "child": child,
+            "age": child.age_on(today()),
             "allocation": allocation,
-            "periods": periods,
-            "reviews": reviews,
-            "plans": plans,
-            "enquiries": enquiries,
+            "open_period": next((p for p in periods if p.is_open), None),
+            "open_plan": next((p for p in plans if p.ended_on is None), None),
+            "open_enquiry": next(
+                (e for e in enquiries if e.concluded_on is None and not e.icpc_not_required),
+                None,
+            ),
+            "booked": booked,
+            "latest_review": held[0] if held else None,
             "disputes": disputes,
-            "contacts": contacts,
+            "timeline": child_timeline(
+                periods=periods,
+                reviews=held,
+                plans=plans,
+                enquiries=enquiries,
+                conferences=conferences,
+                disputes=disputes,
+                contacts=contacts,
+            ),
         },
     )
 
@@ -150,7 +169,7 @@ def allocation(request):
 def reallocate(request, child_id: str):
     """Move a child (and, by default, their siblings) to another IRO, recording why."""
     child = get_object_or_404(Child.objects.select_related("family"), child_id=child_id)
-    form = ReallocationForm(request.POST or None, child=child, initial={"started_on": today()})
+    form = ReallocationForm(posted(request), child=child, initial={"started_on": today()})
 
     def save(data):
         if data.get("with_siblings") and child.family is not None:

@@ -141,6 +141,12 @@ class ChildProtectionConference(TimeStampedModel):
     )
     minutes_sent_on = models.DateField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=200, blank=True)
+    return_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Collection year of the CIN census this conference was last loaded from "
+        "(2024 means 2024-25); empty when entered in Oversight.",
+    )
 
     history = HistoricalRecords()
 
@@ -268,3 +274,52 @@ class ConferenceInvitation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role})"
+
+
+class CinCensusReturn(TimeStampedModel):
+    """A year's CIN census as last imported: which council sent it, from which file."""
+
+    return_year = models.PositiveSmallIntegerField(
+        unique=True, help_text="Collection year (2024 means 2024-25, reference date 31 March 2025)."
+    )
+    la_code = models.CharField("LA code", max_length=3, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "CIN census return"
+        ordering = ["-return_year"]
+
+    def __str__(self) -> str:
+        return f"CIN census {self.return_year}-{(self.return_year + 1) % 100:02d}"
+
+
+class CinCensusChild(TimeStampedModel):
+    """A child's entry in one year's CIN census: the parts Oversight has no model for.
+
+    The CIN episodes (referral, closure, assessments, CIN plans), the UPN-unknown reason
+    and the disability codes, as the return gave them, so that year's census can be
+    written back (protection.cin_census.exporter). The child protection parts are not
+    kept here: they live in the enquiries, plans and conferences. Each episode lists the
+    start dates of the enquiries and plans it held, to put them back in the same place.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="cin_census_entries")
+    return_year = models.PositiveSmallIntegerField()
+    upn_unknown = models.CharField("UPN unknown reason", max_length=4, blank=True)
+    former_upn = models.CharField("former UPN", max_length=13, blank=True)
+    died_on = models.DateField(null=True, blank=True)
+    disabilities = models.JSONField(default=list, help_text="CIN disability codes.")
+    episodes = models.JSONField(default=list, help_text="CINdetails, as plain values.")
+
+    class Meta:
+        verbose_name = "child in a CIN census"
+        verbose_name_plural = "children in CIN censuses"
+        ordering = ["child", "return_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "return_year"], name="one_cin_census_entry_per_child_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_id} in the CIN census {self.return_year}"

@@ -35,15 +35,39 @@ def section47_schedule_refresh(
     calendar: WorkingCalendar | None = None,
     timescales: Timescales | None = None,
 ) -> None:
-    due = icpc_due(
-        enquiry.strategy_discussion_on,
-        calendar=calendar or default_calendar(),
-        timescales=timescales or default_timescales(),
-    )
-    enquiry.icpc_due, enquiry.icpc_due_reason = due.on, due.reason
-    Section47Enquiry.objects.filter(pk=enquiry.pk).update(
-        icpc_due=due.on, icpc_due_reason=due.reason
-    )
+    section47_schedules_refresh(enquiries=[enquiry], calendar=calendar, timescales=timescales)
+
+
+def section47_schedules_refresh(
+    *,
+    enquiries: Sequence[Section47Enquiry],
+    calendar: WorkingCalendar | None = None,
+    timescales: Timescales | None = None,
+) -> None:
+    """Store each enquiry's initial conference due date, and give it to the conference
+    that answered it: two queries and two bulk updates, however many enquiries."""
+    calendar = calendar or default_calendar()
+    timescales = timescales or default_timescales()
+    stale = []
+    for enquiry in enquiries:
+        due = icpc_due(enquiry.strategy_discussion_on, calendar=calendar, timescales=timescales)
+        if (enquiry.icpc_due, enquiry.icpc_due_reason) != (due.on, due.reason):
+            enquiry.icpc_due, enquiry.icpc_due_reason = due.on, due.reason
+            stale.append(enquiry)
+    Section47Enquiry.objects.bulk_update(stale, ["icpc_due", "icpc_due_reason"], batch_size=500)
+    by_pk = {e.pk: e for e in enquiries}
+    entries = [
+        entry
+        for entry in ConferenceChild.objects.filter(
+            section47__in=list(by_pk), conference__kind=ConferenceKind.INITIAL
+        )
+        if (entry.due_on, entry.due_reason)
+        != (by_pk[entry.section47_id].icpc_due, by_pk[entry.section47_id].icpc_due_reason)
+    ]
+    for entry in entries:
+        enquiry = by_pk[entry.section47_id]
+        entry.due_on, entry.due_reason = enquiry.icpc_due, enquiry.icpc_due_reason
+    ConferenceChild.objects.bulk_update(entries, ["due_on", "due_reason"], batch_size=500)
 
 
 @transaction.atomic
@@ -74,32 +98,54 @@ def plan_schedule_refresh(
     *, plan: ChildProtectionPlan, timescales: Timescales | None = None
 ) -> PlanSchedule:
     """Recompute a plan's next review conference, and the due date each one answered."""
+    return plan_schedules_refresh(plans=[plan], timescales=timescales)[plan.pk]
+
+
+def plan_schedules_refresh(
+    *, plans: Sequence[ChildProtectionPlan], timescales: Timescales | None = None
+) -> dict[int, PlanSchedule]:
+    """Recompute many plans' schedules: one query for their review conferences, then
+    bulk updates, so an import of a whole census stays a handful of queries."""
+    timescales = timescales or default_timescales()
+    entries_by_plan: dict[int, list[ConferenceChild]] = {p.pk: [] for p in plans}
     entries = list(
         ConferenceChild.objects.filter(
-            plan=plan,
+            plan__in=list(entries_by_plan),
             conference__kind=ConferenceKind.REVIEW,
             conference__status=ConferenceStatus.HELD,
         )
         .select_related("conference")
         .order_by("conference__held_on")
     )
-    schedule = plan_review_schedule(
-        started_on=plan.started_on,
-        review_conferences=[e.conference.held_on for e in entries],
-        ended_on=plan.ended_on,
-        timescales=timescales or default_timescales(),
-    )
-    by_day = {h.held_on: h for h in schedule.held}
     for entry in entries:
-        held = by_day[entry.conference.held_on]
-        entry.due_on, entry.due_reason = held.due.on, held.due.reason
-    ConferenceChild.objects.bulk_update(entries, ["due_on", "due_reason"])
-    plan.next_review_due = schedule.next_due.on if schedule.next_due else None
-    plan.next_review_reason = schedule.next_due.reason if schedule.next_due else ""
-    ChildProtectionPlan.objects.filter(pk=plan.pk).update(
-        next_review_due=plan.next_review_due, next_review_reason=plan.next_review_reason
+        entries_by_plan[entry.plan_id].append(entry)
+    schedules = {}
+    stale_entries, stale_plans = [], []
+    for plan in plans:
+        plan_entries = entries_by_plan[plan.pk]
+        schedule = plan_review_schedule(
+            started_on=plan.started_on,
+            review_conferences=[e.conference.held_on for e in plan_entries],
+            ended_on=plan.ended_on,
+            timescales=timescales,
+        )
+        by_day = {h.held_on: h for h in schedule.held}
+        for entry in plan_entries:
+            held = by_day[entry.conference.held_on]
+            if (entry.due_on, entry.due_reason) != (held.due.on, held.due.reason):
+                entry.due_on, entry.due_reason = held.due.on, held.due.reason
+                stale_entries.append(entry)
+        due = (schedule.next_due.on, schedule.next_due.reason) if schedule.next_due else (None, "")
+        if (plan.next_review_due, plan.next_review_reason) != due:
+            plan.next_review_due, plan.next_review_reason = due
+            stale_plans.append(plan)
+        schedules[plan.pk] = schedule
+    # Only rows whose due date moved are written: a re-import changes nothing.
+    ConferenceChild.objects.bulk_update(stale_entries, ["due_on", "due_reason"], batch_size=500)
+    ChildProtectionPlan.objects.bulk_update(
+        stale_plans, ["next_review_due", "next_review_reason"], batch_size=500
     )
-    return schedule
+    return schedules
 
 
 def plan_problems(
@@ -382,3 +428,19 @@ def invitation_record_attendance(
     invitation.exclusion_reason = exclusion_reason if attendance == Attendance.EXCLUDED else ""
     invitation.save()
     return invitation
+
+
+def conference_minutes_record(
+    *, conference: ChildProtectionConference, minutes_sent_on: dt.date
+) -> ChildProtectionConference:
+    """Record the date a held conference's minutes were sent out."""
+    errors = FieldErrors()
+    not_in_future(errors, "minutes_sent_on", minutes_sent_on, "The date the minutes were sent")
+    if conference.status != ConferenceStatus.HELD:
+        errors.add("minutes_sent_on", "Record the outcome before the minutes")
+    elif minutes_sent_on < conference.held_on:
+        errors.add("minutes_sent_on", "The minutes cannot be sent before the conference")
+    errors.raise_if_any()
+    conference.minutes_sent_on = minutes_sent_on
+    conference.save()
+    return conference

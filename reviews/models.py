@@ -165,7 +165,11 @@ class PlacementOrder(TimeStampedModel):
 
 
 class AdoptionPlacement(TimeStampedModel):
-    """A placement for adoption (SSDA903 PlacedAdoption)."""
+    """A placement for adoption: the day the child was placed with prospective adopters.
+
+    In SSDA903 terms this is an episode with PLACE A3-A6. It is not the return's
+    PlacedAdoption table, which records a decision (see `AdoptionDecision`).
+    """
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="adoption_placements")
     placed_on = models.DateField()
@@ -194,6 +198,63 @@ class AdoptionPlacement(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.child.child_id} placed for adoption {self.placed_on}"
+
+
+class AdoptionDecisionCeased(models.TextChoices):
+    """SSDA903 REASON_PLACED_CEASED (validator rule 119's code list).
+
+    The meanings are the DfE guidance's as commonly restated; RULES.md does not list them.
+    """
+
+    RD1 = "RD1", "RD1: the child's needs changed after the decision"
+    RD2 = "RD2", "RD2: the court did not make a placement order"
+    RD3 = "RD3", "RD3: prospective adopters could not be found"
+    RD4 = "RD4", "RD4: any other reason"
+
+
+class AdoptionDecision(TimeStampedModel):
+    """The decision that a child should be placed for adoption (SSDA903 PlacedAdoption).
+
+    DATE_PLACED is the date of that decision and DATE_PLACED_CEASED the date of a later
+    decision that the child should no longer be placed (DfE rules 115-119 and 557). It
+    is neither the authority to place (LS E1/D1, `PlacementOrder`) nor a placement
+    (PLACE A3-A6, `AdoptionPlacement`), so no review is due from it.
+    """
+
+    Ceased = AdoptionDecisionCeased
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="adoption_decisions")
+    decided_on = models.DateField("date of the decision (DATE_PLACED)")
+    ceased_on = models.DateField(
+        "date the child should no longer be placed (DATE_PLACED_CEASED)", null=True, blank=True
+    )
+    reason_ceased = models.CharField(
+        "REASON_PLACED_CEASED", max_length=3, choices=Ceased.choices, blank=True
+    )
+    return_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Collection year of the DfE return this row was last loaded from "
+        "(2024 means 2024-25); empty when entered in Oversight.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "decided_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "decided_on"], name="one_adoption_decision_per_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(ceased_on__isnull=True) | Q(ceased_on__gte=F("decided_on")),
+                name="adoption_decision_ceases_after_it_is_made",
+            ),
+            choices_check("reason_ceased", AdoptionDecisionCeased, blank=True),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_id} should be placed for adoption from {self.decided_on}"
 
 
 class ReviewStatus(models.TextChoices):
@@ -326,3 +387,47 @@ class IROContact(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} with {self.child.child_id} on {self.occurred_on}"
+
+
+class ReturnTable(models.TextChoices):
+    """The tables of the SSDA903 return (csc-validator-be-903 `config.py` names)."""
+
+    HEADER = "Header"
+    EPISODES = "Episodes"
+    REVIEWS = "Reviews"
+    UASC = "UASC"
+    OC2 = "OC2"
+    OC3 = "OC3"
+    AD1 = "AD1"
+    PLACED_ADOPTION = "PlacedAdoption"
+    PREV_PERM = "PrevPerm"
+    MISSING = "Missing"
+    SW_EPISODES = "SWEpisodes"
+    DOLO = "DoLo"
+
+
+class ReturnRow(models.Model):
+    """One row of an SSDA903 return as it was loaded, kept per child and collection year.
+
+    Oversight's own records (children, episodes, reviews, adoption decisions) are derived
+    from every year on file, so the order years are loaded in never matters; the export
+    reads the tables Oversight does not model (UASC, OC2, OC3, AD1, PrevPerm, Missing,
+    SWEpisodes, DoLo) and the header's yearly values (UPN, MOTHER, MC_DOB) from here.
+    Loading a year again replaces that year's rows.
+    """
+
+    Table = ReturnTable
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="return_rows")
+    year = models.PositiveSmallIntegerField(help_text="Collection year: 2024 means 2024-25.")
+    table = models.CharField(max_length=14, choices=Table.choices)
+    position = models.PositiveIntegerField(help_text="Row in the file; the column names are 1.")
+    values = models.JSONField(help_text="Every column but CHILD, as the text in the file.")
+
+    class Meta:
+        ordering = ["year", "table", "position"]
+        constraints = [choices_check("table", ReturnTable)]
+        indexes = [models.Index(fields=["year", "table"], name="return_row_year_table")]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_id} {self.table} {self.year} row {self.position}"

@@ -30,8 +30,9 @@ class CareHistory:
     held_reviews: Sequence[dt.date] = ()
     # Dates the authority first had authority to place for adoption (LS E1/D1, s19 consent).
     authority_to_place: Sequence[dt.date] = ()
-    # Dates of placement for adoption (PLACE A3-A6 begins, or PlacedAdoption), each with
-    # the date it ceased (None while it lasts).
+    # Dates of placement for adoption (PLACE A3-A6 begins, or an AdoptionPlacement), each
+    # with the date it ceased (None while it lasts). Not SSDA903's PlacedAdoption table:
+    # its DATE_PLACED is the date of the decision that the child should be placed.
     adoption_placements: Sequence[tuple[dt.date, dt.date | None]] = ()
     short_breaks: bool = False
     ended_on: dt.date | None = None

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.codes import (
     CategoryOfNeed,
@@ -60,6 +62,59 @@ def _within(day: dt.date, start: dt.date, end: dt.date | None) -> bool:
     return start <= day and (end is None or day <= end)
 
 
+def _care_history(
+    period: PeriodOfCare,
+    *,
+    episodes: Sequence[Episode],
+    held_on: Sequence[dt.date],
+    series_start: dt.date | None,
+    orders: Sequence[PlacementOrder],
+    placements: Sequence[AdoptionPlacement],
+) -> CareHistory:
+    """What the schedule needs of one period, from rows already loaded.
+
+    `episodes` are the period's, by start; `held_on` the reviews held in it (for short
+    breaks, in the whole series, which starts on `series_start`); `orders` and
+    `placements` the child's, of which those within the period count.
+    """
+    if period.is_short_breaks:
+        # A series of short breaks is reviewed as one: 3 months from the first break.
+        started_on, facts = series_start, []
+    else:
+        started_on, facts = period.started_on, [_facts(e) for e in episodes]
+    authority, placed = adoption_facts(facts)
+    end = period.ended_on
+    for order in orders:
+        if _within(order.granted_on, period.first_recorded_on, end):
+            authority.append(order.granted_on)
+    known = {start for start, _ in placed}
+    for placement in placements:
+        if placement.placed_on not in known and _within(
+            placement.placed_on, period.first_recorded_on, end
+        ):
+            placed.append((placement.placed_on, placement.ceased_on))
+    return CareHistory(
+        started_on=started_on,
+        held_reviews=list(held_on),
+        authority_to_place=sorted(set(authority)),
+        adoption_placements=sorted(placed),
+        short_breaks=period.is_short_breaks,
+        ended_on=end,
+    )
+
+
+def _schedule_store(
+    period: PeriodOfCare, reviews: Sequence[LookedAfterReview], schedule: LacSchedule
+) -> None:
+    """Copy a schedule onto the period and its held reviews (in memory; callers save)."""
+    for review, held in zip(reviews, schedule.held, strict=True):
+        review.number = held.number
+        review.due_on = held.due.on if held.due else None
+        review.due_reason = held.due.reason if held.due else ""
+    period.next_review_due = schedule.next_due.on if schedule.next_due else None
+    period.next_review_reason = schedule.next_due.reason if schedule.next_due else ""
+
+
 def period_schedule_refresh(
     *,
     period: PeriodOfCare,
@@ -67,13 +122,11 @@ def period_schedule_refresh(
     timescales: Timescales | None = None,
 ) -> LacSchedule:
     """Recompute a period's next review due, and the due date each held review answered."""
-    calendar = calendar or default_calendar()
-    timescales = timescales or default_timescales()
     child = period.child
+    series_start = None
     if period.is_short_breaks:
-        # A series of short breaks is reviewed as one: 3 months from the first break.
         series = list(child.periods_of_care.filter(is_short_breaks=True))
-        started_on = min(p.first_recorded_on for p in series)
+        series_start = min(p.first_recorded_on for p in series)
         reviews = list(
             LookedAfterReview.objects.filter(period__in=series, status=ReviewStatus.HELD).order_by(
                 "held_on"
@@ -81,41 +134,23 @@ def period_schedule_refresh(
         )
         episodes: list[Episode] = []
     else:
-        started_on = period.started_on
         reviews = list(period.reviews.filter(status=ReviewStatus.HELD).order_by("held_on"))
         episodes = list(period.episodes.order_by("started_on"))
-
-    authority, placements = adoption_facts([_facts(e) for e in episodes])
-    end = period.ended_on
-    for order in PlacementOrder.objects.filter(child=child):
-        if _within(order.granted_on, period.first_recorded_on, end):
-            authority.append(order.granted_on)
-    known = {start for start, _ in placements}
-    for placed in AdoptionPlacement.objects.filter(child=child):
-        if placed.placed_on not in known and _within(
-            placed.placed_on, period.first_recorded_on, end
-        ):
-            placements.append((placed.placed_on, placed.ceased_on))
-
-    schedule = lac_schedule(
-        CareHistory(
-            started_on=started_on,
-            held_reviews=[r.held_on for r in reviews],
-            authority_to_place=sorted(set(authority)),
-            adoption_placements=sorted(placements),
-            short_breaks=period.is_short_breaks,
-            ended_on=period.ended_on,
-        ),
-        calendar=calendar,
-        timescales=timescales,
+    history = _care_history(
+        period,
+        episodes=episodes,
+        held_on=[r.held_on for r in reviews],
+        series_start=series_start,
+        orders=list(PlacementOrder.objects.filter(child=child)),
+        placements=list(AdoptionPlacement.objects.filter(child=child)),
     )
-    for review, held in zip(reviews, schedule.held, strict=True):
-        review.number = held.number
-        review.due_on = held.due.on if held.due else None
-        review.due_reason = held.due.reason if held.due else ""
+    schedule = lac_schedule(
+        history,
+        calendar=calendar or default_calendar(),
+        timescales=timescales or default_timescales(),
+    )
+    _schedule_store(period, reviews, schedule)
     LookedAfterReview.objects.bulk_update(reviews, ["number", "due_on", "due_reason"])
-    period.next_review_due = schedule.next_due.on if schedule.next_due else None
-    period.next_review_reason = schedule.next_due.reason if schedule.next_due else ""
     PeriodOfCare.objects.filter(pk=period.pk).update(
         next_review_due=period.next_review_due, next_review_reason=period.next_review_reason
     )
@@ -128,48 +163,200 @@ def child_periods_rebuild(*, child: Child) -> list[PeriodOfCare]:
 
     Raises ValidationError (nothing saved) if a review falls outside every period.
     """
-    episodes = list(child.episodes.order_by("started_on"))
-    facts = periods_from_episodes([_facts(e) for e in episodes])
-    existing = {p.first_recorded_on: p for p in child.periods_of_care.all()}
-    periods: list[PeriodOfCare] = []
-    for fact in facts:
-        period = existing.pop(fact.first_recorded_on, None) or PeriodOfCare(
-            child=child, first_recorded_on=fact.first_recorded_on
+    return children_periods_rebuild(child_ids=[child.pk])[child.pk]
+
+
+# Enough ids per query for every database's parameter limit.
+_CHUNK = 2000
+
+_PERIOD_SHAPE = ("started_on", "ended_on", "is_short_breaks")
+_PERIOD_DUE = ("next_review_due", "next_review_reason")
+_REVIEW_SCHEDULE = ("period_id", "number", "due_on", "due_reason")
+
+
+def _chunks(values: Sequence[int]):
+    for i in range(0, len(values), _CHUNK):
+        yield values[i : i + _CHUNK]
+
+
+def _by_child(rows) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row.child_id, []).append(row)
+    return grouped
+
+
+@transaction.atomic
+def children_periods_rebuild(
+    *,
+    child_ids: Collection[int],
+    calendar: WorkingCalendar | None = None,
+    timescales: Timescales | None = None,
+    episodes_to_add: Sequence[Episode] = (),
+    reviews_to_add: Sequence[LookedAfterReview] = (),
+    change_reason: str = "",
+) -> dict[int, list[PeriodOfCare]]:
+    """Regroup many children's episodes into periods of care and refresh every schedule.
+
+    The same rules as one child's rebuild, with a fixed number of queries per 2,000
+    children (imports rebuild thousands at once); only rows that change are written.
+    `episodes_to_add` and `reviews_to_add` are unsaved rows (an import's), saved in the
+    period they fall in. Returns each child's periods in order. Raises ValidationError (nothing
+    saved) if a review falls outside every period.
+    """
+    calendar = calendar or default_calendar()
+    timescales = timescales or default_timescales()
+    ids = sorted({*child_ids, *(r.child_id for r in [*episodes_to_add, *reviews_to_add])})
+    names: dict[int, str] = {}
+    episodes: dict[int, list[Episode]] = {}
+    periods: dict[int, list[PeriodOfCare]] = {}
+    reviews: dict[int, list[LookedAfterReview]] = {}
+    orders: dict[int, list[PlacementOrder]] = {}
+    placements: dict[int, list[AdoptionPlacement]] = {}
+    for chunk in _chunks(ids):
+        names.update(Child.objects.filter(pk__in=chunk).values_list("pk", "child_id"))
+        episodes.update(
+            _by_child(Episode.objects.filter(child_id__in=chunk).order_by("child_id", "started_on"))
         )
-        period.started_on = fact.started_on
-        period.ended_on = fact.ended_on
-        period.is_short_breaks = fact.is_short_breaks
-        period.save()
-        periods.append(period)
-        for i in fact.episodes:
-            if episodes[i].period_id != period.pk:
-                episodes[i].period = period
-                episodes[i].save(update_fields=["period"])
+        periods.update(_by_child(PeriodOfCare.objects.filter(child_id__in=chunk)))
+        reviews.update(
+            _by_child(
+                LookedAfterReview.objects.filter(child_id__in=chunk)
+                .exclude(status=ReviewStatus.CANCELLED)
+                .order_by("child_id", "held_on", "scheduled_for", "pk")
+            )
+        )
+        orders.update(_by_child(PlacementOrder.objects.filter(child_id__in=chunk)))
+        placements.update(_by_child(AdoptionPlacement.objects.filter(child_id__in=chunk)))
+
+    for episode in episodes_to_add:
+        episodes.setdefault(episode.child_id, []).append(episode)
+    for child_episodes in episodes.values():
+        child_episodes.sort(key=lambda e: e.started_on)
+    for review in reviews_to_add:
+        reviews.setdefault(review.child_id, []).append(review)
+    for child_reviews in reviews.values():
+        child_reviews.sort(key=lambda r: (r.held_on or dt.date.max, r.pk or 0))
+
+    before_periods = {
+        p.pk: _values(p, _PERIOD_SHAPE + _PERIOD_DUE) for ps in periods.values() for p in ps
+    }
+    before_episodes = {e.pk: e.period_id for es in episodes.values() for e in es if e.pk}
+    before_reviews = {
+        r.pk: _values(r, _REVIEW_SCHEDULE) for rs in reviews.values() for r in rs if r.pk
+    }
 
     errors = FieldErrors()
-    reviews = list(child.lac_reviews.exclude(status=ReviewStatus.CANCELLED))
-    for review in reviews:
-        day = review.held_on or (review.scheduled_for and review.scheduled_for.date())
-        home = _period_on(periods, day) if day else None
-        if home is None and review.status == ReviewStatus.SCHEDULED:
-            home = next((p for p in periods if p.is_open), None)
-        if home is None:
-            errors.add(
-                "held_on",
-                f"The review on {long_date(day)} for {child.child_id} is not within "
-                "a period of care",
+    result: dict[int, list[PeriodOfCare]] = {}
+    new_periods: list[PeriodOfCare] = []
+    stale_periods: list[PeriodOfCare] = []
+    homes: dict[int, PeriodOfCare] = {}  # id(review) -> its period
+    episode_homes: list[tuple[Episode, PeriodOfCare]] = []
+    for child_id in ids:
+        child_episodes = episodes.get(child_id, [])
+        facts = periods_from_episodes([_facts(e) for e in child_episodes])
+        existing = {p.first_recorded_on: p for p in periods.get(child_id, [])}
+        regrouped: list[PeriodOfCare] = []
+        period_episodes: dict[int, list[Episode]] = {}
+        for fact in facts:
+            period = existing.pop(fact.first_recorded_on, None)
+            if period is None:
+                period = PeriodOfCare(child_id=child_id, first_recorded_on=fact.first_recorded_on)
+                new_periods.append(period)
+            period.started_on = fact.started_on
+            period.ended_on = fact.ended_on
+            period.is_short_breaks = fact.is_short_breaks
+            regrouped.append(period)
+            period_episodes[id(period)] = [child_episodes[i] for i in fact.episodes]
+            episode_homes.extend((child_episodes[i], period) for i in fact.episodes)
+        stale_periods.extend(existing.values())
+        result[child_id] = regrouped
+
+        for review in reviews.get(child_id, []):
+            day = review.held_on or (review.scheduled_for and review.scheduled_for.date())
+            home = _period_on(regrouped, day) if day else None
+            if home is None and review.status == ReviewStatus.SCHEDULED:
+                home = next((p for p in regrouped if p.is_open), None)
+            if home is None:
+                errors.add(
+                    "held_on",
+                    f"The review on {long_date(day)} for {names[child_id]} is not within "
+                    "a period of care",
+                )
+                continue
+            homes[id(review)] = home
+
+        series = [p for p in regrouped if p.is_short_breaks]
+        series_start = min((p.first_recorded_on for p in series), default=None)
+        held = [r for r in reviews.get(child_id, []) if r.status == ReviewStatus.HELD]
+        for period in regrouped:
+            members = set(map(id, series)) if period.is_short_breaks else {id(period)}
+            in_period = sorted(
+                (r for r in held if id(r) in homes and id(homes[id(r)]) in members),
+                key=lambda r: r.held_on,
             )
-            continue
-        if review.period_id != home.pk:
-            review.period = home
-            review.save(update_fields=["period"])
+            history = _care_history(
+                period,
+                episodes=period_episodes[id(period)],
+                held_on=[r.held_on for r in in_period],
+                series_start=series_start,
+                orders=orders.get(child_id, []),
+                placements=placements.get(child_id, []),
+            )
+            _schedule_store(
+                period, in_period, lac_schedule(history, calendar=calendar, timescales=timescales)
+            )
     errors.raise_if_any()
-    for stale in existing.values():
-        stale.reviews.filter(status=ReviewStatus.CANCELLED).delete()
-        stale.delete()
-    for period in periods:
-        period_schedule_refresh(period=period)
-    return periods
+
+    now = timezone.now()
+    bulk_create_with_history(
+        new_periods, PeriodOfCare, batch_size=500, default_change_reason=change_reason
+    )
+    reshaped, redated = [], []
+    for period in (p for ps in result.values() for p in ps if p.pk in before_periods):
+        old = before_periods[period.pk]
+        if old[:3] != _values(period, _PERIOD_SHAPE):
+            period.updated_at = now
+            reshaped.append(period)
+        elif old[3:] != _values(period, _PERIOD_DUE):
+            redated.append(period)
+    moved = []
+    for episode, period in episode_homes:
+        episode.period_id = period.pk
+        if episode.pk and before_episodes[episode.pk] != period.pk:
+            moved.append(episode)
+    rescheduled = []
+    for review in (r for rs in reviews.values() for r in rs):
+        review.period_id = homes[id(review)].pk
+        if review.pk and before_reviews[review.pk] != _values(review, _REVIEW_SCHEDULE):
+            rescheduled.append(review)
+    LookedAfterReview.objects.bulk_update(rescheduled, list(_REVIEW_SCHEDULE), batch_size=500)
+    bulk_create_with_history(
+        list(reviews_to_add),
+        LookedAfterReview,
+        batch_size=500,
+        default_change_reason=change_reason,
+    )
+    Episode.objects.bulk_update(moved, ["period_id"], batch_size=500)
+    bulk_create_with_history(
+        list(episodes_to_add), Episode, batch_size=500, default_change_reason=change_reason
+    )
+    for chunk in _chunks([p.pk for p in stale_periods]):
+        # Their held and booked reviews have moved; cancelled bookings go with them.
+        PeriodOfCare.objects.filter(pk__in=chunk).delete()
+    bulk_update_with_history(
+        reshaped,
+        PeriodOfCare,
+        [*_PERIOD_SHAPE, *_PERIOD_DUE, "updated_at"],
+        batch_size=500,
+        default_change_reason=change_reason,
+    )
+    PeriodOfCare.objects.bulk_update(redated, list(_PERIOD_DUE), batch_size=500)
+    return result
+
+
+def _values(row, fields: Sequence[str]) -> tuple:
+    return tuple(getattr(row, f) for f in fields)
 
 
 def _period_on(periods: Sequence[PeriodOfCare], day: dt.date) -> PeriodOfCare | None:
@@ -415,3 +602,27 @@ def episode_record(*, child: Child, episode: Episode | None = None, **values) ->
     child_periods_rebuild(child=child)
     episode.refresh_from_db()
     return episode
+
+
+def lac_review_circulation_record(
+    *,
+    review: LookedAfterReview,
+    decisions_circulated_on: dt.date | None,
+    record_circulated_on: dt.date | None,
+) -> LookedAfterReview:
+    """Record when a held review's decisions and full record went out."""
+    errors = FieldErrors()
+    if review.status != ReviewStatus.HELD:
+        errors.add("review", "Only a review that has been held has decisions to send out")
+    for field, value, label in [
+        ("decisions_circulated_on", decisions_circulated_on, "The date decisions went out"),
+        ("record_circulated_on", record_circulated_on, "The date the record went out"),
+    ]:
+        if value is not None and review.held_on and value < review.held_on:
+            errors.add(field, f"{label} cannot be before the review")
+        not_in_future(errors, field, value, label)
+    errors.raise_if_any()
+    review.decisions_circulated_on = decisions_circulated_on
+    review.record_circulated_on = record_circulated_on
+    review.save()
+    return review

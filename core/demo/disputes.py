@@ -63,7 +63,7 @@ class Disputes:
             dispute = self._dispute(story, raised)
             dispute.status = DisputeStatus.RESOLVED
             dispute.resolved_on = min(raised + b.days(2, 20), b.as_of)
-            dispute.informal_outcome = b.rng.choice(names.INFORMAL_OUTCOMES)
+            dispute.outcome = b.rng.choice(names.INFORMAL_OUTCOMES)
         for _ in range(3):
             story, raised = self._when(days_before_today=30)
             self._dispute(story, raised).status = DisputeStatus.WITHDRAWN

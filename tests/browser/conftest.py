@@ -5,6 +5,7 @@ No browser is downloaded: Playwright launches the system Chromium through
 registry) for WCAG 2.2 AA violations.
 """
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -65,6 +66,13 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_url("**/")
 
 
+def fill_date(page, name: str, day: dt.date | None) -> None:
+    """Type a date into a GOV.UK date input (empty for None)."""
+    values = (day.day, day.month, day.year) if day else ("", "", "")
+    for part, value in zip(("0", "1", "2"), values, strict=True):
+        page.locator(f"#id_{name}_{part}").fill(str(value))
+
+
 def assert_accessible(page) -> None:
     """Fail with the details if axe-core finds any WCAG 2.2 AA violation on the page."""
     if not AXE.exists():
@@ -83,3 +91,10 @@ def assert_accessible(page) -> None:
         for v in result["violations"]
     ]
     assert violations == [], f"{page.url}:\n{json.dumps(violations, indent=2)}"
+    # Each link in a GOV.UK error summary must lead to the field it names.
+    broken = page.evaluate(
+        """() => [...document.querySelectorAll('.govuk-error-summary a[href^="#"]')]
+            .map(a => a.getAttribute('href').slice(1))
+            .filter(id => !document.getElementById(id))"""
+    )
+    assert broken == [], f"{page.url}: error summary links to missing fields {broken}"

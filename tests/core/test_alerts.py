@@ -168,9 +168,7 @@ def test_the_head_of_service_hears_of_caseloads_above_seventy(iro, head_of_servi
     assert [i.reason for i in caseload] == ["36 children, 72.0 per full-time post"]
 
 
-def test_the_head_of_service_hears_of_no_permanence_plan_at_the_second_review(
-    iro, head_of_service
-):
+def test_the_head_of_service_hears_of_no_permanence_plan_at_the_second_review(iro, head_of_service):
     child = looked_after(iro, "NOPERM", D(2024, 9, 2), date_of_birth=D(2010, 1, 1))
     lac_review_record(child=child, held_on=D(2024, 9, 27), participation_code="PN1")
     lac_review_record(

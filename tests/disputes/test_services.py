@@ -220,7 +220,7 @@ def test_a_challenge_resolved_before_any_formal_stage_is_resolved_informally():
     dispute.refresh_from_db()
     assert (dispute.status, dispute.resolved_on) == ("resolved", D(2025, 1, 9))
     assert dispute.resolved_at_level is None
-    assert dispute.informal_outcome == "Social worker allocated."
+    assert dispute.outcome == "Social worker allocated."
 
 
 def test_a_formal_challenge_is_resolved_at_the_highest_level_it_reached():
@@ -233,7 +233,7 @@ def test_a_formal_challenge_is_resolved_at_the_highest_level_it_reached():
     dispute.refresh_from_db()
     assert (dispute.status, dispute.resolved_on) == ("resolved", D(2025, 1, 24))
     assert dispute.resolved_at_level == level(3)
-    assert dispute.informal_outcome == ""
+    assert dispute.outcome == "Placement funded."
     first.refresh_from_db()
     third.refresh_from_db()
     assert first.outcome == "escalated"
@@ -306,7 +306,7 @@ def test_a_resolved_challenge_cannot_be_resolved_again():
         "status",
     )
     dispute.refresh_from_db()
-    assert (dispute.resolved_on, dispute.informal_outcome) == (
+    assert (dispute.resolved_on, dispute.outcome) == (
         D(2025, 1, 9),
         "Worker allocated.",
     )

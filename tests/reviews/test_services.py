@@ -4,10 +4,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from reviews.models import Episode, LookedAfterReview, PeriodOfCare, ReviewDecision
 from reviews.services import (
     DecisionInput,
+    children_periods_rebuild,
     episode_record,
     iro_contact_record,
     lac_review_book,
@@ -321,3 +324,40 @@ def test_changes_to_case_data_keep_their_history():
     assert [h.participation_code for h in history] == ["PN1", "PN6"]
     delta = history[-1].diff_against(history[-2])
     assert ("participation_code", "PN1", "PN6") in [(c.field, c.old, c.new) for c in delta.changes]
+
+
+def test_rebuilding_many_children_at_once_takes_no_more_queries_than_a_few():
+    def in_care(count: int) -> list[int]:
+        ids = []
+        for _ in range(count):
+            child = ChildFactory()
+            Episode.objects.create(
+                child=child,
+                started_on=D(2024, 3, 20),
+                reason_new_episode="S",
+                legal_status="C2",
+                category_of_need="N1",
+                placement="U4",
+            )
+            ids.append(child.pk)
+        return ids
+
+    few, many = in_care(2), in_care(12)
+    with CaptureQueriesContext(connection) as two:
+        children_periods_rebuild(child_ids=few)
+    with CaptureQueriesContext(connection) as twelve:
+        children_periods_rebuild(child_ids=many)
+    assert len(twelve) == len(two)
+    assert PeriodOfCare.objects.count() == 14
+    assert {p.next_review_due for p in PeriodOfCare.objects.all()} == {D(2024, 4, 19)}
+    assert not Episode.objects.filter(period__isnull=True).exists()
+
+
+def test_rebuilding_again_writes_nothing_when_nothing_changed():
+    child = ChildFactory()
+    enter_care(child, D(2024, 3, 20))
+    lac_review_record(child=child, held_on=D(2024, 4, 18), participation_code="PN1")
+    with CaptureQueriesContext(connection) as queries:
+        children_periods_rebuild(child_ids=[child.pk])
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []

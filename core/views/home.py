@@ -6,12 +6,12 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from .alerts import digest_for
-from .deadlines import KIND_LABELS, DeadlineKind, open_deadlines
-from .models import DeadlineDigest
-from .permissions import role_required
-from .roles import Role, user_roles
-from .services import today
+from core.alerts import digest_for
+from core.deadlines import KIND_LABELS, DeadlineKind, open_deadlines
+from core.models import DeadlineDigest
+from core.permissions import role_required
+from core.roles import Role, user_roles
+from core.services import today
 
 
 @role_required()

@@ -1,0 +1,219 @@
+"""Pages for the IRO's looked-after work: recording reviews, circulation and contacts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from core.dates import add_working_days, default_calendar, long_date
+from core.forms import error_summary_items, form_page, meeting_page, posted
+from core.permissions import role_required
+from core.roles import Role
+from core.services import today
+from core.timescales import default_timescales
+from iro.models import Child
+
+from .forms import CirculationForm, ContactForm, DecisionFormSet, ReviewRecordForm
+from .models import LookedAfterReview, ReviewStatus
+from .services import (
+    DecisionInput,
+    iro_contact_record,
+    lac_review_book,
+    lac_review_circulation_record,
+    lac_review_record,
+)
+
+
+def _require(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+@role_required(Role.IRO, Role.ADMINISTRATOR)
+def review_record(request, child_id: str, review_pk: int | None = None):
+    """Record a held review: participation, seen alone, permanence, decisions."""
+    _require(request, "reviews.add_lookedafterreview")
+    child = get_object_or_404(Child, child_id=child_id)
+    booked = None
+    if review_pk is not None:
+        booked = get_object_or_404(
+            LookedAfterReview, pk=review_pk, child=child, status=ReviewStatus.SCHEDULED
+        )
+    period = child.periods_of_care.filter(ended_on__isnull=True).first()
+    held_before = period.reviews.filter(status=ReviewStatus.HELD).count() if period else 0
+    on = booked.scheduled_for.date() if booked and booked.scheduled_for else today()
+    form = ReviewRecordForm(
+        posted(request),
+        child=child,
+        on=on,
+        needs_permanence_plan=held_before >= 1
+        or (period is not None and period.started_on is None),
+        initial={"held_on": on},
+    )
+    decisions = DecisionFormSet(posted(request), prefix="decisions")
+    if request.method == "POST" and form.is_valid() & decisions.is_valid():
+        chair = getattr(request.user, "iro_profile", None)
+        try:
+            with transaction.atomic():
+                review = lac_review_record(
+                    child=child,
+                    review=booked,
+                    chair=chair,
+                    decisions=[
+                        DecisionInput(
+                            d.cleaned_data["action"],
+                            d.cleaned_data["owner"],
+                            d.cleaned_data["due_on"],
+                        )
+                        for d in decisions.forms
+                        if not d.is_blank
+                    ],
+                    **form.cleaned_data,
+                )
+        except ValidationError as error:
+            _apply_decision_errors(error, form, decisions)
+        else:
+            period = review.period
+            period.refresh_from_db()
+            note = "Review recorded."
+            if period.next_review_due:
+                note += (
+                    f" The next review is due by {long_date(period.next_review_due)}: "
+                    f"{period.next_review_reason}."
+                )
+            messages.success(request, note)
+            return redirect("iro:child_detail", child_id=child.child_id)
+    errors = bool(form.errors) or any(d.errors for d in decisions.forms)
+    return render(
+        request,
+        "reviews/review_record.html",
+        {
+            "form": form,
+            "decisions": decisions,
+            "child": child,
+            "period": period,
+            "booked": booked,
+            "has_errors": errors,
+            "error_list": _error_list(form, decisions),
+        },
+        status=400 if request.method == "POST" and errors else 200,
+    )
+
+
+def _apply_decision_errors(error: ValidationError, form, decisions) -> None:
+    """Put the service's errors on the review form or on the decision row they name."""
+    remaining = {}
+    for field, texts in error.message_dict.items():
+        if field.startswith("decisions-"):
+            _, index, name = field.split("-", 2)
+            # The service numbers only the non-blank rows; map back to the form rows.
+            rows = [d for d in decisions.forms if not d.is_blank]
+            for text in texts:
+                rows[int(index)].add_error(name, text)
+        else:
+            remaining[field] = texts
+    if remaining:
+        form.apply_errors(ValidationError(remaining))
+
+
+def _error_list(form, decisions) -> list[tuple[str, str]]:
+    """The error summary: the review's fields, then each decision row's."""
+    items = error_summary_items(form)
+    for i, row in enumerate(decisions.forms):
+        items += error_summary_items(row, label=f"Decision {i + 1}: ")
+    return items
+
+
+@role_required(Role.IRO, Role.ADMINISTRATOR, Role.BUSINESS_SUPPORT)
+def circulation(request, review_pk: int):
+    """When the decisions (5 working days) and full record (20) of a review went out."""
+    _require(request, "reviews.change_lookedafterreview")
+    review = get_object_or_404(
+        LookedAfterReview.objects.select_related("child"), pk=review_pk, status=ReviewStatus.HELD
+    )
+    calendar, timescales = default_calendar(), default_timescales()
+    decisions_due = add_working_days(
+        review.held_on, timescales.decisions_circulated_working_days, calendar
+    )
+    record_due = add_working_days(
+        review.held_on, timescales.record_circulated_working_days, calendar
+    )
+    form = CirculationForm(
+        posted(request),
+        initial={
+            "decisions_circulated_on": review.decisions_circulated_on,
+            "record_circulated_on": review.record_circulated_on,
+        },
+    )
+    return form_page(
+        request,
+        form,
+        heading="When did the review's decisions and record go out?",
+        caption=f"{review.child.full_name}, review of {long_date(review.held_on)}",
+        intro=(
+            f"Decisions are due out by {long_date(decisions_due)} "
+            f"({timescales.decisions_circulated_working_days} working days) and the full record "
+            f"by {long_date(record_due)} "
+            f"({timescales.record_circulated_working_days} working days)."
+        ),
+        back_url=reverse("iro:child_detail", args=[review.child.child_id]),
+        save=lambda data: lac_review_circulation_record(review=review, **data),
+        success_url=reverse("iro:child_detail", args=[review.child.child_id]),
+        success_message="Circulation dates saved.",
+    )
+
+
+@role_required(Role.IRO, Role.ADMINISTRATOR)
+def contact_record(request, child_id: str):
+    """Log a visit, call or other contact with the child between reviews."""
+    _require(request, "reviews.add_irocontact")
+    child = get_object_or_404(Child, child_id=child_id)
+    iro = getattr(request.user, "iro_profile", None)
+    if iro is None:
+        raise PermissionDenied
+    form = ContactForm(posted(request), initial={"occurred_on": today()})
+    return form_page(
+        request,
+        form,
+        heading=f"Record a contact with {child.full_name}",
+        caption=f"Child {child.child_id}",
+        back_url=reverse("iro:child_detail", args=[child.child_id]),
+        save=lambda data: iro_contact_record(child=child, iro=iro, **data),
+        success_url=reverse("iro:child_detail", args=[child.child_id]),
+        success_message=lambda c: f"{c.get_kind_display()} on {long_date(c.occurred_on)} recorded.",
+    )
+
+
+@role_required(Role.BUSINESS_SUPPORT, Role.ADMINISTRATOR, Role.IRO)
+def review_book(request, child_id: str):
+    """Book the next looked-after review: date, time, venue and chair."""
+    _require(request, "reviews.add_lookedafterreview")
+    child = get_object_or_404(Child, child_id=child_id)
+    period = child.periods_of_care.filter(ended_on__isnull=True).first()
+    allocation = child.allocations.filter(ended_on__isnull=True).first()
+
+    def book(form):
+        data = form.cleaned_data
+        review = lac_review_book(
+            child=child, scheduled_for=form.starts_at(), venue=data["venue"], chair=data["chair"]
+        )
+        return reverse("schedule"), (
+            f"Review for {child.full_name} booked for "
+            f"{long_date(review.scheduled_for.date())} at {data['time']:%H:%M}."
+        )
+
+    intro = ""
+    if period is not None and period.next_review_due:
+        intro = f"Due by {long_date(period.next_review_due)}: {period.next_review_reason}."
+    return meeting_page(
+        request,
+        heading=f"Book a looked-after review for {child.full_name}",
+        caption=f"Child {child.child_id}",
+        intro=intro,
+        back_url=reverse("schedule"),
+        book=book,
+        initial={"chair": allocation.iro_id if allocation else None},
+    )
