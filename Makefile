@@ -103,3 +103,7 @@ BENCH_CHILDREN ?= 10000
 .PHONY: bench-import
 bench-import: migrate ## Time loading a generated SSDA903 return of 10,000 children (rolled back)
 	$(PY) manage.py bench_import --children $(BENCH_CHILDREN)
+
+.PHONY: bench-alerts
+bench-alerts: migrate ## Time tonight's alerts for a unit of 5,000 children (rolled back)
+	$(PY) manage.py bench_alerts --children 5000
