@@ -107,3 +107,10 @@ bench-import: migrate ## Time loading a generated SSDA903 return of 10,000 child
 .PHONY: bench-alerts
 bench-alerts: migrate ## Time tonight's alerts for a unit of 5,000 children (rolled back)
 	$(PY) manage.py bench_alerts --children 5000
+
+.PHONY: screenshots
+screenshots: install assets ## Retake the README's screenshots from a fresh demo database
+	rm -f var/screenshots.sqlite3 && mkdir -p var
+	DATABASE_URL=sqlite:///$(CURDIR)/var/screenshots.sqlite3 $(PY) manage.py migrate -v0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/screenshots.sqlite3 $(PY) manage.py seed_demo > /dev/null
+	DATABASE_URL=sqlite:///$(CURDIR)/var/screenshots.sqlite3 $(PY) manage.py take_screenshots

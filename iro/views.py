@@ -123,6 +123,7 @@ def child_detail(request, child_id: str):
         {
             "child": child,
             "age": child.age_on(today()),
+            "today": today(),
             "allocation": allocation,
             "open_period": next((p for p in periods if p.is_open), None),
             "open_plan": next((p for p in plans if p.ended_on is None), None),

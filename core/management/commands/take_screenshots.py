@@ -15,10 +15,11 @@ from django.core.management.base import BaseCommand, CommandError
 PAGES = [
     ("home-iro.png", "iro1", "/"),
     ("caseload.png", "iro1", "/children/"),
-    ("allocation.png", "head", "/children/allocation/"),
-    ("deadlines.png", "support", "/deadlines/"),
+    ("child.png", "iro1", "first-child"),
+    ("scheduling.png", "support", "/schedule/"),
     ("challenges.png", "iro1", "/challenges/"),
     ("fostering.png", "support", "/fostering/"),
+    ("allocation.png", "head", "/children/allocation/"),
 ]
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -52,6 +53,10 @@ class Command(BaseCommand):
 
         if not Path(chromium).exists():
             raise CommandError(f"Chromium not found at {chromium}")
+        from iro.selectors import caseload_children
+
+        # Read before Playwright starts its event loop (the ORM is synchronous).
+        first = caseload_children().order_by("next_due").first()
         port = _free_port()
         env = {**os.environ, "DJANGO_DEBUG": "true"}
         server = subprocess.Popen(
@@ -73,6 +78,8 @@ class Command(BaseCommand):
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
                 for name, username, path in PAGES:
+                    if path == "first-child":
+                        path = f"/children/{first.child_id}/" if first else "/children/"
                     page = browser.new_page(viewport={"width": 1280, "height": 900})
                     page.goto(f"{base}/accounts/login/")
                     page.fill("#id_username", username)
