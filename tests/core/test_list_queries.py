@@ -1,0 +1,51 @@
+"""The unit-wide lists run the same number of queries however many children there are."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from core.services import today
+from iro.services import iro_allocate
+from reviews.services import episode_record, lac_review_book
+from tests.factories import ChildFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def unit_of(size, iro):
+    for _ in range(size):
+        child = ChildFactory()
+        iro_allocate(child=child, iro=iro, started_on=today() - dt.timedelta(days=10))
+        episode_record(
+            child=child,
+            started_on=today() - dt.timedelta(days=10),
+            reason_new_episode="S",
+            legal_status="C2",
+            category_of_need="N1",
+            placement="U4",
+            placement_provider="PR1",
+            ended_on=None,
+            reason_ceased="",
+        )
+        lac_review_book(
+            child=child,
+            scheduled_for=timezone.now() + dt.timedelta(days=1),
+            venue="Civic Centre",
+            chair=iro,
+        )
+    ChildFactory.create_batch(size)  # not looked after: nothing booked or due
+
+
+@pytest.mark.parametrize("size", [2, 30])
+@pytest.mark.parametrize(
+    ("url", "most"),
+    [("/", 25), ("/deadlines/", 12), ("/schedule/", 12), ("/schedule/week/", 12)],
+)
+def test_unit_wide_lists_run_a_fixed_number_of_queries(
+    client, business_support, iro, size, url, most, django_assert_max_num_queries
+):
+    unit_of(size, iro)
+    client.force_login(business_support)
+    with django_assert_max_num_queries(most):
+        assert client.get(url).status_code == 200
