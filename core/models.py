@@ -22,6 +22,16 @@ class User(AbstractUser):
         return [g.name for g in self.groups.all()]
 
 
+def return_year_field():
+    """Which DfE return a row was last loaded from: later returns win (core.returns)."""
+    return models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Collection year of the DfE return this row was last loaded from "
+        "(2024 means 2024-25); empty when entered in Oversight.",
+    )
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -26,6 +26,12 @@ def role_required(*roles: Role):
     return decorator
 
 
+def require_perm(request, perm: str) -> None:
+    """Refuse (403) a person whose role does not hold a model permission."""
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
 class HasUnitRole(BasePermission):
     """API access for anyone holding one of the unit's roles."""
 

@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from core.dates import default_calendar, long_date
-from core.forms import form_page
-from core.permissions import role_required
+from core.forms import form_page, posted
+from core.permissions import require_perm, role_required
 from core.services import today
 from iro.models import Child
 
@@ -51,19 +51,9 @@ from .services import (
 )
 
 
-def _posted(request):
-    """The submitted data, even when nothing at all was filled in (an empty POST)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _require(request, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _open_dispute(request, pk: int, permission: str) -> Dispute:
     """The challenge to act on, if the person may act on it."""
-    _require(request, permission)
+    require_perm(request, permission)
     try:
         return dispute_detail(pk=pk)
     except Dispute.DoesNotExist:
@@ -191,12 +181,12 @@ def dispute_detail_view(request, pk: int):
 @role_required()
 def dispute_raise_view(request, child_id: str):
     """An IRO raises a challenge for a child. It starts informally (IRO Handbook 6.4)."""
-    _require(request, "disputes.add_dispute")
+    require_perm(request, "disputes.add_dispute")
     raised_by = getattr(request.user, "iro_profile", None)
     if raised_by is None:
         raise PermissionDenied  # the individual IRO raises a challenge, nobody else
     child = get_object_or_404(Child, child_id=child_id)
-    form = DisputeRaiseForm(_posted(request), initial={"raised_on": today()})
+    form = DisputeRaiseForm(posted(request), initial={"raised_on": today()})
     return form_page(
         request,
         form,
@@ -216,7 +206,7 @@ def dispute_escalate_view(request, pk: int):
     """Put the challenge to a formal level: skipping allowed, never back down."""
     dispute = _open_dispute(request, pk, "disputes.add_disputestage")
     levels = levels_to_escalate_to(dispute=dispute)
-    form = DisputeEscalateForm(_posted(request), levels=levels, initial={"started_on": today()})
+    form = DisputeEscalateForm(posted(request), levels=levels, initial={"started_on": today()})
     first = dispute.status == DisputeStatus.INFORMAL
     if first or dispute.formal_due_on is None:
         intro = (
@@ -251,7 +241,7 @@ def stage_respond_view(request, pk: int):
     stage = awaiting_stage(dispute=dispute)
     if stage is None:
         raise Http404("No stage is waiting for a response")
-    form = StageResponseForm(_posted(request), initial={"responded_on": today()})
+    form = StageResponseForm(posted(request), initial={"responded_on": today()})
     return form_page(
         request,
         form,
@@ -273,9 +263,7 @@ def dispute_resolve_view(request, pk: int):
     dispute = _open_dispute(request, pk, "disputes.change_dispute")
     last = last_stage(dispute=dispute)
     kept = last is not None and last.responded_on is not None
-    form = DisputeResolveForm(
-        _posted(request), response_kept=kept, initial={"resolved_on": today()}
-    )
+    form = DisputeResolveForm(posted(request), response_kept=kept, initial={"resolved_on": today()})
     if last is None:
         heading, intro = "Resolve the challenge informally", ""
     else:
@@ -308,7 +296,7 @@ def dispute_resolve_view(request, pk: int):
 def dispute_cafcass_view(request, pk: int):
     """Record a referral to Cafcass, which may be made at any point (CPPCR reg 45)."""
     dispute = _open_dispute(request, pk, "disputes.change_dispute")
-    form = CafcassReferralForm(_posted(request), initial={"cafcass_referred_on": today()})
+    form = CafcassReferralForm(posted(request), initial={"cafcass_referred_on": today()})
     return form_page(
         request,
         form,
@@ -329,7 +317,7 @@ def dispute_cafcass_view(request, pk: int):
 def dispute_withdraw_view(request, pk: int):
     """Close the challenge without a resolution."""
     dispute = _open_dispute(request, pk, "disputes.change_dispute")
-    form = DisputeWithdrawForm(_posted(request), initial={"withdrawn_on": today()})
+    form = DisputeWithdrawForm(posted(request), initial={"withdrawn_on": today()})
     return form_page(
         request,
         form,

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from core.dates import long_date
-from core.forms import form_page
+from core.forms import form_page, posted
 from core.permissions import role_required
 from core.services import today
 
@@ -27,11 +27,6 @@ from .services import carer_review_record
 
 # As on the caseload: a date within four weeks is "due soon".
 DUE_SOON_DAYS = 28
-
-
-def _posted(request):
-    """The submitted data, even when nothing at all was filled in (an empty POST)."""
-    return request.POST if request.method == "POST" else None
 
 
 def _due_state(due: dt.date | None, as_of: dt.date) -> str:
@@ -123,7 +118,7 @@ def carer_review_create(request, reference: str):
     household = get_object_or_404(FosterCarerHousehold, reference=reference)
     first = not household.reviews.filter(held_on__isnull=False).exists()
     form = CarerReviewForm(
-        _posted(request),
+        posted(request),
         household=household,
         first=first,
         initial={"held_on": today(), "reviewing_officer": household.reviewing_officer_id},

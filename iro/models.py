@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from core.codes import Ethnicity, Sex, choices_check
 from core.dates import age_on
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, return_year_field
 
 
 class Family(TimeStampedModel):
@@ -48,12 +48,7 @@ class Child(TimeStampedModel):
     family = models.ForeignKey(
         Family, null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
-    return_year = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        help_text="Collection year of the DfE return this row was last loaded from "
-        "(2024 means 2024-25); empty when entered in Oversight.",
-    )
+    return_year = return_year_field()
 
     history = HistoricalRecords()
 

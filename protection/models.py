@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from core.codes import CategoryOfAbuse, choices_check
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, return_year_field
 from iro.models import Child, Family, IndependentReviewingOfficer
 
 
@@ -19,12 +19,7 @@ class Section47Enquiry(TimeStampedModel):
     # Stored by protection.services.section47_schedule_refresh; read by the deadlines list.
     icpc_due = models.DateField(null=True, blank=True)
     icpc_due_reason = models.CharField(max_length=200, blank=True)
-    return_year = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        help_text="Collection year of the DfE return this row was last loaded from "
-        "(2024 means 2024-25); empty when entered in Oversight.",
-    )
+    return_year = return_year_field()
 
     history = HistoricalRecords()
 
@@ -60,12 +55,7 @@ class ChildProtectionPlan(TimeStampedModel):
     # Stored by protection.services.plan_schedule_refresh; read by the deadlines list.
     next_review_due = models.DateField(null=True, blank=True)
     next_review_reason = models.CharField(max_length=200, blank=True)
-    return_year = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        help_text="Collection year of the DfE return this row was last loaded from "
-        "(2024 means 2024-25); empty when entered in Oversight.",
-    )
+    return_year = return_year_field()
 
     history = HistoricalRecords()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils import timezone
 
 from core.dates import long_date
 from core.forms import form_page, meeting_page, posted
-from core.permissions import role_required
+from core.permissions import require_perm, role_required
 from core.roles import Role
 from core.services import today
 from iro.models import Child
@@ -45,11 +44,6 @@ from .services import (
 BOOKERS = (Role.BUSINESS_SUPPORT, Role.ADMINISTRATOR)
 
 
-def _require(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
-
-
 def _candidates(kind: str, child: Child) -> list[Child]:
     """The child, and brothers and sisters who need the same kind of conference."""
     family = (
@@ -67,7 +61,7 @@ def _candidates(kind: str, child: Child) -> list[Child]:
 @role_required(*BOOKERS)
 def conference_book(request):
     """Book a conference; an initial conference for a sibling group is one meeting."""
-    _require(request, "protection.add_childprotectionconference")
+    require_perm(request, "protection.add_childprotectionconference")
     kind = request.GET.get("kind", ConferenceKind.INITIAL)
     if kind not in ConferenceKind.values:
         kind = ConferenceKind.INITIAL
@@ -147,7 +141,7 @@ def conference_detail(request, pk: int):
 
 @role_required(*BOOKERS)
 def invitation_new(request, pk: int):
-    _require(request, "protection.add_conferenceinvitation")
+    require_perm(request, "protection.add_conferenceinvitation")
     conference = _conference(pk)
     form = InvitationForm(posted(request), initial={"invited_on": today()})
     return form_page(
@@ -164,7 +158,7 @@ def invitation_new(request, pk: int):
 
 @role_required(*BOOKERS)
 def attendance(request, pk: int, invitation_pk: int):
-    _require(request, "protection.change_conferenceinvitation")
+    require_perm(request, "protection.change_conferenceinvitation")
     invitation = get_object_or_404(ConferenceInvitation, pk=invitation_pk, conference_id=pk)
     form = AttendanceForm(posted(request), initial={"attendance": invitation.attendance})
     return form_page(
@@ -182,7 +176,7 @@ def attendance(request, pk: int, invitation_pk: int):
 @role_required(Role.IRO, Role.ADMINISTRATOR)
 def outcome(request, pk: int):
     """The chair records that the conference took place and what it decided per child."""
-    _require(request, "protection.change_conferencechild")
+    require_perm(request, "protection.change_conferencechild")
     conference = _conference(pk)
     entries = list(conference.covered.all())
     form = OutcomeForm(
@@ -217,7 +211,7 @@ def outcome(request, pk: int):
 
 @role_required(*BOOKERS)
 def minutes(request, pk: int):
-    _require(request, "protection.change_childprotectionconference")
+    require_perm(request, "protection.change_childprotectionconference")
     conference = _conference(pk)
     form = MinutesForm(posted(request), initial={"minutes_sent_on": today()})
     return form_page(
@@ -234,7 +228,7 @@ def minutes(request, pk: int):
 
 @role_required(*BOOKERS)
 def cancel(request, pk: int):
-    _require(request, "protection.change_childprotectionconference")
+    require_perm(request, "protection.change_childprotectionconference")
     conference = _conference(pk)
     form = CancelForm(posted(request))
     return form_page(

@@ -16,7 +16,7 @@ from core.codes import (
     ReasonPlaceChange,
     choices_check,
 )
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, return_year_field
 from iro.models import Child, IndependentReviewingOfficer
 
 
@@ -103,12 +103,7 @@ class Episode(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="episodes",
     )
-    return_year = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        help_text="Collection year of the DfE return this row was last loaded from "
-        "(2024 means 2024-25); empty when entered in Oversight.",
-    )
+    return_year = return_year_field()
 
     history = HistoricalRecords()
 
@@ -175,12 +170,7 @@ class AdoptionPlacement(TimeStampedModel):
     placed_on = models.DateField()
     ceased_on = models.DateField(null=True, blank=True)
     reason_ceased = models.CharField(max_length=3, blank=True)
-    return_year = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        help_text="Collection year of the DfE return this row was last loaded from "
-        "(2024 means 2024-25); empty when entered in Oversight.",
-    )
+    return_year = return_year_field()
 
     history = HistoricalRecords()
 
@@ -231,12 +221,7 @@ class AdoptionDecision(TimeStampedModel):
     reason_ceased = models.CharField(
         "REASON_PLACED_CEASED", max_length=3, choices=Ceased.choices, blank=True
     )
-    return_year = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        help_text="Collection year of the DfE return this row was last loaded from "
-        "(2024 means 2024-25); empty when entered in Oversight.",
-    )
+    return_year = return_year_field()
 
     history = HistoricalRecords()
 
@@ -301,12 +286,7 @@ class LookedAfterReview(TimeStampedModel):
     decisions_circulated_on = models.DateField(null=True, blank=True)
     record_circulated_on = models.DateField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=200, blank=True)
-    return_year = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        help_text="Collection year of the DfE return this row was last loaded from "
-        "(2024 means 2024-25); empty when entered in Oversight.",
-    )
+    return_year = return_year_field()
 
     history = HistoricalRecords()
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core.dates import add_working_days, default_calendar, long_date
 from core.forms import error_summary_items, form_page, meeting_page, posted
-from core.permissions import role_required
+from core.permissions import require_perm, role_required
 from core.roles import Role
 from core.services import today
 from core.timescales import default_timescales
@@ -27,15 +27,10 @@ from .services import (
 )
 
 
-def _require(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
-
-
 @role_required(Role.IRO, Role.ADMINISTRATOR)
 def review_record(request, child_id: str, review_pk: int | None = None):
     """Record a held review: participation, seen alone, permanence, decisions."""
-    _require(request, "reviews.add_lookedafterreview")
+    require_perm(request, "reviews.add_lookedafterreview")
     child = get_object_or_404(Child, child_id=child_id)
     booked = None
     if review_pk is not None:
@@ -130,7 +125,7 @@ def _error_list(form, decisions) -> list[tuple[str, str]]:
 @role_required(Role.IRO, Role.ADMINISTRATOR, Role.BUSINESS_SUPPORT)
 def circulation(request, review_pk: int):
     """When the decisions (5 working days) and full record (20) of a review went out."""
-    _require(request, "reviews.change_lookedafterreview")
+    require_perm(request, "reviews.change_lookedafterreview")
     review = get_object_or_404(
         LookedAfterReview.objects.select_related("child"), pk=review_pk, status=ReviewStatus.HELD
     )
@@ -169,7 +164,7 @@ def circulation(request, review_pk: int):
 @role_required(Role.IRO, Role.ADMINISTRATOR)
 def contact_record(request, child_id: str):
     """Log a visit, call or other contact with the child between reviews."""
-    _require(request, "reviews.add_irocontact")
+    require_perm(request, "reviews.add_irocontact")
     child = get_object_or_404(Child, child_id=child_id)
     iro = getattr(request.user, "iro_profile", None)
     if iro is None:
@@ -190,7 +185,7 @@ def contact_record(request, child_id: str):
 @role_required(Role.BUSINESS_SUPPORT, Role.ADMINISTRATOR, Role.IRO)
 def review_book(request, child_id: str):
     """Book the next looked-after review: date, time, venue and chair."""
-    _require(request, "reviews.add_lookedafterreview")
+    require_perm(request, "reviews.add_lookedafterreview")
     child = get_object_or_404(Child, child_id=child_id)
     period = child.periods_of_care.filter(ended_on__isnull=True).first()
     allocation = child.allocations.filter(ended_on__isnull=True).first()
