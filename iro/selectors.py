@@ -156,7 +156,7 @@ class TimelineEvent:
 
 
 def child_timeline(
-    *, periods, reviews, plans, enquiries, conferences, disputes, contacts
+    *, periods, episodes=(), reviews, plans, enquiries, conferences, disputes, contacts
 ) -> list[TimelineEvent]:
     """A child's events, newest first, from rows the page has already loaded."""
     from core.dates import long_date
@@ -168,6 +168,20 @@ def child_timeline(
             events.append(TimelineEvent(p.started_on, label))
         if p.ended_on:
             events.append(TimelineEvent(p.ended_on, "Stopped being looked after"))
+    for e in episodes:
+        if e.reason_new_episode in {"P", "T", "U", "B", "S"}:
+            label = e.get_placement_display().split(": ", 1)[-1]
+            events.append(
+                TimelineEvent(
+                    e.started_on,
+                    f"Placed: {label}",
+                    f"Legal status {e.get_legal_status_display()}",
+                )
+            )
+        elif e.reason_new_episode == "L":
+            events.append(
+                TimelineEvent(e.started_on, f"Legal status changed: {e.get_legal_status_display()}")
+            )
     for r in reviews:
         due = ""
         if r.due_on:

@@ -136,6 +136,7 @@ def child_detail(request, child_id: str):
             "disputes": disputes,
             "timeline": child_timeline(
                 periods=periods,
+                episodes=child.episodes.all(),
                 reviews=held,
                 plans=plans,
                 enquiries=enquiries,
