@@ -147,6 +147,10 @@ def next_due_of(child) -> NextDue | None:
     return NextDue(on, what, reason)
 
 
+def _decisions(n: int) -> str:
+    return "No decisions." if n == 0 else f"{n} decision{'s' if n > 1 else ''}."
+
+
 @dataclass(frozen=True)
 class TimelineEvent:
     on: dt.date
@@ -191,7 +195,7 @@ def child_timeline(
             TimelineEvent(
                 r.held_on,
                 f"Looked-after review{f' {r.number}' if r.number else ''}",
-                f"{due}Participation {r.participation_code}. {len(r.decisions.all())} decision(s).",
+                f"{due}Participation {r.participation_code}. {_decisions(len(r.decisions.all()))}",
                 str(r.chair) if r.chair else "",
             )
         )
