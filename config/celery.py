@@ -18,4 +18,12 @@ app.conf.beat_schedule = {
         "task": "core.tasks.deadline_alerts_send",
         "schedule": crontab(hour=6, minute=30),  # Europe/London (CELERY_TIMEZONE)
     },
+    "nightly-data-quality": {
+        "task": "core.tasks.data_quality_check_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "resume-waiting-imports": {
+        "task": "core.tasks.import_runs_resume_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -139,6 +139,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploaded returns (MEDIA_ROOT/imports/<run>/), read by the Celery worker, so the web and
+# worker machines must share it. Never served over HTTP: there is no MEDIA_URL route.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -188,6 +191,14 @@ OVERSIGHT_CASELOAD_RANGE = (
     int(os.environ.get("OVERSIGHT_CASELOAD_MIN", "50")),
     int(os.environ.get("OVERSIGHT_CASELOAD_MAX", "70")),
 )
+# The DfE rules run on the returns every night (core.data_quality). The CIN census
+# validator lives in its own environment (`make validators`, docs/adr/0005); the SSDA903
+# one is imported in-process when installed. The council's ONS code (E09000027) lets the
+# SSDA903 rules about where children are placed run; without it they are left out.
+OVERSIGHT_CIN_VALIDATOR_PYTHON = os.environ.get(
+    "OVERSIGHT_CIN_VALIDATOR_PYTHON", str(BASE_DIR / ".venv-validators" / "bin" / "python")
+)
+OVERSIGHT_LOCAL_AUTHORITY = os.environ.get("OVERSIGHT_LOCAL_AUTHORITY", "")
 
 LOGGING = {
     "version": 1,

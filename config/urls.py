@@ -21,6 +21,9 @@ urlpatterns = [
     path("looked-after/", include("reviews.urls")),
     path("protection/", include("protection.urls")),
     path("fostering/", include("fostering.urls")),
+    path("dashboard/", include("core.dashboard_urls")),
+    path("imports/", include("core.import_urls")),
+    path("data-quality/", include("core.data_quality_urls")),
     path(
         "accounts/login/",
         login_not_required(auth_views.LoginView.as_view(template_name="registration/login.html")),

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from core.data_quality import child_issues
 from core.forms import form_page, posted
 from core.permissions import role_required
 from core.roles import Role, user_roles
@@ -134,6 +135,7 @@ def child_detail(request, child_id: str):
             "booked": booked,
             "latest_review": held[0] if held else None,
             "disputes": disputes,
+            "data_quality_issues": child_issues(child=child, as_of=today()),
             "timeline": child_timeline(
                 periods=periods,
                 episodes=child.episodes.all(),

@@ -1,23 +1,38 @@
 """The child protection figures of the annual IRO report (RULES.md §7, indicators 9-20).
 
-Each figure is one function computed in the database; its docstring is its definition.
+Each figure is a selector returning a `Figure` (core.report.figure): the records it
+counts and the filter that picks them, so the report's count and the dashboard's list
+of the children behind it come from one definition. Its docstring is its definition.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
 from core.codes import CategoryOfAbuse
-from core.dates import add_years, year_end, year_start
+from core.dates import add_years
+from core.report.figure import (
+    Figure,
+    anniversary_number,
+    count_all,
+    counted_rows,
+    date_number,
+    in_year,
+    month_ends,
+    open_on,
+)
 
 from .models import (
     Attendance,
+    ChildProtectionConference,
     ChildProtectionPlan,
     ConferenceChild,
     ConferenceInvitation,
     ConferenceKind,
+    ConferenceOutcome,
     ConferenceStatus,
     InvitationKind,
 )
@@ -29,162 +44,223 @@ CATEGORY_KEYS = {
     CategoryOfAbuse.SEXUAL: "sexual",
     CategoryOfAbuse.MULTIPLE: "multiple",
 }
-CP_AGE_BANDS = [("under_5", 0, 5), ("5_to_10", 5, 11), ("11_to_15", 11, 16)]
+# The Report's local bands (¶47), age in completed years: (key, from, up to but not).
+CP_AGE_BANDS = [
+    ("under_5", 0, 5),
+    ("5_to_10", 5, 11),
+    ("11_to_15", 11, 16),
+    ("16_and_over", 16, None),
+]
+CP_AGE_BAND_KEYS = ["unborn", *[key for key, *_ in CP_AGE_BANDS]]
+# Initial conferences in the Report's counts: transfer-ins are initial conferences too
+# (¶54), but left out of timeliness (¶59).
+INITIAL_KINDS = (ConferenceKind.INITIAL, ConferenceKind.TRANSFER_IN)
+LONG_PLAN_YEARS = 2
+REPEAT_WITHIN_YEARS = 2
 
 
-def plans_open_on(day: dt.date) -> QuerySet[ChildProtectionPlan]:
-    """Plans running on a day: started on or before it, not ended on or before it."""
-    return ChildProtectionPlan.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=day), started_on__lte=day
-    )
+@counted_rows
+def plans() -> QuerySet[ChildProtectionPlan]:
+    return ChildProtectionPlan.objects.all()
 
 
-def on_plans_on(day: dt.date) -> int:
+def on_plans(day: dt.date) -> Figure:
     """Children on a child protection plan on a day (indicator 9 at 31 March)."""
-    return plans_open_on(day).values("child").distinct().count()
+    return Figure(plans(), open_on(day, start="started_on", end="ended_on"), of="child")
+
+
+def on_plans_with_initial_category(day: dt.date, category: str) -> Figure:
+    """Children on plans on a day whose plan began in a category (pinned convention 11)."""
+    base = on_plans(day)
+    return Figure(base.rows, base.where & Q(initial_category=category), of="child")
+
+
+def on_plans_in_age_band(day: dt.date, band: str) -> Figure:
+    """Children on plans on a day by age: unborn, under 5, 5-10, 11-15, 16 and over.
+
+    Born on the day itself is age 0 (under 5), not unborn.
+    """
+    base = on_plans(day)
+    if band == "unborn":
+        where = Q(child__date_of_birth__isnull=True) | Q(child__date_of_birth__gt=day)
+    else:
+        low, high = next((low, high) for key, low, high in CP_AGE_BANDS if key == band)
+        where = Q(child__date_of_birth__lte=add_years(day, -low))
+        if high is not None:
+            where &= Q(child__date_of_birth__gt=add_years(day, -high))
+    return Figure(base.rows, base.where & where, of="child")
 
 
 def on_plans_by_month(first_day: dt.date, months: int) -> list[tuple[dt.date, int]]:
-    from reviews.figures import _month_end
-
-    ends = [_month_end(first_day, i) for i in range(months)]
-    counts = ChildProtectionPlan.objects.aggregate(
-        **{
-            f"m{i}": Count(
-                "child",
-                distinct=True,
-                filter=Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gt=end)),
-            )
-            for i, end in enumerate(ends)
-        }
-    )
-    return [(end, counts[f"m{i}"]) for i, end in enumerate(ends)]
+    """Children on plans at the end of each month, in one query."""
+    ends = month_ends(first_day, months)
+    counts = count_all({end: on_plans(end) for end in ends})
+    return [(end, counts[end]) for end in ends]
 
 
-def on_plans_by_initial_category(day: dt.date) -> dict[str, int]:
-    """Plans running on a day by their initial category (pinned convention 11)."""
-    counts = plans_open_on(day).aggregate(
-        **{key: Count("pk", filter=Q(initial_category=code)) for code, key in CATEGORY_KEYS.items()}
-    )
-    return {key: counts[key] for key in CATEGORY_KEYS.values()}
+@counted_rows
+def plans_started_in(year: int) -> QuerySet[ChildProtectionPlan]:
+    # Rows of their own: each repeat-plan figure then looks for earlier plans only for
+    # the year's new plans, not for every plan on record.
+    return ChildProtectionPlan.objects.filter(in_year("started_on", year))
 
 
-def on_plans_by_age_band(day: dt.date) -> dict[str, int]:
-    """Children on plans on a day: unborn, under 5, 5-10, 11-15, 16 and over."""
-    from iro.models import Child
-
-    base = Child.objects.filter(pk__in=plans_open_on(day).values("child"))
-    aggregates = {
-        "unborn": Count("pk", filter=Q(date_of_birth__isnull=True) | Q(date_of_birth__gt=day)),
-    }
-    for name, low, high in CP_AGE_BANDS:
-        aggregates[name] = Count(
-            "pk",
-            filter=Q(
-                date_of_birth__lte=add_years(day, -low), date_of_birth__gt=add_years(day, -high)
-            ),
-        )
-    aggregates["16_and_over"] = Count("pk", filter=Q(date_of_birth__lte=add_years(day, -16)))
-    counts = base.aggregate(**aggregates)
-    # Born on the day itself counts as under 5 (age 0), not unborn.
-    return {name: counts[name] for name in ["unborn", *[b[0] for b in CP_AGE_BANDS], "16_and_over"]}
+def plans_started(year: int) -> Figure:
+    """Plans that started in the year (indicator 12)."""
+    return Figure(plans_started_in(year))
 
 
-def plan_starts_and_ends(year: int) -> dict[str, int]:
-    """Plans started and ended in the year; repeat plans; plans ending after 2 years or more.
+def plans_ended(year: int) -> Figure:
+    """Plans that ended in the year (indicator 12)."""
+    return Figure(plans(), in_year("ended_on", year))
 
-    "Second or subsequent" means any earlier plan: on record, or counted in an imported
-    NumberOfPreviousCPP (indicator 17, the national "ever" measure).
-    """
-    start, end = year_start(year), year_end(year)
+
+def plans_started_second_or_subsequent(year: int) -> Figure:
+    """Plans started in the year for a child with any earlier plan, however long ago: on
+    record, or counted in an imported NumberOfPreviousCPP (indicator 17, the national
+    "ever" measure, DfE table D3)."""
     earlier = ChildProtectionPlan.objects.filter(
         child=OuterRef("child"), started_on__lt=OuterRef("started_on")
     )
-    started = ChildProtectionPlan.objects.filter(started_on__range=(start, end)).annotate(
-        has_earlier=Exists(earlier)
+    return Figure(plans_started_in(year), Q(previous_plans__gt=0) | Q(Exists(earlier)))
+
+
+def plans_started_within_24_months_of_a_previous_plan(year: int) -> Figure:
+    """Plans started in the year within 2 years of the end of an earlier plan on record
+    (the Report's local variant of indicator 17, ¶64). An earlier plan known only from an
+    imported NumberOfPreviousCPP has no end date, so it cannot count here."""
+    recent = ChildProtectionPlan.objects.filter(
+        LessThanOrEqual(
+            date_number(OuterRef("started_on")),
+            anniversary_number(F("ended_on"), REPEAT_WITHIN_YEARS),
+        ),
+        child=OuterRef("child"),
+        ended_on__lte=OuterRef("started_on"),
     )
-    ended = ChildProtectionPlan.objects.filter(ended_on__range=(start, end))
-    long_plans = [
-        p for p in ended.values_list("started_on", "ended_on") if p[1] >= add_years(p[0], 2)
-    ]
-    return {
-        "plans_started": started.count(),
-        "plans_ended": ended.count(),
-        "plans_started_second_or_subsequent": started.filter(
-            Q(previous_plans__gt=0) | Q(has_earlier=True)
-        ).count(),
-        "plans_ended_after_2_years_or_more": len(long_plans),
-    }
+    return Figure(plans_started_in(year), Q(Exists(recent)))
 
 
-def conference_children_in(year: int, *kinds: str) -> QuerySet[ConferenceChild]:
-    return ConferenceChild.objects.filter(
-        conference__status=ConferenceStatus.HELD,
-        conference__kind__in=kinds,
-        conference__held_on__range=(year_start(year), year_end(year)),
+def plans_ended_after_2_years_or_more(year: int) -> Figure:
+    """Plans ended in the year that had lasted 2 years or more (indicator 18, DfE D7)."""
+    lasted = GreaterThanOrEqual(
+        date_number(F("ended_on")), anniversary_number(F("started_on"), LONG_PLAN_YEARS)
+    )
+    return Figure(plans(), in_year("ended_on", year) & Q(lasted))
+
+
+@counted_rows
+def conference_children() -> QuerySet[ConferenceChild]:
+    """Each child at each conference held."""
+    return ConferenceChild.objects.filter(conference__status=ConferenceStatus.HELD)
+
+
+def _at(year: int, *kinds: str) -> Q:
+    return in_year("conference__held_on", year) & Q(conference__kind__in=kinds)
+
+
+def icpc_children(year: int) -> Figure:
+    """Children at initial conferences held in the year, transfer-ins included (¶54)."""
+    return Figure(conference_children(), _at(year, *INITIAL_KINDS))
+
+
+def icpc_transfer_in_children(year: int) -> Figure:
+    """Children at transfer-in conferences held in the year."""
+    return Figure(conference_children(), _at(year, ConferenceKind.TRANSFER_IN))
+
+
+def icpc_with_duration(year: int) -> Figure:
+    """Children at initial conferences in the year whose timeliness can be judged: not a
+    transfer-in, and not dated before the strategy discussion (indicator 15's denominator)."""
+    return Figure(
+        conference_children(),
+        _at(year, ConferenceKind.INITIAL)
+        & Q(
+            section47__isnull=False, conference__held_on__gte=F("section47__strategy_discussion_on")
+        ),
     )
 
 
-def initial_conference_timeliness(year: int) -> dict[str, int]:
-    """Children at initial (and transfer-in) conferences in the year, and those whose
-    initial conference was within 15 working days of the strategy discussion.
+def icpc_within_15_working_days(year: int) -> Figure:
+    """Children whose initial conference in the year was within 15 working days of the
+    strategy discussion that began the section 47 enquiry (indicator 15)."""
+    base = icpc_with_duration(year)
+    return Figure(base.rows, base.where & Q(conference__held_on__lte=F("section47__icpc_due")))
 
-    Transfer-ins are left out of timeliness; a conference dated before its strategy
-    discussion has no valid duration and is left out too (indicator 15).
-    """
-    children = conference_children_in(year, ConferenceKind.INITIAL, ConferenceKind.TRANSFER_IN)
-    initial = children.filter(
-        conference__kind=ConferenceKind.INITIAL,
-        section47__isnull=False,
-        conference__held_on__gte=F("section47__strategy_discussion_on"),
+
+def icpc_children_not_made_subject_to_a_plan(year: int) -> Figure:
+    """Children at initial conferences in the year not made subject to a plan (indicator 14)."""
+    base = icpc_children(year)
+    return Figure(base.rows, base.where & Q(outcome=ConferenceOutcome.NO_PLAN))
+
+
+def review_conference_children(year: int) -> Figure:
+    """Each child's review conference held in the year (indicator 16's denominator)."""
+    return Figure(conference_children(), _at(year, ConferenceKind.REVIEW))
+
+
+def review_conferences_in_time(year: int) -> Figure:
+    """Each child's review conference held in the year by its due date: 3 months after the
+    initial conference, then 6 months after the previous one (indicator 16)."""
+    base = review_conference_children(year)
+    return Figure(base.rows, base.where & Q(conference__held_on__lte=F("due_on")))
+
+
+@counted_rows
+def conferences() -> QuerySet[ChildProtectionConference]:
+    """Conferences (meetings, each covering one child or a sibling group) held."""
+    return ChildProtectionConference.objects.filter(status=ConferenceStatus.HELD)
+
+
+def conferences_held(year: int, kind: str) -> Figure:
+    """Conferences (meetings, each covering one child or a sibling group) held in the year."""
+    return Figure(
+        conferences(),
+        in_year("held_on", year) & Q(kind=kind),
+        child_path="covered__child",
     )
-    return {
-        "icpc_children": children.count(),
-        "icpc_transfer_in_children": children.filter(
-            conference__kind=ConferenceKind.TRANSFER_IN
-        ).count(),
-        "icpc_with_duration": initial.count(),
-        "icpc_within_15_working_days": initial.filter(
-            conference__held_on__lte=F("section47__icpc_due")
-        ).count(),
-        "icpc_children_no_plan": children.filter(outcome="no_plan").count(),
-    }
 
 
-def review_conference_timeliness(year: int) -> dict[str, int]:
-    """Each child's review conference in the year, and those held by their due date."""
-    children = conference_children_in(year, ConferenceKind.REVIEW)
-    return {
-        "review_conferences_children": children.count(),
-        "review_conferences_in_time": children.filter(conference__held_on__lte=F("due_on")).count(),
-    }
-
-
-def conferences_held(year: int) -> dict[str, int]:
-    """Conferences (meetings) held in the year by kind (indicator 13)."""
-    from .models import ChildProtectionConference
-
-    counts = ChildProtectionConference.objects.filter(
-        status=ConferenceStatus.HELD, held_on__range=(year_start(year), year_end(year))
-    ).aggregate(**{kind: Count("pk", filter=Q(kind=kind)) for kind in ConferenceKind.values})
-    return {f"{kind}_conferences": n for kind, n in counts.items()}
-
-
-def family_participation(year: int) -> dict[str, int]:
-    """Conferences where family were invited, attended, and family members excluded."""
-    invited = ConferenceInvitation.objects.filter(
-        kind=InvitationKind.FAMILY,
-        conference__status=ConferenceStatus.HELD,
-        conference__held_on__range=(year_start(year), year_end(year)),
+@counted_rows
+def _family_invitations() -> QuerySet[ConferenceInvitation]:
+    return ConferenceInvitation.objects.filter(
+        kind=InvitationKind.FAMILY, conference__status=ConferenceStatus.HELD
     )
-    return {
-        "conferences_family_invited": invited.values("conference").distinct().count(),
-        "conferences_family_attended": invited.filter(attendance=Attendance.ATTENDED)
-        .values("conference")
-        .distinct()
-        .count(),
-        "family_excluded": invited.filter(attendance=Attendance.EXCLUDED).count(),
-        "family_with_parental_responsibility_excluded": invited.filter(
-            attendance=Attendance.EXCLUDED, has_parental_responsibility=True
-        ).count(),
-    }
+
+
+_FAMILY = {"child_path": "conference__covered__child"}
+
+
+def family_invitations(year: int, *kinds: str) -> Figure:
+    """Family members invited to conferences of these kinds held in the year (¶73-74)."""
+    return Figure(_family_invitations(), _at(year, *kinds), **_FAMILY)
+
+
+def family_invitations_attended(year: int, *kinds: str) -> Figure:
+    """Family members invited to conferences of these kinds in the year who attended."""
+    return Figure(
+        _family_invitations(), _at(year, *kinds) & Q(attendance=Attendance.ATTENDED), **_FAMILY
+    )
+
+
+def conferences_family_invited(year: int, *kinds: str) -> Figure:
+    """Conferences of these kinds held in the year to which family were invited."""
+    return Figure(_family_invitations(), _at(year, *kinds), of="conference", **_FAMILY)
+
+
+def conferences_family_attended(year: int, *kinds: str) -> Figure:
+    """Conferences of these kinds held in the year that family attended."""
+    return Figure(
+        _family_invitations(),
+        _at(year, *kinds) & Q(attendance=Attendance.ATTENDED),
+        of="conference",
+        **_FAMILY,
+    )
+
+
+def family_excluded(year: int, *, with_parental_responsibility: bool = False) -> Figure:
+    """Family members excluded from conferences held in the year (indicator 20: those
+    with parental responsibility)."""
+    where = in_year("conference__held_on", year) & Q(attendance=Attendance.EXCLUDED)
+    if with_parental_responsibility:
+        where &= Q(has_parental_responsibility=True)
+    return Figure(_family_invitations(), where, **_FAMILY)

@@ -1,6 +1,8 @@
 """The looked-after figures of the annual IRO report (RULES.md §7, indicators 1-7).
 
-Each figure is one function computed in the database; its docstring is its definition.
+Each figure is a selector returning a `Figure` (core.report.figure): the records it
+counts and the filter that picks them, so the report's count and the dashboard's list
+of the children behind it come from one definition. Its docstring is its definition.
 Short-break periods (V3/V4 only) are never counted as looked after.
 """
 
@@ -8,152 +10,164 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from core.codes import ParticipationCode
-from core.dates import add_years, year_end, year_start
+from core.dates import add_years
+from core.report.figure import Figure, count_all, counted_rows, in_year, month_ends, open_on
 
-from .models import LookedAfterReview, PeriodOfCare, ReviewStatus
+from .models import IROContact, LookedAfterReview, PeriodOfCare, ReviewStatus
 
-LAC_AGE_BANDS = [("under_1", 0, 1), ("1_to_4", 1, 5), ("5_to_9", 5, 10), ("10_to_15", 10, 16)]
-ETHNIC_PREFIXES = {"white": "W", "mixed": "M", "asian": "A", "black": "B"}
+# Age in completed years on the day (pinned convention 9): (key, from, up to but not).
+LAC_AGE_BANDS = [
+    ("under_1", 0, 1),
+    ("1_to_4", 1, 5),
+    ("5_to_9", 5, 10),
+    ("10_to_15", 10, 16),
+    ("16_to_17", 16, None),
+]
+# DfE ethnic groups (pinned convention 10).
+ETHNIC_GROUPS = {
+    "white": ("startswith", "W"),
+    "mixed": ("startswith", "M"),
+    "asian": ("startswith", "A"),
+    "black": ("startswith", "B"),
+    "other": ("in", ["CHNE", "OOTH"]),
+    "not_recorded": ("in", ["REFU", "NOBT"]),
+}
+# A review is in time if held on or before its due date (pinned convention 12). A review
+# with no due date on record (the first on record of a period whose start is not on
+# record) cannot be judged late, so it counts as in time.
+REVIEW_IN_TIME = Q(due_on__isnull=True) | Q(held_on__lte=F("due_on"))
 
 
-def periods_open_on(day: dt.date) -> QuerySet[PeriodOfCare]:
-    """Periods of care running on a day: begun on or before it, not ended on or before it."""
-    return PeriodOfCare.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=day),
-        first_recorded_on__lte=day,
-        is_short_breaks=False,
+def age_band(day: dt.date, low: int, high: int | None, *, path: str = "") -> Q:
+    """Aged at least `low` and under `high` in completed years on the day."""
+    where = Q(**{f"{path}date_of_birth__lte": add_years(day, -low)})
+    if high is not None:
+        where &= Q(**{f"{path}date_of_birth__gt": add_years(day, -high)})
+    return where
+
+
+def ethnic_group(group: str, *, path: str = "") -> Q:
+    """The ethnicity code is in a DfE ethnic group."""
+    lookup, value = ETHNIC_GROUPS[group]
+    return Q(**{f"{path}ethnicity__{lookup}": value})
+
+
+@counted_rows
+def periods_of_care() -> QuerySet[PeriodOfCare]:
+    """Periods of care counted as looked after: short breaks left out."""
+    return PeriodOfCare.objects.filter(is_short_breaks=False)
+
+
+@counted_rows
+def held_reviews() -> QuerySet[LookedAfterReview]:
+    """Looked-after reviews held, short-break reviews left out."""
+    return LookedAfterReview.objects.filter(status=ReviewStatus.HELD, period__is_short_breaks=False)
+
+
+@counted_rows
+def iro_contact_rows() -> QuerySet[IROContact]:
+    return IROContact.objects.all()
+
+
+def looked_after(day: dt.date) -> Figure:
+    """Children looked after on a day (indicator 1 at 31 March), short breaks excluded."""
+    return Figure(
+        periods_of_care(), open_on(day, start="first_recorded_on", end="ended_on"), of="child"
     )
 
 
-def looked_after_on(day: dt.date) -> int:
-    """Children looked after on a day (indicator 1 at 31 March), short breaks excluded."""
-    return periods_open_on(day).values("child").distinct().count()
+def looked_after_in_age_band(day: dt.date, band: str) -> Figure:
+    """Children looked after on a day aged in a band: under 1, 1-4, 5-9, 10-15, 16-17."""
+    low, high = next((low, high) for key, low, high in LAC_AGE_BANDS if key == band)
+    base = looked_after(day)
+    return Figure(base.rows, base.where & age_band(day, low, high, path="child__"), of="child")
+
+
+def looked_after_in_ethnic_group(day: dt.date, group: str) -> Figure:
+    """Children looked after on a day in a DfE ethnic group (pinned convention 10)."""
+    base = looked_after(day)
+    return Figure(base.rows, base.where & ethnic_group(group, path="child__"), of="child")
 
 
 def looked_after_by_month(first_day: dt.date, months: int) -> list[tuple[dt.date, int]]:
     """Children looked after at the end of each month, in one query."""
-    ends = [_month_end(first_day, i) for i in range(months)]
-    counts = PeriodOfCare.objects.filter(is_short_breaks=False).aggregate(
-        **{
-            f"m{i}": Count(
-                "child",
-                distinct=True,
-                filter=Q(first_recorded_on__lte=end)
-                & (Q(ended_on__isnull=True) | Q(ended_on__gt=end)),
-            )
-            for i, end in enumerate(ends)
-        }
-    )
-    return [(end, counts[f"m{i}"]) for i, end in enumerate(ends)]
+    ends = month_ends(first_day, months)
+    counts = count_all({end: looked_after(end) for end in ends})
+    return [(end, counts[end]) for end in ends]
 
 
-def _month_end(first_day: dt.date, offset: int) -> dt.date:
-    year, month = divmod(first_day.month - 1 + offset, 12)
-    start = dt.date(first_day.year + year, month + 1, 1)
-    return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-
-
-def looked_after_by_age_band(day: dt.date) -> dict[str, int]:
-    """Children looked after on a day by age in completed years: under 1, 1-4, 5-9, 10-15, 16-17."""
-    from iro.models import Child
-
-    base = Child.objects.filter(pk__in=periods_open_on(day).values("child"))
-    aggregates = {}
-    for name, low, high in LAC_AGE_BANDS:
-        aggregates[name] = Count(
-            "pk",
-            filter=Q(
-                date_of_birth__lte=add_years(day, -low), date_of_birth__gt=add_years(day, -high)
-            ),
-        )
-    aggregates["16_to_17"] = Count("pk", filter=Q(date_of_birth__lte=add_years(day, -16)))
-    counts = base.aggregate(**aggregates)
-    return {name: counts[name] for name, *_ in LAC_AGE_BANDS} | {"16_to_17": counts["16_to_17"]}
-
-
-def looked_after_by_ethnic_group(day: dt.date) -> dict[str, int]:
-    """Children looked after on a day by DfE ethnic group (pinned convention 10)."""
-    from iro.models import Child
-
-    base = Child.objects.filter(pk__in=periods_open_on(day).values("child"))
-    aggregates = {
-        group: Count("pk", filter=Q(ethnicity__startswith=prefix))
-        for group, prefix in ETHNIC_PREFIXES.items()
-    }
-    aggregates["other"] = Count("pk", filter=Q(ethnicity__in=["CHNE", "OOTH"]))
-    aggregates["not_recorded"] = Count("pk", filter=Q(ethnicity__in=["REFU", "NOBT"]))
-    return base.aggregate(**aggregates)
-
-
-def periods_started(year: int) -> int:
+def periods_started(year: int) -> Figure:
     """Periods of care that began in the year (1 April to 31 March)."""
-    return PeriodOfCare.objects.filter(
-        is_short_breaks=False, started_on__range=(year_start(year), year_end(year))
-    ).count()
+    return Figure(periods_of_care(), in_year("started_on", year))
 
 
-def periods_ceased(year: int) -> int:
+def periods_ceased(year: int) -> Figure:
     """Periods of care that ended in the year."""
-    return PeriodOfCare.objects.filter(
-        is_short_breaks=False, ended_on__range=(year_start(year), year_end(year))
-    ).count()
+    return Figure(periods_of_care(), in_year("ended_on", year))
 
 
-def reviews_held_in(year: int) -> QuerySet[LookedAfterReview]:
-    return LookedAfterReview.objects.filter(
-        status=ReviewStatus.HELD,
-        held_on__range=(year_start(year), year_end(year)),
-        period__is_short_breaks=False,
-    )
+def reviews_held(year: int) -> Figure:
+    """Looked-after reviews held in the year (the denominator of indicators 5 and 6)."""
+    return Figure(held_reviews(), in_year("held_on", year))
 
 
-def review_timeliness(year: int) -> dict[str, int]:
-    """Reviews held in the year, and those held on or before their due date (indicator 5).
+def reviews_in_time(year: int) -> Figure:
+    """Reviews held in the year on or before their due date (indicator 5)."""
+    return Figure(held_reviews(), in_year("held_on", year) & REVIEW_IN_TIME)
 
-    A review with no due date on record (the first on record of a period whose start is
-    not on record) cannot be judged late, so it counts as in time.
+
+def reviews_late(year: int) -> Figure:
+    """Reviews held in the year after their due date."""
+    return Figure(held_reviews(), in_year("held_on", year) & ~REVIEW_IN_TIME)
+
+
+def children_reviewed(year: int) -> Figure:
+    """Children with at least one review held in the year (the child-based indicator 5)."""
+    return Figure(held_reviews(), in_year("held_on", year), of="child")
+
+
+def children_with_a_late_review(year: int) -> Figure:
+    """Children with a review held late in the year: every other child reviewed in the
+    year had all their reviews in time."""
+    return Figure(held_reviews(), in_year("held_on", year) & ~REVIEW_IN_TIME, of="child")
+
+
+def reviews_with_participation(year: int, code: str) -> Figure:
+    """Reviews held in the year with a participation code, PN0 to PN7 (indicator 6)."""
+    if code not in ParticipationCode.values:
+        raise ValueError(f"{code} is not a participation code")
+    return Figure(held_reviews(), in_year("held_on", year) & Q(participation_code=code))
+
+
+def second_reviews(year: int) -> Figure:
+    """Second reviews of a period of care held in the year (indicator 7's denominator).
+
+    Only periods whose start is on record: otherwise which review is the second is unknown.
     """
-    return reviews_held_in(year).aggregate(
-        reviews_held=Count("pk"),
-        reviews_in_time=Count("pk", filter=Q(due_on__isnull=True) | Q(held_on__lte=F("due_on"))),
+    return Figure(
+        held_reviews(), in_year("held_on", year) & Q(number=2, period__started_on__isnull=False)
     )
 
 
-def participation(year: int) -> dict[str, int]:
-    """Reviews held in the year by participation code, PN0 to PN7 (indicator 6)."""
-    counts = reviews_held_in(year).aggregate(
-        **{
-            code: Count("pk", filter=Q(participation_code=code))
-            for code in ParticipationCode.values
-        }
-    )
-    return {code: counts[code] for code in ParticipationCode.values}
+def second_reviews_with_permanence_plan(year: int) -> Figure:
+    """Second reviews held in the year that recorded a permanence plan (indicator 7)."""
+    base = second_reviews(year)
+    return Figure(base.rows, base.where & ~Q(permanence_plan=""))
 
 
-def permanence_at_second_review(year: int) -> dict[str, int]:
-    """Children whose second review fell in the year, and those with a permanence plan then."""
-    return (
-        reviews_held_in(year)
-        .filter(number=2, period__started_on__isnull=False)
-        .aggregate(
-            second_reviews=Count("pk"),
-            with_permanence_plan=Count("pk", filter=~Q(permanence_plan="")),
-        )
-    )
+def iro_contacts(year: int, *, kind: str = "", seen_alone: bool = False) -> Figure:
+    """IRO visits and other contacts with children between reviews in the year (¶35)."""
+    where = in_year("occurred_on", year)
+    if kind:
+        where &= Q(kind=kind)
+    if seen_alone:
+        where &= Q(seen_alone=True)
+    return Figure(iro_contact_rows(), where)
 
 
-def iro_contacts(year: int) -> dict[str, int]:
-    """IRO visits and other contacts with children between reviews in the year."""
-    from .models import IROContact
-
-    return IROContact.objects.filter(
-        occurred_on__range=(year_start(year), year_end(year))
-    ).aggregate(
-        contacts=Count("pk"),
-        visits=Count("pk", filter=Q(kind="visit")),
-        seen_alone=Count("pk", filter=Q(seen_alone=True)),
-        children=Count("child", distinct=True),
-    )
+def children_contacted(year: int) -> Figure:
+    """Children the IRO visited or contacted between reviews in the year."""
+    return Figure(iro_contact_rows(), in_year("occurred_on", year), of="child")

@@ -7,7 +7,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from core.models import ImportKind, ImportRun
 from core.services import calendar_token_for, today
+from core.views.dashboard import reporting_year
 from disputes.models import DisputeLevel
 from disputes.services import dispute_escalate, dispute_raise
 from fostering.services import household_approve
@@ -22,6 +24,7 @@ ALL = {"iro", "business_support", "head_of_service", "administrator"}
 IRO_WORK = {"iro", "administrator"}
 BOOKING = {"business_support", "administrator"}
 HEAD = {"head_of_service", "administrator"}
+IMPORTS = {"business_support", "administrator"}
 
 # URL name: (who may open it, how to fill in its parameters from the world)
 PAGES = {
@@ -56,11 +59,34 @@ PAGES = {
     "fostering:list": (ALL, {}),
     "fostering:household": (ALL, {"reference": "household"}),
     "fostering:review": (BOOKING, {"reference": "household"}),
+    "imports:list": (IMPORTS, {}),
+    "imports:upload": (IMPORTS, {}),
+    "imports:detail": (IMPORTS, {"pk": "import_run"}),
+    "imports:status": (IMPORTS, {"pk": "import_run"}),
+    "imports:export": (IMPORTS, {}),
+    "data_quality:list": (ALL, {}),
+    "data_quality:csv": (ALL, {}),
+    "dashboard:index": (HEAD, {}),
+    "dashboard:table": (HEAD, {"year": "year", "table": "table", "fmt": "csv"}),
+    "dashboard:report": (HEAD, {"year": "year", "fmt": "pdf"}),
+    "dashboard:figure": (HEAD, {"year": "year", "figure": "figure"}),
 }
 QUERIES = {"protection:conference_book": "?kind=initial&child={child}"}
 # Open to anyone, or guarded another way (the API answers 403 itself; the calendar feed's
-# secret address is its key): checked by their own tests.
-OUTSIDE = {"login", "logout", "healthz", "calendar_feed", "api-deadlines", "api-schema", "api-docs"}
+# secret address is its key; some only take a POST): checked by their own tests
+# (tests/core/test_access.py, test_deadlines.py, test_imports_views.py, and below).
+OUTSIDE = {
+    "login",
+    "logout",
+    "healthz",
+    "calendar_feed",
+    "api-deadlines",
+    "api-schema",
+    "api-docs",
+    "data_quality:check",
+    "imports:export_return",
+    "imports:export_annex_a",
+}
 
 
 def named_urls(patterns=None, namespace=None):
@@ -122,6 +148,7 @@ def world(iro):
     household = household_approve(
         reference="FCW", name="W household", approved_on=dt.date(2024, 1, 5)
     )
+    import_run = ImportRun.objects.create(kind=ImportKind.SSDA903, uploaded_by=iro.user)
     return {
         "child": child.child_id,
         "held": held.pk,
@@ -130,6 +157,12 @@ def world(iro):
         "invitation": invitation.pk,
         "dispute": dispute.pk,
         "household": household.reference,
+        "year": reporting_year(today()),
+        "table": "lac-age",
+        "csv": "csv",
+        "pdf": "pdf",
+        "figure": "looked-after/at-year-end",
+        "import_run": import_run.pk,
     }
 
 
