@@ -112,24 +112,32 @@ def dispute_stage_respond(
     return stage
 
 
-@transaction.atomic
-def dispute_resolve(*, dispute: Dispute, resolved_on: dt.date, outcome: str) -> Dispute:
-    """Close a challenge as resolved, at the level it reached (informal if none)."""
+def _closing_problems(dispute: Dispute, day: dt.date, *, field: str, verb: str, label: str):
+    """What stops a challenge closing on a day, and its highest stage (or None)."""
     errors = FieldErrors()
-    not_in_future(errors, "resolved_on", resolved_on, "The resolution date")
-    if resolved_on < dispute.raised_on:
-        errors.add("resolved_on", "A challenge cannot be resolved before it was raised")
-    if not outcome.strip():
-        errors.add("outcome", "Describe how the challenge was resolved")
+    not_in_future(errors, field, day, label)
+    if day < dispute.raised_on:
+        errors.add(field, f"A challenge cannot be {verb} before it was raised")
     if not dispute.is_open:
         errors.add("status", f"This challenge is already {dispute.get_status_display().lower()}")
     last = dispute.stages.select_related("level").order_by("-level__rank").first()
-    if last is not None and resolved_on < last.started_on:
+    if last is not None and day < last.started_on:
         errors.add(
-            "resolved_on",
-            "A challenge cannot be resolved before its last stage started "
+            field,
+            f"A challenge cannot be {verb} before its last stage started "
             f"on {long_date(last.started_on)}",
         )
+    return errors, last
+
+
+@transaction.atomic
+def dispute_resolve(*, dispute: Dispute, resolved_on: dt.date, outcome: str) -> Dispute:
+    """Close a challenge as resolved, at the level it reached (informal if none)."""
+    errors, last = _closing_problems(
+        dispute, resolved_on, field="resolved_on", verb="resolved", label="The resolution date"
+    )
+    if not outcome.strip():
+        errors.add("outcome", "Describe how the challenge was resolved")
     errors.raise_if_any()
     transition(dispute, DisputeStatus.RESOLVED)
     dispute.outcome = outcome
@@ -167,21 +175,15 @@ def dispute_withdraw(*, dispute: Dispute, withdrawn_on: dt.date, reason: str) ->
     closed (the annual figures count only resolved ones), and the reason in `outcome`.
     A stage still awaiting a response is withdrawn.
     """
-    errors = FieldErrors()
-    not_in_future(errors, "withdrawn_on", withdrawn_on, "The date the challenge was withdrawn")
-    if withdrawn_on < dispute.raised_on:
-        errors.add("withdrawn_on", "A challenge cannot be withdrawn before it was raised")
+    errors, last = _closing_problems(
+        dispute,
+        withdrawn_on,
+        field="withdrawn_on",
+        verb="withdrawn",
+        label="The date the challenge was withdrawn",
+    )
     if not reason.strip():
         errors.add("reason", "Enter why the challenge is being withdrawn")
-    if not dispute.is_open:
-        errors.add("status", f"This challenge is already {dispute.get_status_display().lower()}")
-    last = dispute.stages.select_related("level").order_by("-level__rank").first()
-    if last is not None and withdrawn_on < last.started_on:
-        errors.add(
-            "withdrawn_on",
-            "A challenge cannot be withdrawn before its last stage started "
-            f"on {long_date(last.started_on)}",
-        )
     errors.raise_if_any()
     transition(dispute, DisputeStatus.WITHDRAWN)
     if last is not None and last.outcome == StageOutcome.AWAITING:
