@@ -117,6 +117,13 @@ def _conference(pk: int) -> ChildProtectionConference:
     )
 
 
+def _conference_form(request, pk: int, form, **page):
+    """A form about one conference: Back, and after saving, return to the conference."""
+    here = reverse("protection:conference", args=[pk])
+    page.setdefault("success_url", here)
+    return form_page(request, form, back_url=here, **page)
+
+
 @role_required()
 def conference_detail(request, pk: int):
     conference = _conference(pk)
@@ -144,14 +151,13 @@ def invitation_new(request, pk: int):
     require_perm(request, "protection.add_conferenceinvitation")
     conference = _conference(pk)
     form = InvitationForm(posted(request), initial={"invited_on": today()})
-    return form_page(
+    return _conference_form(
         request,
+        pk,
         form,
         heading="Invite someone to the conference",
         caption=str(conference),
-        back_url=reverse("protection:conference", args=[pk]),
         save=lambda data: invitation_add(conference=conference, **data),
-        success_url=reverse("protection:conference", args=[pk]),
         success_message=lambda i: f"{i.name} added to the invitations.",
     )
 
@@ -161,14 +167,13 @@ def attendance(request, pk: int, invitation_pk: int):
     require_perm(request, "protection.change_conferenceinvitation")
     invitation = get_object_or_404(ConferenceInvitation, pk=invitation_pk, conference_id=pk)
     form = AttendanceForm(posted(request), initial={"attendance": invitation.attendance})
-    return form_page(
+    return _conference_form(
         request,
+        pk,
         form,
         heading=f"Did {invitation.name} attend?",
         caption=f"{invitation.role}, {invitation.get_kind_display().lower()}",
-        back_url=reverse("protection:conference", args=[pk]),
         save=lambda data: invitation_record_attendance(invitation=invitation, **data),
-        success_url=reverse("protection:conference", args=[pk]),
         success_message=lambda i: f"Attendance recorded for {i.name}.",
     )
 
@@ -197,14 +202,13 @@ def outcome(request, pk: int):
             conference=conference, held_on=data["held_on"], outcomes=outcomes, chair=chair
         )
 
-    return form_page(
+    return _conference_form(
         request,
+        pk,
         form,
         heading="Record the conference's outcome",
         caption=str(conference),
-        back_url=reverse("protection:conference", args=[pk]),
         save=save,
-        success_url=reverse("protection:conference", args=[pk]),
         success_message="Outcome recorded. Review conference dates are updated.",
     )
 
@@ -214,14 +218,13 @@ def minutes(request, pk: int):
     require_perm(request, "protection.change_childprotectionconference")
     conference = _conference(pk)
     form = MinutesForm(posted(request), initial={"minutes_sent_on": today()})
-    return form_page(
+    return _conference_form(
         request,
+        pk,
         form,
         heading="When were the minutes sent?",
         caption=str(conference),
-        back_url=reverse("protection:conference", args=[pk]),
         save=lambda data: conference_minutes_record(conference=conference, **data),
-        success_url=reverse("protection:conference", args=[pk]),
         success_message="Minutes recorded as sent.",
     )
 
@@ -231,12 +234,12 @@ def cancel(request, pk: int):
     require_perm(request, "protection.change_childprotectionconference")
     conference = _conference(pk)
     form = CancelForm(posted(request))
-    return form_page(
+    return _conference_form(
         request,
+        pk,
         form,
         heading="Cancel the conference",
         caption=str(conference),
-        back_url=reverse("protection:conference", args=[pk]),
         save=lambda data: conference_cancel(
             conference=conference, reason=data["cancellation_reason"]
         ),
