@@ -20,7 +20,7 @@ from protection.models import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLES = Path(os.environ.get("OVERSIGHT_SAMPLES", REPO.parent / "shared" / "samples"))
+SAMPLES = Path(os.environ.get("OVERSIGHT_SAMPLES", REPO / "tests" / "data"))
 COUNCIL_A = SAMPLES / "council-a"
 YEARS = {2022: "2022-23", 2023: "2023-24", 2024: "2024-25"}
 

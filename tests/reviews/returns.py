@@ -9,7 +9,7 @@ from iro.models import Child
 from reviews.models import AdoptionDecision, Episode, LookedAfterReview, PeriodOfCare, ReturnRow
 from reviews.ssda903.tables import BY_NAME, TABLES
 
-COUNCIL_A = Path(__file__).resolve().parent.parent / "fixtures" / "council-a"
+COUNCIL_A = Path(__file__).resolve().parent.parent / "data" / "council-a"
 YEARS = ("2022-23", "2023-24", "2024-25")
 
 
