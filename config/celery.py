@@ -15,15 +15,15 @@ app.autodiscover_tasks()
 # django-celery-beat's tables once; after that an administrator's times in the admin win.
 app.conf.beat_schedule = {
     "nightly-deadline-alerts": {
-        "task": "core.tasks.deadline_alerts_send",
+        "task": "worklists.tasks.deadline_alerts_send",
         "schedule": crontab(hour=6, minute=30),  # Europe/London (CELERY_TIMEZONE)
     },
     "nightly-data-quality": {
-        "task": "core.tasks.data_quality_check_task",
+        "task": "returns.tasks.data_quality_check_task",
         "schedule": crontab(hour=2, minute=30),
     },
     "resume-waiting-imports": {
-        "task": "core.tasks.import_runs_resume_task",
+        "task": "returns.tasks.import_runs_resume_task",
         "schedule": crontab(minute="*/5"),
     },
 }

@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "protection",
     "disputes",
     "fostering",
+    "worklists",
+    "returns",
+    "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -183,7 +187,7 @@ OVERSIGHT_WORKING_DAYS = {
 }
 # Any field of core.timescales.Timescales, as JSON: {"icpc_working_days": 15, ...}.
 OVERSIGHT_TIMESCALES = json.loads(os.environ.get("OVERSIGHT_TIMESCALES", "{}"))
-# How far ahead the nightly alerts announce each kind (fields of core.alerts.Thresholds),
+# How far ahead the nightly alerts announce each kind (fields of worklists.alerts.Thresholds),
 # as JSON: {"lac_review_working_days": 20, "booking_window_weeks": 6, ...}.
 OVERSIGHT_ALERT_THRESHOLDS = json.loads(os.environ.get("OVERSIGHT_ALERT_THRESHOLDS", "{}"))
 # Handbook caseload range per full-time IRO.
@@ -191,7 +195,7 @@ OVERSIGHT_CASELOAD_RANGE = (
     int(os.environ.get("OVERSIGHT_CASELOAD_MIN", "50")),
     int(os.environ.get("OVERSIGHT_CASELOAD_MAX", "70")),
 )
-# The DfE rules run on the returns every night (core.data_quality). The CIN census
+# The DfE rules run on the returns every night (returns.data_quality). The CIN census
 # validator lives in its own environment (`make validators`, docs/adr/0005); the SSDA903
 # one is imported in-process when installed. The council's ONS code (E09000027) lets the
 # SSDA903 rules about where children are placed run; without it they are left out.

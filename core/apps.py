@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Oversight core"
 
     def ready(self) -> None:
-        from .roles import roles_sync
+        from core.roles import roles_sync
 
         post_migrate.connect(roles_sync, dispatch_uid="core.roles_sync")

@@ -201,10 +201,18 @@ class CategoryOfAbuse(models.TextChoices):
     MULTIPLE = "MUL", "Multiple"
 
 
-def choices_check(field: str, choices: type[models.TextChoices], *, blank: bool = False):
-    """A database check that `field` holds one of the code list's values."""
+def choices_check(
+    field: str,
+    choices: type[models.TextChoices],
+    *,
+    blank: bool = False,
+    name: str | None = None,
+):
+    """A database check that `field` holds one of the code list's values.
+
+    `name` keeps the constraint's name when its model has moved to another app."""
     values = list(choices.values) + ([""] if blank else [])
     return models.CheckConstraint(
         condition=models.Q(**{f"{field}__in": values}),
-        name="%(app_label)s_%(class)s_" + f"{field}_valid",
+        name=name or "%(app_label)s_%(class)s_" + f"{field}_valid",
     )

@@ -126,3 +126,8 @@ def _calendar(closures: tuple[str, ...], day_one: bool) -> WorkingCalendar:
     return WorkingCalendar(
         extra_closures=parse_closure_dates(closures), count_start_as_day_one=day_one
     )
+
+
+def collection_year_of(reference_date: dt.date) -> int:
+    """The collection year a 31 March reference date closes: 2025-03-31 -> 2024 (2024-25)."""
+    return reference_date.year - 1 if reference_date.month <= 3 else reference_date.year

@@ -150,50 +150,6 @@ class TimeField(forms.TimeField):
         )
 
 
-class MeetingForm(ServiceForm):
-    """When and where a review or conference meets, and who chairs it.
-
-    If the chair is already booked then, the page shows the clash and asks to confirm.
-    """
-
-    submit_label = "Book it"
-
-    date = gds_date("Date")
-    time = TimeField(label="Start time")
-    venue = forms.CharField(
-        label="Venue", max_length=200, error_messages={"required": "Enter the venue"}
-    )
-    chair = forms.ModelChoiceField(
-        label="Chair",
-        queryset=None,
-        empty_label="Choose the chair",
-        error_messages={"required": "Choose who will chair it"},
-    )
-    confirm_clash = forms.BooleanField(
-        label="Book it anyway: the chair will rearrange", required=False
-    )
-
-    def __init__(self, *args, show_confirm: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        from iro.models import IndependentReviewingOfficer
-
-        self.fields["chair"].queryset = IndependentReviewingOfficer.objects.filter(
-            active=True
-        ).select_related("user")
-        if not show_confirm:
-            del self.fields["confirm_clash"]
-            self.helper.layout = Layout(
-                *[f for f in self.layout_fields() if f != "confirm_clash"],
-                Button("submit", self.submit_label),
-            )
-
-    def starts_at(self):
-        from django.utils import timezone
-
-        data = self.cleaned_data
-        return timezone.make_aware(dt.datetime.combine(data["date"], data["time"]))
-
-
 def meeting_page(
     request,
     *,
@@ -204,7 +160,7 @@ def meeting_page(
     ignore=None,
     initial=None,
     extra_fields=None,
-    form_class=None,
+    form_class,
     **context,
 ):
     """Book a meeting: on a clash with the chair's other bookings, warn and ask to confirm.
@@ -214,10 +170,8 @@ def meeting_page(
     from django.contrib import messages
     from django.shortcuts import redirect, render
 
-    from core.schedule import chair_clashes
-    from core.views.schedule import describe_clash
+    from core.meetings import chair_clashes, describe_clash
 
-    form_class = form_class or MeetingForm
     wants_confirm = request.method == "POST" and "confirm_clash" in request.POST
     form = form_class(
         posted(request), initial=initial, show_confirm=wants_confirm, **(extra_fields or {})

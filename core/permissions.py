@@ -5,7 +5,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
-from .roles import Role, user_roles
+from core.roles import Role, user_roles
 
 ANY_ROLE = tuple(Role)
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Dispute, DisputeLevel, DisputeStage
+from disputes.models import Dispute, DisputeLevel, DisputeStage
 
 
 @admin.register(DisputeLevel)

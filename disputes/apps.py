@@ -13,7 +13,7 @@ DEFAULT_LADDER = [
 
 
 def ladder_ensure(sender, **kwargs) -> None:
-    from .models import DisputeLevel
+    from disputes.models import DisputeLevel
 
     if sender.name == "disputes" and not DisputeLevel.objects.exists():
         DisputeLevel.objects.bulk_create(

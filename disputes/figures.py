@@ -1,6 +1,6 @@
 """The challenge (dispute resolution) figures of the annual IRO report (Report ¶38-41).
 
-Each figure is a selector returning a `Figure` (core.report.figure): the challenges it
+Each figure is a selector returning a `Figure` (core.figures): the challenges it
 counts and the filter that picks them. Its docstring is its definition.
 """
 
@@ -12,9 +12,8 @@ import statistics
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from core.dates import default_calendar, working_days_between, year_end, year_start
-from core.report.figure import Figure, counted_rows, in_year
-
-from .models import Dispute, DisputeLevel, DisputeStage, DisputeStatus
+from core.figures import Figure, counted_rows, in_year
+from disputes.models import Dispute, DisputeLevel, DisputeStage, DisputeStatus
 
 
 @counted_rows

@@ -2,9 +2,8 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from core.forms import ServiceForm, gds_date
+from disputes.models import DisputeCategory, DisputeLevel, DisputeStatus
 from iro.models import IndependentReviewingOfficer
-
-from .models import DisputeCategory, DisputeLevel, DisputeStatus
 
 STATUS_FILTERS = [("", "Any status"), ("open", "Open (informal or formal)")] + [
     (value, label) for value, label in DisputeStatus.choices

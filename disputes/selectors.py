@@ -9,10 +9,9 @@ from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 
 from core.dates import WorkingCalendar, default_calendar, working_days_between
 from core.timescales import default_timescales
+from disputes.models import Dispute, DisputeLevel, DisputeStage, DisputeStatus, StageOutcome
+from disputes.rules import formal_process_due, stage_response_due
 from iro.models import IndependentReviewingOfficer
-
-from .models import Dispute, DisputeLevel, DisputeStage, DisputeStatus, StageOutcome
-from .rules import formal_process_due, stage_response_due
 
 OPEN = [DisputeStatus.INFORMAL, DisputeStatus.FORMAL]
 

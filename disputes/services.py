@@ -9,9 +9,7 @@ from django.db import transaction
 from core.dates import default_calendar, long_date
 from core.services import FieldErrors, not_in_future, transition
 from core.timescales import default_timescales
-from iro.models import Child, IndependentReviewingOfficer
-
-from .models import (
+from disputes.models import (
     Dispute,
     DisputeCategory,
     DisputeLevel,
@@ -19,7 +17,8 @@ from .models import (
     DisputeStatus,
     StageOutcome,
 )
-from .rules import formal_process_due, stage_response_due
+from disputes.rules import formal_process_due, stage_response_due
+from iro.models import Child, IndependentReviewingOfficer
 
 
 def dispute_raise(

@@ -18,9 +18,7 @@ from core.dates import default_calendar, long_date
 from core.forms import form_page, posted
 from core.permissions import require_perm, role_required
 from core.services import today
-from iro.models import Child
-
-from .forms import (
+from disputes.forms import (
     CafcassReferralForm,
     DisputeEscalateForm,
     DisputeFilterForm,
@@ -29,8 +27,8 @@ from .forms import (
     DisputeWithdrawForm,
     StageResponseForm,
 )
-from .models import Dispute, DisputeStatus, StageOutcome
-from .selectors import (
+from disputes.models import Dispute, DisputeStatus, StageOutcome
+from disputes.selectors import (
     awaiting_stage,
     clock,
     dispute_detail,
@@ -41,7 +39,7 @@ from .selectors import (
     levels_to_escalate_to,
     stage_due_reason,
 )
-from .services import (
+from disputes.services import (
     dispute_escalate,
     dispute_raise,
     dispute_refer_to_cafcass,
@@ -49,6 +47,7 @@ from .services import (
     dispute_stage_respond,
     dispute_withdraw,
 )
+from iro.models import Child
 
 
 def _open_dispute(request, pk: int, permission: str) -> Dispute:
@@ -194,7 +193,7 @@ def dispute_raise_view(request, child_id: str):
         caption=f"{child.full_name}, child {child.child_id}",
         intro="A challenge starts informally. You can escalate it to a formal stage "
         "from its page if it is not resolved.",
-        back_url=reverse("iro:child_detail", args=[child.child_id]),
+        back_url=reverse("children:child_detail", args=[child.child_id]),
         save=lambda data: dispute_raise(child=child, raised_by=raised_by, **data),
         success_url=lambda dispute: reverse("disputes:detail", args=[dispute.pk]),
         success_message="Challenge raised",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import FosterCarerHousehold, FosterCarerReview
+from fostering.models import FosterCarerHousehold, FosterCarerReview
 
 
 class ReviewInline(admin.TabularInline):

@@ -1,6 +1,6 @@
 """The foster carer review figures of the annual IRO report (Report ¶42-43).
 
-Each figure is a selector returning a `Figure` (core.report.figure): the reviews (or
+Each figure is a selector returning a `Figure` (core.figures): the reviews (or
 households) it counts and the filter that picks them. Its docstring is its definition.
 """
 
@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from django.db.models import F, Q, QuerySet
 
-from core.report.figure import Figure, counted_rows, in_year
-
-from .models import FosterCarerHousehold, FosterCarerReview
+from core.figures import Figure, counted_rows, in_year
+from fostering.models import FosterCarerHousehold, FosterCarerReview
 
 
 @counted_rows

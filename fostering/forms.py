@@ -6,8 +6,7 @@ from core.dates import long_date
 from core.forms import ServiceForm, gds_date
 from core.models import User
 from core.roles import Role
-
-from .models import FosterCarerHousehold
+from fostering.models import FosterCarerHousehold
 
 DUE_FILTERS = [
     ("", "Any time"),

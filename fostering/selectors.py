@@ -4,9 +4,8 @@ import datetime as dt
 
 from django.db.models import Q
 
+from fostering.models import FosterCarerHousehold
 from iro.models import Child
-
-from .models import FosterCarerHousehold
 
 
 def children_placed(*, household: FosterCarerHousehold, on: dt.date):

@@ -8,10 +8,9 @@ from django.db import transaction
 
 from core.services import FieldErrors, not_in_future
 from core.timescales import Timescales, default_timescales
-
-from .models import FosterCarerHousehold, FosterCarerReview
-from .rules import CarerSchedule, carer_review_schedule
-from .selectors import reviewing_officer_conflicts
+from fostering.models import FosterCarerHousehold, FosterCarerReview
+from fostering.rules import CarerSchedule, carer_review_schedule
+from fostering.selectors import reviewing_officer_conflicts
 
 
 def household_schedule_refresh(

@@ -19,11 +19,10 @@ from core.dates import long_date
 from core.forms import form_page, posted
 from core.permissions import role_required
 from core.services import today
-
-from .forms import CarerReviewForm, HouseholdFilterForm
-from .models import FosterCarerHousehold
-from .selectors import children_placed, reviewing_officer_conflicts
-from .services import carer_review_record
+from fostering.forms import CarerReviewForm, HouseholdFilterForm
+from fostering.models import FosterCarerHousehold
+from fostering.selectors import children_placed, reviewing_officer_conflicts
+from fostering.services import carer_review_record
 
 # As on the caseload: a date within four weeks is "due soon".
 DUE_SOON_DAYS = 28

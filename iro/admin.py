@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Child, Family, IndependentReviewingOfficer, IROAllocation
+from iro.models import Child, Family, IndependentReviewingOfficer, IROAllocation
 
 
 class AllocationInline(admin.TabularInline):

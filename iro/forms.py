@@ -1,8 +1,11 @@
+import datetime as dt
+
+from crispy_forms_gds.layout import Button, Layout
 from django import forms
+from django.utils import timezone
 
-from core.forms import ServiceForm, gds_date
-
-from .models import IndependentReviewingOfficer
+from core.forms import ServiceForm, TimeField, gds_date
+from iro.models import IndependentReviewingOfficer
 
 
 class CaseloadFilterForm(forms.Form):
@@ -55,3 +58,43 @@ class ReallocationForm(ServiceForm):
             self.helper.layout = self.helper.layout.__class__(
                 "iro", "started_on", "reason", *self.helper.layout.fields[-1:]
             )
+
+
+class MeetingForm(ServiceForm):
+    """When and where a review or conference meets, and who chairs it.
+
+    If the chair is already booked then, the page shows the clash and asks to confirm.
+    """
+
+    submit_label = "Book it"
+
+    date = gds_date("Date")
+    time = TimeField(label="Start time")
+    venue = forms.CharField(
+        label="Venue", max_length=200, error_messages={"required": "Enter the venue"}
+    )
+    chair = forms.ModelChoiceField(
+        label="Chair",
+        queryset=None,
+        empty_label="Choose the chair",
+        error_messages={"required": "Choose who will chair it"},
+    )
+    confirm_clash = forms.BooleanField(
+        label="Book it anyway: the chair will rearrange", required=False
+    )
+
+    def __init__(self, *args, show_confirm: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = IndependentReviewingOfficer.objects.filter(
+            active=True
+        ).select_related("user")
+        if not show_confirm:
+            del self.fields["confirm_clash"]
+            self.helper.layout = Layout(
+                *[f for f in self.layout_fields() if f != "confirm_clash"],
+                Button("submit", self.submit_label),
+            )
+
+    def starts_at(self):
+        data = self.cleaned_data
+        return timezone.make_aware(dt.datetime.combine(data["date"], data["time"]))

@@ -11,10 +11,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core.codes import Ethnicity, Sex
 from core.dates import long_date
-from core.returns import later_return_wins
+from core.models import later_return_wins
 from core.services import FieldErrors, valid_choice
-
-from .models import Child, Family, IndependentReviewingOfficer, IROAllocation
+from iro.models import Child, Family, IndependentReviewingOfficer, IROAllocation
 
 
 def child_problems(values: dict, *, exclude_pk: int | None = None) -> FieldErrors:

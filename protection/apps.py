@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ProtectionConfig(AppConfig):
     name = "protection"
     verbose_name = "Child protection"
+
+    def ready(self) -> None:
+        from core.meetings import meeting_providers
+        from protection.selectors import booked_conferences_between
+
+        meeting_providers.register(booked_conferences_between)

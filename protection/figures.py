@@ -1,6 +1,6 @@
 """The child protection figures of the annual IRO report (RULES.md §7, indicators 9-20).
 
-Each figure is a selector returning a `Figure` (core.report.figure): the records it
+Each figure is a selector returning a `Figure` (core.figures): the records it
 counts and the filter that picks them, so the report's count and the dashboard's list
 of the children behind it come from one definition. Its docstring is its definition.
 """
@@ -14,7 +14,7 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
 from core.codes import CategoryOfAbuse
 from core.dates import add_years
-from core.report.figure import (
+from core.figures import (
     Figure,
     anniversary_number,
     count_all,
@@ -24,8 +24,7 @@ from core.report.figure import (
     month_ends,
     open_on,
 )
-
-from .models import (
+from protection.models import (
     Attendance,
     ChildProtectionConference,
     ChildProtectionPlan,

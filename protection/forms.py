@@ -7,9 +7,9 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from core.codes import CategoryOfAbuse
-from core.forms import MeetingForm, ServiceForm, gds_date
-
-from .models import Attendance, ConferenceKind, ConferenceOutcome, InvitationKind
+from core.forms import ServiceForm, gds_date
+from iro.forms import MeetingForm
+from protection.models import Attendance, ConferenceKind, ConferenceOutcome, InvitationKind
 
 
 class ConferenceBookingForm(MeetingForm):

@@ -13,8 +13,7 @@ from core.dates import WorkingCalendar, default_calendar, long_date
 from core.services import FieldErrors, not_in_future, transition
 from core.timescales import Timescales, default_timescales
 from iro.models import Child, Family, IndependentReviewingOfficer
-
-from .models import (
+from protection.models import (
     Attendance,
     ChildProtectionConference,
     ChildProtectionPlan,
@@ -26,7 +25,7 @@ from .models import (
     InvitationKind,
     Section47Enquiry,
 )
-from .rules import PlanSchedule, icpc_due, plan_review_schedule, transfer_in_due
+from protection.rules import PlanSchedule, icpc_due, plan_review_schedule, transfer_in_due
 
 
 def section47_schedule_refresh(

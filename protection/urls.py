@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from protection import views
 
 app_name = "protection"
 urlpatterns = [

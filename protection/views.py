@@ -13,8 +13,7 @@ from core.permissions import require_perm, role_required
 from core.roles import Role
 from core.services import today
 from iro.models import Child
-
-from .forms import (
+from protection.forms import (
     AttendanceForm,
     CancelForm,
     ConferenceBookingForm,
@@ -22,14 +21,14 @@ from .forms import (
     MinutesForm,
     OutcomeForm,
 )
-from .models import (
+from protection.models import (
     ChildProtectionConference,
     ConferenceChild,
     ConferenceInvitation,
     ConferenceKind,
     ConferenceStatus,
 )
-from .services import (
+from protection.services import (
     ChildOutcome,
     conference_cancel,
     conference_minutes_record,
@@ -37,7 +36,7 @@ from .services import (
     invitation_add,
     invitation_record_attendance,
 )
-from .services import (
+from protection.services import (
     conference_book as book_conference,
 )
 

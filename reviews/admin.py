@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
+from reviews.models import (
     AdoptionDecision,
     AdoptionPlacement,
     Episode,
@@ -9,7 +9,6 @@ from .models import (
     LookedAfterReview,
     PeriodOfCare,
     PlacementOrder,
-    ReturnRow,
     ReviewDecision,
 )
 
@@ -67,18 +66,3 @@ admin.site.register(PlacementOrder, SimpleHistoryAdmin)
 admin.site.register(AdoptionPlacement, SimpleHistoryAdmin)
 admin.site.register(IROContact, SimpleHistoryAdmin)
 admin.site.register(AdoptionDecision, SimpleHistoryAdmin)
-
-
-@admin.register(ReturnRow)
-class ReturnRowAdmin(admin.ModelAdmin):
-    """Rows as loaded from SSDA903 returns: read only, replaced by loading the year again."""
-
-    list_display = ["child", "year", "table", "position"]
-    list_filter = ["year", "table"]
-    search_fields = ["child__child_id"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

@@ -1,6 +1,6 @@
 """The looked-after figures of the annual IRO report (RULES.md §7, indicators 1-7).
 
-Each figure is a selector returning a `Figure` (core.report.figure): the records it
+Each figure is a selector returning a `Figure` (core.figures): the records it
 counts and the filter that picks them, so the report's count and the dashboard's list
 of the children behind it come from one definition. Its docstring is its definition.
 Short-break periods (V3/V4 only) are never counted as looked after.
@@ -14,9 +14,8 @@ from django.db.models import F, Q, QuerySet
 
 from core.codes import ParticipationCode
 from core.dates import add_years
-from core.report.figure import Figure, count_all, counted_rows, in_year, month_ends, open_on
-
-from .models import IROContact, LookedAfterReview, PeriodOfCare, ReviewStatus
+from core.figures import Figure, count_all, counted_rows, in_year, month_ends, open_on
+from reviews.models import IROContact, LookedAfterReview, PeriodOfCare, ReviewStatus
 
 # Age in completed years on the day (pinned convention 9): (key, from, up to but not).
 LAC_AGE_BANDS = [

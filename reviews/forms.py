@@ -9,9 +9,8 @@ from django import forms
 
 from core.codes import ParticipationCode, PermanencePlan
 from core.forms import ServiceForm, gds_date
-
-from .models import ContactKind
-from .services import participation_codes_for_age
+from reviews.models import ContactKind
+from reviews.services import participation_codes_for_age
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

@@ -25,8 +25,7 @@ from core.dates import WorkingCalendar, add_years, default_calendar, long_date
 from core.services import FieldErrors, not_in_future, transition
 from core.timescales import Timescales, default_timescales
 from iro.models import Child, IndependentReviewingOfficer
-
-from .models import (
+from reviews.models import (
     AdoptionPlacement,
     ContactKind,
     Episode,
@@ -37,7 +36,7 @@ from .models import (
     ReviewDecision,
     ReviewStatus,
 )
-from .rules import (
+from reviews.rules import (
     CareHistory,
     EpisodeFacts,
     LacSchedule,

@@ -14,11 +14,11 @@ from core.permissions import require_perm, role_required
 from core.roles import Role
 from core.services import today
 from core.timescales import default_timescales
+from iro.forms import MeetingForm
 from iro.models import Child
-
-from .forms import CirculationForm, ContactForm, DecisionFormSet, ReviewRecordForm
-from .models import LookedAfterReview, ReviewStatus
-from .services import (
+from reviews.forms import CirculationForm, ContactForm, DecisionFormSet, ReviewRecordForm
+from reviews.models import LookedAfterReview, ReviewStatus
+from reviews.services import (
     DecisionInput,
     iro_contact_record,
     lac_review_book,
@@ -80,7 +80,7 @@ def review_record(request, child_id: str, review_pk: int | None = None):
                     f"{period.next_review_reason}."
                 )
             messages.success(request, note)
-            return redirect("iro:child_detail", child_id=child.child_id)
+            return redirect("children:child_detail", child_id=child.child_id)
     errors = bool(form.errors) or any(d.errors for d in decisions.forms)
     return render(
         request,
@@ -154,9 +154,9 @@ def circulation(request, review_pk: int):
             f"by {long_date(record_due)} "
             f"({timescales.record_circulated_working_days} working days)."
         ),
-        back_url=reverse("iro:child_detail", args=[review.child.child_id]),
+        back_url=reverse("children:child_detail", args=[review.child.child_id]),
         save=lambda data: lac_review_circulation_record(review=review, **data),
-        success_url=reverse("iro:child_detail", args=[review.child.child_id]),
+        success_url=reverse("children:child_detail", args=[review.child.child_id]),
         success_message="Circulation dates saved.",
     )
 
@@ -175,9 +175,9 @@ def contact_record(request, child_id: str):
         form,
         heading=f"Record a contact with {child.full_name}",
         caption=f"Child {child.child_id}",
-        back_url=reverse("iro:child_detail", args=[child.child_id]),
+        back_url=reverse("children:child_detail", args=[child.child_id]),
         save=lambda data: iro_contact_record(child=child, iro=iro, **data),
-        success_url=reverse("iro:child_detail", args=[child.child_id]),
+        success_url=reverse("children:child_detail", args=[child.child_id]),
         success_message=lambda c: f"{c.get_kind_display()} on {long_date(c.occurred_on)} recorded.",
     )
 
@@ -210,5 +210,6 @@ def review_book(request, child_id: str):
         intro=intro,
         back_url=reverse("schedule"),
         book=book,
+        form_class=MeetingForm,
         initial={"chair": allocation.iro_id if allocation else None},
     )

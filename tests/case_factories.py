@@ -10,8 +10,7 @@ import factory
 
 from disputes.models import Dispute, DisputeCategory
 from iro.models import IROAllocation
-
-from .factories import ChildFactory, IROFactory
+from tests.factories import ChildFactory, IROFactory
 
 
 class IROAllocationFactory(factory.django.DjangoModelFactory):

@@ -5,8 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from core.roles import Role
-
-from .factories import IROFactory, UserFactory
+from tests.factories import IROFactory, UserFactory
 
 
 def _with_role(user, role: Role):

@@ -9,9 +9,8 @@ from core.roles import Role
 from core.services import today
 from iro.models import IROAllocation
 from iro.services import iro_allocate
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ChildFactory, FamilyFactory, IROFactory, UserFactory
-
-from .conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

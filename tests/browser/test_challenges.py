@@ -8,9 +8,8 @@ from core.dates import add_working_days, default_calendar, long_date
 from core.services import today
 from disputes.models import Dispute
 from iro.services import iro_allocate
+from tests.browser.conftest import assert_accessible, fill_date, sign_in
 from tests.factories import ChildFactory
-
-from .conftest import assert_accessible, fill_date, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

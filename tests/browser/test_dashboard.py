@@ -8,16 +8,15 @@ from django.urls import include, path
 
 from config import urls as project
 from core.services import today
-from core.views.dashboard import reporting_year
+from reporting.views import reporting_year
 from reviews.services import episode_record
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ChildFactory
-
-from .conftest import assert_accessible, sign_in
 
 # Until config/urls.py mounts the dashboard, this journey mounts it itself.
 urlpatterns = list(project.urlpatterns)
 if not any(getattr(p, "namespace", None) == "dashboard" for p in urlpatterns):
-    urlpatterns.append(path("dashboard/", include("core.dashboard_urls")))
+    urlpatterns.append(path("dashboard/", include("reporting.urls")))
 handler403 = project.handler403
 handler404 = project.handler404
 

@@ -10,9 +10,8 @@ from fostering.models import FosterCarerReview
 from fostering.services import household_approve
 from iro.services import iro_allocate
 from reviews.services import episode_record
+from tests.browser.conftest import assert_accessible, fill_date, sign_in
 from tests.factories import ChildFactory
-
-from .conftest import assert_accessible, fill_date, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,14 +10,13 @@ import shutil
 
 import pytest
 
-from core import imports
-from core.data_quality import Finding, RulesResult, issues_replace, live_years
-from core.models import DataQualityCheck, ImportRun, ImportStatus, ReturnName
 from core.services import today
 from iro.models import Child
+from returns import imports
+from returns.data_quality import Finding, RulesResult, issues_replace, live_years
+from returns.models import DataQualityCheck, ImportRun, ImportStatus, ReturnName
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.reviews.returns import csv_rows, csv_write, sample
-
-from .conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

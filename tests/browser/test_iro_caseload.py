@@ -8,9 +8,8 @@ from core.services import today
 from disputes.services import dispute_raise
 from iro.services import iro_allocate
 from reviews.services import episode_record, iro_contact_record
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ChildFactory
-
-from .conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

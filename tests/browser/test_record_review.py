@@ -9,9 +9,8 @@ from core.services import today
 from iro.services import iro_allocate
 from reviews.models import LookedAfterReview, ReviewDecision
 from reviews.services import episode_record, lac_review_record
+from tests.browser.conftest import assert_accessible, fill_date, sign_in
 from tests.factories import ChildFactory
-
-from .conftest import assert_accessible, fill_date, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,9 +12,8 @@ from iro.services import iro_allocate
 from protection.models import ChildProtectionConference, ChildProtectionPlan, ConferenceInvitation
 from protection.services import section47_start
 from reviews.services import episode_record, lac_review_book
+from tests.browser.conftest import assert_accessible, fill_date, sign_in
 from tests.factories import ChildFactory, FamilyFactory
-
-from .conftest import assert_accessible, fill_date, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

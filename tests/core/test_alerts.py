@@ -8,11 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from core.alerts import digest_for, digests_build
-from core.models import DeadlineDigest
-from core.notifications import deadline_digest_send, deadline_digests_record
 from core.roles import Role
-from core.tasks import deadline_alerts_send
 from disputes.models import DisputeLevel
 from disputes.services import dispute_escalate, dispute_raise
 from fostering.services import household_approve
@@ -21,6 +17,10 @@ from protection.services import plan_record, section47_start
 from reviews.services import episode_record, lac_review_book, lac_review_record
 from tests.conftest import _with_role
 from tests.factories import ChildFactory, IROFactory, UserFactory
+from worklists.alerts import digest_for, digests_build
+from worklists.models import DeadlineDigest
+from worklists.notifications import deadline_digest_send, deadline_digests_record
+from worklists.tasks import deadline_alerts_send
 
 D = dt.date
 TODAY = D(2025, 3, 31)  # a Monday

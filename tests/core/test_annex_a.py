@@ -8,13 +8,13 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from core.annex_a import LIST_5_COLUMNS, LIST_7_COLUMNS, LIST_8_COLUMNS, annex_a_list
 from protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
     ConferenceChild,
     Section47Enquiry,
 )
+from returns.annex_a import LIST_5_COLUMNS, LIST_7_COLUMNS, LIST_8_COLUMNS, annex_a_list
 from reviews.models import Episode, IROContact, LookedAfterReview, PeriodOfCare
 from tests.factories import ChildFactory, IROFactory
 

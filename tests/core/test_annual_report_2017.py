@@ -13,10 +13,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 
-from core.annual_report import report_build
 from core.dates import default_calendar
-from core.models import Benchmark, PopulationEstimate
-from core.report.tables import report_sections
 from core.timescales import default_timescales
 from iro.models import Child, IndependentReviewingOfficer, IROAllocation
 from protection.models import (
@@ -28,6 +25,9 @@ from protection.models import (
 )
 from protection.rules import transfer_in_due
 from protection.services import plan_schedules_refresh, section47_schedules_refresh
+from reporting.annual_report import report_build
+from reporting.models import Benchmark, PopulationEstimate
+from reporting.tables import report_sections
 from reviews.models import Episode, LookedAfterReview
 from reviews.services import children_periods_rebuild
 

@@ -13,7 +13,7 @@ from django.urls import include, path
 from openpyxl import load_workbook
 
 from config import urls as project
-from core.report.synthetic import synthetic_council_create
+from demo.report_unit import synthetic_council_create
 from reviews.services import lac_review_record
 from tests.factories import ChildFactory
 from tests.reviews.test_services import enter_care
@@ -21,7 +21,7 @@ from tests.reviews.test_services import enter_care
 # Until config/urls.py mounts the dashboard, these tests mount it themselves.
 urlpatterns = list(project.urlpatterns)
 if not any(getattr(p, "namespace", None) == "dashboard" for p in urlpatterns):
-    urlpatterns.append(path("dashboard/", include("core.dashboard_urls")))
+    urlpatterns.append(path("dashboard/", include("reporting.urls")))
 handler403 = project.handler403
 handler404 = project.handler404
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from docx import Document
 
-from core.annual_report import report_build
-from core.report.tables import Chart, report_sections
+from reporting.annual_report import report_build
+from reporting.tables import Chart, report_sections
 from reviews.services import lac_review_record
 from tests.factories import ChildFactory
 from tests.reviews.test_services import enter_care

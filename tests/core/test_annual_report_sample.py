@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from core.annual_report import report_build
+from reporting.annual_report import report_build
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = Path(os.environ.get("OVERSIGHT_SAMPLES", REPO / "tests" / "data"))

@@ -16,13 +16,13 @@ import pytest
 from django.db import connection
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from core.models import DeadlineDigest
 from core.roles import Role
 from core.services import today
 from iro.services import iro_allocate
 from reviews.services import episode_record
 from tests.conftest import _with_role
 from tests.factories import ChildFactory, IROFactory, UserFactory
+from worklists.models import DeadlineDigest
 
 REDIS_URL = os.environ.get("OVERSIGHT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,7 +96,9 @@ def test_worker_and_beat_send_exactly_one_email_per_person(services, tmp_path):
     # must keep this time rather than reset it to the 06:30 in config/celery.py.
     every_two, _ = IntervalSchedule.objects.get_or_create(every=2, period=IntervalSchedule.SECONDS)
     PeriodicTask.objects.create(
-        name="nightly-deadline-alerts", task="core.tasks.deadline_alerts_send", interval=every_two
+        name="nightly-deadline-alerts",
+        task="worklists.tasks.deadline_alerts_send",
+        interval=every_two,
     )
 
     mail_dir = tmp_path / "mail"

@@ -12,7 +12,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from core.data_quality import (
+from iro.models import Child
+from protection.services import ChildOutcome, conference_book, conference_record_held
+from protection.services import section47_start as start_enquiry
+from returns.data_quality import (
     NOT_INSTALLED,
     Finding,
     RulesResult,
@@ -23,12 +26,9 @@ from core.data_quality import (
     issues_replace,
     live_years,
 )
-from core.models import DataQualityCheck, DataQualityIssue, IssueSeverity, ReturnName
-from iro.models import Child
-from protection.services import ChildOutcome, conference_book, conference_record_held
-from protection.services import section47_start as start_enquiry
+from returns.models import DataQualityCheck, DataQualityIssue, IssueSeverity, ReturnName
+from returns.ssda903.importer import returns_import
 from reviews.models import LookedAfterReview
-from reviews.ssda903.importer import returns_import
 from tests.factories import ChildFactory
 from tests.reviews.returns import csv_rows, csv_write, episode, header, return_write, review
 

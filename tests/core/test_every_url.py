@@ -7,14 +7,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from core.models import ImportKind, ImportRun
 from core.services import calendar_token_for, today
-from core.views.dashboard import reporting_year
 from disputes.models import DisputeLevel
 from disputes.services import dispute_escalate, dispute_raise
 from fostering.services import household_approve
 from iro.services import iro_allocate
 from protection.services import conference_book, invitation_add, section47_start
+from reporting.views import reporting_year
+from returns.models import ImportKind, ImportRun
 from reviews.services import episode_record, lac_review_book, lac_review_record
 from tests.factories import ChildFactory, FamilyFactory
 
@@ -32,10 +32,10 @@ PAGES = {
     "deadlines": (ALL, {}),
     "schedule": (ALL, {}),
     "schedule_week": (ALL, {}),
-    "iro:caseload": (ALL, {}),
-    "iro:allocation": (ALL, {}),
-    "iro:child_detail": (ALL, {"child_id": "child"}),
-    "iro:reallocate": (HEAD, {"child_id": "child"}),
+    "children:caseload": (ALL, {}),
+    "children:allocation": (ALL, {}),
+    "children:child_detail": (ALL, {"child_id": "child"}),
+    "children:reallocate": (HEAD, {"child_id": "child"}),
     "disputes:list": (ALL, {}),
     "disputes:raise": ({"iro"}, {"child_id": "child"}),
     "disputes:detail": (ALL, {"pk": "dispute"}),

@@ -16,8 +16,9 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from core import imports
-from core.imports import (
+from iro.models import Child
+from returns import imports
+from returns.imports import (
     CHOOSE_FILES,
     CHOOSE_KIND,
     EMPTY_FILE,
@@ -30,8 +31,7 @@ from core.imports import (
     import_run_start,
     import_runs_resume,
 )
-from core.models import ImportFile, ImportKind, ImportRun, ImportStatus
-from iro.models import Child
+from returns.models import ImportFile, ImportKind, ImportRun, ImportStatus
 from reviews.models import LookedAfterReview
 from tests.protection.census import sample as cin_sample
 from tests.reviews.returns import csv_rows, csv_write, sample, sample_copy
@@ -76,7 +76,7 @@ def checks_after_import(monkeypatch):
 
 @pytest.fixture
 def broker_down(monkeypatch):
-    from core.tasks import import_run_task
+    from returns.tasks import import_run_task
 
     def unreachable(*args, **kwargs):
         raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
@@ -340,7 +340,7 @@ def test_waiting_uploads_are_handed_on_when_the_broker_is_back(
     ImportRun.objects.filter(pk=run.pk).update(
         waiting_reason=WAITING_FOR_WORKER, dispatched_at=None
     )
-    from core.tasks import import_run_task
+    from returns.tasks import import_run_task
 
     sent = []
     monkeypatch.setattr(import_run_task, "apply_async", lambda args, **kw: sent.append(args))

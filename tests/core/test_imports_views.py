@@ -10,11 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from kombu.exceptions import OperationalError
 
-from core import imports
-from core.data_quality import NOT_INSTALLED, Finding, RulesResult, issues_replace, live_years
-from core.imports import WAITING_FOR_WORKER
-from core.models import DataQualityCheck, ImportKind, ImportRun, ImportStatus, ReturnName
 from core.services import today
+from returns import imports
+from returns.data_quality import NOT_INSTALLED, Finding, RulesResult, issues_replace, live_years
+from returns.imports import WAITING_FOR_WORKER
+from returns.models import DataQualityCheck, ImportKind, ImportRun, ImportStatus, ReturnName
 from tests.factories import ChildFactory
 from tests.reviews.returns import sample
 
@@ -56,7 +56,7 @@ def eager(monkeypatch):
 
 @pytest.fixture
 def broker_down(monkeypatch):
-    from core.tasks import import_run_task
+    from returns.tasks import import_run_task
 
     def unreachable(*args, **kwargs):
         raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
@@ -320,7 +320,7 @@ def test_the_childs_page_shows_their_issues(client, iro):
 def test_business_support_can_run_the_rules_now(client, business_support, monkeypatch):
     asked = []
     monkeypatch.setattr(
-        "core.views.imports.data_quality_dispatch", lambda years: asked.append(years) or True
+        "returns.views.data_quality_dispatch", lambda years: asked.append(years) or True
     )
     year = live_years(today())[0]
     client.force_login(business_support)
@@ -330,7 +330,7 @@ def test_business_support_can_run_the_rules_now(client, business_support, monkey
 
 
 def test_running_the_rules_with_the_broker_down_says_so(client, business_support, monkeypatch):
-    from core.tasks import data_quality_check_task
+    from returns.tasks import data_quality_check_task
 
     def unreachable(*args, **kwargs):
         raise OperationalError("Connection refused")
@@ -348,10 +348,10 @@ def test_administrators_see_uploads_and_checks_in_the_admin(client, administrato
     record([rule_440("C1")])
     client.force_login(administrator)
     for url in [
-        "/admin/core/importrun/",
-        f"/admin/core/importrun/{run.pk}/change/",
-        "/admin/core/dataqualitycheck/",
-        "/admin/core/dataqualityissue/",
+        "/admin/returns/importrun/",
+        f"/admin/returns/importrun/{run.pk}/change/",
+        "/admin/returns/dataqualitycheck/",
+        "/admin/returns/dataqualityissue/",
     ]:
         assert client.get(url).status_code == 200, url
 
@@ -369,7 +369,7 @@ def test_no_one_else_may_download_returns(request, client, persona):
 
 
 def test_the_ssda903_return_downloads_as_a_zip_of_the_years_csvs(client, business_support):
-    from reviews.ssda903.importer import returns_import
+    from returns.ssda903.importer import returns_import
 
     returns_import(directories=[sample("2024-25")])
     client.force_login(business_support)

@@ -14,13 +14,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from core.data_quality import live_years
-from core.imports import import_run_start
-from core.models import DataQualityCheck, ImportKind, ImportRun, ImportStatus
 from core.services import today
+from returns.data_quality import live_years
+from returns.imports import import_run_start
+from returns.models import DataQualityCheck, ImportKind, ImportRun, ImportStatus
+from tests.core.test_celery_integration import REDIS_URL, ROOT, services  # noqa: F401 (fixture)
 from tests.reviews.returns import sample
-
-from .test_celery_integration import REDIS_URL, ROOT, services  # noqa: F401 (fixture)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,11 +12,10 @@ from django.db import transaction
 from django.db.models import Count
 from django.test import override_settings
 
-from core.deadlines import DeadlineKind, open_deadlines
-from core.demo import DEMO_PASSWORD
-from core.demo.builder import IRO_POSTS, STAFF_ACCOUNTS
-from core.demo.reset import case_data_clear, case_models
 from core.roles import CASE_MODELS, Role
+from demo.builder import IRO_POSTS, STAFF_ACCOUNTS
+from demo.reset import case_data_clear, case_models
+from demo.seed import DEMO_PASSWORD
 from disputes.models import Dispute, DisputeStage
 from fostering.models import FosterCarerHousehold
 from iro.models import Child, IndependentReviewingOfficer, IROAllocation
@@ -24,6 +23,7 @@ from protection.models import ChildProtectionConference, ChildProtectionPlan
 from reviews.models import Episode, LookedAfterReview, PeriodOfCare
 from reviews.rules import EpisodeFacts, periods_from_episodes
 from reviews.services import participation_code_problem
+from worklists.deadlines import DeadlineKind, open_deadlines
 
 AS_OF = dt.date(2026, 11, 2)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

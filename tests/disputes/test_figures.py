@@ -12,9 +12,8 @@ from disputes.services import (
     dispute_resolve,
     dispute_withdraw,
 )
+from tests.disputes.test_services import escalate, level
 from tests.factories import ChildFactory, IROFactory
-
-from .test_services import escalate, level
 
 pytestmark = pytest.mark.django_db
 D = dt.date

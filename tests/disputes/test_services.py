@@ -9,7 +9,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.deadlines import open_deadlines
 from disputes.models import Dispute, DisputeLevel, DisputeStage
 from disputes.services import (
     dispute_escalate,
@@ -20,6 +19,7 @@ from disputes.services import (
 )
 from tests.case_factories import DisputeFactory
 from tests.factories import ChildFactory, IROFactory
+from worklists.deadlines import open_deadlines
 
 D = dt.date
 TODAY = D(2025, 6, 2)

@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.deadlines import open_deadlines
 from disputes.models import Dispute, DisputeLevel, DisputeStage
 from disputes.services import (
     dispute_escalate,
@@ -14,6 +13,7 @@ from disputes.services import (
     dispute_withdraw,
 )
 from tests.factories import ChildFactory, IROFactory
+from worklists.deadlines import open_deadlines
 
 D = dt.date
 RAISED = D(2025, 5, 1)

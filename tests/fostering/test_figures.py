@@ -6,8 +6,7 @@ import datetime as dt
 import pytest
 
 from fostering import figures
-
-from .test_services import approve, review
+from tests.fostering.test_services import approve, review
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.deadlines import open_deadlines
 from fostering.models import FosterCarerHousehold, FosterCarerReview
 from fostering.services import carer_review_record, household_approve
 from reviews.services import episode_record
 from tests.case_factories import IROAllocationFactory
 from tests.factories import ChildFactory, UserFactory
+from worklists.deadlines import open_deadlines
 
 D = dt.date
 TODAY = D(2025, 6, 2)

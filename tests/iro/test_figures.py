@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from iro import figures
+from reporting import iro_figures as figures
 from tests.case_factories import IROAllocationFactory
 from tests.factories import ChildFactory, IROFactory
 

@@ -13,11 +13,10 @@ from iro.models import Child
 from protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
-    CinCensusChild,
-    CinCensusReturn,
     ConferenceChild,
     Section47Enquiry,
 )
+from returns.models import CinCensusChild, CinCensusReturn
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = Path(os.environ.get("OVERSIGHT_SAMPLES", REPO / "tests" / "data"))

@@ -14,7 +14,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from iro.models import Child
-from protection.cin_census.exporter import cin_census_export
 from protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
@@ -23,9 +22,9 @@ from protection.models import (
 )
 from protection.services import ChildOutcome, conference_book, conference_record_held
 from protection.services import section47_start as start_enquiry
+from returns.cin_census.exporter import cin_census_export
 from tests.factories import ChildFactory
-
-from .census import (
+from tests.protection.census import (
     COUNCIL_A,
     census_xml,
     child_xml,
@@ -98,7 +97,7 @@ def test_an_import_says_what_it_added_changed_and_left_alone_and_shows_progress(
     assert "children                 468 added       0 changed       0 left alone" in first
     assert "of 468 children" not in first  # progress is for larger files
 
-    from protection.management.commands import import_cin_census
+    from returns.management.commands import import_cin_census
 
     monkeypatch.setattr(import_cin_census, "PROGRESS_FROM", 100)
     again = load(sample(2024))

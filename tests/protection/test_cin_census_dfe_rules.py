@@ -13,20 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from protection.cin_census.exporter import cin_census_export
 from protection.services import ChildOutcome, conference_book, conference_record_held
 from protection.services import section47_start as start_enquiry
+from returns.cin_census.exporter import cin_census_export
 from tests.factories import ChildFactory
-
-from .census import REPO, cp_data, sample, wipe
-from .test_cin_census import load
+from tests.protection.census import REPO, cp_data, sample, wipe
+from tests.protection.test_cin_census import load
 
 pytestmark = pytest.mark.django_db
 
 VALIDATOR_PYTHON = Path(
     os.environ.get("OVERSIGHT_VALIDATOR_PYTHON", REPO / ".venv-validators" / "bin" / "python")
 )
-CHECK = REPO / "protection" / "cin_census" / "dfe_check.py"
+CHECK = REPO / "returns" / "cin_census" / "dfe_check.py"
 
 
 def dfe_checks(files: dict[str, tuple[int, Path]]) -> dict[str, dict]:

@@ -16,8 +16,7 @@ from protection.services import (
     section47_start,
 )
 from tests.factories import ChildFactory
-
-from .test_services import book, plan_from_initial_conference
+from tests.protection.test_services import book, plan_from_initial_conference
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -9,7 +9,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.deadlines import open_deadlines
 from protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
@@ -28,6 +27,7 @@ from protection.services import (
     section47_start,
 )
 from tests.factories import ChildFactory, FamilyFactory
+from worklists.deadlines import open_deadlines
 
 D = dt.date
 TODAY = D(2025, 6, 2)

@@ -6,8 +6,9 @@ import shutil
 from pathlib import Path
 
 from iro.models import Child
-from reviews.models import AdoptionDecision, Episode, LookedAfterReview, PeriodOfCare, ReturnRow
-from reviews.ssda903.tables import BY_NAME, TABLES
+from returns.models import ReturnRow
+from returns.ssda903.tables import BY_NAME, TABLES
+from reviews.models import AdoptionDecision, Episode, LookedAfterReview, PeriodOfCare
 
 COUNCIL_A = Path(__file__).resolve().parent.parent / "data" / "council-a"
 YEARS = ("2022-23", "2023-24", "2024-25")

@@ -9,8 +9,7 @@ from reviews import figures
 from reviews.models import IROContact, LookedAfterReview, PeriodOfCare
 from reviews.services import iro_contact_record, lac_review_record
 from tests.factories import ChildFactory, IROFactory
-
-from .test_services import enter_care
+from tests.reviews.test_services import enter_care
 
 pytestmark = pytest.mark.django_db
 D = dt.date

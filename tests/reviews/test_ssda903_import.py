@@ -6,13 +6,12 @@ import pytest
 from django.db import transaction
 
 from iro.models import Child
+from returns.ssda903.exporter import return_export
+from returns.ssda903.importer import ReturnRefused, returns_import
 from reviews.models import AdoptionDecision, Episode, LookedAfterReview, PeriodOfCare
 from reviews.services import episode_record, lac_review_record
-from reviews.ssda903.exporter import return_export
-from reviews.ssda903.importer import ReturnRefused, returns_import
 from tests.factories import ChildFactory
-
-from .returns import (
+from tests.reviews.returns import (
     csv_rows,
     episode,
     header,

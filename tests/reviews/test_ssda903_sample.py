@@ -15,12 +15,11 @@ from lac_validator.lac_validator import LacValidator
 from lac_validator.report import Report
 from lac_validator.types import UploadedFile
 
-from core.returns import sex_from_return
+from returns.rules import sex_from_return
+from returns.ssda903.exporter import return_export
+from returns.ssda903.importer import ReturnRefused, returns_import
 from reviews.models import PeriodOfCare
-from reviews.ssda903.exporter import return_export
-from reviews.ssda903.importer import ReturnRefused, returns_import
-
-from .returns import (
+from tests.reviews.returns import (
     COUNCIL_A,
     YEARS,
     csv_rows,

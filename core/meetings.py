@@ -1,0 +1,70 @@
+"""Meetings a chair is booked for, from every area, and clashes between them.
+
+Each area that books meetings (looked-after reviews, conferences) registers a provider
+of its booked meetings in a window (`meeting_providers.register` in its AppConfig), so
+booking in any area sees the chair's bookings in all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from core.dates import long_date
+from core.plugins import Registry
+
+# How long a review or conference is taken to occupy its chair, for clash warnings.
+MEETING_LENGTH = dt.timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    kind: str  # lac_review or conference
+    label: str
+    starts_at: dt.datetime
+    venue: str
+    chair_id: int | None
+    chair: str
+    children: list[tuple[str, str]] = field(default_factory=list)  # (child ID, name)
+    pk: int = 0
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + MEETING_LENGTH
+
+
+MeetingProvider = Callable[..., list[Meeting]]
+# provider(start, end, *, chair_id) -> booked meetings starting in [start, end)
+meeting_providers = Registry("meetings")
+
+
+def meetings_between(
+    start: dt.datetime, end: dt.datetime, *, chair_id: int | None = None
+) -> list[Meeting]:
+    """Booked meetings of every area starting in [start, end), soonest first."""
+    meetings: list[Meeting] = []
+    for provider in meeting_providers:
+        meetings += provider(start, end, chair_id=chair_id)
+    return sorted(meetings, key=lambda m: m.starts_at)
+
+
+def chair_clashes(
+    *, chair_id: int, starts_at: dt.datetime, ignore: tuple[str, int] | None = None
+) -> list[Meeting]:
+    """The chair's other bookings that overlap a meeting starting at `starts_at`."""
+    nearby = meetings_between(
+        starts_at - MEETING_LENGTH, starts_at + MEETING_LENGTH, chair_id=chair_id
+    )
+    return [m for m in nearby if ignore is None or (m.kind, m.pk) != ignore]
+
+
+def describe_clash(meeting: Meeting) -> str:
+    when = timezone.localtime(meeting.starts_at)
+    ids = ", ".join(child_id for child_id, _ in meeting.children)
+    return (
+        f"{meeting.chair} is already booked to chair a {meeting.label.lower()} for {ids} "
+        f"at {when:%H:%M} on {long_date(when.date())} ({meeting.venue})."
+    )

@@ -1,0 +1,1 @@
+"""The synthetic council: seed_demo, its builder, benchmarks and screenshots."""

@@ -1,0 +1,68 @@
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from demo.ssda903 import synthetic_return_write
+
+from returns.ssda903.importer import returns_import
+
+TARGET_SECONDS = 60
+
+
+def _peak_mb() -> float:
+    # ru_maxrss is the process's high-water mark, in kilobytes on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Command(BaseCommand):
+    help = (
+        "Time loading a generated SSDA903 return (invented children) and report the peak "
+        "memory. Runs in a transaction that is rolled back, so the database is unchanged."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--children", type=int, default=10_000)
+        parser.add_argument("--year", type=int, default=2024, help="Collection year (2024-25)")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--keep", action="store_true", help="Commit the loaded children instead"
+        )
+
+    def handle(self, *args, children, year, seed, keep, **options):
+        write = self.stdout.write
+        quiet = lambda _: None  # noqa: E731
+        with tempfile.TemporaryDirectory() as tmp:
+            directory = Path(tmp) / f"{year}-{(year + 1) % 100:02d}"
+            started = time.monotonic()
+            counts = synthetic_return_write(
+                directory=directory, year=year, children=children, seed=seed
+            )
+            write(
+                f"Generated a {directory.name} return in {time.monotonic() - started:.1f} s: "
+                + ", ".join(f"{name} {n:,}" for name, n in counts.items() if n)
+            )
+            before = _peak_mb()
+            clock = time.monotonic()
+
+            def timed(message: str) -> None:
+                write(f"{time.monotonic() - clock:6.1f} s  {message}")
+
+            with transaction.atomic():
+                first = returns_import(directories=[directory], progress=timed)
+                after_first = _peak_mb()
+                again = returns_import(directories=[directory], progress=quiet)
+                if not keep:
+                    transaction.set_rollback(True)
+        vendor = connection.vendor
+        write("")
+        write(f"Database:            {vendor} ({connection.settings_dict['NAME']})")
+        write(f"Children:            {children:,}")
+        write(f"First import:        {first.seconds:.1f} s  ({first.tallies['Episodes']} episodes)")
+        write(f"Import again:        {again.seconds:.1f} s  (children {again.tallies['Children']})")
+        write(f"Peak memory (RSS):   {after_first:.0f} MB (before importing: {before:.0f} MB)")
+        verdict = "met" if first.seconds < TARGET_SECONDS else "NOT met"
+        write(f"Target:              under {TARGET_SECONDS} s: {verdict}")
+        write("Rolled back: the database is unchanged." if not keep else "Committed.")

@@ -1,0 +1,99 @@
+import datetime as dt
+import statistics
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from core.services import today
+from demo.report_unit import PREFIX, synthetic_council_create
+from iro.models import Child
+from reporting.annual_report import report_build
+from reporting.views import dashboard, reporting_year
+
+TARGET_SECONDS = 1.0
+
+
+class Command(BaseCommand):
+    help = (
+        "Build an invented council (20,000 children, ten years of history) in this database "
+        "and time the annual report and the dashboard. Use an empty database: the council "
+        "is kept, so the timings read committed data as a live system would."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--children", type=int, default=20_000)
+        parser.add_argument("--years", type=int, default=10)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--runs", type=int, default=5, help="Timed runs of each (median)")
+        parser.add_argument(
+            "--reuse", action="store_true", help="Time the council already built here"
+        )
+
+    def handle(self, *args, children, years, seed, runs, reuse, **options):
+        write = self.stdout.write
+        now = today()
+        built = Child.objects.filter(child_id__startswith=PREFIX).exists()
+        if not reuse:
+            if Child.objects.exists():
+                raise CommandError(
+                    "This database already holds children: run on an empty database "
+                    "(or --reuse to time the invented council built here before)"
+                )
+            started = time.monotonic()
+            result = synthetic_council_create(children=children, years=years, until=now, seed=seed)
+            write(f"Built the council in {time.monotonic() - started:.1f} s:")
+            for name, n in result.rows.items():
+                write(f"  {name + ':':<32} {n:>8,}")
+        elif not built:
+            raise CommandError("No invented council here to reuse: run without --reuse first")
+
+        last_year = reporting_year(now) - 1
+        head = get_user_model().objects.filter(is_superuser=True).first()
+        if head is None:
+            head = get_user_model().objects.create_superuser(f"{PREFIX.lower()}head", "", None)
+        factory = RequestFactory()
+
+        def report() -> None:
+            report_build(last_year, as_of=now)
+
+        def page(year: int):
+            def view() -> None:
+                request = factory.get("/dashboard/", {"year": year})
+                request.user = head
+                response = dashboard(request)
+                assert response.status_code == 200
+
+            return view
+
+        write("")
+        write(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
+        results = []
+        for label, call in [
+            (f"report_build({last_year})", report),
+            (f"dashboard {last_year}-{(last_year + 1) % 100:02d}", page(last_year)),
+            (
+                f"dashboard {last_year + 1}-{(last_year + 2) % 100:02d} (year so far)",
+                page(last_year + 1),
+            ),
+        ]:
+            call()  # warm: the first run pays for imports and template loading
+            timings = []
+            for _ in range(runs):
+                reset_queries()
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    call()
+                    timings.append(time.perf_counter() - started)
+            median = statistics.median(timings)
+            results.append(median)
+            write(
+                f"  {label:<36} median {median:.3f} s, best {min(timings):.3f} s, "
+                f"{len(queries)} queries"
+            )
+        verdict = "met" if max(results) < TARGET_SECONDS else "NOT met"
+        write(f"Target: each under {TARGET_SECONDS:.0f} s: {verdict}")
+        write(f"(as of {dt.date.isoformat(now)}; the invented council is kept in this database)")

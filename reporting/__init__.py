@@ -1,0 +1,1 @@
+"""The figure catalogue, the annual report and the Head of Service's dashboards."""

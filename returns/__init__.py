@@ -1,0 +1,1 @@
+"""SSDA903, CIN census, Annex A, uploads and data quality."""

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ReturnsConfig(AppConfig):
+    """SSDA903, CIN census, Annex A, uploads and data quality."""
+
+    name = "returns"
+    verbose_name = "DfE returns"
+
+    def ready(self) -> None:
+        from core.record import child_record_sections
+        from returns.data_quality import data_quality_section
+
+        child_record_sections.register(data_quality_section)

@@ -1,0 +1,471 @@
+"""Merge CIN census returns into children, enquiries, plans and conferences.
+
+Idempotent and order-free: children are matched by ID, enquiries by child and strategy
+discussion date, plans by child and start, conferences by child, date and kind. Each row
+records the collection year it was last loaded from, and a return only updates rows
+from its own year or earlier (returns.rules.later_return_wins), so the last three years
+loaded in any order, or one year twice, leave the same records.
+
+A plan's review conferences come from the latest return that holds the plan: each
+return lists every review held so far, so it replaces the review conferences an earlier
+return loaded. Conferences entered in Oversight (no return year) are never removed.
+
+Every file is read and checked before anything is written, and everything is written in
+one transaction: one bad file, or a plan that would overlap one already recorded, and
+nothing is saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from core.dates import long_date, year_end
+from core.models import later_return_wins
+from iro.models import Child
+from iro.services import child_upsert_from_return
+from protection.models import (
+    ChildProtectionConference,
+    ChildProtectionPlan,
+    ConferenceChild,
+    ConferenceKind,
+    ConferenceOutcome,
+    ConferenceStatus,
+    Section47Enquiry,
+)
+from protection.services import plan_schedules_refresh, section47_schedules_refresh
+from returns.cin_census import codes
+from returns.cin_census.reader import (
+    CensusChild,
+    CensusPlan,
+    CensusProblem,
+    CensusRefused,
+    CensusReturn,
+    census_read,
+)
+from returns.models import CinCensusChild, CinCensusReturn
+
+CHUNK = 250
+KINDS = (
+    "children",
+    "section 47 enquiries",
+    "plans",
+    "initial conferences",
+    "review conferences",
+)
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ImportSummary:
+    """What an import added, changed and left alone, per kind of record."""
+
+    files: list[str] = field(default_factory=list)
+    counts: dict[str, Counter] = field(default_factory=lambda: {k: Counter() for k in KINDS})
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, outcome: str, n: int = 1) -> None:
+        self.counts[kind][outcome] += n
+
+
+def cin_census_import(
+    *, paths: Sequence[str | Path], progress: Progress | None = None
+) -> ImportSummary:
+    """Load CIN census files (any years, any order), or raise CensusRefused and save nothing."""
+    problems: list[CensusProblem] = []
+    returns: list[CensusReturn] = []
+    for path in paths:
+        try:
+            returns.append(census_read(path))
+        except CensusRefused as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise CensusRefused(problems)
+
+    summary = ImportSummary(files=[r.file for r in returns])
+    with transaction.atomic():
+        child_pks: set[int] = set()
+        for census in sorted(returns, key=lambda r: r.year):
+            child_pks |= _CensusLoad(census, summary, progress).run()
+        for pks in _chunks(sorted(child_pks), 500):
+            section47_schedules_refresh(
+                enquiries=list(Section47Enquiry.objects.filter(child__in=pks))
+            )
+            plan_schedules_refresh(plans=list(ChildProtectionPlan.objects.filter(child__in=pks)))
+    return summary
+
+
+def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _child_values(c: CensusChild) -> dict:
+    values = {
+        "date_of_birth": c.date_of_birth,
+        "expected_date_of_birth": c.expected_date_of_birth,
+        "sex": c.sex,
+        "ethnicity": c.ethnicity,
+        "upn": c.upn,
+    }
+    if c.disabilities:
+        values["disability"] = any(d != codes.NO_DISABILITY for d in c.disabilities)
+    return values
+
+
+def _left_alone(child: Child, year: int, values: dict) -> bool:
+    """Whether child_upsert_from_return would leave this child exactly as it is."""
+    if not later_return_wins(child.return_year, year):
+        return True
+    return child.return_year == year and all(getattr(child, k) == v for k, v in values.items())
+
+
+class _CensusLoad:
+    """One return merged into the database, a chunk of children at a time."""
+
+    def __init__(
+        self, census: CensusReturn, summary: ImportSummary, progress: Progress | None
+    ) -> None:
+        self.census = census
+        self.year = census.year
+        self.summary = summary
+        self.progress = progress
+        self.problems: list[CensusProblem] = []
+        self.provisional_ends: dict[tuple[int, dt.date], dt.date] = {}
+
+    def run(self) -> set[int]:
+        children = self.census.children
+        child_pks: set[int] = set()
+        for done, chunk in enumerate(_chunks(children, CHUNK), start=1):
+            child_pks |= self.load_chunk(chunk)
+            if self.progress:
+                self.progress(self.census.file, min(done * CHUNK, len(children)), len(children))
+        if self.problems:
+            raise CensusRefused(self.problems)
+        CinCensusReturn.objects.update_or_create(
+            return_year=self.year,
+            defaults={"la_code": self.census.la_code, "file_name": Path(self.census.file).name},
+        )
+        return child_pks
+
+    def problem(self, c: CensusChild, line: int, element: str, message: str) -> None:
+        self.problems.append(CensusProblem(self.census.file, line, c.child_id, element, message))
+
+    def load_chunk(self, chunk: Sequence[CensusChild]) -> set[int]:
+        children: dict[str, Child] = {}
+        stored = Child.objects.in_bulk([c.child_id for c in chunk], field_name="child_id")
+        for c in chunk:
+            values = _child_values(c)
+            child = stored.get(c.child_id)
+            if child is not None and _left_alone(child, self.year, values):
+                outcome = "unchanged"  # as child_upsert_from_return would say, without a query
+            else:
+                child, outcome = child_upsert_from_return(
+                    child_id=c.child_id, year=self.year, values=values
+                )
+            self.summary.add("children", outcome)
+            children[c.child_id] = child
+        pks = [child.pk for child in children.values()]
+
+        self.plans: dict[int, dict[dt.date, ChildProtectionPlan]] = defaultdict(dict)
+        for plan in ChildProtectionPlan.objects.filter(child__in=pks):
+            self.plans[plan.child_id][plan.started_on] = plan
+        self.enquiries: dict[int, dict[dt.date, Section47Enquiry]] = defaultdict(dict)
+        for enquiry in Section47Enquiry.objects.filter(child__in=pks):
+            self.enquiries[enquiry.child_id][enquiry.strategy_discussion_on] = enquiry
+        self.entries: dict[tuple[int, str, dt.date], ConferenceChild] = {}
+        self.entries_by_plan: dict[int, list[ConferenceChild]] = defaultdict(list)
+        self.entries_by_enquiry: dict[int, list[ConferenceChild]] = defaultdict(list)
+        for entry in ConferenceChild.objects.filter(
+            child__in=pks,
+            conference__status=ConferenceStatus.HELD,
+            conference__kind__in=[ConferenceKind.INITIAL, ConferenceKind.REVIEW],
+        ).select_related("conference"):
+            conference = entry.conference
+            self.entries[(entry.child_id, conference.kind, conference.held_on)] = entry
+            if entry.plan_id:
+                self.entries_by_plan[entry.plan_id].append(entry)
+            if entry.section47_id:
+                self.entries_by_enquiry[entry.section47_id].append(entry)
+
+        loadable = [c for c in chunk if self.plans_fit(c, children[c.child_id])]
+        self.store_entries(loadable, children)
+        self.new_enquiries: list[Section47Enquiry] = []
+        self.new_plans: list[ChildProtectionPlan] = []
+        self.new_conferences: list[tuple[ChildProtectionConference, ConferenceChild]] = []
+        owned = {
+            c.child_id: (
+                self.merge_enquiries(c, children[c.child_id]),
+                self.merge_plans(c, children[c.child_id]),
+            )
+            for c in loadable
+        }
+        bulk_create_with_history(self.new_enquiries, Section47Enquiry)
+        bulk_create_with_history(self.new_plans, ChildProtectionPlan)
+        for c in loadable:
+            child = children[c.child_id]
+            owned_enquiries, owned_plans = owned[c.child_id]
+            self.merge_initial_conferences(c, child, owned_enquiries)
+            for census_plan, plan in owned_plans:
+                self.merge_reviews(child, census_plan, plan)
+        self.create_conferences()
+        return set(pks)
+
+    def plans_fit(self, c: CensusChild, child: Child) -> bool:
+        """Refuse a plan that would overlap one already recorded for the child.
+
+        A plan open in a return is only known to be open until that return's 31 March.
+        When a later plan starts after that, the open plan ended in between: until the
+        return that holds its end is loaded, it is recorded as ended when the next one
+        started (and a note says so). Plans that overlap in known time are refused.
+        """
+        spans: dict[dt.date, list] = {}  # start -> [start, end, open until, line, plan]
+        for start, plan in self.plans[child.pk].items():
+            known_until = year_end(plan.return_year) if plan.return_year else None
+            spans[start] = [start, plan.ended_on, known_until, None, plan]
+        for census_plan in c.plans:
+            existing = self.plans[child.pk].get(census_plan.started_on)
+            if existing is None or later_return_wins(existing.return_year, self.year):
+                spans[census_plan.started_on] = [
+                    census_plan.started_on,
+                    census_plan.ended_on,
+                    self.census.reference_date,
+                    census_plan.line,
+                    existing,
+                ]
+        ordered = sorted(spans.values(), key=lambda span: span[0])
+        closed: list[tuple[list, dt.date]] = []
+        for earlier, later in pairwise(ordered):
+            if earlier[1] is None and earlier[2] is not None and later[0] > earlier[2]:
+                closed.append((earlier, later[0]))
+                earlier[1] = later[0]
+            elif later[0] < (earlier[1] or dt.date.max):
+                ours, theirs = (later, earlier) if later[3] else (earlier, later)
+                self.problem(
+                    c,
+                    ours[3] or c.line,
+                    "CPPstartDate",
+                    f"the plan from {long_date(ours[0])} overlaps the plan from "
+                    f"{long_date(theirs[0])} already recorded for this child",
+                )
+                return False
+        for span, ended_on in closed:
+            self.provisional_ends[(child.pk, span[0])] = ended_on
+            self.summary.notes.append(
+                f"{c.child_id}: the plan from {long_date(span[0])} is open in the latest "
+                f"return loaded that holds it, and the next plan started on "
+                f"{long_date(ended_on)}; it is recorded as ended then until the return "
+                f"that holds its end is loaded"
+            )
+            plan = span[4]
+            if span[3] is None and plan is not None:  # recorded earlier, not in this file
+                plan.ended_on = ended_on
+                plan.save()
+        return True
+
+    def store_entries(self, chunk: Sequence[CensusChild], children: dict[str, Child]) -> None:
+        """Keep each child's census entry for this year, for writing the census back."""
+        stored = {
+            e.child_id: e
+            for e in CinCensusChild.objects.filter(
+                child__in=[children[c.child_id].pk for c in chunk], return_year=self.year
+            )
+        }
+        new, changed = [], []
+        for c in chunk:
+            child = children[c.child_id]
+            values = {
+                "upn_unknown": c.upn_unknown,
+                "former_upn": c.former_upn,
+                "died_on": c.died_on,
+                "disabilities": list(c.disabilities),
+                "episodes": [e.as_stored() for e in c.episodes],
+            }
+            entry = stored.get(child.pk)
+            if entry is None:
+                new.append(CinCensusChild(child=child, return_year=self.year, **values))
+            elif any(getattr(entry, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(entry, k, v)
+                changed.append(entry)
+        CinCensusChild.objects.bulk_create(new)
+        if changed:
+            CinCensusChild.objects.bulk_update(changed, [*values, "updated_at"])
+
+    def merge_enquiries(self, c: CensusChild, child: Child) -> list[Section47Enquiry]:
+        """Add or update the child's enquiries; return those this return now speaks for."""
+        owned = []
+        for s in c.section47s:
+            enquiry = self.enquiries[child.pk].get(s.started_on)
+            if enquiry is None:
+                enquiry = Section47Enquiry(
+                    child=child,
+                    strategy_discussion_on=s.started_on,
+                    icpc_not_required=s.icpc_not_required,
+                    concluded_on=s.icpc_on,
+                    return_year=self.year,
+                )
+                self.new_enquiries.append(enquiry)
+                self.enquiries[child.pk][s.started_on] = enquiry
+                self.summary.add("section 47 enquiries", "added")
+            elif later_return_wins(enquiry.return_year, self.year):
+                values = {
+                    "icpc_not_required": s.icpc_not_required,
+                    "concluded_on": s.icpc_on or enquiry.concluded_on,
+                }
+                self.update(enquiry, values, "section 47 enquiries")
+            else:
+                self.summary.add("section 47 enquiries", "unchanged")
+                continue
+            owned.append((s, enquiry))
+        return owned
+
+    def merge_plans(
+        self, c: CensusChild, child: Child
+    ) -> list[tuple[CensusPlan, ChildProtectionPlan]]:
+        owned = []
+        for p in c.plans:
+            plan = self.plans[child.pk].get(p.started_on)
+            values = {
+                "ended_on": p.ended_on or self.provisional_ends.get((child.pk, p.started_on)),
+                "initial_category": p.initial_category,
+                "latest_category": p.latest_category,
+                "previous_plans": p.previous_plans,
+                "reference": p.reference,
+            }
+            if plan is None:
+                plan = ChildProtectionPlan(
+                    child=child, started_on=p.started_on, return_year=self.year, **values
+                )
+                self.new_plans.append(plan)
+                self.plans[child.pk][p.started_on] = plan
+                self.summary.add("plans", "added")
+            elif later_return_wins(plan.return_year, self.year):
+                self.update(plan, values, "plans")
+            else:
+                self.summary.add("plans", "unchanged")
+                continue
+            owned.append((p, plan))
+        return owned
+
+    def update(self, row, values: dict, kind: str) -> None:
+        """Apply a return's values to a row it may update; count whether anything changed."""
+        changed = [k for k, v in values.items() if getattr(row, k) != v]
+        for k in changed:
+            setattr(row, k, values[k])
+        if changed:
+            row.return_year = self.year
+            row.save()
+        elif row.return_year != self.year:
+            row.return_year = self.year
+            type(row).objects.filter(pk=row.pk).update(return_year=self.year)
+        self.summary.add(kind, "changed" if changed else "unchanged")
+
+    def merge_initial_conferences(self, c: CensusChild, child: Child, owned: list[tuple]) -> None:
+        """An enquiry's initial conference, and the plan it started (CIN rule 2885)."""
+        for s, enquiry in owned:
+            for entry in self.entries_by_enquiry.get(enquiry.pk, []):
+                conference = entry.conference
+                if (
+                    conference.kind == ConferenceKind.INITIAL
+                    and conference.return_year is not None
+                    and conference.held_on != s.icpc_on
+                ):
+                    self.remove(entry, "initial conferences")
+            if s.icpc_on:
+                self.merge_conference(child, ConferenceKind.INITIAL, s.icpc_on, section47=enquiry)
+        # An initial conference recorded on the CIN episode, with no enquiry in it: in
+        # practice a transfer-in (RULES.md §6, UNCONFIRMED). Without the notification date
+        # it is kept as an initial conference that no enquiry led to.
+        for episode in c.episodes:
+            if episode.icpc_on:
+                entry = self.entries.get((child.pk, ConferenceKind.INITIAL, episode.icpc_on))
+                if entry and not later_return_wins(entry.conference.return_year, self.year):
+                    self.summary.add("initial conferences", "unchanged")
+                    continue
+                self.merge_conference(child, ConferenceKind.INITIAL, episode.icpc_on)
+
+    def merge_reviews(self, child: Child, p: CensusPlan, plan: ChildProtectionPlan) -> None:
+        wanted = set(p.reviews)
+        for entry in self.entries_by_plan.get(plan.pk, []):
+            conference = entry.conference
+            if (
+                conference.kind == ConferenceKind.REVIEW
+                and conference.return_year is not None
+                and conference.held_on not in wanted
+            ):
+                self.remove(entry, "review conferences")
+        for day in sorted(wanted):
+            self.merge_conference(child, ConferenceKind.REVIEW, day, plan=plan)
+
+    def merge_conference(
+        self,
+        child: Child,
+        kind: str,
+        held_on: dt.date,
+        *,
+        section47: Section47Enquiry | None = None,
+        plan: ChildProtectionPlan | None = None,
+    ) -> None:
+        counted = f"{kind} conferences"
+        if kind == ConferenceKind.INITIAL:
+            plan = self.plans[child.pk].get(held_on)
+            outcome = ConferenceOutcome.PLAN_STARTED if plan else ConferenceOutcome.NO_PLAN
+        else:
+            ended_here = plan.ended_on == held_on
+            outcome = (
+                ConferenceOutcome.PLAN_ENDED if ended_here else ConferenceOutcome.PLAN_CONTINUED
+            )
+        entry = self.entries.get((child.pk, kind, held_on))
+        if entry is None:
+            conference = ChildProtectionConference(
+                kind=kind, status=ConferenceStatus.HELD, held_on=held_on, return_year=self.year
+            )
+            entry = ConferenceChild(child=child, section47=section47, plan=plan, outcome=outcome)
+            self.new_conferences.append((conference, entry))
+            self.entries[(child.pk, kind, held_on)] = entry
+            self.summary.add(counted, "added")
+            return
+        # Compare ids, not related rows: reading entry.plan would cost a query each.
+        links = {"plan_id": (plan, plan.pk if plan else None), "outcome": (outcome, outcome)}
+        if section47 is not None:
+            links["section47_id"] = (section47, section47.pk)
+        changed = [k for k, (_, v) in links.items() if getattr(entry, k) != v]
+        for k in changed:
+            setattr(entry, k.removesuffix("_id"), links[k][0])
+        if entry.pk is None:  # added earlier in this chunk
+            return
+        if changed:
+            entry.save()
+        conference = entry.conference
+        if conference.return_year != self.year:
+            conference.return_year = self.year
+            ChildProtectionConference.objects.filter(pk=conference.pk).update(return_year=self.year)
+        self.summary.add(counted, "changed" if changed else "unchanged")
+
+    def remove(self, entry: ConferenceChild, kind: str) -> None:
+        conference = entry.conference
+        entry.delete()
+        if not conference.covered.exists():
+            conference.delete()
+        self.entries.pop((entry.child_id, conference.kind, conference.held_on), None)
+        self.summary.add(kind, "removed")
+
+    def create_conferences(self) -> None:
+        if not self.new_conferences:
+            return
+        conferences = bulk_create_with_history(
+            [conference for conference, _ in self.new_conferences], ChildProtectionConference
+        )
+        entries = []
+        for conference, (_, entry) in zip(conferences, self.new_conferences, strict=True):
+            entry.conference = conference
+            entries.append(entry)
+        bulk_create_with_history(entries, ConferenceChild)

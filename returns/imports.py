@@ -1,0 +1,431 @@
+"""Returns uploaded in the browser: record the upload, load it in a Celery task, keep the result.
+
+The loading is the commands' own (`returns.ssda903.importer.returns_import`,
+`returns.cin_census.importer.cin_census_import`): every file is checked before anything
+is written and one problem saves nothing. A run keeps the importer's "FILE, row N,
+column X" problems, or the added/changed/unchanged counts, for as long as the run is kept.
+
+The web app never waits on the worker: the task is handed to the broker after the upload
+commits; if the broker cannot be reached the run stays queued with a note, and
+`import_runs_resume` (every few minutes, worklists.tasks) hands it on when it is back. With no
+broker configured (development), Celery runs the task in the request (ALWAYS_EAGER).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import shutil
+import tempfile
+import threading
+import time
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, connections, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.services import FieldErrors
+from returns.cin_census.exporter import CensusExportError, cin_census_export
+from returns.cin_census.importer import KINDS as CIN_KINDS
+from returns.cin_census.importer import cin_census_import
+from returns.cin_census.reader import CensusRefused
+from returns.models import CinCensusReturn, ImportFile, ImportKind, ImportRun, ImportStatus
+from returns.ssda903.exporter import return_export
+from returns.ssda903.importer import ReturnRefused, returns_import
+from returns.ssda903.reading import year_label
+
+logger = logging.getLogger(__name__)
+
+EXTENSIONS = {ImportKind.SSDA903: ".csv", ImportKind.CIN_CENSUS: ".xml"}
+MAX_FILES = {ImportKind.SSDA903: 12, ImportKind.CIN_CENSUS: 5}
+MAX_FILE_BYTES = 200 * 1024 * 1024
+FIRST_YEAR = 2010
+
+# Messages the upload form shows; the tests use the same constants.
+CHOOSE_KIND = "Select which return the files are"
+CHOOSE_FILES = "Select the files to upload"
+TOO_MANY_FILES = {
+    ImportKind.SSDA903: "Upload at most {n} files: one year's SSDA903 return at a time",
+    ImportKind.CIN_CENSUS: "Upload at most {n} CIN census files at a time",
+}
+WRONG_EXTENSION = {
+    ImportKind.SSDA903: "{name} is not a CSV file: the SSDA903 return is uploaded as CSV files",
+    ImportKind.CIN_CENSUS: "{name} is not an XML file: the CIN census is uploaded as XML",
+}
+EMPTY_FILE = "{name} is empty"
+TOO_LARGE = "{name} is larger than {mb} MB"
+SAME_NAME = "{name} is chosen twice: select each file once"
+BAD_NAME = "{name} cannot be used as a file name: rename it and upload it again"
+BAD_YEAR = "Enter a collection year between {first} and {last}"
+NOT_STORED = (
+    "The files could not be saved on the server. Try again; if it happens again, tell an "
+    "administrator"
+)
+# What the run page says.
+WAITING_FOR_WORKER = (
+    "The background worker cannot be reached just now. The upload is saved and will be "
+    "loaded when the worker is back; you do not need to upload it again."
+)
+UNEXPECTED_FAILURE = (
+    "Something went wrong while loading the files, and nothing was saved. Try again; if it "
+    "happens again, tell an administrator (upload {pk})."
+)
+STOPPED = (
+    "The load stopped without finishing, probably because the background worker restarted. "
+    "Upload the files again: loading a return twice changes nothing."
+)
+
+# A queued run handed to the broker longer ago than this is handed on again (claiming
+# makes a second delivery harmless); a run still "running" after RUN_TIMEOUT has lost its
+# worker, and its transaction with it.
+REDISPATCH_AFTER = dt.timedelta(minutes=10)
+RUN_TIMEOUT = dt.timedelta(hours=1)
+PROGRESS_EVERY_SECONDS = 1.0
+PROBLEMS_KEPT = 2000
+
+
+class _Refused(Exception):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+
+
+# Starting a run -------------------------------------------------------------------------
+
+
+def import_run_start(
+    *, user, kind: str, files: Sequence[UploadedFile], year: int | None = None
+) -> ImportRun:
+    """Check and save an upload, then hand its loading to the worker once it commits.
+
+    Raises ValidationError naming the field ("kind", "files", "year") and saves nothing
+    if the upload cannot be a return of that kind.
+    """
+    errors = FieldErrors()
+    if kind not in ImportKind.values:
+        errors.add("kind", CHOOSE_KIND)
+    last_year = timezone.localdate().year
+    if year is not None and not FIRST_YEAR <= year <= last_year:
+        errors.add("year", BAD_YEAR.format(first=FIRST_YEAR, last=last_year))
+    names = _files_check(errors, kind, files)
+    errors.raise_if_any()
+
+    directory = None
+    try:
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                kind=kind,
+                year=year if kind == ImportKind.SSDA903 else None,
+                uploaded_by=user,
+            )
+            directory = Path(settings.MEDIA_ROOT) / "imports" / str(run.pk)
+            for name, upload in zip(names, files, strict=True):
+                stored = ImportFile(run=run, name=name, size=upload.size)
+                stored.file.save(name, upload, save=False)
+                stored.save()
+    except BaseException as exc:
+        if directory is not None:
+            shutil.rmtree(directory, ignore_errors=True)  # files are not transactional
+        if isinstance(exc, OSError):  # a full or missing disk: say so rather than fail
+            logger.exception("An upload could not be stored under %s", settings.MEDIA_ROOT)
+            raise ValidationError({"files": NOT_STORED}) from exc
+        raise
+    # Now, or when the caller's transaction commits: the worker must find the run.
+    transaction.on_commit(lambda: import_run_dispatch(run_id=run.pk))
+    run.refresh_from_db()
+    return run
+
+
+def _files_check(errors: FieldErrors, kind: str, files: Sequence[UploadedFile]) -> list[str]:
+    """The files' names as sent, adding a problem to `errors` for each unusable file."""
+    if not files:
+        errors.add("files", CHOOSE_FILES)
+        return []
+    if kind not in ImportKind.values:
+        return []
+    if len(files) > MAX_FILES[kind]:
+        errors.add("files", TOO_MANY_FILES[kind].format(n=MAX_FILES[kind]))
+    ext = EXTENSIONS[kind]
+    names: list[str] = []
+    for upload in files:
+        name = Path(upload.name or "").name.strip()
+        shown = name or "A file"
+        if not name or name.startswith(".") or any(ord(c) < 32 for c in name):
+            errors.add("files", BAD_NAME.format(name=shown))
+        elif not name.lower().endswith(ext):
+            errors.add("files", WRONG_EXTENSION[kind].format(name=name))
+        elif name in names:
+            errors.add("files", SAME_NAME.format(name=name))
+        elif not upload.size:
+            errors.add("files", EMPTY_FILE.format(name=name))
+        elif upload.size > MAX_FILE_BYTES:
+            errors.add("files", TOO_LARGE.format(name=name, mb=MAX_FILE_BYTES // 1024 // 1024))
+        names.append(name)
+    return names
+
+
+def import_run_dispatch(*, run_id: int) -> bool:
+    """Hand a queued run to the worker; if the broker is down, note it and carry on."""
+    from kombu.exceptions import OperationalError
+
+    from returns.tasks import import_run_task
+
+    ImportRun.objects.filter(pk=run_id, status=ImportStatus.QUEUED).update(
+        dispatched_at=timezone.now(), waiting_reason=""
+    )
+    try:
+        # retry=False: fail at once rather than keep the person's request waiting.
+        import_run_task.apply_async(args=[run_id], retry=False)
+    except Exception as exc:
+        if isinstance(exc, OperationalError | OSError):
+            logger.warning("Import %s is waiting: the broker cannot be reached (%s)", run_id, exc)
+        else:  # never a 500 for the person uploading
+            logger.exception("Import %s could not be handed to the worker", run_id)
+        # A run that ran in-process (no broker) has recorded how it ended: left alone.
+        ImportRun.objects.filter(pk=run_id, status=ImportStatus.QUEUED).update(
+            dispatched_at=None, waiting_reason=WAITING_FOR_WORKER
+        )
+        return False
+    return True
+
+
+def import_runs_resume(*, now: dt.datetime | None = None) -> int:
+    """Hand on queued runs the broker never took; fail runs whose worker went away."""
+    now = now or timezone.now()
+    unfinished = ImportRun.objects.filter(
+        status=ImportStatus.RUNNING, started_at__lt=now - RUN_TIMEOUT
+    ).values_list("pk", flat=True)
+    for run_id in list(unfinished):
+        _finish(run_id, ImportStatus.FAILED, problems=[STOPPED], progress="")
+    waiting = ImportRun.objects.filter(status=ImportStatus.QUEUED).filter(
+        Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - REDISPATCH_AFTER)
+    )
+    ids = list(waiting.order_by("uploaded_at").values_list("pk", flat=True))
+    for run_id in ids:
+        import_run_dispatch(run_id=run_id)
+    return len(ids)
+
+
+# Running it ----------------------------------------------------------------------------
+
+
+def _move(run_id: int, to: str, **values) -> bool:
+    """Change a run's status if ALLOWED_TRANSITIONS lets it move there from where it is."""
+    sources = [s for s, targets in ImportRun.ALLOWED_TRANSITIONS.items() if to in targets]
+    return bool(ImportRun.objects.filter(pk=run_id, status__in=sources).update(status=to, **values))
+
+
+def _finish(run_id: int, to: str, **values) -> bool:
+    return _move(run_id, to, finished_at=timezone.now(), progress_percent=None, **values)
+
+
+def import_run_execute(*, run_id: int) -> bool:
+    """Load a queued run's files. False if it was not queued (taken already, or done).
+
+    Never raises for the files or the load: refused files keep their problems, and an
+    unexpected error is kept for administrators, the run marked as not loaded.
+    """
+    claimed = _move(
+        run_id,
+        ImportStatus.RUNNING,
+        started_at=timezone.now(),
+        progress="Reading the files",
+        waiting_reason="",
+    )
+    if not claimed:
+        return False
+    run = ImportRun.objects.get(pk=run_id)
+    files = list(run.files.all())
+    progress = _Progress(run_id)
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"oversight-import-{run_id}-") as work:
+            if run.kind == ImportKind.SSDA903:
+                summary = _ssda903_load(run, files, Path(work), progress)
+            else:
+                summary = _cin_load(files, Path(work), progress)
+    except _Refused as refused:
+        problems = refused.problems[:PROBLEMS_KEPT]
+        if len(refused.problems) > PROBLEMS_KEPT:
+            problems.append(f"... and {len(refused.problems) - PROBLEMS_KEPT:,} more problems")
+        _finish(run_id, ImportStatus.FAILED, problems=problems, progress="")
+        return True
+    except Exception as exc:
+        logger.exception("Import %s failed", run_id)
+        _finish(
+            run_id,
+            ImportStatus.FAILED,
+            problems=[UNEXPECTED_FAILURE.format(pk=run_id)],
+            error=f"{type(exc).__name__}: {exc}"[:5000],
+            progress="",
+        )
+        return True
+    _finish(run_id, ImportStatus.SUCCEEDED, summary=summary, progress="")
+    _data_quality_after_import()
+    return True
+
+
+def _data_quality_after_import() -> None:
+    """Run the DfE rules on the years still to be returned, now the records have changed."""
+    from returns.data_quality import data_quality_dispatch
+
+    data_quality_dispatch()
+
+
+def _copy(files: list[ImportFile], into: Path) -> dict[str, str]:
+    """Each file under the name it was sent as, so the problems name it that way."""
+    into.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for stored in files:
+        target = into / stored.name
+        with stored.file.open("rb") as source, target.open("wb") as out:
+            shutil.copyfileobj(source, out)
+        paths[str(target)] = stored.name
+    return paths
+
+
+def _ssda903_load(run: ImportRun, files, work: Path, progress: _Progress) -> dict:
+    # The importer takes the year from the directory's name (2024-25) or else the dates.
+    directory = work / (year_label(run.year) if run.year else "return")
+    _copy(files, directory)
+
+    def plain(text: str) -> str:
+        return (
+            text.replace(f"{directory}: ", "The files: ")
+            .replace(str(directory), "the files")
+            .replace(f"{directory.name}/", "")
+        )
+
+    try:
+        summary = returns_import(directories=[directory], progress=lambda t: progress(plain(t)))
+    except ReturnRefused as exc:
+        raise _Refused([plain(p) for p in exc.problems]) from exc
+    return {
+        "years": summary.years,
+        "counts": {
+            kind: {
+                "added": t.added,
+                "changed": t.changed,
+                "unchanged": t.unchanged,
+                "removed": t.removed,
+            }
+            for kind, t in summary.tallies.items()
+        },
+        "notes": [
+            f"Due dates recomputed for {summary.children_rescheduled:,} children; "
+            f"{summary.return_rows:,} return rows kept for export."
+        ],
+    }
+
+
+def _cin_load(files, work: Path, progress: _Progress) -> dict:
+    paths = _copy(files, work)
+
+    def plain(text: str) -> str:
+        for path, name in paths.items():
+            text = text.replace(path, name)
+        return text
+
+    def report(file: str, done: int, total: int) -> None:
+        progress(f"{plain(file)}: {done:,} of {total:,} children", done * 100 // max(total, 1))
+
+    try:
+        summary = cin_census_import(paths=list(paths), progress=report)
+    except CensusRefused as exc:
+        raise _Refused([plain(str(p)) for p in exc.problems]) from exc
+    return {
+        "years": [],
+        "counts": {
+            kind.capitalize(): {
+                o: summary.counts[kind][o] for o in ("added", "changed", "unchanged", "removed")
+            }
+            for kind in CIN_KINDS
+        },
+        "notes": [plain(note) for note in summary.notes],
+    }
+
+
+class _Progress:
+    """Write the import's progress to its run, at most once a second.
+
+    The importers write inside one transaction; progress written on the same connection
+    would only be seen when the load is over. On PostgreSQL it is written on a connection
+    of its own (in a short-lived thread). SQLite allows one writer at a time, so there it
+    is only written outside the import's transaction.
+    """
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.last = 0.0
+
+    def __call__(self, text: str, percent: int | None = None) -> None:
+        now = time.monotonic()
+        if now - self.last < PROGRESS_EVERY_SECONDS:
+            return
+        self.last = now
+        values = {"progress": text.strip()[:300], "progress_percent": percent}
+        if not connection.in_atomic_block:
+            self._write(values)
+        elif connection.vendor != "sqlite":
+            writer = threading.Thread(target=self._write_apart, args=(values,), daemon=True)
+            writer.start()
+            writer.join(timeout=5)
+
+    def _write(self, values: dict) -> None:
+        ImportRun.objects.filter(pk=self.run_id, status=ImportStatus.RUNNING).update(**values)
+
+    def _write_apart(self, values: dict) -> None:
+        try:
+            self._write(values)
+        except Exception:  # progress is a courtesy: never let it stop the load
+            logger.warning("Progress of import %s not written", self.run_id, exc_info=True)
+        finally:
+            connections.close_all()
+
+
+# Reading runs ----------------------------------------------------------------------------
+
+
+def import_runs_recent(*, limit: int = 50):
+    """The latest uploads with who sent them and their files (three queries)."""
+    return (
+        ImportRun.objects.select_related("uploaded_by")
+        .prefetch_related("files")
+        .order_by("-uploaded_at", "-pk")[:limit]
+    )
+
+
+# Writing returns out (reads: nothing is saved) -------------------------------------------
+
+NO_LA_CODE = "Enter the council's 3-digit LA code: no CIN census has been imported to take it from"
+BAD_LA_CODE = "The LA code must be 3 digits, like 318"
+
+
+def ssda903_zip(*, year: int) -> bytes:
+    """The year's SSDA903 CSVs, written from Oversight's records, in one zip."""
+    label = year_label(year)
+    out = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="oversight-903-") as work:
+        directory = Path(work) / label
+        return_export(year=year, directory=directory)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(directory.glob("*.csv")):
+                archive.write(path, f"{label}/{path.name}")
+    return out.getvalue()
+
+
+def cin_census_xml(*, year: int, la_code: str = "") -> bytes:
+    """The year's CIN census (child protection parts) as XML, or ValidationError."""
+    if la_code and not (len(la_code) == 3 and la_code.isdigit()):
+        raise ValidationError({"la_code": BAD_LA_CODE})
+    if not la_code and not CinCensusReturn.objects.exclude(la_code="").exists():
+        raise ValidationError({"la_code": NO_LA_CODE})
+    try:
+        return cin_census_export(year=year, la_code=la_code or None)
+    except CensusExportError as exc:
+        raise ValidationError({"year": str(exc)}) from exc

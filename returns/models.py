@@ -1,0 +1,292 @@
+"""DfE returns: uploads and their runs, the rows kept to write a return back, and the
+findings of the DfE's rules."""
+
+from django.conf import settings
+from django.db import models
+
+from core.codes import choices_check
+from core.models import TimeStampedModel
+from iro.models import Child
+
+# Returns uploaded in the browser, and the DfE rules run on Oversight's records -----------
+
+
+class ImportKind(models.TextChoices):
+    SSDA903 = "ssda903", "SSDA903 (children looked after)"
+    CIN_CENSUS = "cin_census", "CIN census"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Loaded"
+    FAILED = "failed", "Not loaded"
+
+
+def import_file_path(instance: "ImportFile", filename: str) -> str:
+    return f"imports/{instance.run_id}/{filename}"
+
+
+class ImportRun(models.Model):
+    """One upload of a return's files, loaded by a Celery task (returns.imports), kept after.
+
+    `problems` holds the importer's "FILE, row N, column X: ..." messages when the files
+    were refused (nothing was saved); `summary` the added/changed/unchanged counts when
+    they were loaded. A run is claimed with a conditional update from queued to running,
+    so a retried or repeated task loads nothing twice.
+    """
+
+    ALLOWED_TRANSITIONS = {
+        ImportStatus.QUEUED: {ImportStatus.RUNNING, ImportStatus.FAILED},
+        ImportStatus.RUNNING: {ImportStatus.SUCCEEDED, ImportStatus.FAILED},
+        ImportStatus.SUCCEEDED: set(),
+        ImportStatus.FAILED: set(),
+    }
+
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    status = models.CharField(
+        max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="SSDA903: the collection year given (2024 is 2024-25)."
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_runs"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    # When the task was last handed to the broker; empty while the broker was unreachable.
+    # returns.tasks.import_runs_resume hands on queued runs left waiting.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    waiting_reason = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    progress = models.CharField(max_length=300, blank=True)
+    progress_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True, help_text="An unexpected failure, for administrators.")
+
+    class Meta:
+        db_table = "core_importrun"
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [
+            # Read every few minutes by returns.tasks.import_runs_resume.
+            models.Index(
+                fields=["uploaded_at"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="import_run_unfinished",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} upload {self.pk} ({self.get_status_display().lower()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.SUCCEEDED, ImportStatus.FAILED}
+
+    @property
+    def return_noun(self) -> str:
+        return "SSDA903 return" if self.kind == ImportKind.SSDA903 else "CIN census"
+
+
+class ImportFile(models.Model):
+    """A file of an upload, under MEDIA_ROOT/imports/<run>/, with the name it was sent as."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=255)
+    file = models.FileField(upload_to=import_file_path, max_length=400)
+    size = models.PositiveBigIntegerField()
+
+    class Meta:
+        db_table = "core_importfile"
+        ordering = ["run", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "name"], name="one_file_name_per_import")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReturnName(models.TextChoices):
+    SSDA903 = "ssda903", "SSDA903"
+    CIN = "cin", "CIN census"
+
+
+class IssueSeverity(models.TextChoices):
+    ERROR = "error", "Error"
+    QUERY = "query", "Query"
+
+
+class DataQualityCheck(models.Model):
+    """The last time the DfE's rules ran on one return and year, and how it went."""
+
+    class Outcome(models.TextChoices):
+        CHECKED = "checked", "Checked"
+        NOT_INSTALLED = "not_installed", "The DfE rules are not installed"
+        FAILED = "failed", "The check could not run"
+
+    return_name = models.CharField(max_length=10, choices=ReturnName.choices)
+    year = models.PositiveSmallIntegerField(help_text="2024 means 2024-25.")
+    checked_at = models.DateTimeField()
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    message = models.TextField(blank=True)
+    issue_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "core_dataqualitycheck"
+        ordering = ["return_name", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["return_name", "year"], name="one_check_per_return_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_return_name_display()} {self.year}: {self.get_outcome_display()}"
+
+
+class DataQualityIssue(models.Model):
+    """One finding of a DfE rule about one child (or the return as a whole) in a year.
+
+    A check replaces every issue of its return and year at once; an issue found again
+    keeps the time it was first found.
+    """
+
+    return_name = models.CharField(max_length=10, choices=ReturnName.choices)
+    year = models.PositiveSmallIntegerField()
+    child = models.ForeignKey(
+        "iro.Child",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="data_quality_issues",
+    )
+    # The child's ID as the return gives it; blank for a finding about the whole return.
+    child_ref = models.CharField(max_length=20, blank=True)
+    rule = models.CharField(max_length=20)
+    severity = models.CharField(
+        max_length=10, choices=IssueSeverity.choices, default=IssueSeverity.ERROR
+    )
+    description = models.TextField()
+    fields = models.JSONField(default=list)
+    table = models.CharField(max_length=40, blank=True)
+    # The affected values of the row, e.g. "REVIEW 21/05/2024, REVIEW_CODE PN0".
+    values = models.CharField(max_length=500, blank=True)
+    found_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "core_dataqualityissue"
+        ordering = ["return_name", "-year", "child_ref", "rule", "pk"]
+        indexes = [
+            models.Index(fields=["return_name", "year", "child_ref"], name="issue_by_return"),
+            models.Index(fields=["child", "return_name"], name="issue_by_child"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_return_name_display()} rule {self.rule}: {self.child_ref or 'return'}"
+
+    @property
+    def fields_text(self) -> str:
+        return ", ".join(self.fields)
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.year}-{(self.year + 1) % 100:02d}"
+
+
+class ReturnTable(models.TextChoices):
+    """The tables of the SSDA903 return (csc-validator-be-903 `config.py` names)."""
+
+    HEADER = "Header"
+    EPISODES = "Episodes"
+    REVIEWS = "Reviews"
+    UASC = "UASC"
+    OC2 = "OC2"
+    OC3 = "OC3"
+    AD1 = "AD1"
+    PLACED_ADOPTION = "PlacedAdoption"
+    PREV_PERM = "PrevPerm"
+    MISSING = "Missing"
+    SW_EPISODES = "SWEpisodes"
+    DOLO = "DoLo"
+
+
+class ReturnRow(models.Model):
+    """One row of an SSDA903 return as it was loaded, kept per child and collection year.
+
+    Oversight's own records (children, episodes, reviews, adoption decisions) are derived
+    from every year on file, so the order years are loaded in never matters; the export
+    reads the tables Oversight does not model (UASC, OC2, OC3, AD1, PrevPerm, Missing,
+    SWEpisodes, DoLo) and the header's yearly values (UPN, MOTHER, MC_DOB) from here.
+    Loading a year again replaces that year's rows.
+    """
+
+    Table = ReturnTable
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="return_rows")
+    year = models.PositiveSmallIntegerField(help_text="Collection year: 2024 means 2024-25.")
+    table = models.CharField(max_length=14, choices=Table.choices)
+    position = models.PositiveIntegerField(help_text="Row in the file; the column names are 1.")
+    values = models.JSONField(help_text="Every column but CHILD, as the text in the file.")
+
+    class Meta:
+        db_table = "reviews_returnrow"
+        ordering = ["year", "table", "position"]
+        constraints = [choices_check("table", ReturnTable, name="reviews_returnrow_table_valid")]
+        indexes = [models.Index(fields=["year", "table"], name="return_row_year_table")]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_id} {self.table} {self.year} row {self.position}"
+
+
+class CinCensusReturn(TimeStampedModel):
+    """A year's CIN census as last imported: which council sent it, from which file."""
+
+    return_year = models.PositiveSmallIntegerField(
+        unique=True, help_text="Collection year (2024 means 2024-25, reference date 31 March 2025)."
+    )
+    la_code = models.CharField("LA code", max_length=3, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        db_table = "protection_cincensusreturn"
+        verbose_name = "CIN census return"
+        ordering = ["-return_year"]
+
+    def __str__(self) -> str:
+        return f"CIN census {self.return_year}-{(self.return_year + 1) % 100:02d}"
+
+
+class CinCensusChild(TimeStampedModel):
+    """A child's entry in one year's CIN census: the parts Oversight has no model for.
+
+    The CIN episodes (referral, closure, assessments, CIN plans), the UPN-unknown reason
+    and the disability codes, as the return gave them, so that year's census can be
+    written back (returns.cin_census.exporter). The child protection parts are not
+    kept here: they live in the enquiries, plans and conferences. Each episode lists the
+    start dates of the enquiries and plans it held, to put them back in the same place.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="cin_census_entries")
+    return_year = models.PositiveSmallIntegerField()
+    upn_unknown = models.CharField("UPN unknown reason", max_length=4, blank=True)
+    former_upn = models.CharField("former UPN", max_length=13, blank=True)
+    died_on = models.DateField(null=True, blank=True)
+    disabilities = models.JSONField(default=list, help_text="CIN disability codes.")
+    episodes = models.JSONField(default=list, help_text="CINdetails, as plain values.")
+
+    class Meta:
+        db_table = "protection_cincensuschild"
+        verbose_name = "child in a CIN census"
+        verbose_name_plural = "children in CIN censuses"
+        ordering = ["child", "return_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "return_year"], name="one_cin_census_entry_per_child_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_id} in the CIN census {self.return_year}"

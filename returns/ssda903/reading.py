@@ -1,0 +1,524 @@
+"""Read one collection year's SSDA903 CSVs: find each table by its columns, check each row.
+
+Nothing here touches the database. Every problem is reported against the file, the row
+(as a spreadsheet numbers it: the column names are row 1) and the column, so a council
+can find and fix it; the importer refuses the whole load if there is any.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+
+from django.db import models
+
+from core.codes import Ethnicity, ParticipationCode
+from core.dates import collection_year_of, year_end, year_start
+from returns.models import ReturnTable
+from returns.rules import sex_from_return
+from returns.ssda903.tables import (
+    BY_NAME,
+    TABLES,
+    closest_table,
+    is_partial_date,
+    parse_date,
+    table_for,
+)
+from reviews.models import AdoptionDecisionCeased
+from reviews.services import EPISODE_CODE_FIELDS, participation_code_problem
+
+Progress = Callable[[str], None]
+
+# Oversight's episode fields and the SSDA903 columns they come from.
+EPISODE_COLUMNS = {
+    "started_on": "DECOM",
+    "reason_new_episode": "RNE",
+    "legal_status": "LS",
+    "category_of_need": "CIN",
+    "placement": "PLACE",
+    "placement_provider": "PLACE_PROVIDER",
+    "ended_on": "DEC",
+    "reason_ceased": "REC",
+    "reason_place_change": "REASON_PLACE_CHANGE",
+    "home_postcode": "HOME_POST",
+    "placement_postcode": "PL_POST",
+    "urn": "URN",
+}
+MODELLED = frozenset(
+    {ReturnTable.HEADER, ReturnTable.EPISODES, ReturnTable.REVIEWS, ReturnTable.PLACED_ADOPTION}
+)
+# Dates that may lie after the end of the collection year: none but these.
+_UNBOUNDED_DATES = frozenset({"DOB", "MC_DOB"})
+_YEAR_IN_NAME = re.compile(r"(\d{4})\s*[-_/]\s*(\d{2})")
+_PROGRESS_EVERY = 50_000
+
+
+class Problems:
+    """Problems found so far, each as "FILE, row N, column X: message"."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, where: str, message: str, *, row: int | None = None, column: str = "") -> None:
+        place = where
+        if row is not None:
+            place += f", row {row}"
+        if column:
+            place += f", column {column}"
+        self.items.append(f"{place}: {message}")
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+@dataclass
+class Row:
+    """One row of a return: its text, and for the tables Oversight models, its values."""
+
+    table: str
+    child_id: str
+    position: int
+    values: dict[str, str]  # every column but CHILD, as the text in the file
+    where: str  # the file, for messages
+    fields: dict = field(default_factory=dict)
+
+
+@dataclass
+class YearReturn:
+    """One collection year's return, as read from one directory."""
+
+    year: int
+    label: str  # "2024-25"
+    source: Path
+    files: dict[str, str] = field(default_factory=dict)  # table -> file, for messages
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+
+    def header(self) -> dict[str, Row]:
+        return {row.child_id: row for row in self.rows.get(ReturnTable.HEADER, [])}
+
+    def all_rows(self) -> Iterable[Row]:
+        for rows in self.rows.values():
+            yield from rows
+
+
+def year_label(year: int) -> str:
+    return f"{year}-{(year + 1) % 100:02d}"
+
+
+# Reading files --------------------------------------------------------------------------
+
+
+def return_read(directory: Path, problems: Problems, progress: Progress | None = None):
+    """Read and check one year's CSVs; None if the directory cannot be read at all."""
+    say = progress or (lambda _: None)
+    directory = Path(directory)
+    if not directory.is_dir():
+        problems.add(str(directory), "is not a directory")
+        return None
+    raw: dict[str, tuple[str, list[tuple[int, list[str]]], list[str]]] = {}
+    csvs = sorted(p for p in directory.iterdir() if p.suffix.lower() == ".csv")
+    if not csvs:
+        problems.add(str(directory), "holds no CSV files")
+        return None
+    for path in csvs:
+        where = f"{directory.name}/{path.name}"
+        read = _csv_read(path, where, problems, say)
+        if read is None:
+            continue
+        columns, lines = read
+        table = table_for(columns)
+        if table is None:
+            _unknown_table(where, columns, problems)
+            continue
+        if table.name in raw:
+            problems.add(
+                where,
+                f"a second {table.name} table (the first is {raw[table.name][0]}); "
+                "give each table once",
+            )
+            continue
+        raw[table.name] = (where, lines, columns)
+        say(f"  {where}: {table.name}, {len(lines):,} rows")
+
+    year, how = _year_of(directory, raw)
+    if year is None:
+        problems.add(str(directory), "cannot tell which collection year this is")
+        return None
+    result = YearReturn(year=year, label=year_label(year), source=directory)
+    say(f"{directory}: the {result.label} return ({how})")
+    for table in TABLES:
+        if table.name not in raw:
+            if table.required:
+                problems.add(
+                    str(directory),
+                    f"no {table.name} table: it is required (a CSV file with the columns "
+                    f"{', '.join(table.columns)})",
+                )
+            continue
+        where, lines, columns = raw[table.name]
+        result.files[table.name] = where
+        result.rows[table.name] = _rows_read(table.name, where, columns, lines, year, problems)
+    _return_check(result, problems)
+    return result
+
+
+def _csv_read(path: Path, where: str, problems: Problems, say: Progress):
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            with path.open(newline="", encoding=encoding) as handle:
+                reader = csv.reader(handle)
+                columns = [c.strip().upper() for c in next(reader, [])]
+                lines = []
+                for number, cells in enumerate(reader, start=2):
+                    if cells and any(c.strip() for c in cells):
+                        lines.append((number, cells))
+                    if number % _PROGRESS_EVERY == 0:
+                        say(f"  {where}: read {number:,} rows")
+            break
+        except UnicodeDecodeError:
+            continue
+        except csv.Error as exc:
+            problems.add(where, f"is not a readable CSV file ({exc})")
+            return None
+    else:
+        problems.add(where, "is neither UTF-8 nor Windows text; save it as UTF-8 CSV")
+        return None
+    if not columns:
+        problems.add(where, "is empty: the first row must hold the column names", row=1)
+        return None
+    return columns, lines
+
+
+def _unknown_table(where: str, columns: list[str], problems: Problems) -> None:
+    meant = closest_table(columns)
+    if meant is None:
+        problems.add(where, f"the columns {', '.join(columns)} match no SSDA903 table", row=1)
+        return
+    for column in meant.columns:
+        if column not in columns:
+            problems.add(
+                where, f"the {meant.name} table's required column is missing", row=1, column=column
+            )
+    for column in columns:
+        if column not in meant.columns:
+            problems.add(where, f"is not a column of the {meant.name} table", row=1, column=column)
+
+
+def _year_of(directory: Path, raw: dict) -> tuple[int | None, str]:
+    """The collection year: from the directory's name (2024-25), else from the data.
+
+    Returns say what happened in the year, so the latest date in a return lies in it.
+    """
+    match = _YEAR_IN_NAME.search(directory.name)
+    if match and (int(match[1]) + 1) % 100 == int(match[2]):
+        return int(match[1]), "from the directory name"
+    latest = None
+    for name, (_, lines, columns) in raw.items():
+        for column in BY_NAME[name].dates:
+            if column in _UNBOUNDED_DATES or column not in columns:
+                continue
+            index = columns.index(column)
+            for _, cells in lines:
+                try:
+                    day = parse_date(cells[index].strip())
+                except (ValueError, IndexError):
+                    continue
+                latest = day if latest is None else max(latest, day)
+    if latest is None:
+        return None, ""
+    return collection_year_of(latest), "from the latest date in it"
+
+
+# Checking rows ---------------------------------------------------------------------------
+
+
+class _Cells:
+    """One row's cells, read with problems reported against its file, row and column."""
+
+    def __init__(self, values: dict[str, str], where: str, row: int, year: int, problems):
+        self.values = values
+        self.where = where
+        self.row = row
+        self.year = year
+        self.problems = problems
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.add(self.where, message, row=self.row, column=column)
+
+    def text(self, column: str, *, max_length: int, required: bool = False) -> str:
+        value = self.values[column]
+        if required and not value:
+            self.problem(column, "is blank; it is required")
+        elif len(value) > max_length:
+            self.problem(column, f"'{value}' is longer than {max_length} characters")
+        return value
+
+    def date(self, column: str, *, required: bool = False) -> dt.date | None:
+        value = self.values[column]
+        if not value:
+            if required:
+                self.problem(column, "is blank; a date (dd/mm/YYYY) is required")
+            return None
+        try:
+            day = parse_date(value)
+        except ValueError as exc:
+            self.problem(column, str(exc))
+            return None
+        if column not in _UNBOUNDED_DATES and day > year_end(self.year):
+            self.problem(
+                column,
+                f"{value} is after the end of the {year_label(self.year)} collection year "
+                f"(31/03/{self.year + 1})",
+            )
+        return day
+
+    def code(
+        self, column: str, choices: type[models.TextChoices], *, blank_ok: bool = False
+    ) -> str:
+        value = self.values[column].upper()
+        if not value:
+            if not blank_ok:
+                self.problem(column, "is blank; a code is required")
+            return ""
+        if value not in _codes(choices):
+            self.problem(column, f"'{value}' is not a recognised {column} code")
+        return value
+
+
+@cache
+def _codes(choices: type[models.TextChoices]) -> frozenset[str]:
+    return frozenset(choices.values)
+
+
+def _rows_read(
+    table: str,
+    where: str,
+    columns: list[str],
+    lines: list[tuple[int, list[str]]],
+    year: int,
+    problems: Problems,
+) -> list[Row]:
+    rows = []
+    width = len(columns)
+    for number, cells in lines:
+        if len(cells) != width:
+            problems.add(
+                where,
+                f"has {len(cells)} values but there are {width} columns",
+                row=number,
+            )
+            continue
+        values = {c: v.strip() for c, v in zip(columns, cells, strict=True)}
+        rows.append(
+            row_read(table, values, where=where, position=number, year=year, problems=problems)
+        )
+    return rows
+
+
+def row_read(
+    table: str, values: dict[str, str], *, where: str, position: int, year: int, problems
+) -> Row:
+    """Check one row and read the values Oversight models from it."""
+    values = dict(values)
+    cells = _Cells(values, where, position, year, problems)
+    child_id = cells.text("CHILD", max_length=10, required=True) if "CHILD" in values else ""
+    values.pop("CHILD", None)
+    reader = _READERS.get(table, _other_read)
+    fields = reader(cells, table)
+    return Row(table, child_id, position, values, where, fields)
+
+
+def _header_read(cells: _Cells, _table: str) -> dict:
+    try:
+        sex = sex_from_return(cells.values["SEX"])
+    except ValueError:
+        cells.problem("SEX", f"'{cells.values['SEX']}' is not a sex code (1, 2, M, F or U)")
+        sex = ""
+    if cells.values["MOTHER"] not in {"", "0", "1"}:
+        cells.problem("MOTHER", f"'{cells.values['MOTHER']}' is not 0, 1 or blank")
+    cells.date("MC_DOB")
+    return {
+        "date_of_birth": cells.date("DOB", required=True),
+        "sex": sex,
+        "ethnicity": cells.code("ETHNIC", Ethnicity),
+        "upn": cells.text("UPN", max_length=13),
+    }
+
+
+_EPISODE_CODES = {f: (choices, blank_ok) for f, choices, _, blank_ok in EPISODE_CODE_FIELDS}
+_EPISODE_TEXT = {"home_postcode": 8, "placement_postcode": 8, "urn": 8}
+
+
+def _episode_read(cells: _Cells, _table: str) -> dict:
+    fields: dict = {}
+    for name, column in EPISODE_COLUMNS.items():
+        if name in _EPISODE_CODES:
+            choices, blank_ok = _EPISODE_CODES[name]
+            fields[name] = cells.code(column, choices, blank_ok=blank_ok)
+        elif name in _EPISODE_TEXT:
+            fields[name] = cells.text(column, max_length=_EPISODE_TEXT[name])
+        else:
+            fields[name] = cells.date(column, required=name == "started_on")
+    start, end = fields["started_on"], fields["ended_on"]
+    if start and end and end <= start:
+        cells.problem("DEC", "the episode must end after the day it starts (DECOM)")
+    if bool(cells.values["DEC"]) != bool(cells.values["REC"]):
+        cells.problem("REC", "give both the end date (DEC) and the reason (REC), or neither")
+    return fields
+
+
+def _review_read(cells: _Cells, _table: str) -> dict:
+    cells.date("DOB")
+    held_on = cells.date("REVIEW", required=True)
+    code = cells.code("REVIEW_CODE", ParticipationCode)
+    if held_on and not year_start(cells.year) <= held_on:
+        cells.problem(
+            "REVIEW",
+            f"{cells.values['REVIEW']} is before the {year_label(cells.year)} collection year: "
+            "a return lists the reviews held in its year",
+        )
+    return {"held_on": held_on, "participation_code": code}
+
+
+def _decision_read(cells: _Cells, _table: str) -> dict:
+    cells.date("DOB")
+    decided_on = cells.date("DATE_PLACED", required=True)
+    ceased_on = cells.date("DATE_PLACED_CEASED")
+    reason = cells.code("REASON_PLACED_CEASED", AdoptionDecisionCeased, blank_ok=True)
+    if decided_on and ceased_on and ceased_on < decided_on:
+        cells.problem("DATE_PLACED_CEASED", "is before the decision it ends (DATE_PLACED)")
+    if bool(ceased_on) != bool(reason):
+        cells.problem(
+            "REASON_PLACED_CEASED",
+            "give both DATE_PLACED_CEASED and REASON_PLACED_CEASED, or neither",
+        )
+    return {"decided_on": decided_on, "ceased_on": ceased_on, "reason_ceased": reason}
+
+
+def _other_read(cells: _Cells, table: str) -> dict:
+    for column in BY_NAME[table].dates:
+        cells.date(column)
+    if table == ReturnTable.PREV_PERM:
+        value = cells.values["DATE_PERM"]
+        if value and not is_partial_date(value):
+            cells.problem("DATE_PERM", f"'{value}' is not a date (dd/mm/YYYY, ZZ if unknown)")
+    return {}
+
+
+_READERS = {
+    ReturnTable.HEADER: _header_read,
+    ReturnTable.EPISODES: _episode_read,
+    ReturnTable.REVIEWS: _review_read,
+    ReturnTable.PLACED_ADOPTION: _decision_read,
+}
+
+
+# Checking a year's tables together -----------------------------------------------------
+
+
+def _return_check(result: YearReturn, problems: Problems) -> None:
+    """What no single row shows: unknown children, repeats, overlapping episodes, ages."""
+    header: dict[str, Row] = {}
+    for row in result.rows.get(ReturnTable.HEADER, []):
+        if row.child_id in header:
+            problems.add(
+                row.where,
+                f"{row.child_id} is already in the header at row {header[row.child_id].position}",
+                row=row.position,
+                column="CHILD",
+            )
+        elif row.child_id:
+            header[row.child_id] = row
+    header_file = result.files.get(ReturnTable.HEADER, "the header")
+    for table, rows in result.rows.items():
+        if table == ReturnTable.HEADER:
+            continue
+        for row in rows:
+            if not row.child_id:
+                continue
+            own = header.get(row.child_id)
+            if own is None:
+                problems.add(
+                    row.where,
+                    f"{row.child_id} is not in the header ({header_file})",
+                    row=row.position,
+                    column="CHILD",
+                )
+                continue
+            born = own.values["DOB"]
+            if row.values.get("DOB") and born and row.values["DOB"] != born:
+                problems.add(
+                    row.where,
+                    f"{row.values['DOB']} differs from {row.child_id}'s date of birth in the "
+                    f"header ({born})",
+                    row=row.position,
+                    column="DOB",
+                )
+            if table == ReturnTable.REVIEWS:
+                _participation_check(row, own, problems)
+
+    _repeats_check(result.rows.get(ReturnTable.REVIEWS, []), "held_on", "review", problems)
+    _repeats_check(
+        result.rows.get(ReturnTable.PLACED_ADOPTION, []), "decided_on", "decision", problems
+    )
+    _overlaps_check(result.rows.get(ReturnTable.EPISODES, []), problems)
+
+
+def _participation_check(row: Row, own: Row, problems: Problems) -> None:
+    held_on, code = row.fields["held_on"], row.fields["participation_code"]
+    if held_on is None or code not in _codes(ParticipationCode):
+        return
+    problem = participation_code_problem(
+        code, date_of_birth=own.fields.get("date_of_birth"), held_on=held_on
+    )
+    if problem:
+        problems.add(row.where, problem, row=row.position, column="REVIEW_CODE")
+
+
+def _repeats_check(rows: list[Row], key: str, noun: str, problems: Problems) -> None:
+    seen: dict[tuple, Row] = {}
+    for row in rows:
+        value = row.fields.get(key)
+        if value is None:
+            continue
+        first = seen.setdefault((row.child_id, value), row)
+        if first is not row:
+            problems.add(
+                row.where,
+                f"repeats {row.child_id}'s {noun} of {value:%d/%m/%Y} (row {first.position})",
+                row=row.position,
+            )
+
+
+def episodes_overlap(a: dict, b: dict) -> bool:
+    """Whether two episodes share a day other than one's end and the next one's start."""
+    return a["started_on"] < (b["ended_on"] or dt.date.max) and b["started_on"] < (
+        a["ended_on"] or dt.date.max
+    )
+
+
+def _overlaps_check(rows: list[Row], problems: Problems) -> None:
+    by_child: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.fields.get("started_on") is not None:
+            by_child.setdefault(row.child_id, []).append(row)
+    for child_rows in by_child.values():
+        child_rows.sort(key=lambda r: r.fields["started_on"])
+        for earlier, later in pairwise(child_rows):
+            if episodes_overlap(earlier.fields, later.fields):
+                problems.add(
+                    later.where,
+                    f"{later.child_id}'s episode starting {later.values['DECOM']} overlaps "
+                    f"the episode starting {earlier.values['DECOM']} (row {earlier.position})",
+                    row=later.position,
+                    column="DECOM",
+                )

@@ -1,0 +1,35 @@
+"""Celery tasks for returns: thin, each safe to run twice."""
+
+from celery import shared_task
+
+from core.services import today
+
+# Returns uploaded in the browser, and the DfE rules on the records (returns.imports and
+# returns.data_quality). No results are kept: with Redis as the result store, a task that
+# keeps one makes the web request wait (and retry) whenever Redis is down.
+
+
+@shared_task(ignore_result=True)
+def import_run_task(run_id: int) -> bool:
+    from returns.imports import import_run_execute
+
+    return import_run_execute(run_id=run_id)
+
+
+@shared_task(ignore_result=True)
+def import_runs_resume_task() -> int:
+    """Every few minutes: hand on uploads the broker was down for; fail abandoned ones."""
+    from returns.imports import import_runs_resume
+
+    return import_runs_resume()
+
+
+@shared_task(ignore_result=True)
+def data_quality_check_task(year: int | None = None) -> int:
+    """Run the DfE rules on a year's returns (by default every year still to be returned)."""
+    from returns.data_quality import data_quality_check, live_years
+
+    years = [year] if year is not None else live_years(today())
+    for each in years:
+        data_quality_check(year=each)
+    return len(years)

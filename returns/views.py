@@ -1,0 +1,451 @@
+"""Returns in and out in the browser, and the data-quality page.
+
+Uploading and reading uploads is for the roles that hold core.import_returns (business
+support and administrators); the data-quality page is for every member of the unit, as
+the fixes are made by whoever holds the record.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from celery import current_app
+from crispy_forms_gds.layout import Field, Size
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.forms import ServiceForm, error_summary_items, form_page, gds_date, posted
+from core.permissions import require_perm, role_required
+from core.roles import Role, user_roles
+from core.services import today
+from returns.annex_a import TITLES as ANNEX_A_TITLES
+from returns.annex_a import annex_a_csv, annex_a_list, annex_a_xlsx
+from returns.data_quality import data_quality_dispatch, live_years
+from returns.imports import (
+    CHOOSE_FILES,
+    CHOOSE_KIND,
+    MAX_FILES,
+    cin_census_xml,
+    import_run_start,
+    import_runs_recent,
+    ssda903_zip,
+)
+from returns.models import DataQualityCheck, DataQualityIssue, ImportKind, ImportRun, ReturnName
+from returns.ssda903.reading import year_label
+
+IMPORTERS = (Role.BUSINESS_SUPPORT, Role.ADMINISTRATOR)
+PERMISSION = "core.import_returns"
+PROBLEMS_SHOWN = 500
+CHILDREN_PER_PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_COLUMNS = [
+    "Return",
+    "Year",
+    "Child ID",
+    "Rule",
+    "Type",
+    "Description",
+    "Fields",
+    "Table",
+    "Values",
+    "First found",
+]
+
+
+# Uploading -------------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one <input type="file" multiple>, cleaned into a list."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(item, initial) for item in data if item]
+            if not files and self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return files
+        return [single(data, initial)] if data or self.required else []
+
+
+def _year_choices() -> list[tuple[str, str]]:
+    current = live_years(today())[0]
+    return [("", "Work it out from the dates in the files")] + [
+        (str(y), year_label(y)) for y in range(current, current - 6, -1)
+    ]
+
+
+class ImportUploadForm(ServiceForm):
+    submit_label = "Upload and load"
+
+    kind = forms.ChoiceField(
+        label="Which return are the files?",
+        choices=ImportKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": CHOOSE_KIND},
+    )
+    year = forms.TypedChoiceField(
+        label="Collection year (SSDA903 only)",
+        help_text="The CIN census gives its own year.",
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+    files = MultipleFileField(
+        label="Files",
+        help_text=(
+            f"SSDA903: all of one year's CSV files at once (header, episodes, reviews and the "
+            f"other tables, at most {MAX_FILES[ImportKind.SSDA903]}). CIN census: the XML "
+            f"file, or several years' files (at most {MAX_FILES[ImportKind.CIN_CENSUS]})."
+        ),
+        error_messages={"required": CHOOSE_FILES},
+        widget=MultipleFileInput(attrs={"class": "govuk-file-upload"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = _year_choices()
+
+    def layout_fields(self) -> list:
+        return [Field.radios("kind", legend_size=Size.SMALL), Field.select("year"), "files"]
+
+
+@role_required(*IMPORTERS)
+def import_upload(request):
+    """Upload a return's files; the load runs in the background and its page shows how."""
+    require_perm(request, PERMISSION)
+    form = ImportUploadForm(posted(request), request.FILES or None)
+
+    def save(data):
+        return import_run_start(
+            user=request.user, kind=data["kind"], files=data["files"], year=data["year"]
+        )
+
+    return form_page(
+        request,
+        form,
+        heading="Upload a return",
+        save=save,
+        success_url=lambda run: reverse("imports:detail", args=[run.pk]),
+        template="returns/import_upload.html",
+        back_url=reverse("imports:list"),
+    )
+
+
+@role_required(*IMPORTERS)
+def import_list(request):
+    """The latest uploads, newest first, with how each went."""
+    require_perm(request, PERMISSION)
+    return render(request, "returns/import_list.html", {"runs": list(import_runs_recent())})
+
+
+@role_required(*IMPORTERS)
+def import_detail(request, pk: int):
+    """One upload: how far it has got, or what it loaded, or why nothing was saved."""
+    require_perm(request, PERMISSION)
+    run = get_object_or_404(
+        ImportRun.objects.select_related("uploaded_by").prefetch_related("files"), pk=pk
+    )
+    counts = [
+        (kind, c["added"], c["changed"], c["unchanged"], c["removed"])
+        for kind, c in run.summary.get("counts", {}).items()
+    ]
+    return render(
+        request,
+        "returns/import_detail.html",
+        {
+            "run": run,
+            "year_label": year_label(run.year) if run.year else "",
+            "files": list(run.files.all()),
+            "counts": counts,
+            "any_removed": any(row[4] for row in counts),
+            "problems": run.problems[:PROBLEMS_SHOWN],
+            "more_problems": max(len(run.problems) - PROBLEMS_SHOWN, 0),
+            "show_error": bool(run.error) and Role.ADMINISTRATOR in user_roles(request.user),
+        },
+    )
+
+
+@role_required(*IMPORTERS)
+def import_status(request, pk: int):
+    """The run's progress for the page's own script (the page works without it)."""
+    require_perm(request, PERMISSION)
+    run = get_object_or_404(ImportRun, pk=pk)
+    return JsonResponse(
+        {
+            "status": run.status,
+            "status_label": run.get_status_display(),
+            "progress": run.progress,
+            "percent": run.progress_percent,
+            "waiting": run.waiting_reason,
+            "finished": run.is_finished,
+        }
+    )
+
+
+# Writing returns out ---------------------------------------------------------------------
+
+
+class ReturnExportForm(ServiceForm):
+    submit_label = "Download the return"
+    prefix = "return"
+
+    return_name = forms.ChoiceField(
+        label="Which return?",
+        choices=[
+            (ReturnName.SSDA903, "SSDA903 return (CSV files in a zip)"),
+            (ReturnName.CIN, "CIN census, child protection parts (XML)"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select which return to download"},
+    )
+    year = forms.TypedChoiceField(
+        label="Collection year",
+        coerce=int,
+        error_messages={"required": "Select the collection year"},
+    )
+    la_code = forms.CharField(
+        label="LA code (CIN census only)",
+        required=False,
+        max_length=3,
+        help_text="3 digits. Only needed before a CIN census has been uploaded.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = _year_choices()[1:]
+        self.helper.form_action = reverse("imports:export_return")
+
+    def layout_fields(self) -> list:
+        return [Field.radios("return_name", legend_size=Size.SMALL), "year", "la_code"]
+
+
+class AnnexAExportForm(ServiceForm):
+    submit_label = "Download the list"
+    prefix = "annex"
+
+    number = forms.TypedChoiceField(
+        label="Which list?",
+        coerce=int,
+        choices=[(str(n), title) for n, title in ANNEX_A_TITLES.items()],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select which Annex A list to download"},
+    )
+    as_of = gds_date(
+        "Date of the list", help_text="The list is as at this date. For example, 31 3 2025"
+    )
+    file_format = forms.ChoiceField(
+        label="Format",
+        choices=[("xlsx", "Excel (.xlsx)"), ("csv", "CSV")],
+        initial="xlsx",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the format"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_action = reverse("imports:export_annex_a")
+
+    def layout_fields(self) -> list:
+        return [
+            Field.radios("number", legend_size=Size.SMALL),
+            Field("as_of"),
+            Field.radios("file_format", legend_size=Size.SMALL, inline=True),
+        ]
+
+
+def _download(content: bytes | str, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _export_page(request, *, return_form=None, annex_form=None):
+    return_form = return_form or ReturnExportForm(initial={"year": live_years(today())[0] - 1})
+    annex_form = annex_form or AnnexAExportForm(initial={"as_of": today()})
+    bound = [f for f in (return_form, annex_form) if f.is_bound and f.errors]
+    return render(
+        request,
+        "returns/import_export.html",
+        {
+            "return_form": return_form,
+            "annex_form": annex_form,
+            "error_list": error_summary_items(bound[0]) if bound else [],
+        },
+        status=400 if bound else 200,
+    )
+
+
+@role_required(*IMPORTERS)
+def export(request):
+    """Write a return or an Ofsted Annex A list from Oversight's records."""
+    require_perm(request, PERMISSION)
+    return _export_page(request)
+
+
+@require_POST
+@role_required(*IMPORTERS)
+def export_return(request):
+    require_perm(request, PERMISSION)
+    form = ReturnExportForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        label = year_label(data["year"])
+        try:
+            if data["return_name"] == ReturnName.SSDA903:
+                content = ssda903_zip(year=data["year"])
+                return _download(content, f"ssda903-{label}.zip", "application/zip")
+            content = cin_census_xml(year=data["year"], la_code=data["la_code"])
+            return _download(content, f"cin-census-{label}.xml", "application/xml")
+        except ValidationError as error:
+            form.apply_errors(error)
+    return _export_page(request, return_form=form)
+
+
+@require_POST
+@role_required(*IMPORTERS)
+def export_annex_a(request):
+    require_perm(request, PERMISSION)
+    form = AnnexAExportForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        annex = annex_a_list(number=data["number"], as_of=data["as_of"])
+        name = f"annex-a-list-{annex.number}-{annex.as_of:%Y-%m-%d}"
+        if data["file_format"] == "csv":
+            return _download(annex_a_csv(annex), f"{name}.csv", "text/csv; charset=utf-8")
+        return _download(annex_a_xlsx(annex), f"{name}.xlsx", XLSX)
+    return _export_page(request, annex_form=form)
+
+
+# Data quality ----------------------------------------------------------------------------
+
+
+class DataQualityFilterForm(forms.Form):
+    return_name = forms.ChoiceField(
+        label="Return", required=False, choices=[("", "Both returns"), *ReturnName.choices]
+    )
+    year = forms.TypedChoiceField(label="Collection year", required=False, coerce=int)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(str(y), year_label(y)) for y in years]
+
+
+def _data_quality_filters(request):
+    """The chosen return and year; the year defaults to the latest one still returned."""
+    checks = list(DataQualityCheck.objects.order_by("-year", "return_name"))
+    live = live_years(today())
+    years = sorted({c.year for c in checks} | set(live), reverse=True)
+    form = DataQualityFilterForm(request.GET or None, years=years)
+    data = form.cleaned_data if form.is_valid() else {}
+    year = data.get("year") or live[0]
+    return form, data.get("return_name") or "", year, checks
+
+
+def _issues(return_name: str, year: int):
+    issues = DataQualityIssue.objects.filter(year=year).select_related("child")
+    if return_name:
+        issues = issues.filter(return_name=return_name)
+    return issues.order_by("child_ref", "return_name", "rule", "pk")
+
+
+@role_required()
+def data_quality(request):
+    """Each child's current problems by the DfE's return rules, to fix in the records."""
+    form, return_name, year, checks = _data_quality_filters(request)
+    groups: list[dict] = []
+    for issue in _issues(return_name, year):
+        if not groups or groups[-1]["ref"] != issue.child_ref:
+            groups.append({"ref": issue.child_ref, "child": issue.child, "issues": []})
+        groups[-1]["issues"].append(issue)
+    page = Paginator(groups, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
+    shown = [
+        c for c in checks if c.year == year and c.return_name in (return_name or c.return_name)
+    ]
+    query = f"return_name={return_name}&year={year}"
+    return render(
+        request,
+        "returns/data_quality.html",
+        {
+            "form": form,
+            "page": page,
+            "year": year,
+            "year_label": year_label(year),
+            "return_name": return_name,
+            "checks": shown,
+            "unchecked": [
+                ReturnName(r).label
+                for r in ([return_name] if return_name else ReturnName.values)
+                if not any(c.return_name == r for c in shown)
+            ],
+            "total": sum(len(g["issues"]) for g in groups),
+            "children": sum(1 for g in groups if g["ref"]),
+            "query": query,
+            "can_check": request.user.has_perm(PERMISSION),
+        },
+    )
+
+
+@role_required()
+def data_quality_csv(request):
+    """The issues on the page, every page, as a spreadsheet."""
+    _, return_name, year, _ = _data_quality_filters(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"data-quality-{return_name or 'returns'}-{year_label(year)}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for issue in _issues(return_name, year):
+        writer.writerow(
+            [
+                issue.get_return_name_display(),
+                year_label(issue.year),
+                issue.child_ref,
+                issue.rule,
+                issue.get_severity_display(),
+                issue.description,
+                issue.fields_text,
+                issue.table,
+                issue.values,
+                timezone.localtime(issue.found_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    return response
+
+
+@require_POST
+@role_required(*IMPORTERS)
+def data_quality_check_now(request):
+    """Run the DfE rules now on the chosen year, rather than waiting for the night."""
+    require_perm(request, PERMISSION)
+    _, return_name, year, _ = _data_quality_filters(request)
+    if data_quality_dispatch(years=[year]):
+        if current_app.conf.task_always_eager:  # no broker (development): it has run
+            messages.success(request, f"The DfE rules have run on {year_label(year)}.")
+        else:
+            messages.success(
+                request,
+                f"The DfE rules are running on {year_label(year)}. Refresh this page in a "
+                "minute to see what they find.",
+            )
+    else:
+        messages.warning(
+            request,
+            "The background worker cannot be reached just now, so the rules cannot run. "
+            "They run every night; try again later.",
+        )
+    return redirect(f"{reverse('data_quality:list')}?return_name={return_name}&year={year}")

@@ -1,0 +1,1 @@
+"""A person's day across the areas: deadlines, bookings, alerts, caseload, child record."""

@@ -1,0 +1,346 @@
+"""What each person needs to hear about tonight: the nightly digest, built for the unit.
+
+Everything is read once for the whole unit (a handful of queries) and then shared out
+per person, so the cost does not grow with the number of children. The home page shows
+the same digest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from core.dates import add_months, add_working_days, default_calendar, long_date
+from core.models import User
+from core.roles import Role
+from core.timescales import default_timescales
+from worklists.deadlines import Deadline, DeadlineKind, open_deadlines
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    kind: str
+    label: str
+    subject: str  # a child's council ID and initials, a carer reference, or an IRO
+    due: str | None  # ISO date
+    status: str  # overdue, due, or notice
+    reason: str  # shown in Oversight only; emails leave it out
+    url: str
+
+    @property
+    def due_date(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.due) if self.due else None
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """How far ahead each kind is announced. Configured by OVERSIGHT_ALERT_THRESHOLDS."""
+
+    lac_review_working_days: int = 20
+    icpc_working_days: int = 5
+    rcpc_working_days: int = 20
+    dispute_stage_working_days: int = 2
+    foster_carer_review_months: int = 1
+    circulation_working_days: int = 2
+    circulation_lookback_days: int = 60
+    booking_window_weeks: int = 6
+    minutes_lookback_days: int = 60
+    plan_duration_months: tuple[int, ...] = (15, 24)
+    permanence_lookback_days: int = 365
+
+
+def thresholds() -> Thresholds:
+    overrides = dict(settings.OVERSIGHT_ALERT_THRESHOLDS)
+    if "plan_duration_months" in overrides:
+        overrides["plan_duration_months"] = tuple(overrides["plan_duration_months"])
+    return Thresholds(**overrides)
+
+
+def _subject(child_id: str, initials: str) -> str:
+    return f"{child_id} ({initials})" if initials else child_id
+
+
+def _child_url(child_id: str) -> str:
+    return f"/children/{child_id}/"
+
+
+def _horizon(kind: str, as_of: dt.date, limits: Thresholds) -> dt.date:
+    calendar = default_calendar()
+    if kind == DeadlineKind.FOSTER_CARER_REVIEW:
+        return add_months(as_of, limits.foster_carer_review_months)
+    days = {
+        DeadlineKind.LAC_REVIEW: limits.lac_review_working_days,
+        DeadlineKind.ICPC: limits.icpc_working_days,
+        DeadlineKind.RCPC: limits.rcpc_working_days,
+        DeadlineKind.DISPUTE_STAGE: limits.dispute_stage_working_days,
+    }[DeadlineKind(kind)]
+    return add_working_days(as_of, days, calendar)
+
+
+def _deadline_item(deadline: Deadline, initials: dict[str, str]) -> DigestItem:
+    if deadline.child:
+        subject = _subject(deadline.child, initials.get(deadline.child, ""))
+        url = _child_url(deadline.child)
+    else:
+        subject, url = deadline.carer or "", "/deadlines/?kind=foster_carer_review"
+    return DigestItem(
+        kind=deadline.kind,
+        label=deadline.kind_label,
+        subject=subject,
+        due=deadline.due.isoformat(),
+        status=deadline.status,
+        reason=deadline.reason,
+        url=url,
+    )
+
+
+def _child_initials() -> dict[str, str]:
+    from iro.models import Child
+
+    return {
+        child_id: f"{first[:1]}{last[:1]}".upper()
+        for child_id, first, last in Child.objects.values_list(
+            "child_id", "first_name", "last_name"
+        )
+    }
+
+
+def _circulation_items(as_of: dt.date, limits: Thresholds, initials) -> dict[int, list]:
+    """Decisions (5 WD) and records (20 WD) not yet sent out, per chairing IRO's user."""
+    from reviews.models import LookedAfterReview, ReviewStatus
+
+    calendar, timescales = default_calendar(), default_timescales()
+    since = as_of - dt.timedelta(days=limits.circulation_lookback_days)
+    horizon = add_working_days(as_of, limits.circulation_working_days, calendar)
+    rows = LookedAfterReview.objects.filter(
+        status=ReviewStatus.HELD, held_on__gte=since, chair__isnull=False
+    ).values_list(
+        "chair__user_id",
+        "child__child_id",
+        "held_on",
+        "decisions_circulated_on",
+        "record_circulated_on",
+    )
+    out: dict[int, list] = defaultdict(list)
+    for user_id, child_id, held_on, decisions_on, record_on in rows:
+        for missing, days, label in [
+            (decisions_on is None, timescales.decisions_circulated_working_days, "decisions"),
+            (record_on is None, timescales.record_circulated_working_days, "full record"),
+        ]:
+            if not missing:
+                continue
+            due = add_working_days(held_on, days, calendar)
+            if due > horizon:
+                continue
+            out[user_id].append(
+                DigestItem(
+                    kind=f"{label.replace('full ', '')}_circulation",
+                    label=f"Review {label} to send out",
+                    subject=_subject(child_id, initials.get(child_id, "")),
+                    due=due.isoformat(),
+                    status="overdue" if due < as_of else "due",
+                    reason=f"{days} working days after the review on {long_date(held_on)}",
+                    url=_child_url(child_id),
+                )
+            )
+    return out
+
+
+def _booking_items(as_of: dt.date, limits: Thresholds, initials) -> list[DigestItem]:
+    """Reviews and conferences due within the booking window with no date booked yet."""
+    from worklists.schedule import booking_board
+
+    return [
+        DigestItem(
+            kind=f"book_{need.kind}",
+            label=f"{need.label} to book",
+            subject=_subject(need.child_id, initials.get(need.child_id, "")),
+            due=need.due.isoformat(),
+            status="overdue" if need.due < as_of else "due",
+            reason=need.reason,
+            url=f"/schedule/?child={need.child_id}",
+        )
+        for need in booking_board(as_of=as_of, weeks=limits.booking_window_weeks)
+    ]
+
+
+def _minutes_items(as_of: dt.date, limits: Thresholds) -> list[DigestItem]:
+    from protection.models import ChildProtectionConference, ConferenceStatus
+
+    since = as_of - dt.timedelta(days=limits.minutes_lookback_days)
+    conferences = ChildProtectionConference.objects.filter(
+        status=ConferenceStatus.HELD, minutes_sent_on__isnull=True, held_on__gte=since
+    ).prefetch_related(Prefetch("covered__child"))
+    items = []
+    for conference in conferences.order_by("held_on"):
+        ids = ", ".join(
+            _subject(c.child.child_id, c.child.initials) for c in conference.covered.all()
+        )
+        items.append(
+            DigestItem(
+                kind="minutes",
+                label=f"Minutes to send: {conference.get_kind_display().lower()} conference",
+                subject=ids,
+                due=None,
+                status="notice",
+                reason=f"Held on {long_date(conference.held_on)}",
+                url="/deadlines/",
+            )
+        )
+    return items
+
+
+def _head_of_service_items(
+    as_of: dt.date, limits: Thresholds, overdue: list[DigestItem], initials
+) -> list[DigestItem]:
+    from disputes.models import Dispute, DisputeStatus
+    from protection.models import ChildProtectionPlan
+    from reviews.models import LookedAfterReview, ReviewStatus
+    from worklists.selectors import caseloads
+
+    items = list(overdue)
+    for load in caseloads():
+        if load.above_range:
+            items.append(
+                DigestItem(
+                    kind="caseload",
+                    label="Caseload above the Handbook range",
+                    subject=str(load.iro),
+                    due=None,
+                    status="notice",
+                    reason=f"{load.children} children, {load.per_fte} per full-time post",
+                    url="/",
+                )
+            )
+    late_disputes = Dispute.objects.filter(
+        status=DisputeStatus.FORMAL, formal_due_on__lt=as_of
+    ).values_list("child__child_id", "formal_due_on")
+    for child_id, due in late_disputes:
+        items.append(
+            DigestItem(
+                kind="dispute_overdue",
+                label="Dispute past 20 working days",
+                subject=_subject(child_id, initials.get(child_id, "")),
+                due=due.isoformat(),
+                status="overdue",
+                reason="The formal process should end within 20 working days",
+                url=_child_url(child_id),
+            )
+        )
+    plans = ChildProtectionPlan.objects.filter(ended_on__isnull=True).values_list(
+        "child__child_id", "started_on"
+    )
+    for child_id, started in plans:
+        reached = [m for m in limits.plan_duration_months if add_months(started, m) <= as_of]
+        if reached:
+            months = max(reached)
+            span = "2 years" if months == 24 else f"{months} months"
+            items.append(
+                DigestItem(
+                    kind="plan_duration",
+                    label=f"On a child protection plan for {span} or more",
+                    subject=_subject(child_id, initials.get(child_id, "")),
+                    due=None,
+                    status="notice",
+                    reason=f"Plan started on {long_date(started)}",
+                    url=_child_url(child_id),
+                )
+            )
+    since = as_of - dt.timedelta(days=limits.permanence_lookback_days)
+    missing = LookedAfterReview.objects.filter(
+        status=ReviewStatus.HELD,
+        number=2,
+        permanence_plan="",
+        held_on__gte=since,
+        period__ended_on__isnull=True,
+    ).values_list("child__child_id", "held_on")
+    for child_id, held_on in missing:
+        items.append(
+            DigestItem(
+                kind="permanence_plan",
+                label="No permanence plan at the second review",
+                subject=_subject(child_id, initials.get(child_id, "")),
+                due=None,
+                status="notice",
+                reason=f"Second review held on {long_date(held_on)}",
+                url=_child_url(child_id),
+            )
+        )
+    return items
+
+
+def _role_of(user: User) -> str | None:
+    names = {g.name for g in user.groups.all()}
+    for role in (Role.HEAD_OF_SERVICE, Role.IRO, Role.BUSINESS_SUPPORT):
+        if role.label in names:
+            return role.value
+    return None
+
+
+def digests_build(*, as_of: dt.date, users=None) -> dict[User, tuple[str, list[DigestItem]]]:
+    """Each person's digest for `as_of`: {user: (role, items)}. Empty digests are left out."""
+    limits = thresholds()
+    initials = _child_initials()
+    deadlines = open_deadlines(as_of=as_of)
+    if users is None:
+        users = User.objects.filter(is_active=True).exclude(email="")
+    users = list(users.prefetch_related("groups"))
+
+    per_user: dict[int, list[DigestItem]] = defaultdict(list)
+    overdue: list[DigestItem] = []
+    horizons = {kind: _horizon(kind, as_of, limits) for kind in DeadlineKind}
+    for deadline in deadlines:
+        item = _deadline_item(deadline, initials)
+        if deadline.status == "overdue":
+            overdue.append(item)
+        if deadline.iro_user_id is not None and deadline.due <= horizons[deadline.kind]:
+            per_user[deadline.iro_user_id].append(item)
+
+    roles = {user.pk: _role_of(user) for user in users}
+    wanted = set(roles.values())
+    circulation = _circulation_items(as_of, limits, initials) if Role.IRO in wanted else {}
+    support: list[DigestItem] = []
+    if Role.BUSINESS_SUPPORT in wanted:
+        support = _booking_items(as_of, limits, initials) + _minutes_items(as_of, limits)
+    head: list[DigestItem] = []
+    if Role.HEAD_OF_SERVICE in wanted:
+        head = _head_of_service_items(as_of, limits, overdue, initials)
+
+    digests = {}
+    for user in users:
+        role = roles[user.pk]
+        if role == Role.HEAD_OF_SERVICE:
+            items = head
+        elif role == Role.BUSINESS_SUPPORT:
+            items = support + per_user.get(user.pk, [])
+        elif role == Role.IRO or user.pk in per_user:
+            items = per_user.get(user.pk, []) + circulation.get(user.pk, [])
+            role = role or "reviewer"
+        else:
+            continue
+        if items:
+            digests[user] = (role, sorted(items, key=_order))
+    return digests
+
+
+def _order(item: DigestItem):
+    rank = {"overdue": 0, "due": 1, "notice": 2}[item.status]
+    return (rank, item.due or "9999", item.kind, item.subject)
+
+
+def digest_for(user: User, *, as_of: dt.date) -> list[DigestItem]:
+    """One person's digest, as the home page shows it."""
+    built = digests_build(as_of=as_of, users=User.objects.filter(pk=user.pk))
+    return built.get(user, ("", []))[1]
+
+
+def items_to_json(items: list[DigestItem]) -> list[dict]:
+    return [asdict(i) for i in items]
+
+
+def items_from_json(rows: list[dict]) -> list[DigestItem]:
+    return [DigestItem(**row) for row in rows]

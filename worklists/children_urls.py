@@ -1,0 +1,11 @@
+from django.urls import path
+
+from worklists.views import children as views
+
+app_name = "children"
+urlpatterns = [
+    path("", views.caseload, name="caseload"),
+    path("allocation/", views.allocation, name="allocation"),
+    path("<str:child_id>/move/", views.reallocate, name="reallocate"),
+    path("<str:child_id>/", views.child_detail, name="child_detail"),
+]

@@ -1,0 +1,243 @@
+"""Reads for people and allocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, DateField, Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Least
+
+from iro.models import Child, IndependentReviewingOfficer, IROAllocation
+
+
+@dataclass(frozen=True)
+class Caseload:
+    iro: IndependentReviewingOfficer
+    children: int
+    looked_after: int = 0
+    protection: int = 0
+
+    @property
+    def per_fte(self) -> Decimal:
+        return (Decimal(self.children) / self.iro.fte).quantize(Decimal("0.1"))
+
+    @property
+    def above_range(self) -> bool:
+        return self.per_fte > settings.OVERSIGHT_CASELOAD_RANGE[1]
+
+    @property
+    def below_range(self) -> bool:
+        return self.per_fte < settings.OVERSIGHT_CASELOAD_RANGE[0]
+
+
+def caseloads() -> list[Caseload]:
+    """Each active IRO's current caseload, derived from open allocations (one query).
+
+    Children looked after (short breaks aside) and on plans are counted apart as well:
+    whether the Handbook's 50-70 counts child protection work is a local choice.
+    """
+    from protection.models import ChildProtectionPlan
+    from reviews.models import PeriodOfCare
+
+    held = IROAllocation.objects.filter(iro=OuterRef("pk"), ended_on__isnull=True)
+    looked_after = PeriodOfCare.objects.filter(ended_on__isnull=True, is_short_breaks=False).values(
+        "child"
+    )
+    on_plan = ChildProtectionPlan.objects.filter(ended_on__isnull=True).values("child")
+
+    def count(queryset):
+        return Coalesce(
+            Subquery(queryset.order_by().values("iro").annotate(n=Count("pk")).values("n")[:1]),
+            0,
+        )
+
+    iros = (
+        IndependentReviewingOfficer.objects.filter(active=True)
+        .select_related("user")
+        .annotate(
+            children=count(held),
+            looked_after=count(held.filter(child__in=looked_after)),
+            protection=count(held.filter(child__in=on_plan)),
+        )
+    )
+    return [
+        Caseload(iro=i, children=i.children, looked_after=i.looked_after, protection=i.protection)
+        for i in iros
+    ]
+
+
+# Far-future stand-in so the earliest of several optional dates can be taken in SQL
+# (PostgreSQL's LEAST skips NULLs, SQLite's MIN does not).
+NEVER = dt.date(9999, 12, 31)
+
+
+def caseload_children(*, iro: IndependentReviewingOfficer | None = None):
+    """Children held now (by one IRO, or anyone), each annotated with what is due next.
+
+    One query, whatever the caseload: every figure is a subquery on indexed columns.
+    """
+    from disputes.models import Dispute, DisputeStatus
+    from protection.models import ChildProtectionPlan, Section47Enquiry
+    from reviews.models import IROContact, PeriodOfCare
+
+    period = PeriodOfCare.objects.filter(
+        child=OuterRef("pk"), ended_on__isnull=True, next_review_due__isnull=False
+    ).order_by("next_review_due")
+    plan = ChildProtectionPlan.objects.filter(child=OuterRef("pk"), ended_on__isnull=True).order_by(
+        "next_review_due"
+    )
+    enquiry = Section47Enquiry.objects.filter(
+        child=OuterRef("pk"), concluded_on__isnull=True, icpc_not_required=False
+    ).order_by("icpc_due")
+    contact = IROContact.objects.filter(child=OuterRef("pk")).order_by("-occurred_on")
+    open_disputes = (
+        Dispute.objects.filter(
+            child=OuterRef("pk"), status__in=[DisputeStatus.INFORMAL, DisputeStatus.FORMAL]
+        )
+        .order_by()
+        .values("child")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    allocation = IROAllocation.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
+    # Exists, not a join: a join with ended_on IS NULL would also match children with no
+    # allocation at all (the outer join's NULLs), and could repeat a child.
+    current = IROAllocation.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
+    if iro is not None:
+        current = current.filter(iro=iro)
+    children = Child.objects.filter(Exists(current))
+    far = Value(NEVER, output_field=DateField())
+    return children.annotate(
+        lac_due=Subquery(period.values("next_review_due")[:1]),
+        lac_reason=Subquery(period.values("next_review_reason")[:1]),
+        rcpc_due=Subquery(plan.values("next_review_due")[:1]),
+        rcpc_reason=Subquery(plan.values("next_review_reason")[:1]),
+        icpc_due=Subquery(enquiry.values("icpc_due")[:1]),
+        icpc_reason=Subquery(enquiry.values("icpc_due_reason")[:1]),
+        last_contact=Subquery(contact.values("occurred_on")[:1]),
+        open_challenges=Coalesce(Subquery(open_disputes), 0),
+        iro_name=Subquery(allocation.values("iro__user__last_name")[:1]),
+        next_due=Least(
+            Coalesce("lac_due", far), Coalesce("rcpc_due", far), Coalesce("icpc_due", far)
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class NextDue:
+    on: dt.date
+    what: str
+    reason: str
+
+
+def next_due_of(child) -> NextDue | None:
+    """The earliest of an annotated child's statutory dates, with what it is and why."""
+    options = [
+        (child.lac_due, "Looked-after review", child.lac_reason),
+        (child.rcpc_due, "Review conference", child.rcpc_reason),
+        (child.icpc_due, "Initial conference", child.icpc_reason),
+    ]
+    dated = [o for o in options if o[0] is not None]
+    if not dated:
+        return None
+    on, what, reason = min(dated, key=lambda o: o[0])
+    return NextDue(on, what, reason)
+
+
+def _decisions(n: int) -> str:
+    return "No decisions." if n == 0 else f"{n} decision{'s' if n > 1 else ''}."
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    on: dt.date
+    title: str
+    detail: str = ""
+    by: str = ""
+
+
+def child_timeline(
+    *, periods, episodes=(), reviews, plans, enquiries, conferences, disputes, contacts
+) -> list[TimelineEvent]:
+    """A child's events, newest first, from rows the page has already loaded."""
+    from core.dates import long_date
+
+    events: list[TimelineEvent] = []
+    for p in periods:
+        if p.started_on:
+            label = "Short breaks began" if p.is_short_breaks else "Became looked after"
+            events.append(TimelineEvent(p.started_on, label))
+        if p.ended_on:
+            events.append(TimelineEvent(p.ended_on, "Stopped being looked after"))
+    for e in episodes:
+        if e.reason_new_episode in {"P", "T", "U", "B", "S"}:
+            label = e.get_placement_display().split(": ", 1)[-1]
+            events.append(
+                TimelineEvent(
+                    e.started_on,
+                    f"Placed: {label}",
+                    f"Legal status {e.get_legal_status_display()}",
+                )
+            )
+        elif e.reason_new_episode == "L":
+            events.append(
+                TimelineEvent(e.started_on, f"Legal status changed: {e.get_legal_status_display()}")
+            )
+    for r in reviews:
+        due = ""
+        if r.due_on:
+            late = " (late)" if r.held_on > r.due_on else ""
+            due = f"Was due by {long_date(r.due_on)}{late}. "
+        events.append(
+            TimelineEvent(
+                r.held_on,
+                f"Looked-after review{f' {r.number}' if r.number else ''}",
+                f"{due}Participation {r.participation_code}. {_decisions(len(r.decisions.all()))}",
+                str(r.chair) if r.chair else "",
+            )
+        )
+    for e in enquiries:
+        events.append(TimelineEvent(e.strategy_discussion_on, "Section 47 enquiry began"))
+    for c in conferences:
+        if c.conference.held_on:
+            outcome = c.get_outcome_display() if c.outcome else ""
+            events.append(
+                TimelineEvent(
+                    c.conference.held_on,
+                    f"{c.conference.get_kind_display()} child protection conference",
+                    outcome,
+                )
+            )
+    for p in plans:
+        events.append(
+            TimelineEvent(
+                p.started_on, "Child protection plan began", p.get_initial_category_display()
+            )
+        )
+        if p.ended_on:
+            events.append(TimelineEvent(p.ended_on, "Child protection plan ended"))
+    for d in disputes:
+        events.append(
+            TimelineEvent(
+                d.raised_on, "Challenge raised", d.get_category_display(), str(d.raised_by)
+            )
+        )
+        for stage in d.stages.all():
+            events.append(
+                TimelineEvent(
+                    stage.started_on, f"Challenge escalated to {stage.level.name.lower()}"
+                )
+            )
+        if d.resolved_on:
+            events.append(TimelineEvent(d.resolved_on, "Challenge resolved"))
+    for c in contacts:
+        alone = ", seen alone" if c.seen_alone else ""
+        events.append(
+            TimelineEvent(
+                c.occurred_on, f"IRO {c.get_kind_display().lower()}{alone}", by=str(c.iro)
+            )
+        )
+    return sorted(events, key=lambda e: e.on, reverse=True)

@@ -1,0 +1,13 @@
+"""A person's day: home, deadlines, the booking board and calendar feeds."""
+
+from django.urls import path
+
+from worklists.views import home, schedule
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("deadlines/", home.deadline_list, name="deadlines"),
+    path("schedule/", schedule.board, name="schedule"),
+    path("schedule/week/", schedule.week, name="schedule_week"),
+    path("calendar/<str:token>.ics", schedule.calendar_feed, name="calendar_feed"),
+]
