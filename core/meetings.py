@@ -36,6 +36,25 @@ class Meeting:
         return self.starts_at + MEETING_LENGTH
 
 
+@dataclass(frozen=True)
+class BookingNeed:
+    """A review or conference that is due soon and has no date booked."""
+
+    kind: str  # lac_review, icpc or rcpc
+    label: str
+    child_id: str
+    child_name: str
+    family_id: int | None
+    due: dt.date
+    reason: str
+
+    def overdue_on(self, day: dt.date) -> bool:
+        from core.deadlines import deadline_state
+
+        state = deadline_state(self.due, as_of=day)
+        return state is not None and state.overdue
+
+
 MeetingProvider = Callable[..., list[Meeting]]
 # provider(start, end, *, chair_id) -> booked meetings starting in [start, end)
 meeting_providers = Registry("meetings")

@@ -1,35 +1,16 @@
-"""The unit's four roles and what each may do.
+"""The unit's four roles, and the groups that carry what each may do.
 
-Roles are Django groups kept in step with ROLE_PERMISSIONS after every migrate, so the
-permissions are code-reviewed here rather than clicked together in the admin.
+Each app declares its grants beside its models (`<app>/permissions.py`, a GRANTS
+mapping of role to permission names); after every migrate the role groups are set to
+exactly what the apps grant, so permissions are code-reviewed rather than clicked
+together in the admin. The administrator's group holds every permission.
 """
+
+from collections.abc import Sequence
+from importlib import import_module
 
 from django.apps import apps as global_apps
 from django.db import models
-
-CASE_MODELS = [
-    "iro.child",
-    "iro.family",
-    "iro.independentreviewingofficer",
-    "iro.iroallocation",
-    "reviews.periodofcare",
-    "reviews.episode",
-    "reviews.placementorder",
-    "reviews.adoptionplacement",
-    "reviews.lookedafterreview",
-    "reviews.reviewdecision",
-    "reviews.irocontact",
-    "protection.section47enquiry",
-    "protection.childprotectionconference",
-    "protection.conferencechild",
-    "protection.conferenceinvitation",
-    "protection.childprotectionplan",
-    "disputes.disputelevel",
-    "disputes.dispute",
-    "disputes.disputestage",
-    "fostering.fostercarerhousehold",
-    "fostering.fostercarerreview",
-]
 
 
 class Role(models.TextChoices):
@@ -39,90 +20,57 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
-def _perms(action: str, models_: list[str]) -> set[str]:
-    out = set()
-    for label in models_:
-        app_label, model = label.split(".")
-        out.add(f"{app_label}.{action}_{model}")
-    return out
+def model_perms(
+    app_label: str,
+    *,
+    view: Sequence[str] = (),
+    add: Sequence[str] = (),
+    change: Sequence[str] = (),
+) -> set[str]:
+    """Permission names for an app's models: view, add and change by model name."""
+    return {
+        f"{app_label}.{action}_{model}"
+        for action, models_ in (("view", view), ("add", add), ("change", change))
+        for model in models_
+    }
 
 
-ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.IRO: _perms("view", CASE_MODELS)
-    | _perms(
-        "add",
-        [
-            "reviews.lookedafterreview",
-            "reviews.reviewdecision",
-            "reviews.irocontact",
-            "disputes.dispute",
-            "disputes.disputestage",
-            "protection.conferencechild",
-        ],
-    )
-    | _perms(
-        "change",
-        [
-            "reviews.lookedafterreview",
-            "reviews.reviewdecision",
-            "reviews.irocontact",
-            "disputes.dispute",
-            "disputes.disputestage",
-            "protection.childprotectionconference",
-            "protection.conferencechild",
-            "protection.childprotectionplan",
-        ],
-    ),
-    Role.BUSINESS_SUPPORT: _perms("view", CASE_MODELS)
-    | _perms(
-        "add",
-        [
-            "iro.child",
-            "iro.family",
-            "reviews.periodofcare",
-            "reviews.episode",
-            "reviews.placementorder",
-            "reviews.adoptionplacement",
-            "reviews.lookedafterreview",
-            "protection.section47enquiry",
-            "protection.childprotectionconference",
-            "protection.conferencechild",
-            "protection.conferenceinvitation",
-            "protection.childprotectionplan",
-            "fostering.fostercarerhousehold",
-            "fostering.fostercarerreview",
-        ],
-    )
-    | _perms(
-        "change",
-        [
-            "iro.child",
-            "iro.family",
-            "reviews.episode",
-            "reviews.placementorder",
-            "reviews.adoptionplacement",
-            "reviews.lookedafterreview",
-            "protection.section47enquiry",
-            "protection.childprotectionconference",
-            "protection.conferencechild",
-            "protection.conferenceinvitation",
-            "protection.childprotectionplan",
-            "fostering.fostercarerhousehold",
-            "fostering.fostercarerreview",
-        ],
-    )
-    | {"core.import_returns"},
-    Role.HEAD_OF_SERVICE: _perms("view", CASE_MODELS)
-    | _perms("add", ["iro.iroallocation", "iro.independentreviewingofficer"])
-    | _perms("change", ["iro.iroallocation", "iro.independentreviewingofficer"])
-    | {"core.view_unit_dashboards"},
-}
+def role_permissions() -> dict[str, set[str]]:
+    """Each role's permissions, from the GRANTS every app declares in permissions.py."""
+    grants: dict[str, set[str]] = {role: set() for role in Role if role != Role.ADMINISTRATOR}
+    for config in global_apps.get_app_configs():
+        name = f"{config.name}.permissions"
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name == name:
+                continue
+            raise
+        for role, perms in getattr(module, "GRANTS", {}).items():
+            grants[role] |= set(perms)
+    return grants
+
+
+def case_models() -> list[str]:
+    """Every model the unit's roles may view ("app.model"), from the apps' grants."""
+    viewed = set().union(*role_permissions().values())
+    names = {p.replace(".view_", ".", 1) for p in viewed if ".view_" in p}
+    return sorted(n for n in names if _is_model(n))
+
+
+def _is_model(label: str) -> bool:
+    try:
+        global_apps.get_model(label)
+    except LookupError:
+        return False
+    return True
 
 
 def roles_sync(**kwargs) -> None:
     """Create each role's group and give it exactly the permissions listed above."""
     Group = global_apps.get_model("auth", "Group")
     Permission = global_apps.get_model("auth", "Permission")
+    granted = role_permissions()
     every = {
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.select_related("content_type")
@@ -132,7 +80,7 @@ def roles_sync(**kwargs) -> None:
         if role == Role.ADMINISTRATOR:
             wanted = list(every.values())
         else:
-            wanted = [every[name] for name in sorted(ROLE_PERMISSIONS[role]) if name in every]
+            wanted = [every[name] for name in sorted(granted[role]) if name in every]
         group.permissions.set(wanted)
 
 

@@ -19,9 +19,6 @@ class Due:
     reason: str
     rule: str
 
-    def status(self, as_of: dt.date) -> str:
-        return "overdue" if self.on < as_of else "due"
-
 
 @dataclass(frozen=True)
 class Timescales:

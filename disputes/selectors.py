@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
-from core.dates import WorkingCalendar, default_calendar, working_days_between
+from core.dates import WorkingCalendar, default_calendar, long_date, working_days_between
+from core.deadlines import OpenDeadline, due_window
 from core.timescales import default_timescales
 from disputes.models import Dispute, DisputeLevel, DisputeStage, DisputeStatus, StageOutcome
 from disputes.rules import formal_process_due, stage_response_due
@@ -152,3 +153,37 @@ def formal_reason(dispute: Dispute) -> str:
     return formal_process_due(
         first.started_on, calendar=default_calendar(), timescales=default_timescales()
     ).reason
+
+
+DISPUTE_STAGE = "dispute_stage"
+
+
+def stages_awaiting_response() -> QuerySet[DisputeStage]:
+    """Formal stages still waiting for the addressee's response."""
+    return DisputeStage.objects.filter(
+        responded_on__isnull=True,
+        outcome=StageOutcome.AWAITING,
+        dispute__status=DisputeStatus.FORMAL,
+    )
+
+
+def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
+    """Each formal stage's response deadline (one query)."""
+    rows = stages_awaiting_response().filter(**due_window("response_due_on", horizon))
+    return [
+        OpenDeadline(
+            DISPUTE_STAGE,
+            "Dispute stage response",
+            due,
+            f"Response from {level.lower()} to the escalation on {long_date(started)}",
+            pk,
+            child_id,
+        )
+        for pk, child_id, due, level, started in rows.order_by().values_list(
+            "dispute__child_id",
+            "dispute__child__child_id",
+            "response_due_on",
+            "level__name",
+            "started_on",
+        )
+    ]

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from core.deadlines import OpenDeadline, due_window
 from fostering.models import FosterCarerHousehold
 from iro.models import Child
 
@@ -33,3 +34,36 @@ def reviewing_officer_conflicts(*, household: FosterCarerHousehold, officer, on:
         )
         .distinct()
     )
+
+
+FOSTER_CARER_REVIEW = "foster_carer_review"
+
+
+def approved_households() -> QuerySet[FosterCarerHousehold]:
+    """Households whose approval has not ended: their yearly review clock runs."""
+    return FosterCarerHousehold.objects.filter(approval_ended_on__isnull=True)
+
+
+def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
+    """Each approved household's next review, answered by its reviewing officer."""
+    rows = approved_households().filter(**due_window("next_review_due", horizon))
+    return [
+        OpenDeadline(
+            FOSTER_CARER_REVIEW,
+            "Foster carer review",
+            due,
+            reason,
+            carer=reference,
+            officer_user_id=officer,
+            officer=f"{first or ''} {last or ''}".strip() or (username or ""),
+        )
+        for reference, due, reason, officer, first, last, username in rows.order_by().values_list(
+            "reference",
+            "next_review_due",
+            "next_review_reason",
+            "reviewing_officer_id",
+            "reviewing_officer__first_name",
+            "reviewing_officer__last_name",
+            "reviewing_officer__username",
+        )
+    ]

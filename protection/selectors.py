@@ -4,10 +4,50 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from core.meetings import Meeting
-from protection.models import ChildProtectionConference, ConferenceChild, ConferenceStatus
+from core.deadlines import OpenDeadline, due_window
+from core.meetings import BookingNeed, Meeting
+from protection.models import (
+    ChildProtectionConference,
+    ChildProtectionPlan,
+    ConferenceChild,
+    ConferenceKind,
+    ConferenceStatus,
+    Section47Enquiry,
+)
+
+ICPC = "icpc"
+RCPC = "rcpc"
+
+
+def enquiries_awaiting_icpc() -> QuerySet[Section47Enquiry]:
+    """Section 47 enquiries still open that need an initial conference."""
+    return Section47Enquiry.objects.filter(concluded_on__isnull=True, icpc_not_required=False)
+
+
+def open_plans() -> QuerySet[ChildProtectionPlan]:
+    """Child protection plans not yet ended."""
+    return ChildProtectionPlan.objects.filter(ended_on__isnull=True)
+
+
+def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
+    """Each initial conference due and each plan's next review conference (two queries)."""
+    items = [
+        OpenDeadline(ICPC, "Initial child protection conference", due, reason, pk, child_id)
+        for pk, child_id, due, reason in enquiries_awaiting_icpc()
+        .filter(**due_window("icpc_due", horizon))
+        .order_by()
+        .values_list("child_id", "child__child_id", "icpc_due", "icpc_due_reason")
+    ]
+    items += [
+        OpenDeadline(RCPC, "Review child protection conference", due, reason, pk, child_id)
+        for pk, child_id, due, reason in open_plans()
+        .filter(**due_window("next_review_due", horizon))
+        .order_by()
+        .values_list("child_id", "child__child_id", "next_review_due", "next_review_reason")
+    ]
+    return items
 
 
 def booked_conferences_between(
@@ -37,4 +77,32 @@ def booked_conferences_between(
             c.pk,
         )
         for c in conferences
+    ]
+
+
+def booking_needs(*, until: dt.date) -> list[BookingNeed]:
+    """Initial conferences and review conferences due by `until`, or overdue, with no
+    conference of that kind booked for the child (two queries)."""
+    booked = ConferenceChild.objects.filter(
+        child=OuterRef("child"), conference__status=ConferenceStatus.SCHEDULED
+    )
+    fields = ["child__child_id", "child__first_name", "child__last_name", "child__family_id"]
+    enquiries = (
+        enquiries_awaiting_icpc()
+        .filter(icpc_due__lte=until)
+        .exclude(Exists(booked.filter(conference__kind=ConferenceKind.INITIAL)))
+        .values_list(*fields, "icpc_due", "icpc_due_reason")
+    )
+    plans = (
+        open_plans()
+        .filter(next_review_due__lte=until)
+        .exclude(Exists(booked.filter(conference__kind=ConferenceKind.REVIEW)))
+        .values_list(*fields, "next_review_due", "next_review_reason")
+    )
+    return [
+        BookingNeed(ICPC, "Initial conference", cid, f"{first} {last}", family, due, reason)
+        for cid, first, last, family, due, reason in enquiries
+    ] + [
+        BookingNeed(RCPC, "Review conference", cid, f"{first} {last}", family, due, reason)
+        for cid, first, last, family, due, reason in plans
     ]

@@ -4,8 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.meetings import Meeting
-from reviews.models import LookedAfterReview, ReviewStatus
+from django.db.models import Exists, OuterRef, QuerySet
+
+from core.deadlines import OpenDeadline, due_window
+from core.meetings import BookingNeed, Meeting
+from reviews.models import LookedAfterReview, PeriodOfCare, ReviewStatus
+
+LAC_REVIEW = "lac_review"
+
+
+def open_periods() -> QuerySet[PeriodOfCare]:
+    """Periods of care still open: the one definition of whose review clock runs."""
+    return PeriodOfCare.objects.filter(ended_on__isnull=True)
+
+
+def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
+    """Each open period's next looked-after review (one query)."""
+    rows = open_periods().filter(**due_window("next_review_due", horizon))
+    return [
+        OpenDeadline(LAC_REVIEW, "Looked-after review", due, reason, pk, child_id)
+        for pk, child_id, due, reason in rows.order_by().values_list(
+            "child_id", "child__child_id", "next_review_due", "next_review_reason"
+        )
+    ]
 
 
 def booked_reviews_between(
@@ -29,4 +50,29 @@ def booked_reviews_between(
             r.pk,
         )
         for r in reviews
+    ]
+
+
+def booking_needs(*, until: dt.date) -> list[BookingNeed]:
+    """Open periods (short breaks aside) whose next review is due by `until`, or overdue,
+    with no review booked (one query)."""
+    booked = LookedAfterReview.objects.filter(
+        child=OuterRef("child"), status=ReviewStatus.SCHEDULED
+    )
+    rows = (
+        open_periods()
+        .filter(is_short_breaks=False, next_review_due__lte=until)
+        .exclude(Exists(booked))
+        .values_list(
+            "child__child_id",
+            "child__first_name",
+            "child__last_name",
+            "child__family_id",
+            "next_review_due",
+            "next_review_reason",
+        )
+    )
+    return [
+        BookingNeed(LAC_REVIEW, "Looked-after review", cid, f"{first} {last}", family, due, reason)
+        for cid, first, last, family, due, reason in rows
     ]

@@ -10,7 +10,11 @@ from django.conf import settings
 from django.db.models import Count, DateField, Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Least
 
+from disputes.models import Dispute, DisputeStatus
 from iro.models import Child, IndependentReviewingOfficer, IROAllocation
+from protection.selectors import enquiries_awaiting_icpc, open_plans
+from reviews.models import IROContact
+from reviews.selectors import open_periods
 
 
 @dataclass(frozen=True)
@@ -39,14 +43,9 @@ def caseloads() -> list[Caseload]:
     Children looked after (short breaks aside) and on plans are counted apart as well:
     whether the Handbook's 50-70 counts child protection work is a local choice.
     """
-    from protection.models import ChildProtectionPlan
-    from reviews.models import PeriodOfCare
-
     held = IROAllocation.objects.filter(iro=OuterRef("pk"), ended_on__isnull=True)
-    looked_after = PeriodOfCare.objects.filter(ended_on__isnull=True, is_short_breaks=False).values(
-        "child"
-    )
-    on_plan = ChildProtectionPlan.objects.filter(ended_on__isnull=True).values("child")
+    looked_after = open_periods().filter(is_short_breaks=False).values("child")
+    on_plan = open_plans().values("child")
 
     def count(queryset):
         return Coalesce(
@@ -79,19 +78,13 @@ def caseload_children(*, iro: IndependentReviewingOfficer | None = None):
 
     One query, whatever the caseload: every figure is a subquery on indexed columns.
     """
-    from disputes.models import Dispute, DisputeStatus
-    from protection.models import ChildProtectionPlan, Section47Enquiry
-    from reviews.models import IROContact, PeriodOfCare
-
-    period = PeriodOfCare.objects.filter(
-        child=OuterRef("pk"), ended_on__isnull=True, next_review_due__isnull=False
-    ).order_by("next_review_due")
-    plan = ChildProtectionPlan.objects.filter(child=OuterRef("pk"), ended_on__isnull=True).order_by(
-        "next_review_due"
+    period = (
+        open_periods()
+        .filter(child=OuterRef("pk"), next_review_due__isnull=False)
+        .order_by("next_review_due")
     )
-    enquiry = Section47Enquiry.objects.filter(
-        child=OuterRef("pk"), concluded_on__isnull=True, icpc_not_required=False
-    ).order_by("icpc_due")
+    plan = open_plans().filter(child=OuterRef("pk")).order_by("next_review_due")
+    enquiry = enquiries_awaiting_icpc().filter(child=OuterRef("pk")).order_by("icpc_due")
     contact = IROContact.objects.filter(child=OuterRef("pk")).order_by("-occurred_on")
     open_disputes = (
         Dispute.objects.filter(

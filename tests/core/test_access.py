@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from core.roles import ROLE_PERMISSIONS, Role
+from core.roles import Role, role_permissions
 from tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_administrators_use_the_django_admin(client, administrator):
 
 
 def test_roles_hold_exactly_the_permissions_listed_for_them(iro):
-    for role, wanted in ROLE_PERMISSIONS.items():
+    for role, wanted in role_permissions().items():
         group = Group.objects.get(name=Role(role).label)
         held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
         assert held == wanted

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
-from demo.ssda903 import synthetic_return_write
 
+from demo.ssda903 import synthetic_return_write
 from returns.ssda903.importer import returns_import
 
 TARGET_SECONDS = 60

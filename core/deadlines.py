@@ -1,0 +1,104 @@
+"""A statutory deadline as every area reports it, and its state on a day.
+
+`deadline_state` is the one definition of "overdue", "due soon" and "due" and of the
+words that go with them ("overdue by 41 days", "due in 3 days"): pages, emails, the API
+and the commands all call it, and templates only show what it returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+# What "due soon" means when a page does not say otherwise (calendar days).
+DUE_SOON_DAYS = 28
+
+
+class DeadlineStatus(StrEnum):
+    OVERDUE = "overdue"
+    DUE = "due"
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    """Where a due date stands on `as_of`: overdue (by `days`), or due (in `days`)."""
+
+    due: dt.date
+    as_of: dt.date
+    soon: bool
+
+    @property
+    def status(self) -> DeadlineStatus:
+        return DeadlineStatus.OVERDUE if self.due < self.as_of else DeadlineStatus.DUE
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == DeadlineStatus.OVERDUE
+
+    @property
+    def days(self) -> int:
+        """Days overdue, or days until it is due (0 on the day)."""
+        return abs((self.due - self.as_of).days)
+
+    @property
+    def tag(self) -> str:
+        if self.overdue:
+            return "Overdue"
+        return "Due soon" if self.soon else "Due"
+
+    @property
+    def tag_colour(self) -> str:
+        """The GOV.UK tag modifier for the tag."""
+        if self.overdue:
+            return "red"
+        return "yellow" if self.soon else "blue"
+
+    @property
+    def text(self) -> str:
+        """Contextual words, GOV.UK style: "overdue by 41 days", "due in 3 days"."""
+        days = self.days
+        plural = "day" if days == 1 else "days"
+        if self.overdue:
+            return f"overdue by {days} {plural}"
+        if days == 0:
+            return "due today"
+        if days == 1:
+            return "due tomorrow"
+        return f"due in {days} {plural}"
+
+
+def deadline_state(
+    due: dt.date | None, *, as_of: dt.date, soon_days: int = DUE_SOON_DAYS
+) -> DeadlineState | None:
+    """The state of a due date on `as_of`; None when there is no due date."""
+    if due is None:
+        return None
+    return DeadlineState(due=due, as_of=as_of, soon=due <= as_of + dt.timedelta(days=soon_days))
+
+
+@dataclass(frozen=True)
+class OpenDeadline:
+    """An open deadline as an area reports it (`<area>.selectors.open_deadlines`).
+
+    A child's deadline is answered by the child's IRO, which the worklists attach; a
+    carer's names its reviewing officer itself.
+    """
+
+    kind: str
+    label: str
+    due: dt.date
+    reason: str
+    child_pk: int | None = None
+    child_id: str | None = None
+    carer: str | None = None
+    officer_user_id: int | None = None
+    officer: str = ""
+
+
+def due_window(field: str, horizon: dt.date | None) -> dict[str, object]:
+    """Filter keywords: a stored due date is set and, given a horizon, falls by it."""
+    lookups: dict[str, object] = {f"{field}__isnull": False}
+    if horizon is not None:
+        lookups[f"{field}__lte"] = horizon
+    return lookups
