@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# A developer's machine runs in debug (a development secret key); production sets
+# DJANGO_DEBUG=false and DJANGO_SECRET_KEY in its environment (.env.example).
+export DJANGO_DEBUG ?= true
 
 .DEFAULT_GOAL := help
 
@@ -63,6 +66,10 @@ run: install assets migrate ## Run Oversight on http://127.0.0.1:8000 with demo 
 test: install assets validators ## Run the whole test suite (DATABASE_URL picks the database)
 	$(PY) -m pytest
 
+.PHONY: test-fast
+test-fast: install ## The suite without the browser and the slow tests, reusing the test database
+	$(PY) -m pytest -q -m "not browser and not slow" --reuse-db
+
 .PHONY: lint
 lint: install ## Check code style (ruff)
 	$(VENV)/bin/ruff check .
@@ -74,7 +81,10 @@ format: install ## Format the code (ruff)
 	$(VENV)/bin/ruff format .
 
 .PHONY: check
-check: lint ## Lint, Django's system checks and missing migrations
+check: lint ## Lint, the layers' import contracts, types, templates, system checks and migrations
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/mypy_budget.py
+	$(VENV)/bin/djlint --lint templates */templates
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 

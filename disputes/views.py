@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from core.dates import default_calendar, long_date
+from core.deadlines import deadline_state
 from core.forms import form_page, posted
 from core.permissions import require_perm, role_required
 from core.services import today
@@ -48,6 +49,11 @@ from disputes.services import (
     dispute_withdraw,
 )
 from iro.models import Child
+
+
+def _overdue(due, as_of) -> bool:
+    state = deadline_state(due, as_of=as_of)
+    return state is not None and state.overdue
 
 
 def _open_dispute(request, pk: int, permission: str) -> Dispute:
@@ -163,7 +169,7 @@ def dispute_detail_view(request, pk: int):
             "awaiting": awaiting,
             "awaiting_overdue": awaiting is not None
             and is_open
-            and awaiting.response_due_on < as_of,
+            and _overdue(awaiting.response_due_on, as_of),
             "can_escalate": is_open
             and user.has_perm("disputes.add_disputestage")
             and levels_to_escalate_to(dispute=dispute).exists(),
@@ -247,7 +253,7 @@ def stage_respond_view(request, pk: int):
         heading=f"Record the response from {stage.level.name.lower()}",
         caption=_caption(dispute),
         intro=f"Escalated to {stage.addressee} on {long_date(stage.started_on)}. Their response "
-        f"{'was' if stage.response_due_on < today() else 'is'} due by "
+        f"{'was' if _overdue(stage.response_due_on, today()) else 'is'} due by "
         f"{long_date(stage.response_due_on)}.",
         back_url=_back(dispute),
         save=lambda data: dispute_stage_respond(stage=stage, **data),

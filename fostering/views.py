@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from core.dates import long_date
+from core.deadlines import deadline_state
 from core.forms import form_page, posted
 from core.permissions import role_required
 from core.services import today
@@ -24,18 +25,15 @@ from fostering.models import FosterCarerHousehold
 from fostering.selectors import children_placed, reviewing_officer_conflicts
 from fostering.services import carer_review_record
 
-# As on the caseload: a date within four weeks is "due soon".
-DUE_SOON_DAYS = 28
-
 
 def _due_state(due: dt.date | None, as_of: dt.date) -> str:
-    if due is None:
+    """The state's word for the templates' tags: overdue, soon, or nothing."""
+    state = deadline_state(due, as_of=as_of)
+    if state is None:
         return ""
-    if due < as_of:
+    if state.overdue:
         return "overdue"
-    if due <= as_of + dt.timedelta(days=DUE_SOON_DAYS):
-        return "soon"
-    return ""
+    return "soon" if state.soon else ""
 
 
 @role_required()

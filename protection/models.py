@@ -37,6 +37,15 @@ class Section47Enquiry(TimeStampedModel):
                 name="s47_concludes_after_start",
             ),
         ]
+        indexes = [
+            # Read by protection.selectors.open_deadlines and booking_needs (the deadlines
+            # list, the booking board, the nightly alerts): open enquiries by ICPC date.
+            models.Index(
+                fields=["icpc_due"],
+                condition=Q(concluded_on__isnull=True, icpc_not_required=False),
+                name="s47_awaiting_icpc_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.child.child_id} section 47 from {self.strategy_discussion_on}"
@@ -244,9 +253,7 @@ class ConferenceInvitation(TimeStampedModel):
     role = models.CharField(max_length=80, help_text="e.g. Mother, Health visitor, School.")
     has_parental_responsibility = models.BooleanField(default=False)
     invited_on = models.DateField(null=True, blank=True)
-    attendance = models.CharField(
-        max_length=14, choices=Attendance.choices, default=Attendance.INVITED
-    )
+    attendance = models.CharField(max_length=14, choices=Attendance, default=Attendance.INVITED)
     exclusion_reason = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords()

@@ -45,3 +45,23 @@ def no_role(db):
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Modules that load the sample council's three years, run the DfE validators, build the
+# demo unit or migrate from an old schema: left out of `make test-fast`, always in
+# `make test` and CI.
+SLOW_MODULES = {
+    "test_seed_demo.py",
+    "test_migrations_forward.py",
+    "test_ssda903_sample.py",
+    "test_cin_census_dfe_rules.py",
+    "test_cin_census.py",
+    "test_annual_report_sample.py",
+    "test_data_quality.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in SLOW_MODULES or "three_years" in item.name:
+            item.add_marker(pytest.mark.slow)

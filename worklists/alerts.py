@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 
 from core.dates import add_months, add_working_days, default_calendar, long_date
+from core.deadlines import deadline_state
 from core.models import User
 from core.roles import Role
 from core.timescales import default_timescales
@@ -58,6 +59,12 @@ def thresholds() -> Thresholds:
     if "plan_duration_months" in overrides:
         overrides["plan_duration_months"] = tuple(overrides["plan_duration_months"])
     return Thresholds(**overrides)
+
+
+def _status(due: dt.date, as_of: dt.date) -> str:
+    state = deadline_state(due, as_of=as_of)
+    assert state is not None
+    return state.status.value
 
 
 def _subject(child_id: str, initials: str) -> str:
@@ -142,7 +149,7 @@ def _circulation_items(as_of: dt.date, limits: Thresholds, initials) -> dict[int
                     label=f"Review {label} to send out",
                     subject=_subject(child_id, initials.get(child_id, "")),
                     due=due.isoformat(),
-                    status="overdue" if due < as_of else "due",
+                    status=_status(due, as_of),
                     reason=f"{days} working days after the review on {long_date(held_on)}",
                     url=_child_url(child_id),
                 )
@@ -160,7 +167,7 @@ def _booking_items(as_of: dt.date, limits: Thresholds, initials) -> list[DigestI
             label=f"{need.label} to book",
             subject=_subject(need.child_id, initials.get(need.child_id, "")),
             due=need.due.isoformat(),
-            status="overdue" if need.due < as_of else "due",
+            status=_status(need.due, as_of),
             reason=need.reason,
             url=f"/schedule/?child={need.child_id}",
         )

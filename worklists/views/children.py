@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from core.deadlines import deadline_state
 from core.forms import form_page, posted
 from core.permissions import role_required
 from core.record import record_sections_for
@@ -60,12 +61,14 @@ def caseload(request):
     rows = []
     for child in page.object_list:
         due = next_due_of(child)
+        state = deadline_state(due.on if due else None, as_of=as_of)
         rows.append(
             {
                 "child": child,
                 "due": due,
-                "overdue": due is not None and due.on < as_of,
-                "soon": due is not None and as_of <= due.on <= as_of + dt.timedelta(days=28),
+                "state": state,
+                "overdue": state is not None and state.overdue,
+                "soon": state is not None and state.soon and not state.overdue,
             }
         )
     query = request.GET.copy()
