@@ -96,9 +96,7 @@ class IndependentReviewingOfficer(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="iro_profile"
     )
     fte = models.DecimalField("full-time equivalent", max_digits=3, decimal_places=2, default=1)
-    employment = models.CharField(
-        max_length=10, choices=Employment.choices, default=Employment.PERMANENT
-    )
+    employment = models.CharField(max_length=10, choices=Employment, default=Employment.PERMANENT)
     active = models.BooleanField(default=True)
 
     history = HistoricalRecords()

@@ -43,10 +43,8 @@ class ImportRun(models.Model):
         ImportStatus.FAILED: set(),
     }
 
-    kind = models.CharField(max_length=20, choices=ImportKind.choices)
-    status = models.CharField(
-        max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
-    )
+    kind = models.CharField(max_length=20, choices=ImportKind)
+    status = models.CharField(max_length=20, choices=ImportStatus, default=ImportStatus.QUEUED)
     year = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="SSDA903: the collection year given (2024 is 2024-25)."
     )
@@ -127,7 +125,7 @@ class DataQualityCheck(models.Model):
         NOT_INSTALLED = "not_installed", "The DfE rules are not installed"
         FAILED = "failed", "The check could not run"
 
-    return_name = models.CharField(max_length=10, choices=ReturnName.choices)
+    return_name = models.CharField(max_length=10, choices=ReturnName)
     year = models.PositiveSmallIntegerField(help_text="2024 means 2024-25.")
     checked_at = models.DateTimeField()
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
@@ -154,7 +152,7 @@ class DataQualityIssue(models.Model):
     keeps the time it was first found.
     """
 
-    return_name = models.CharField(max_length=10, choices=ReturnName.choices)
+    return_name = models.CharField(max_length=10, choices=ReturnName)
     year = models.PositiveSmallIntegerField()
     child = models.ForeignKey(
         "iro.Child",
@@ -166,9 +164,7 @@ class DataQualityIssue(models.Model):
     # The child's ID as the return gives it; blank for a finding about the whole return.
     child_ref = models.CharField(max_length=20, blank=True)
     rule = models.CharField(max_length=20)
-    severity = models.CharField(
-        max_length=10, choices=IssueSeverity.choices, default=IssueSeverity.ERROR
-    )
+    severity = models.CharField(max_length=10, choices=IssueSeverity, default=IssueSeverity.ERROR)
     description = models.TextField()
     fields = models.JSONField(default=list)
     table = models.CharField(max_length=40, blank=True)
