@@ -119,6 +119,12 @@ def child_detail(request, child_id: str):
     )
     contacts = list(child.iro_contacts.select_related("iro__user"))
     booked = [r for r in reviews if r.status == ReviewStatus.SCHEDULED]
+    as_of = today()
+    open_period = next((p for p in periods if p.is_open), None)
+    open_plan = next((p for p in plans if p.ended_on is None), None)
+    open_enquiry = next(
+        (e for e in enquiries if e.concluded_on is None and not e.icpc_not_required), None
+    )
     held = [r for r in reviews if r.status == ReviewStatus.HELD]
     return render(
         request,
@@ -128,12 +134,14 @@ def child_detail(request, child_id: str):
             "age": child.age_on(today()),
             "today": today(),
             "allocation": allocation,
-            "open_period": next((p for p in periods if p.is_open), None),
-            "open_plan": next((p for p in plans if p.ended_on is None), None),
-            "open_enquiry": next(
-                (e for e in enquiries if e.concluded_on is None and not e.icpc_not_required),
-                None,
-            ),
+            "open_period": open_period,
+            "open_plan": open_plan,
+            "open_enquiry": open_enquiry,
+            "states": {
+                "lac": deadline_state(open_period and open_period.next_review_due, as_of=as_of),
+                "icpc": deadline_state(open_enquiry and open_enquiry.icpc_due, as_of=as_of),
+                "rcpc": deadline_state(open_plan and open_plan.next_review_due, as_of=as_of),
+            },
             "booked": booked,
             "latest_review": held[0] if held else None,
             "disputes": disputes,

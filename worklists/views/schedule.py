@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.deadlines import deadline_state
 from core.models import User
 from core.permissions import role_required
 from core.services import calendar_token_for, today
@@ -34,6 +35,7 @@ def board(request):
         "worklists/schedule_board.html",
         {
             "page": page,
+            "rows": [(need, deadline_state(need.due, as_of=as_of)) for need in page],
             "weeks": weeks,
             "as_of": as_of,
             "query": f"weeks={weeks}",
