@@ -207,7 +207,7 @@ def choices_check(
     *,
     blank: bool = False,
     name: str | None = None,
-):
+) -> models.CheckConstraint:
     """A database check that `field` holds one of the code list's values.
 
     `name` keeps the constraint's name when its model has moved to another app."""

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import cast
 
 import holidays
 from dateutil.relativedelta import relativedelta
@@ -116,9 +117,9 @@ def default_calendar() -> WorkingCalendar:
     from django.conf import settings
 
     conf = settings.OVERSIGHT_WORKING_DAYS
-    return _calendar(
-        tuple(sorted(conf["extra_closure_dates"])), bool(conf["count_start_as_day_one"])
-    )
+    # The settings dict mixes a list and a bool, so mypy reads its values as object.
+    closures = cast("list[str]", conf["extra_closure_dates"])
+    return _calendar(tuple(sorted(closures)), bool(conf["count_start_as_day_one"]))
 
 
 @lru_cache(maxsize=8)

@@ -13,16 +13,19 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db.models import (
     Case,
     Count,
     IntegerField,
+    Model,
     Q,
     QuerySet,
     Value,
     When,
 )
+from django.db.models.expressions import Combinable, CombinedExpression
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Mod
 from django.db.models.lookups import Exact
 
@@ -35,7 +38,7 @@ class Figure:
     children (or conferences...) they belong to (`of="child"`). `child_path` leads from a
     row to its child."""
 
-    rows: QuerySet
+    rows: QuerySet[Any]  # of any model
     where: Q = field(default_factory=Q)
     of: str = "pk"
     child_path: str = "child"
@@ -47,36 +50,41 @@ class Figure:
     def aggregate(self) -> Count:
         return Count(self.of, distinct=self.of != "pk", filter=self.where or None)
 
-    def records(self) -> QuerySet:
+    def records(self) -> QuerySet[Any]:
         """The rows counted (for a figure of children, every row of each child)."""
         return self.rows.filter(self.where)
 
-    def children(self) -> QuerySet:
+    def children(self) -> QuerySet[Model]:
         """The children behind the figure, each once."""
-        child_model = self.rows.model
+        child_model: type[Model] = self.rows.model
         for step in self.child_path.split("__"):
-            child_model = child_model._meta.get_field(step).related_model
+            # Every step of child_path is a relation, so it has a related model.
+            child_model = cast("type[Model]", child_model._meta.get_field(step).related_model)
         return child_model._default_manager.filter(pk__in=self.records().values(self.child_path))
 
     def count(self) -> int:
         return count_all({"n": self})["n"]
 
 
-def counted_rows(selector: Callable[..., QuerySet]) -> Callable[..., QuerySet]:
+# The tag `counted_rows` sets on a queryset, which `_rows_key` reads back.
+_COUNTED_AS = "counted_as"
+
+
+def counted_rows(selector: Callable[..., QuerySet[Any]]) -> Callable[..., QuerySet[Any]]:
     """Mark a selector of the rows figures count: figures over the same rows (the same
     selector and arguments) are then counted together without comparing their SQL."""
 
     @functools.wraps(selector)
-    def tagged(*args) -> QuerySet:
+    def tagged(*args: object) -> QuerySet[Any]:
         rows = selector(*args)
-        rows.counted_as = f"{selector.__module__}.{selector.__qualname__}{args!r}"
+        setattr(rows, _COUNTED_AS, f"{selector.__module__}.{selector.__qualname__}{args!r}")
         return rows
 
     return tagged
 
 
-def _rows_key(rows: QuerySet) -> tuple:
-    return (rows.model, getattr(rows, "counted_as", None) or str(rows.query))
+def _rows_key(rows: QuerySet[Any]) -> tuple[type[Model], str]:
+    return (rows.model, getattr(rows, _COUNTED_AS, None) or str(rows.query))
 
 
 def count_all(figures: Mapping[Hashable, Figure]) -> dict[Hashable, int]:
@@ -85,7 +93,7 @@ def count_all(figures: Mapping[Hashable, Figure]) -> dict[Hashable, int]:
     (Leaving out first the rows no figure picks, with an OR of every filter, was tried:
     it made both SQLite and PostgreSQL slower on ten years of history.)
     """
-    groups: dict[tuple, list[Hashable]] = {}
+    groups: dict[tuple[type[Model], str], list[Hashable]] = {}
     for key, figure in figures.items():
         groups.setdefault(_rows_key(figure.rows), []).append(key)
     counts: dict[Hashable, int] = {}
@@ -122,14 +130,14 @@ def month_ends(first_day: dt.date, months: int) -> list[dt.date]:
 # in a common year.
 
 
-def date_number(expression):
+def date_number(expression: Combinable | str) -> CombinedExpression:
     """yyyymmdd of a date expression: ordered as the dates are."""
     return (
         ExtractYear(expression) * 10_000 + ExtractMonth(expression) * 100 + ExtractDay(expression)
     )
 
 
-def anniversary_number(expression, years: int):
+def anniversary_number(expression: Combinable | str, years: int) -> CombinedExpression:
     """yyyymmdd of the date `years` calendar years after a date expression."""
     year = ExtractYear(expression) + years
     month_day = ExtractMonth(expression) * 100 + ExtractDay(expression)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TypeVar, cast
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -10,6 +12,10 @@ from crispy_forms_gds.layout import Button, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.http import HttpRequest, HttpResponse, QueryDict
+
+_Saved = TypeVar("_Saved")
+_Form = TypeVar("_Form", bound="ServiceForm")
 
 
 class ServiceForm(forms.Form):
@@ -21,14 +27,14 @@ class ServiceForm(forms.Form):
 
     submit_label = "Save"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
         self.helper.layout = Layout(*self.layout_fields(), Button("submit", self.submit_label))
 
-    def layout_fields(self) -> list:
+    def layout_fields(self) -> list[Any]:  # field names, or crispy-forms layout objects
         return list(self.fields)
 
     def apply_errors(self, error: ValidationError) -> None:
@@ -39,10 +45,11 @@ class ServiceForm(forms.Form):
                 self.add_error(target, text)
 
 
-class GDSDateField(DateInputField):
+# crispy-forms-gds ships no type hints, so its date field is Any to mypy.
+class GDSDateField(DateInputField):  # type: ignore[misc]
     """The GOV.UK date input, with the Design System's messages naming the question."""
 
-    def __init__(self, *, label: str, **kwargs):
+    def __init__(self, *, label: str, **kwargs: Any) -> None:
         super().__init__(label=label, require_all_fields=False, **kwargs)
         self.question = label
         real = f"{label} must be a real date"
@@ -52,7 +59,7 @@ class GDSDateField(DateInputField):
             part.error_messages["incomplete"] = f"{label} must include a {name}"
             part.validators = [RegexValidator(r"^[0-9]+$", real)]
 
-    def compress(self, data_list):
+    def compress(self, data_list: list[str]) -> dt.date | None:
         day, month, year = data_list
         if not (day and month and year):
             return None
@@ -71,15 +78,15 @@ def gds_date(label: str, *, required: bool = True, help_text: str = "") -> GDSDa
 
 
 def form_page(
-    request,
+    request: HttpRequest,
     form: ServiceForm,
     *,
     heading: str,
-    save,
-    success_url: str,
-    success_message: str = "",
-    **context,
-):
+    save: Callable[[dict[str, Any]], _Saved],
+    success_url: str | Callable[[_Saved], str],
+    success_message: str | Callable[[_Saved], str] = "",
+    **context: Any,
+) -> HttpResponse:
     """Render a form page; on a valid POST call `save(data)` (a service) and redirect.
 
     A service's ValidationError lands on the fields it names; nothing is saved and the
@@ -107,7 +114,7 @@ def form_page(
     )
 
 
-def error_summary_items(form, label: str = "") -> list[tuple[str, str]]:
+def error_summary_items(form: forms.BaseForm, label: str = "") -> list[tuple[str, str]]:
     """(anchor id, message) pairs for a GOV.UK error summary, linking to each bad field.
 
     Date inputs and radios are linked through their first input, as the Design System asks.
@@ -133,7 +140,7 @@ class TimeField(forms.TimeField):
 
     input_formats = ["%H:%M", "%H.%M", "%I:%M%p", "%I:%M %p", "%I%p", "%I %p"]
 
-    def __init__(self, *, label: str, **kwargs):
+    def __init__(self, *, label: str, **kwargs: Any) -> None:
         super().__init__(
             label=label,
             help_text="For example, 10:00 or 2:30pm",
@@ -144,25 +151,31 @@ class TimeField(forms.TimeField):
             **kwargs,
         )
 
-    def to_python(self, value):
+    def to_python(self, value: str | dt.time | None) -> dt.time | None:
         return super().to_python(
             value.replace(" ", "").lower() if isinstance(value, str) else value
         )
 
 
+class _Booking(Protocol):
+    """What meeting_page needs of its form beyond a ServiceForm's."""
+
+    def starts_at(self) -> dt.datetime: ...
+
+
 def meeting_page(
-    request,
+    request: HttpRequest,
     *,
     heading: str,
     caption: str,
     back_url: str,
-    book,
-    ignore=None,
-    initial=None,
-    extra_fields=None,
-    form_class,
-    **context,
-):
+    book: Callable[[_Form], tuple[str, str]],
+    ignore: tuple[str, int] | None = None,
+    initial: Mapping[str, Any] | None = None,
+    extra_fields: Mapping[str, Any] | None = None,
+    form_class: type[_Form],
+    **context: Any,
+) -> HttpResponse:
     """Book a meeting: on a clash with the chair's other bookings, warn and ask to confirm.
 
     `book(form)` calls the service and returns the URL to go to next.
@@ -179,7 +192,9 @@ def meeting_page(
     warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
         clashes = chair_clashes(
-            chair_id=form.cleaned_data["chair"].pk, starts_at=form.starts_at(), ignore=ignore
+            chair_id=form.cleaned_data["chair"].pk,
+            starts_at=cast(_Booking, form).starts_at(),
+            ignore=ignore,
         )
         if clashes and not form.cleaned_data.get("confirm_clash"):
             warnings = [describe_clash(m) for m in clashes]
@@ -212,7 +227,7 @@ def meeting_page(
     )
 
 
-def posted(request):
+def posted(request: HttpRequest) -> QueryDict | None:
     """The submitted data, or None for a GET. (An empty POST is still a submission: with
     `posted(request)` a form sent with nothing filled in would show no errors.)"""
     return request.POST if request.method == "POST" else None

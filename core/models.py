@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -22,7 +24,7 @@ class User(AbstractUser):
         return [g.name for g in self.groups.all()]
 
 
-def return_year_field():
+def return_year_field() -> models.PositiveSmallIntegerField[int | None, int | None]:
     """Which DfE return a row was last loaded from: later returns win (returns.rules)."""
     return models.PositiveSmallIntegerField(
         null=True,

@@ -9,7 +9,7 @@ docs/adr/0008-layers.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
@@ -25,5 +25,5 @@ class Registry:
             self._providers.append(provider)
         return provider
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Callable[..., Any]]:
         return iter(list(self._providers))

@@ -6,11 +6,19 @@ exactly what the apps grant, so permissions are code-reviewed rather than clicke
 together in the admin. The administrator's group holds every permission.
 """
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from django.apps import apps as global_apps
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from core.models import User
 
 
 class Role(models.TextChoices):
@@ -66,7 +74,7 @@ def _is_model(label: str) -> bool:
     return True
 
 
-def roles_sync(**kwargs) -> None:
+def roles_sync(**kwargs: object) -> None:
     """Create each role's group and give it exactly the permissions listed above."""
     Group = global_apps.get_model("auth", "Group")
     Permission = global_apps.get_model("auth", "Permission")
@@ -84,7 +92,7 @@ def roles_sync(**kwargs) -> None:
         group.permissions.set(wanted)
 
 
-def user_roles(user) -> set[str]:
+def user_roles(user: User | AnonymousUser) -> set[str]:
     """The Role values a user holds (a superuser holds the administrator's)."""
     if not user.is_authenticated:
         return set()

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from core.models import User
 
 
 class FieldErrors:
@@ -35,7 +41,19 @@ def not_in_future(errors: FieldErrors, field: str, value: dt.date | None, label:
         errors.add(field, f"{label} must be today or in the past")
 
 
-def transition(obj: models.Model, to: str) -> None:
+class HasStatus(Protocol):
+    """A row with a `status` choice field and the moves allowed between its values."""
+
+    status: str
+
+    # Keyed by the model's own status choices (a str enum), so the key type varies.
+    @property
+    def ALLOWED_TRANSITIONS(self) -> Mapping[Any, AbstractSet[str]]: ...
+
+    def get_status_display(self) -> str: ...
+
+
+def transition(obj: HasStatus, to: str) -> None:
     """Move a row's status along its model's ALLOWED_TRANSITIONS, or refuse."""
     current = obj.status
     if to != current and to not in obj.ALLOWED_TRANSITIONS.get(current, set()):
@@ -45,12 +63,14 @@ def transition(obj: models.Model, to: str) -> None:
     obj.status = to
 
 
-def valid_choice(errors: FieldErrors, field: str, value: str, choices, label: str) -> None:
+def valid_choice(
+    errors: FieldErrors, field: str, value: str, choices: type[models.Choices], label: str
+) -> None:
     if value not in choices.values:
         errors.add(field, f"{label} '{value}' is not a recognised code")
 
 
-def calendar_token_for(user, *, renew: bool = False) -> str:
+def calendar_token_for(user: User, *, renew: bool = False) -> str:
     """The secret for a person's calendar feed, made on first use; `renew` revokes the old."""
     import secrets
 
