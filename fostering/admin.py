@@ -1,17 +1,22 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.service_admin import ReadOnlyInline, ServiceOwnedAdmin
 from fostering.models import FosterCarerHousehold, FosterCarerReview
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(ReadOnlyInline):
     model = FosterCarerReview
-    extra = 0
 
 
 @admin.register(FosterCarerHousehold)
-class FosterCarerHouseholdAdmin(SimpleHistoryAdmin):
+class FosterCarerHouseholdAdmin(ServiceOwnedAdmin):
+    service_fields = [
+        "approved_on",
+        "approval_ended_on",
+        "reviewing_officer",
+        "next_review_due",
+        "next_review_reason",
+    ]
     list_display = ["reference", "name", "approved_on", "next_review_due", "reviewing_officer"]
     search_fields = ["reference", "name"]
-    readonly_fields = ["next_review_due", "next_review_reason"]
     inlines = [ReviewInline]

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.service_admin import ALL_FIELDS, ReadOnlyInline, ServiceOwnedAdmin
 from iro.models import Child, Family, IndependentReviewingOfficer, IROAllocation
 
 
-class AllocationInline(admin.TabularInline):
+class AllocationInline(ReadOnlyInline):
     model = IROAllocation
-    extra = 0
 
 
 @admin.register(Child)
@@ -30,7 +30,9 @@ class IROAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IROAllocation)
-class IROAllocationAdmin(SimpleHistoryAdmin):
+class IROAllocationAdmin(ServiceOwnedAdmin):
+    # Moves go through iro.services (one open allocation a child, history kept).
+    service_fields = ALL_FIELDS
     list_display = ["child", "iro", "started_on", "ended_on", "reason"]
     list_filter = ["iro"]
     search_fields = ["child__child_id"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.service_admin import ReadOnlyInline, ServiceOwnedAdmin
 from protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
@@ -11,33 +11,47 @@ from protection.models import (
 
 
 @admin.register(Section47Enquiry)
-class Section47EnquiryAdmin(SimpleHistoryAdmin):
+class Section47EnquiryAdmin(ServiceOwnedAdmin):
+    service_fields = [
+        "child",
+        "strategy_discussion_on",
+        "icpc_not_required",
+        "concluded_on",
+        "icpc_due",
+        "icpc_due_reason",
+    ]
     list_display = ["child", "strategy_discussion_on", "icpc_due", "concluded_on"]
     search_fields = ["child__child_id"]
-    readonly_fields = ["icpc_due", "icpc_due_reason"]
 
 
 @admin.register(ChildProtectionPlan)
-class ChildProtectionPlanAdmin(SimpleHistoryAdmin):
+class ChildProtectionPlanAdmin(ServiceOwnedAdmin):
+    service_fields = ["child", "started_on", "ended_on", "next_review_due", "next_review_reason"]
     list_display = ["child", "started_on", "ended_on", "initial_category", "next_review_due"]
     search_fields = ["child__child_id"]
     list_filter = ["initial_category"]
-    readonly_fields = ["next_review_due", "next_review_reason"]
 
 
-class ConferenceChildInline(admin.TabularInline):
+class ConferenceChildInline(ReadOnlyInline):
     model = ConferenceChild
-    extra = 0
     raw_id_fields = ["child", "section47", "plan"]
 
 
-class InvitationInline(admin.TabularInline):
+class InvitationInline(ReadOnlyInline):
     model = ConferenceInvitation
-    extra = 0
 
 
 @admin.register(ChildProtectionConference)
-class ChildProtectionConferenceAdmin(SimpleHistoryAdmin):
+class ChildProtectionConferenceAdmin(ServiceOwnedAdmin):
+    service_fields = [
+        "kind",
+        "status",
+        "family",
+        "scheduled_for",
+        "held_on",
+        "transfer_notified_on",
+        "cancellation_reason",
+    ]
     list_display = ["__str__", "kind", "status", "scheduled_for", "held_on", "chair"]
     list_filter = ["kind", "status"]
     inlines = [ConferenceChildInline, InvitationInline]

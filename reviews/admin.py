@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.service_admin import ALL_FIELDS, ReadOnlyInline, ServiceOwnedAdmin
 from reviews.models import (
     AdoptionDecision,
     AdoptionPlacement,
@@ -13,9 +14,8 @@ from reviews.models import (
 )
 
 
-class EpisodeInline(admin.TabularInline):
+class EpisodeInline(ReadOnlyInline):
     model = Episode
-    extra = 0
     fields = [
         "started_on",
         "reason_new_episode",
@@ -27,15 +27,18 @@ class EpisodeInline(admin.TabularInline):
 
 
 @admin.register(PeriodOfCare)
-class PeriodOfCareAdmin(SimpleHistoryAdmin):
+class PeriodOfCareAdmin(ServiceOwnedAdmin):
+    # Periods are regrouped from the episodes by reviews.services.
+    service_fields = ALL_FIELDS
     list_display = ["child", "started_on", "ended_on", "next_review_due", "next_review_reason"]
     search_fields = ["child__child_id"]
-    readonly_fields = ["next_review_due", "next_review_reason"]
     inlines = [EpisodeInline]
 
 
 @admin.register(Episode)
-class EpisodeAdmin(SimpleHistoryAdmin):
+class EpisodeAdmin(ServiceOwnedAdmin):
+    # Every field can move a period's start or end, and with it the review clock.
+    service_fields = ALL_FIELDS
     list_display = [
         "child",
         "started_on",
@@ -54,15 +57,31 @@ class DecisionInline(admin.TabularInline):
 
 
 @admin.register(LookedAfterReview)
-class LookedAfterReviewAdmin(SimpleHistoryAdmin):
+class LookedAfterReviewAdmin(ServiceOwnedAdmin):
+    service_fields = [
+        "child",
+        "period",
+        "status",
+        "number",
+        "due_on",
+        "due_reason",
+        "scheduled_for",
+        "held_on",
+        "cancellation_reason",
+    ]
     list_display = ["child", "status", "number", "due_on", "held_on", "participation_code"]
     list_filter = ["status", "participation_code"]
     search_fields = ["child__child_id"]
-    readonly_fields = ["number", "due_on", "due_reason"]
     inlines = [DecisionInline]
 
 
-admin.site.register(PlacementOrder, SimpleHistoryAdmin)
-admin.site.register(AdoptionPlacement, SimpleHistoryAdmin)
+class AdoptionScheduleAdmin(ServiceOwnedAdmin):
+    """Placement orders, adoption placements and decisions set the adoption reviews."""
+
+    service_fields = ALL_FIELDS
+
+
+admin.site.register(PlacementOrder, AdoptionScheduleAdmin)
+admin.site.register(AdoptionPlacement, AdoptionScheduleAdmin)
+admin.site.register(AdoptionDecision, AdoptionScheduleAdmin)
 admin.site.register(IROContact, SimpleHistoryAdmin)
-admin.site.register(AdoptionDecision, SimpleHistoryAdmin)
