@@ -84,68 +84,114 @@ def _due_after(
     calendar: WorkingCalendar,
     timescales: Timescales,
 ) -> Due | None:
-    """The due date of the review that follows `previous`, counting events up to `upto`."""
-    candidates: list[Due] = []
-    last = previous[-1] if previous else None
+    """The due date of the review that follows `previous`, counting events up to `upto`:
+    the earliest that any of the schedules asks for."""
+    candidates = [
+        due
+        for schedule in SCHEDULES
+        for due in schedule(history, previous, upto, calendar, timescales)
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda due: due.on)
 
-    if history.short_breaks:
-        candidates.append(_short_break_due(history, previous, timescales))
-    elif last is None:
-        if history.started_on is not None:
-            candidates.append(
-                Due(
-                    add_working_days(
-                        history.started_on, timescales.lac_first_review_working_days, calendar
-                    ),
-                    f"{timescales.lac_first_review_working_days} working days after "
-                    f"entering care on {long_date(history.started_on)}",
-                    "lac_first_review",
-                )
-            )
-    elif len(previous) == 1 and history.started_on is not None:
-        candidates.append(
+
+def _happened(day: dt.date, upto: dt.date | None) -> bool:
+    return upto is None or day <= upto
+
+
+def usual_review_due(
+    history: CareHistory,
+    previous: list[dt.date],
+    upto: dt.date | None,
+    calendar: WorkingCalendar,
+    timescales: Timescales,
+) -> list[Due]:
+    """CPPCR 2010 reg 33: 20 working days after entering care, then 3 months, then 6.
+    Short-break series have their own (short_break_review_due)."""
+    if history.short_breaks or (history.started_on is None and not previous):
+        return []
+    if not previous:
+        assert history.started_on is not None
+        days = timescales.lac_first_review_working_days
+        return [
             Due(
-                add_months(last, timescales.lac_second_review_months),
-                f"{timescales.lac_second_review_months} months after the first review "
-                f"on {long_date(last)}",
+                add_working_days(history.started_on, days, calendar),
+                f"{days} working days after entering care on {long_date(history.started_on)}",
+                "lac_first_review",
+            )
+        ]
+    last = previous[-1]
+    if len(previous) == 1 and history.started_on is not None:
+        months = timescales.lac_second_review_months
+        return [
+            Due(
+                add_months(last, months),
+                f"{months} months after the first review on {long_date(last)}",
                 "lac_second_review",
             )
+        ]
+    months = timescales.lac_later_review_months
+    return [
+        Due(
+            add_months(last, months),
+            f"{months} months after the previous review on {long_date(last)}",
+            "lac_later_review",
         )
-    else:
-        candidates.append(
-            Due(
-                add_months(last, timescales.lac_later_review_months),
-                f"{timescales.lac_later_review_months} months after the previous review "
-                f"on {long_date(last)}",
-                "lac_later_review",
-            )
-        )
+    ]
 
-    def happened(day: dt.date) -> bool:
-        return upto is None or day <= upto
 
-    # Authority to place: a review within 3 months, unless one has been held since.
+def short_break_review_due(
+    history: CareHistory,
+    previous: list[dt.date],
+    upto: dt.date | None,
+    calendar: WorkingCalendar,
+    timescales: Timescales,
+) -> list[Due]:
+    """Short breaks: 3 months after the first break, then every 6 months."""
+    return [_short_break_due(history, previous, timescales)] if history.short_breaks else []
+
+
+def authority_to_place_due(
+    history: CareHistory,
+    previous: list[dt.date],
+    upto: dt.date | None,
+    calendar: WorkingCalendar,
+    timescales: Timescales,
+) -> list[Due]:
+    """AAR 2005 reg 36: a review within 3 months of authority to place for adoption,
+    unless one has been held since."""
     for authorised in sorted(history.authority_to_place):
-        if happened(authorised) and not any(r >= authorised for r in previous):
+        if _happened(authorised, upto) and not any(r >= authorised for r in previous):
             months = timescales.adoption_authority_review_months
-            candidates.append(
+            return [
                 Due(
                     add_months(authorised, months),
                     f"{months} months after authority to place for adoption "
                     f"on {long_date(authorised)}",
                     "adoption_authority",
                 )
-            )
-            break
+            ]
+    return []
 
-    # Placed for adoption: 28 days, then 3 months, then the usual 6 months.
+
+def adoption_placement_due(
+    history: CareHistory,
+    previous: list[dt.date],
+    upto: dt.date | None,
+    calendar: WorkingCalendar,
+    timescales: Timescales,
+) -> list[Due]:
+    """AAR 2005 reg 36: placed for adoption, a review within 28 days, then 3 months, then
+    the usual 6 months."""
+    dues = []
     for placed, ceased in sorted(history.adoption_placements):
-        if not happened(placed) or (ceased is not None and happened(ceased)):
+        if not _happened(placed, upto) or (ceased is not None and _happened(ceased, upto)):
             continue
         since = [r for r in previous if r >= placed]
         if not since:
             days = timescales.adoption_placement_first_review_days
-            candidates.append(
+            dues.append(
                 Due(
                     add_days(placed, days),
                     f"{days} days after placement for adoption on {long_date(placed)}",
@@ -154,7 +200,7 @@ def _due_after(
             )
         elif len(since) == 1:
             months = timescales.lac_second_review_months
-            candidates.append(
+            dues.append(
                 Due(
                     add_months(since[0], months),
                     f"{months} months after the first review since placement for "
@@ -162,10 +208,16 @@ def _due_after(
                     "adoption_placement_second",
                 )
             )
+    return dues
 
-    if not candidates:
-        return None
-    return min(candidates, key=lambda due: due.on)
+
+# Every schedule a looked-after review can be due under; the earliest wins.
+SCHEDULES = [
+    usual_review_due,
+    short_break_review_due,
+    authority_to_place_due,
+    adoption_placement_due,
+]
 
 
 def _short_break_due(history: CareHistory, previous: list[dt.date], timescales: Timescales) -> Due:
@@ -270,3 +322,32 @@ def adoption_facts(
                 placements.append((episode.started_on, episode.ended_on))
         previous = episode
     return authority, placements
+
+
+@dataclass(frozen=True)
+class CirculationDue:
+    """When a held review's decisions and its full record should go out."""
+
+    decisions: Due
+    record: Due
+
+
+def circulation_due(
+    held_on: dt.date, *, calendar: WorkingCalendar, timescales: Timescales
+) -> CirculationDue:
+    """IRO Handbook (local timescales, configurable): the decisions within 5 working days
+    of the review, the full record within 20."""
+    decisions_days = timescales.decisions_circulated_working_days
+    record_days = timescales.record_circulated_working_days
+    return CirculationDue(
+        decisions=Due(
+            add_working_days(held_on, decisions_days, calendar),
+            f"{decisions_days} working days after the review on {long_date(held_on)}",
+            "review_decisions_circulated",
+        ),
+        record=Due(
+            add_working_days(held_on, record_days, calendar),
+            f"{record_days} working days after the review on {long_date(held_on)}",
+            "review_record_circulated",
+        ),
+    )

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from core.dates import add_working_days, default_calendar, long_date
+from core.dates import default_calendar, long_date
 from core.forms import error_summary_items, form_page, meeting_page, posted
 from core.permissions import require_perm, role_required
 from core.roles import Role
@@ -18,6 +18,7 @@ from iro.forms import MeetingForm
 from iro.models import Child
 from reviews.forms import CirculationForm, ContactForm, DecisionFormSet, ReviewRecordForm
 from reviews.models import LookedAfterReview, ReviewStatus
+from reviews.rules import circulation_due
 from reviews.services import (
     DecisionInput,
     iro_contact_record,
@@ -124,18 +125,13 @@ def _error_list(form, decisions) -> list[tuple[str, str]]:
 
 @role_required(Role.IRO, Role.ADMINISTRATOR, Role.BUSINESS_SUPPORT)
 def circulation(request, review_pk: int):
-    """When the decisions (5 working days) and full record (20) of a review went out."""
+    """When the decisions and the full record of a review went out (reviews.rules)."""
     require_perm(request, "reviews.change_lookedafterreview")
     review = get_object_or_404(
         LookedAfterReview.objects.select_related("child"), pk=review_pk, status=ReviewStatus.HELD
     )
-    calendar, timescales = default_calendar(), default_timescales()
-    decisions_due = add_working_days(
-        review.held_on, timescales.decisions_circulated_working_days, calendar
-    )
-    record_due = add_working_days(
-        review.held_on, timescales.record_circulated_working_days, calendar
-    )
+    timescales = default_timescales()
+    due = circulation_due(review.held_on, calendar=default_calendar(), timescales=timescales)
     form = CirculationForm(
         posted(request),
         initial={
@@ -149,9 +145,9 @@ def circulation(request, review_pk: int):
         heading="When did the review's decisions and record go out?",
         caption=f"{review.child.full_name}, review of {long_date(review.held_on)}",
         intro=(
-            f"Decisions are due out by {long_date(decisions_due)} "
+            f"Decisions are due out by {long_date(due.decisions.on)} "
             f"({timescales.decisions_circulated_working_days} working days) and the full record "
-            f"by {long_date(record_due)} "
+            f"by {long_date(due.record.on)} "
             f"({timescales.record_circulated_working_days} working days)."
         ),
         back_url=reverse("children:child_detail", args=[review.child.child_id]),

@@ -19,6 +19,8 @@ from core.deadlines import deadline_state
 from core.models import User
 from core.roles import Role
 from core.timescales import default_timescales
+from reviews.models import LookedAfterReview, ReviewStatus
+from reviews.rules import circulation_due
 from worklists.deadlines import Deadline, DeadlineKind, open_deadlines
 
 
@@ -117,9 +119,8 @@ def _child_initials() -> dict[str, str]:
 
 
 def _circulation_items(as_of: dt.date, limits: Thresholds, initials) -> dict[int, list]:
-    """Decisions (5 WD) and records (20 WD) not yet sent out, per chairing IRO's user."""
-    from reviews.models import LookedAfterReview, ReviewStatus
-
+    """Decisions and records not yet sent out (reviews.rules.circulation_due), per
+    chairing IRO's user."""
     calendar, timescales = default_calendar(), default_timescales()
     since = as_of - dt.timedelta(days=limits.circulation_lookback_days)
     horizon = add_working_days(as_of, limits.circulation_working_days, calendar)
@@ -134,23 +135,21 @@ def _circulation_items(as_of: dt.date, limits: Thresholds, initials) -> dict[int
     )
     out: dict[int, list] = defaultdict(list)
     for user_id, child_id, held_on, decisions_on, record_on in rows:
-        for missing, days, label in [
-            (decisions_on is None, timescales.decisions_circulated_working_days, "decisions"),
-            (record_on is None, timescales.record_circulated_working_days, "full record"),
+        due = circulation_due(held_on, calendar=calendar, timescales=timescales)
+        for missing, owed, kind, label in [
+            (decisions_on is None, due.decisions, "decisions_circulation", "decisions"),
+            (record_on is None, due.record, "record_circulation", "full record"),
         ]:
-            if not missing:
-                continue
-            due = add_working_days(held_on, days, calendar)
-            if due > horizon:
+            if not missing or owed.on > horizon:
                 continue
             out[user_id].append(
                 DigestItem(
-                    kind=f"{label.replace('full ', '')}_circulation",
+                    kind=kind,
                     label=f"Review {label} to send out",
                     subject=_subject(child_id, initials.get(child_id, "")),
-                    due=due.isoformat(),
-                    status=_status(due, as_of),
-                    reason=f"{days} working days after the review on {long_date(held_on)}",
+                    due=owed.on.isoformat(),
+                    status=_status(owed.on, as_of),
+                    reason=owed.reason,
                     url=_child_url(child_id),
                 )
             )
