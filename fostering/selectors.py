@@ -67,3 +67,12 @@ def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
             "reviewing_officer__username",
         )
     ]
+
+
+def is_first_review(*, household: FosterCarerHousehold, held_on: dt.date | None = None) -> bool:
+    """Whether a review (held on `held_on`, or the next one) is the household's first
+    since approval: the one that must go to the fostering panel (FSR 2011 reg 28)."""
+    held = household.reviews.filter(held_on__isnull=False)
+    if held_on is not None:
+        held = held.filter(held_on__lt=held_on)
+    return not held.exists()

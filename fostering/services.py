@@ -10,7 +10,7 @@ from core.services import FieldErrors, not_in_future
 from core.timescales import Timescales, default_timescales
 from fostering.models import FosterCarerHousehold, FosterCarerReview
 from fostering.rules import CarerSchedule, carer_review_schedule
-from fostering.selectors import reviewing_officer_conflicts
+from fostering.selectors import is_first_review, reviewing_officer_conflicts
 
 
 def household_schedule_refresh(
@@ -84,7 +84,7 @@ def carer_review_record(
         errors.add("held_on", "The household's approval had ended by then")
     if household.reviews.filter(held_on=held_on).exists():
         errors.add("held_on", "A review on that date is already recorded")
-    is_first = not household.reviews.filter(held_on__lt=held_on).exists()
+    is_first = is_first_review(household=household, held_on=held_on)
     if is_first and not referred_to_panel:
         errors.add(
             "referred_to_panel", "The first review after approval must go to the fostering panel"

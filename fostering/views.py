@@ -22,7 +22,7 @@ from core.permissions import role_required
 from core.services import today
 from fostering.forms import CarerReviewForm, HouseholdFilterForm
 from fostering.models import FosterCarerHousehold
-from fostering.selectors import children_placed, reviewing_officer_conflicts
+from fostering.selectors import children_placed, is_first_review, reviewing_officer_conflicts
 from fostering.services import carer_review_record
 
 
@@ -113,7 +113,7 @@ def carer_review_create(request, reference: str):
     if not request.user.has_perm("fostering.add_fostercarerreview"):
         raise PermissionDenied
     household = get_object_or_404(FosterCarerHousehold, reference=reference)
-    first = not household.reviews.filter(held_on__isnull=False).exists()
+    first = is_first_review(household=household)
     form = CarerReviewForm(
         posted(request),
         household=household,

@@ -16,6 +16,7 @@ from core.codes import ParticipationCode
 from core.dates import add_years
 from core.figures import Figure, count_all, counted_rows, in_year, month_ends, open_on
 from reviews.models import IROContact, LookedAfterReview, PeriodOfCare, ReviewStatus
+from reviews.rules import PERMANENCE_PLAN_REVIEW_NUMBER
 
 # Age in completed years on the day (pinned convention 9): (key, from, up to but not).
 LAC_AGE_BANDS = [
@@ -147,7 +148,9 @@ def second_reviews(year: int) -> Figure:
     Only periods whose start is on record: otherwise which review is the second is unknown.
     """
     return Figure(
-        held_reviews(), in_year("held_on", year) & Q(number=2, period__started_on__isnull=False)
+        held_reviews(),
+        in_year("held_on", year)
+        & Q(number=PERMANENCE_PLAN_REVIEW_NUMBER, period__started_on__isnull=False),
     )
 
 

@@ -351,3 +351,15 @@ def circulation_due(
             "review_record_circulated",
         ),
     )
+
+
+# IRO Handbook / CPPCR 2010 reg 36: the permanence plan is set at the second review.
+PERMANENCE_PLAN_REVIEW_NUMBER = 2
+
+
+def needs_permanence_plan(*, reviews_held_before: int, period_start_known: bool) -> bool:
+    """A review must record the permanence plan from the second review of a period on.
+
+    Where the period's start is not on record, which review is the second cannot be
+    known, so every review records one."""
+    return reviews_held_before >= PERMANENCE_PLAN_REVIEW_NUMBER - 1 or not period_start_known

@@ -42,6 +42,7 @@ from reviews.rules import (
     LacSchedule,
     adoption_facts,
     lac_schedule,
+    needs_permanence_plan,
     periods_from_episodes,
 )
 
@@ -440,7 +441,9 @@ def lac_review_record(
         errors.add("held_on", f"A review held on {long_date(held_on)} is already recorded")
     if period is not None and not permanence_plan:
         earlier = period.reviews.filter(status=ReviewStatus.HELD, held_on__lt=held_on).count()
-        if earlier >= 1 or period.started_on is None:
+        if needs_permanence_plan(
+            reviews_held_before=earlier, period_start_known=period.started_on is not None
+        ):
             errors.add(
                 "permanence_plan",
                 "Record the permanence plan: it is required from the second review",

@@ -18,7 +18,7 @@ from iro.forms import MeetingForm
 from iro.models import Child
 from reviews.forms import CirculationForm, ContactForm, DecisionFormSet, ReviewRecordForm
 from reviews.models import LookedAfterReview, ReviewStatus
-from reviews.rules import circulation_due
+from reviews.rules import circulation_due, needs_permanence_plan
 from reviews.services import (
     DecisionInput,
     iro_contact_record,
@@ -45,8 +45,10 @@ def review_record(request, child_id: str, review_pk: int | None = None):
         posted(request),
         child=child,
         on=on,
-        needs_permanence_plan=held_before >= 1
-        or (period is not None and period.started_on is None),
+        needs_permanence_plan=period is not None
+        and needs_permanence_plan(
+            reviews_held_before=held_before, period_start_known=period.started_on is not None
+        ),
         initial={"held_on": on},
     )
     decisions = DecisionFormSet(posted(request), prefix="decisions")

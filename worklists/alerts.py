@@ -20,7 +20,7 @@ from core.models import User
 from core.roles import Role
 from core.timescales import default_timescales
 from reviews.models import LookedAfterReview, ReviewStatus
-from reviews.rules import circulation_due
+from reviews.rules import PERMANENCE_PLAN_REVIEW_NUMBER, circulation_due
 from worklists.deadlines import Deadline, DeadlineKind, open_deadlines
 
 
@@ -259,7 +259,7 @@ def _head_of_service_items(
     since = as_of - dt.timedelta(days=limits.permanence_lookback_days)
     missing = LookedAfterReview.objects.filter(
         status=ReviewStatus.HELD,
-        number=2,
+        number=PERMANENCE_PLAN_REVIEW_NUMBER,
         permanence_plan="",
         held_on__gte=since,
         period__ended_on__isnull=True,
