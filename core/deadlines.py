@@ -94,6 +94,7 @@ class OpenDeadline:
     carer: str | None = None
     officer_user_id: int | None = None
     officer: str = ""
+    rule: str = ""  # the Due.rule stored beside the date
 
 
 def due_window(field: str, horizon: dt.date | None) -> dict[str, object]:

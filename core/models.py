@@ -40,6 +40,14 @@ def later_return_wins(stored_year: int | None, incoming_year: int) -> bool:
     return stored_year is None or incoming_year >= stored_year
 
 
+def due_rule_field() -> models.CharField[str, str]:
+    """Which rule produced the due date beside it (a `Due.rule`, e.g. "lac_second_review"),
+    stored with the date and its reason on every write."""
+    return models.CharField(
+        max_length=40, blank=True, help_text="The rule that produced the due date."
+    )
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from core.codes import choices_check
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, due_rule_field
 from iro.models import Child, IndependentReviewingOfficer
 
 
@@ -79,6 +79,8 @@ class Dispute(TimeStampedModel):
     cafcass_referred_on = models.DateField("referred to Cafcass on", null=True, blank=True)
     # The whole formal process should end within 20 working days of the first formal stage.
     formal_due_on = models.DateField(null=True, blank=True)
+    formal_due_reason = models.CharField(max_length=200, blank=True)
+    formal_due_rule = due_rule_field()
 
     history = HistoricalRecords()
 
@@ -127,6 +129,10 @@ class DisputeStage(TimeStampedModel):
     addressee = models.CharField(max_length=120)
     started_on = models.DateField()
     response_due_on = models.DateField()
+    # Stored with the date by disputes.services.dispute_escalate: the level's working days
+    # may change later, and the reason must still say what this stage was given.
+    response_due_reason = models.CharField(max_length=200, blank=True)
+    response_due_rule = due_rule_field()
     responded_on = models.DateField(null=True, blank=True)
     response = models.TextField(blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)

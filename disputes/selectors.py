@@ -7,11 +7,9 @@ from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
-from core.dates import WorkingCalendar, default_calendar, long_date, working_days_between
+from core.dates import WorkingCalendar, default_calendar, working_days_between
 from core.deadlines import OpenDeadline, due_window
-from core.timescales import default_timescales
 from disputes.models import Dispute, DisputeLevel, DisputeStage, DisputeStatus, StageOutcome
-from disputes.rules import formal_process_due, stage_response_due
 from iro.models import IndependentReviewingOfficer
 
 OPEN = [DisputeStatus.INFORMAL, DisputeStatus.FORMAL]
@@ -78,27 +76,6 @@ def last_stage(*, dispute: Dispute) -> DisputeStage | None:
     return max(dispute.stages.all(), key=lambda s: s.level.rank, default=None)
 
 
-def stage_due_reason(stage: DisputeStage, *, calendar: WorkingCalendar | None = None) -> str:
-    """Why a stage's response is due when it is, in the rule's own words.
-
-    The stored date wins: if the level's working days have changed since the stage
-    started, the reason says how many working days the stored date gives.
-    """
-    calendar = calendar or default_calendar()
-    due = stage_response_due(
-        stage.started_on,
-        level_name=stage.level.name,
-        working_days=stage.level.response_working_days,
-        calendar=calendar,
-    )
-    if due.on == stage.response_due_on:
-        return due.reason
-    days = working_days_between(stage.started_on, stage.response_due_on, calendar)
-    return stage_response_due(
-        stage.started_on, level_name=stage.level.name, working_days=days, calendar=calendar
-    ).reason
-
-
 @dataclass(frozen=True)
 class Clock:
     """How a deadline stands today, counted in working days."""
@@ -145,16 +122,6 @@ def formal_clock(dispute: Dispute, *, as_of: dt.date) -> Clock | None:
     return clock(dispute.formal_due_on, as_of=as_of, stopped_on=stopped_on)
 
 
-def formal_reason(dispute: Dispute) -> str:
-    """Why the formal process should end when it should (from the first formal stage)."""
-    first = min(dispute.stages.all(), key=lambda s: s.started_on, default=None)
-    if first is None:
-        return ""
-    return formal_process_due(
-        first.started_on, calendar=default_calendar(), timescales=default_timescales()
-    ).reason
-
-
 DISPUTE_STAGE = "dispute_stage"
 
 
@@ -171,19 +138,11 @@ def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
     """Each formal stage's response deadline (one query)."""
     rows = stages_awaiting_response().filter(**due_window("response_due_on", horizon))
     return [
-        OpenDeadline(
-            DISPUTE_STAGE,
-            "Dispute stage response",
-            due,
-            f"Response from {level.lower()} to the escalation on {long_date(started)}",
-            pk,
-            child_id,
-        )
-        for pk, child_id, due, level, started in rows.order_by().values_list(
+        OpenDeadline(DISPUTE_STAGE, "Dispute stage response", due, reason, pk, child_id)
+        for pk, child_id, due, reason in rows.order_by().values_list(
             "dispute__child_id",
             "dispute__child__child_id",
             "response_due_on",
-            "level__name",
-            "started_on",
+            "response_due_reason",
         )
     ]

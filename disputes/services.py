@@ -81,12 +81,15 @@ def dispute_escalate(
         addressee=addressee,
         started_on=started_on,
         response_due_on=due.on,
+        response_due_reason=due.reason,
+        response_due_rule=due.rule,
     )
     if dispute.status == DisputeStatus.INFORMAL:
         transition(dispute, DisputeStatus.FORMAL)
-        dispute.formal_due_on = formal_process_due(
-            started_on, calendar=calendar, timescales=default_timescales()
-        ).on
+        formal = formal_process_due(started_on, calendar=calendar, timescales=default_timescales())
+        dispute.formal_due_on = formal.on
+        dispute.formal_due_reason = formal.reason
+        dispute.formal_due_rule = formal.rule
         dispute.save()
     return stage
 

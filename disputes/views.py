@@ -35,10 +35,8 @@ from disputes.selectors import (
     dispute_detail,
     dispute_list,
     formal_clock,
-    formal_reason,
     last_stage,
     levels_to_escalate_to,
-    stage_due_reason,
 )
 from disputes.services import (
     dispute_escalate,
@@ -133,7 +131,7 @@ def dispute_detail_view(request, pk: int):
         stages.append(
             {
                 "stage": stage,
-                "reason": stage_due_reason(stage, calendar=calendar),
+                "reason": stage.response_due_reason,
                 "clock": clock(stage.response_due_on, as_of=as_of, calendar=calendar)
                 if waiting and dispute.is_open
                 else None,
@@ -165,7 +163,7 @@ def dispute_detail_view(request, pk: int):
             "events": events,
             "current": last_stage(dispute=dispute),
             "clock": formal_clock(dispute, as_of=as_of),
-            "formal_reason": formal_reason(dispute),
+            "formal_reason": dispute.formal_due_reason,
             "awaiting": awaiting,
             "awaiting_overdue": awaiting is not None
             and is_open

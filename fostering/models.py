@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, due_rule_field
 
 
 class FosterCarerHousehold(TimeStampedModel):
@@ -25,6 +25,7 @@ class FosterCarerHousehold(TimeStampedModel):
     # Stored by fostering.services.household_schedule_refresh; read by the deadlines list.
     next_review_due = models.DateField(null=True, blank=True)
     next_review_reason = models.CharField(max_length=200, blank=True)
+    next_review_rule = due_rule_field()
 
     history = HistoricalRecords()
 
@@ -55,6 +56,7 @@ class FosterCarerReview(TimeStampedModel):
     )
     due_on = models.DateField(null=True, blank=True)
     due_reason = models.CharField(max_length=200, blank=True)
+    due_rule = due_rule_field()
     scheduled_for = models.DateTimeField(null=True, blank=True)
     held_on = models.DateField(null=True, blank=True)
     reviewing_officer = models.ForeignKey(

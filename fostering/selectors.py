@@ -53,14 +53,16 @@ def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
             "Foster carer review",
             due,
             reason,
-            carer=reference,
+            carer=ref,
             officer_user_id=officer,
             officer=f"{first or ''} {last or ''}".strip() or (username or ""),
+            rule=rule,
         )
-        for reference, due, reason, officer, first, last, username in rows.order_by().values_list(
+        for ref, due, reason, rule, officer, first, last, username in rows.order_by().values_list(
             "reference",
             "next_review_due",
             "next_review_reason",
+            "next_review_rule",
             "reviewing_officer_id",
             "reviewing_officer__first_name",
             "reviewing_officer__last_name",

@@ -24,14 +24,20 @@ def household_schedule_refresh(
         timescales=timescales or default_timescales(),
     )
     for review, held in zip(reviews, schedule.held, strict=True):
-        review.due_on, review.due_reason = held.due.on, held.due.reason
+        review.due_on, review.due_reason, review.due_rule = (
+            held.due.on,
+            held.due.reason,
+            held.due.rule,
+        )
     # is_first stays as recorded: it says whether that review had to go to panel.
-    FosterCarerReview.objects.bulk_update(reviews, ["due_on", "due_reason"])
+    FosterCarerReview.objects.bulk_update(reviews, ["due_on", "due_reason", "due_rule"])
     household.next_review_due = schedule.next_due.on if schedule.next_due else None
     household.next_review_reason = schedule.next_due.reason if schedule.next_due else ""
+    household.next_review_rule = schedule.next_due.rule if schedule.next_due else ""
     FosterCarerHousehold.objects.filter(pk=household.pk).update(
         next_review_due=household.next_review_due,
         next_review_reason=household.next_review_reason,
+        next_review_rule=household.next_review_rule,
     )
     return schedule
 

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from core.codes import CategoryOfAbuse, choices_check
-from core.models import TimeStampedModel, return_year_field
+from core.models import TimeStampedModel, due_rule_field, return_year_field
 from iro.models import Child, Family, IndependentReviewingOfficer
 
 
@@ -19,6 +19,7 @@ class Section47Enquiry(TimeStampedModel):
     # Stored by protection.services.section47_schedule_refresh; read by the deadlines list.
     icpc_due = models.DateField(null=True, blank=True)
     icpc_due_reason = models.CharField(max_length=200, blank=True)
+    icpc_due_rule = due_rule_field()
     return_year = return_year_field()
 
     history = HistoricalRecords()
@@ -64,6 +65,7 @@ class ChildProtectionPlan(TimeStampedModel):
     # Stored by protection.services.plan_schedule_refresh; read by the deadlines list.
     next_review_due = models.DateField(null=True, blank=True)
     next_review_reason = models.CharField(max_length=200, blank=True)
+    next_review_rule = due_rule_field()
     return_year = return_year_field()
 
     history = HistoricalRecords()
@@ -210,6 +212,7 @@ class ConferenceChild(TimeStampedModel):
     # The due date this conference answered for this child, and why.
     due_on = models.DateField(null=True, blank=True)
     due_reason = models.CharField(max_length=200, blank=True)
+    due_rule = due_rule_field()
 
     history = HistoricalRecords()
 

@@ -34,18 +34,24 @@ def open_plans() -> QuerySet[ChildProtectionPlan]:
 def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
     """Each initial conference due and each plan's next review conference (two queries)."""
     items = [
-        OpenDeadline(ICPC, "Initial child protection conference", due, reason, pk, child_id)
-        for pk, child_id, due, reason in enquiries_awaiting_icpc()
+        OpenDeadline(ICPC, "Initial child protection conference", due, why, pk, cid, rule=rule)
+        for pk, cid, due, why, rule in enquiries_awaiting_icpc()
         .filter(**due_window("icpc_due", horizon))
         .order_by()
-        .values_list("child_id", "child__child_id", "icpc_due", "icpc_due_reason")
+        .values_list("child_id", "child__child_id", "icpc_due", "icpc_due_reason", "icpc_due_rule")
     ]
     items += [
-        OpenDeadline(RCPC, "Review child protection conference", due, reason, pk, child_id)
-        for pk, child_id, due, reason in open_plans()
+        OpenDeadline(RCPC, "Review child protection conference", due, why, pk, cid, rule=rule)
+        for pk, cid, due, why, rule in open_plans()
         .filter(**due_window("next_review_due", horizon))
         .order_by()
-        .values_list("child_id", "child__child_id", "next_review_due", "next_review_reason")
+        .values_list(
+            "child_id",
+            "child__child_id",
+            "next_review_due",
+            "next_review_reason",
+            "next_review_rule",
+        )
     ]
     return items
 

@@ -50,23 +50,35 @@ def section47_schedules_refresh(
     stale = []
     for enquiry in enquiries:
         due = icpc_due(enquiry.strategy_discussion_on, calendar=calendar, timescales=timescales)
-        if (enquiry.icpc_due, enquiry.icpc_due_reason) != (due.on, due.reason):
-            enquiry.icpc_due, enquiry.icpc_due_reason = due.on, due.reason
+        stored = (enquiry.icpc_due, enquiry.icpc_due_reason, enquiry.icpc_due_rule)
+        if stored != (due.on, due.reason, due.rule):
+            enquiry.icpc_due, enquiry.icpc_due_reason, enquiry.icpc_due_rule = (
+                due.on,
+                due.reason,
+                due.rule,
+            )
             stale.append(enquiry)
-    Section47Enquiry.objects.bulk_update(stale, ["icpc_due", "icpc_due_reason"], batch_size=500)
+    Section47Enquiry.objects.bulk_update(
+        stale, ["icpc_due", "icpc_due_reason", "icpc_due_rule"], batch_size=500
+    )
     by_pk = {e.pk: e for e in enquiries}
     entries = [
         entry
         for entry in ConferenceChild.objects.filter(
             section47__in=list(by_pk), conference__kind=ConferenceKind.INITIAL
         )
-        if (entry.due_on, entry.due_reason)
-        != (by_pk[entry.section47_id].icpc_due, by_pk[entry.section47_id].icpc_due_reason)
+        if (entry.due_on, entry.due_reason, entry.due_rule)
+        != _icpc_due_of(by_pk[entry.section47_id])
     ]
     for entry in entries:
-        enquiry = by_pk[entry.section47_id]
-        entry.due_on, entry.due_reason = enquiry.icpc_due, enquiry.icpc_due_reason
-    ConferenceChild.objects.bulk_update(entries, ["due_on", "due_reason"], batch_size=500)
+        entry.due_on, entry.due_reason, entry.due_rule = _icpc_due_of(by_pk[entry.section47_id])
+    ConferenceChild.objects.bulk_update(
+        entries, ["due_on", "due_reason", "due_rule"], batch_size=500
+    )
+
+
+def _icpc_due_of(enquiry: Section47Enquiry) -> tuple[dt.date | None, str, str]:
+    return enquiry.icpc_due, enquiry.icpc_due_reason, enquiry.icpc_due_rule
 
 
 @transaction.atomic
@@ -131,18 +143,22 @@ def plan_schedules_refresh(
         by_day = {h.held_on: h for h in schedule.held}
         for entry in plan_entries:
             held = by_day[entry.conference.held_on]
-            if (entry.due_on, entry.due_reason) != (held.due.on, held.due.reason):
-                entry.due_on, entry.due_reason = held.due.on, held.due.reason
+            owed = (held.due.on, held.due.reason, held.due.rule)
+            if (entry.due_on, entry.due_reason, entry.due_rule) != owed:
+                entry.due_on, entry.due_reason, entry.due_rule = owed
                 stale_entries.append(entry)
-        due = (schedule.next_due.on, schedule.next_due.reason) if schedule.next_due else (None, "")
-        if (plan.next_review_due, plan.next_review_reason) != due:
-            plan.next_review_due, plan.next_review_reason = due
+        nxt = schedule.next_due
+        due = (nxt.on, nxt.reason, nxt.rule) if nxt else (None, "", "")
+        if (plan.next_review_due, plan.next_review_reason, plan.next_review_rule) != due:
+            plan.next_review_due, plan.next_review_reason, plan.next_review_rule = due
             stale_plans.append(plan)
         schedules[plan.pk] = schedule
     # Only rows whose due date moved are written: a re-import changes nothing.
-    ConferenceChild.objects.bulk_update(stale_entries, ["due_on", "due_reason"], batch_size=500)
+    ConferenceChild.objects.bulk_update(
+        stale_entries, ["due_on", "due_reason", "due_rule"], batch_size=500
+    )
     ChildProtectionPlan.objects.bulk_update(
-        stale_plans, ["next_review_due", "next_review_reason"], batch_size=500
+        stale_plans, ["next_review_due", "next_review_reason", "next_review_rule"], batch_size=500
     )
     return schedules
 
@@ -272,14 +288,14 @@ def conference_book(
     for child, enquiry, plan in entries:
         due = None
         if enquiry is not None:
-            due = (enquiry.icpc_due, enquiry.icpc_due_reason)
+            due = _icpc_due_of(enquiry)
         elif plan is not None:
-            due = (plan.next_review_due, plan.next_review_reason)
+            due = (plan.next_review_due, plan.next_review_reason, plan.next_review_rule)
         elif transfer_notified_on is not None:
             d = transfer_in_due(
                 transfer_notified_on, calendar=default_calendar(), timescales=default_timescales()
             )
-            due = (d.on, d.reason)
+            due = (d.on, d.reason, d.rule)
         ConferenceChild.objects.create(
             conference=conference,
             child=child,
@@ -287,6 +303,7 @@ def conference_book(
             plan=plan,
             due_on=due[0] if due else None,
             due_reason=due[1] if due else "",
+            due_rule=due[2] if due else "",
         )
     return conference
 

@@ -16,7 +16,7 @@ from core.codes import (
     ReasonPlaceChange,
     choices_check,
 )
-from core.models import TimeStampedModel, return_year_field
+from core.models import TimeStampedModel, due_rule_field, return_year_field
 from iro.models import Child, IndependentReviewingOfficer
 
 
@@ -38,6 +38,7 @@ class PeriodOfCare(TimeStampedModel):
     # read by the deadlines command, the worklists and the nightly alerts.
     next_review_due = models.DateField(null=True, blank=True)
     next_review_reason = models.CharField(max_length=200, blank=True)
+    next_review_rule = due_rule_field()
 
     history = HistoricalRecords()
 
@@ -266,6 +267,7 @@ class LookedAfterReview(TimeStampedModel):
     # The due date this review answered, and why: set by the schedule on every refresh.
     due_on = models.DateField(null=True, blank=True)
     due_reason = models.CharField(max_length=200, blank=True)
+    due_rule = due_rule_field()
     scheduled_for = models.DateTimeField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
     chair = models.ForeignKey(

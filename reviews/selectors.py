@@ -22,9 +22,13 @@ def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
     """Each open period's next looked-after review (one query)."""
     rows = open_periods().filter(**due_window("next_review_due", horizon))
     return [
-        OpenDeadline(LAC_REVIEW, "Looked-after review", due, reason, pk, child_id)
-        for pk, child_id, due, reason in rows.order_by().values_list(
-            "child_id", "child__child_id", "next_review_due", "next_review_reason"
+        OpenDeadline(LAC_REVIEW, "Looked-after review", due, reason, pk, child_id, rule=rule)
+        for pk, child_id, due, reason, rule in rows.order_by().values_list(
+            "child_id",
+            "child__child_id",
+            "next_review_due",
+            "next_review_reason",
+            "next_review_rule",
         )
     ]
 

@@ -111,8 +111,10 @@ def _schedule_store(
         review.number = held.number
         review.due_on = held.due.on if held.due else None
         review.due_reason = held.due.reason if held.due else ""
+        review.due_rule = held.due.rule if held.due else ""
     period.next_review_due = schedule.next_due.on if schedule.next_due else None
     period.next_review_reason = schedule.next_due.reason if schedule.next_due else ""
+    period.next_review_rule = schedule.next_due.rule if schedule.next_due else ""
 
 
 def period_schedule_refresh(
@@ -150,9 +152,11 @@ def period_schedule_refresh(
         timescales=timescales or default_timescales(),
     )
     _schedule_store(period, reviews, schedule)
-    LookedAfterReview.objects.bulk_update(reviews, ["number", "due_on", "due_reason"])
+    LookedAfterReview.objects.bulk_update(reviews, ["number", "due_on", "due_reason", "due_rule"])
     PeriodOfCare.objects.filter(pk=period.pk).update(
-        next_review_due=period.next_review_due, next_review_reason=period.next_review_reason
+        next_review_due=period.next_review_due,
+        next_review_reason=period.next_review_reason,
+        next_review_rule=period.next_review_rule,
     )
     return schedule
 
@@ -170,8 +174,8 @@ def child_periods_rebuild(*, child: Child) -> list[PeriodOfCare]:
 _CHUNK = 2000
 
 _PERIOD_SHAPE = ("started_on", "ended_on", "is_short_breaks")
-_PERIOD_DUE = ("next_review_due", "next_review_reason")
-_REVIEW_SCHEDULE = ("period_id", "number", "due_on", "due_reason")
+_PERIOD_DUE = ("next_review_due", "next_review_reason", "next_review_rule")
+_REVIEW_SCHEDULE = ("period_id", "number", "due_on", "due_reason", "due_rule")
 
 
 def _chunks(values: Sequence[int]):
@@ -201,78 +205,143 @@ def children_periods_rebuild(
     The same rules as one child's rebuild, with a fixed number of queries per 2,000
     children (imports rebuild thousands at once); only rows that change are written.
     `episodes_to_add` and `reviews_to_add` are unsaved rows (an import's), saved in the
-    period they fall in. Returns each child's periods in order. Raises ValidationError (nothing
-    saved) if a review falls outside every period.
+    period they fall in. Returns each child's periods in order. Raises ValidationError
+    (nothing saved) if a review falls outside every period.
+
+    Four steps: load the children's rows, regroup and schedule them in memory, compare
+    with what was loaded, write what changed.
     """
-    calendar = calendar or default_calendar()
-    timescales = timescales or default_timescales()
     ids = sorted({*child_ids, *(r.child_id for r in [*episodes_to_add, *reviews_to_add])})
-    names: dict[int, str] = {}
-    episodes: dict[int, list[Episode]] = {}
-    periods: dict[int, list[PeriodOfCare]] = {}
-    reviews: dict[int, list[LookedAfterReview]] = {}
-    orders: dict[int, list[PlacementOrder]] = {}
-    placements: dict[int, list[AdoptionPlacement]] = {}
+    loaded = _rebuild_load(ids, episodes_to_add=episodes_to_add, reviews_to_add=reviews_to_add)
+    before = _RowsBefore.of(loaded)
+    regrouped = _rebuild_regroup(
+        loaded,
+        ids,
+        calendar=calendar or default_calendar(),
+        timescales=timescales or default_timescales(),
+    )
+    _rebuild_write(
+        loaded,
+        regrouped,
+        before,
+        episodes_to_add=episodes_to_add,
+        reviews_to_add=reviews_to_add,
+        change_reason=change_reason,
+    )
+    return regrouped.periods
+
+
+@dataclass
+class _Loaded:
+    """A batch of children's rows, each list in the order the rules read it."""
+
+    names: dict[int, str]
+    episodes: dict[int, list[Episode]]
+    periods: dict[int, list[PeriodOfCare]]
+    reviews: dict[int, list[LookedAfterReview]]
+    orders: dict[int, list[PlacementOrder]]
+    placements: dict[int, list[AdoptionPlacement]]
+
+
+def _rebuild_load(
+    ids: list[int],
+    *,
+    episodes_to_add: Sequence[Episode],
+    reviews_to_add: Sequence[LookedAfterReview],
+) -> _Loaded:
+    loaded = _Loaded({}, {}, {}, {}, {}, {})
     for chunk in _chunks(ids):
-        names.update(Child.objects.filter(pk__in=chunk).values_list("pk", "child_id"))
-        episodes.update(
+        loaded.names.update(Child.objects.filter(pk__in=chunk).values_list("pk", "child_id"))
+        loaded.episodes.update(
             _by_child(Episode.objects.filter(child_id__in=chunk).order_by("child_id", "started_on"))
         )
-        periods.update(_by_child(PeriodOfCare.objects.filter(child_id__in=chunk)))
-        reviews.update(
+        loaded.periods.update(_by_child(PeriodOfCare.objects.filter(child_id__in=chunk)))
+        loaded.reviews.update(
             _by_child(
                 LookedAfterReview.objects.filter(child_id__in=chunk)
                 .exclude(status=ReviewStatus.CANCELLED)
                 .order_by("child_id", "held_on", "scheduled_for", "pk")
             )
         )
-        orders.update(_by_child(PlacementOrder.objects.filter(child_id__in=chunk)))
-        placements.update(_by_child(AdoptionPlacement.objects.filter(child_id__in=chunk)))
-
+        loaded.orders.update(_by_child(PlacementOrder.objects.filter(child_id__in=chunk)))
+        loaded.placements.update(_by_child(AdoptionPlacement.objects.filter(child_id__in=chunk)))
     for episode in episodes_to_add:
-        episodes.setdefault(episode.child_id, []).append(episode)
-    for child_episodes in episodes.values():
+        loaded.episodes.setdefault(episode.child_id, []).append(episode)
+    for child_episodes in loaded.episodes.values():
         child_episodes.sort(key=lambda e: e.started_on)
     for review in reviews_to_add:
-        reviews.setdefault(review.child_id, []).append(review)
-    for child_reviews in reviews.values():
+        loaded.reviews.setdefault(review.child_id, []).append(review)
+    for child_reviews in loaded.reviews.values():
         child_reviews.sort(key=lambda r: (r.held_on or dt.date.max, r.pk or 0))
+    return loaded
 
-    before_periods = {
-        p.pk: _values(p, _PERIOD_SHAPE + _PERIOD_DUE) for ps in periods.values() for p in ps
-    }
-    before_episodes = {e.pk: e.period_id for es in episodes.values() for e in es if e.pk}
-    before_reviews = {
-        r.pk: _values(r, _REVIEW_SCHEDULE) for rs in reviews.values() for r in rs if r.pk
-    }
 
+@dataclass(frozen=True)
+class _RowsBefore:
+    """What the loaded rows held before regrouping, to write only what changes."""
+
+    periods: dict[int, tuple]
+    episode_periods: dict[int, int | None]
+    reviews: dict[int, tuple]
+
+    @classmethod
+    def of(cls, loaded: _Loaded) -> _RowsBefore:
+        return cls(
+            periods={
+                p.pk: _values(p, _PERIOD_SHAPE + _PERIOD_DUE)
+                for ps in loaded.periods.values()
+                for p in ps
+            },
+            episode_periods={
+                e.pk: e.period_id for es in loaded.episodes.values() for e in es if e.pk
+            },
+            reviews={
+                r.pk: _values(r, _REVIEW_SCHEDULE)
+                for rs in loaded.reviews.values()
+                for r in rs
+                if r.pk
+            },
+        )
+
+
+@dataclass
+class _Regrouped:
+    periods: dict[int, list[PeriodOfCare]]  # each child's periods, in order
+    new_periods: list[PeriodOfCare]
+    stale_periods: list[PeriodOfCare]
+    homes: dict[int, PeriodOfCare]  # id(review) -> its period
+    episode_homes: list[tuple[Episode, PeriodOfCare]]
+
+
+def _rebuild_regroup(
+    loaded: _Loaded, ids: list[int], *, calendar: WorkingCalendar, timescales: Timescales
+) -> _Regrouped:
+    """Regroup each child's episodes into periods (reviews.rules), re-home the reviews and
+    store each period's schedule on the rows, in memory. Raises ValidationError if a
+    review falls outside every period."""
     errors = FieldErrors()
-    result: dict[int, list[PeriodOfCare]] = {}
-    new_periods: list[PeriodOfCare] = []
-    stale_periods: list[PeriodOfCare] = []
-    homes: dict[int, PeriodOfCare] = {}  # id(review) -> its period
-    episode_homes: list[tuple[Episode, PeriodOfCare]] = []
+    out = _Regrouped({}, [], [], {}, [])
     for child_id in ids:
-        child_episodes = episodes.get(child_id, [])
+        child_episodes = loaded.episodes.get(child_id, [])
         facts = periods_from_episodes([_facts(e) for e in child_episodes])
-        existing = {p.first_recorded_on: p for p in periods.get(child_id, [])}
+        existing = {p.first_recorded_on: p for p in loaded.periods.get(child_id, [])}
         regrouped: list[PeriodOfCare] = []
         period_episodes: dict[int, list[Episode]] = {}
         for fact in facts:
             period = existing.pop(fact.first_recorded_on, None)
             if period is None:
                 period = PeriodOfCare(child_id=child_id, first_recorded_on=fact.first_recorded_on)
-                new_periods.append(period)
+                out.new_periods.append(period)
             period.started_on = fact.started_on
             period.ended_on = fact.ended_on
             period.is_short_breaks = fact.is_short_breaks
             regrouped.append(period)
             period_episodes[id(period)] = [child_episodes[i] for i in fact.episodes]
-            episode_homes.extend((child_episodes[i], period) for i in fact.episodes)
-        stale_periods.extend(existing.values())
-        result[child_id] = regrouped
+            out.episode_homes.extend((child_episodes[i], period) for i in fact.episodes)
+        out.stale_periods.extend(existing.values())
+        out.periods[child_id] = regrouped
 
-        for review in reviews.get(child_id, []):
+        for review in loaded.reviews.get(child_id, []):
             day = review.held_on or (review.scheduled_for and review.scheduled_for.date())
             home = _period_on(regrouped, day) if day else None
             if home is None and review.status == ReviewStatus.SCHEDULED:
@@ -280,19 +349,19 @@ def children_periods_rebuild(
             if home is None:
                 errors.add(
                     "held_on",
-                    f"The review on {long_date(day)} for {names[child_id]} is not within "
-                    "a period of care",
+                    f"The review on {long_date(day)} for {loaded.names[child_id]} is not "
+                    "within a period of care",
                 )
                 continue
-            homes[id(review)] = home
+            out.homes[id(review)] = home
 
         series = [p for p in regrouped if p.is_short_breaks]
         series_start = min((p.first_recorded_on for p in series), default=None)
-        held = [r for r in reviews.get(child_id, []) if r.status == ReviewStatus.HELD]
+        held = [r for r in loaded.reviews.get(child_id, []) if r.status == ReviewStatus.HELD]
         for period in regrouped:
             members = set(map(id, series)) if period.is_short_breaks else {id(period)}
             in_period = sorted(
-                (r for r in held if id(r) in homes and id(homes[id(r)]) in members),
+                (r for r in held if id(r) in out.homes and id(out.homes[id(r)]) in members),
                 key=lambda r: r.held_on,
             )
             history = _care_history(
@@ -300,35 +369,47 @@ def children_periods_rebuild(
                 episodes=period_episodes[id(period)],
                 held_on=[r.held_on for r in in_period],
                 series_start=series_start,
-                orders=orders.get(child_id, []),
-                placements=placements.get(child_id, []),
+                orders=loaded.orders.get(child_id, []),
+                placements=loaded.placements.get(child_id, []),
             )
             _schedule_store(
                 period, in_period, lac_schedule(history, calendar=calendar, timescales=timescales)
             )
     errors.raise_if_any()
+    return out
 
+
+def _rebuild_write(
+    loaded: _Loaded,
+    regrouped: _Regrouped,
+    before: _RowsBefore,
+    *,
+    episodes_to_add: Sequence[Episode],
+    reviews_to_add: Sequence[LookedAfterReview],
+    change_reason: str,
+) -> None:
+    """Save new periods, then only the rows whose shape, home or schedule changed."""
     now = timezone.now()
     bulk_create_with_history(
-        new_periods, PeriodOfCare, batch_size=500, default_change_reason=change_reason
+        regrouped.new_periods, PeriodOfCare, batch_size=500, default_change_reason=change_reason
     )
     reshaped, redated = [], []
-    for period in (p for ps in result.values() for p in ps if p.pk in before_periods):
-        old = before_periods[period.pk]
-        if old[:3] != _values(period, _PERIOD_SHAPE):
+    for period in (p for ps in regrouped.periods.values() for p in ps if p.pk in before.periods):
+        old = before.periods[period.pk]
+        if old[: len(_PERIOD_SHAPE)] != _values(period, _PERIOD_SHAPE):
             period.updated_at = now
             reshaped.append(period)
-        elif old[3:] != _values(period, _PERIOD_DUE):
+        elif old[len(_PERIOD_SHAPE) :] != _values(period, _PERIOD_DUE):
             redated.append(period)
     moved = []
-    for episode, period in episode_homes:
+    for episode, period in regrouped.episode_homes:
         episode.period_id = period.pk
-        if episode.pk and before_episodes[episode.pk] != period.pk:
+        if episode.pk and before.episode_periods[episode.pk] != period.pk:
             moved.append(episode)
     rescheduled = []
-    for review in (r for rs in reviews.values() for r in rs):
-        review.period_id = homes[id(review)].pk
-        if review.pk and before_reviews[review.pk] != _values(review, _REVIEW_SCHEDULE):
+    for review in (r for rs in loaded.reviews.values() for r in rs):
+        review.period_id = regrouped.homes[id(review)].pk
+        if review.pk and before.reviews[review.pk] != _values(review, _REVIEW_SCHEDULE):
             rescheduled.append(review)
     LookedAfterReview.objects.bulk_update(rescheduled, list(_REVIEW_SCHEDULE), batch_size=500)
     bulk_create_with_history(
@@ -341,7 +422,7 @@ def children_periods_rebuild(
     bulk_create_with_history(
         list(episodes_to_add), Episode, batch_size=500, default_change_reason=change_reason
     )
-    for chunk in _chunks([p.pk for p in stale_periods]):
+    for chunk in _chunks([p.pk for p in regrouped.stale_periods]):
         # Their held and booked reviews have moved; cancelled bookings go with them.
         PeriodOfCare.objects.filter(pk__in=chunk).delete()
     bulk_update_with_history(
@@ -352,7 +433,6 @@ def children_periods_rebuild(
         default_change_reason=change_reason,
     )
     PeriodOfCare.objects.bulk_update(redated, list(_PERIOD_DUE), batch_size=500)
-    return result
 
 
 def _values(row, fields: Sequence[str]) -> tuple:
@@ -515,6 +595,7 @@ def lac_review_book(
         chair=chair,
         due_on=period.next_review_due,
         due_reason=period.next_review_reason,
+        due_rule=period.next_review_rule,
     )
 
 

@@ -57,6 +57,7 @@ class Deadline:
     child: str | None = None
     carer: str | None = None
     iro_user_id: int | None = None
+    rule: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -103,6 +104,7 @@ def _deadline(item: OpenDeadline, as_of: dt.date, iros: dict[int, tuple[int, str
         due=item.due,
         status=state.status.value,
         reason=item.reason,
+        rule=item.rule,
         iro=name,
         iro_user_id=user_id,
     )

@@ -81,6 +81,7 @@ def test_json_lists_every_kind_with_due_date_status_reason_and_iro(unit):
         "due": "2025-03-31",
         "status": "due",
         "reason": "20 working days after entering care on 3 March 2025",
+        "rule": "lac_first_review",
         "iro": "Ada Reviewer",
     }
     assert by_kind["icpc"]["due"] == "2025-03-03"
@@ -97,6 +98,7 @@ def test_json_lists_every_kind_with_due_date_status_reason_and_iro(unit):
         "due": "2025-03-01",
         "status": "overdue",
         "reason": "1 year after approval on 1 March 2024 (first review, goes to panel)",
+        "rule": "foster_carer_first_review",
         "iro": "Fran Kerr",
     }
     assert [i["due"] for i in items] == sorted(i["due"] for i in items)

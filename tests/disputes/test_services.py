@@ -179,7 +179,7 @@ def test_an_open_formal_stage_is_a_deadline_until_it_is_answered():
 
     [deadline] = stage_deadlines(dispute)
     assert (deadline.due, deadline.status) == (D(2025, 6, 2), "due")  # late May bank holiday
-    assert deadline.reason == "Response from team manager to the escalation on 23 May 2025"
+    assert deadline.reason == "5 working days after escalation to team manager on 23 May 2025"
 
     dispute_stage_respond(stage=stage, responded_on=D(2025, 5, 30), response="Worker allocated.")
     stage.refresh_from_db()
@@ -192,7 +192,7 @@ def test_a_stage_escalated_past_no_longer_awaits_a_response():
     escalate(dispute, 1, D(2025, 5, 12))
     escalate(dispute, 3, D(2025, 5, 23), addressee="Head of Service")
     assert [d.reason for d in stage_deadlines(dispute)] == [
-        "Response from head of service to the escalation on 23 May 2025"
+        "5 working days after escalation to head of service on 23 May 2025"
     ]
 
 

@@ -17,6 +17,7 @@ class DeadlineSerializer(serializers.Serializer):
     due = serializers.DateField()
     status = serializers.ChoiceField(choices=["overdue", "due"])
     reason = serializers.CharField()
+    rule = serializers.CharField(help_text="The rule that produced the due date.")
     iro = serializers.CharField()
 
 
