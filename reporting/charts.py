@@ -120,8 +120,9 @@ def line_chart_png(
     try:
         if points:
             axes.plot([d for d, _ in points], [n for _, n in points], color=LINE, linewidth=2.2)
-        axes.set_title(title, fontsize=11, loc="left", color=TEXT)
-        axes.set_ylabel(y_label, fontsize=9, color=TEXT)
+        # Labels are text, never mathtext ($...$) that could fail to parse.
+        axes.set_title(title, fontsize=11, loc="left", color=TEXT, parse_math=False)
+        axes.set_ylabel(y_label, fontsize=9, color=TEXT, parse_math=False)
         axes.set_ylim(0, _scale(max((n for _, n in points), default=0))[0])
         axes.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[3, 9]))
         axes.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))

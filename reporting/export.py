@@ -1,4 +1,7 @@
-"""Any table as a CSV or Excel download."""
+"""Any table as a CSV or Excel download.
+
+Text that would start a formula is written with a leading quote (core.spreadsheet), so a
+name or reason in a drill-down cannot run as a formula in whoever opens the file."""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
+
+from core.spreadsheet import csv_row, xlsx_append
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -26,9 +31,9 @@ def table_response(
         out = io.StringIO()
         out.write("\ufeff")
         writer = csv.writer(out)
-        writer.writerow(head)
+        writer.writerow(csv_row(head))
         for row in rows:
-            writer.writerow([_plain(v) for v in row])
+            writer.writerow(csv_row(row))
         body = out.getvalue().encode("utf-8")
     else:
         from openpyxl import Workbook
@@ -37,11 +42,10 @@ def table_response(
         book = Workbook()
         sheet = book.active
         sheet.title = title[:31].replace("/", "-").replace(":", "") or "Table"
-        sheet.append(list(head))
-        for cell in sheet[1]:
+        for cell in xlsx_append(sheet, head):
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([_plain(v) for v in row])
+            xlsx_append(sheet, [_plain(v) for v in row])
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))

@@ -29,11 +29,15 @@ class Cell:
     key: str = ""
     year: int | None = None
     unit: str = ""  # "%" for a percentage
+    # A change, shown with its sign (+3); still a number, so a download holds the number.
+    signed: bool = False
 
     @property
     def text(self) -> str:
         if self.value is None:
             return "\N{EN DASH}"
+        if self.signed and isinstance(self.value, int) and self.value > 0:
+            return f"+{self.value:,}{self.unit}"
         if isinstance(self.value, float):
             shown = f"{self.value:,.1f}".removesuffix(".0") if self.unit else f"{self.value:,.1f}"
             return f"{shown}{self.unit}"
@@ -485,10 +489,9 @@ def report_sections(report: dict) -> list[Section]:
                 [Cell("Increase or decrease")]
                 + [
                     Cell(
-                        _signed(
-                            e["child_protection"]["plans_started"]
-                            - e["child_protection"]["plans_ended"]
-                        )
+                        e["child_protection"]["plans_started"]
+                        - e["child_protection"]["plans_ended"],
+                        signed=True,
                     )
                     for e in _years(report)
                 ],
@@ -770,10 +773,6 @@ def report_sections(report: dict) -> list[Section]:
         )
     )
     return sections
-
-
-def _signed(n: int) -> str:
-    return f"+{n}" if n > 0 else str(n)
 
 
 def _comparator(value: float | None, year: str | None, ours: str) -> float | str | None:

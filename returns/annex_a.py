@@ -30,6 +30,7 @@ from core.codes import (
     ReasonEpisodeCeased,
 )
 from core.dates import add_months
+from core.spreadsheet import cell_safe, csv_row, xlsx_append
 
 COMMON_COLUMNS = [
     "Child Unique ID",
@@ -417,9 +418,10 @@ def _text(value: Value) -> str:
 def annex_a_csv(annex: AnnexAList) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(annex.columns)
+    writer.writerow(csv_row(annex.columns))
     for row in annex.rows:
-        writer.writerow([_text(v) for v in row])
+        # Made safe before dates and numbers become text: a negative number is no formula.
+        writer.writerow([_text(cell_safe(v)) for v in row])
     return out.getvalue()
 
 
@@ -430,13 +432,10 @@ def annex_a_xlsx(annex: AnnexAList) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = f"List {annex.number}"
-    sheet.append(annex.columns)
-    for cell in sheet[1]:
+    for cell in xlsx_append(sheet, annex.columns):
         cell.font = Font(bold=True)
     for row in annex.rows:
-        sheet.append(row)
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
+        for cell in xlsx_append(sheet, row):
             if isinstance(cell.value, dt.date):
                 cell.number_format = "DD/MM/YYYY"
     sheet.freeze_panes = "A2"

@@ -25,6 +25,7 @@ from core.forms import ServiceForm, error_summary_items, form_page, gds_date, po
 from core.permissions import require_perm, role_required
 from core.roles import Role, user_roles
 from core.services import today
+from core.spreadsheet import csv_row
 from returns.annex_a import TITLES as ANNEX_A_TITLES
 from returns.annex_a import annex_a_csv, annex_a_list, annex_a_xlsx
 from returns.data_quality import data_quality_dispatch, live_years
@@ -408,21 +409,23 @@ def data_quality_csv(request):
     name = f"data-quality-{return_name or 'returns'}-{year_label(year)}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_row(CSV_COLUMNS))
     for issue in _issues(return_name, year):
         writer.writerow(
-            [
-                issue.get_return_name_display(),
-                year_label(issue.year),
-                issue.child_ref,
-                issue.rule,
-                issue.get_severity_display(),
-                issue.description,
-                issue.fields_text,
-                issue.table,
-                issue.values,
-                timezone.localtime(issue.found_at).strftime("%Y-%m-%d %H:%M"),
-            ]
+            csv_row(
+                [
+                    issue.get_return_name_display(),
+                    year_label(issue.year),
+                    issue.child_ref,
+                    issue.rule,
+                    issue.get_severity_display(),
+                    issue.description,
+                    issue.fields_text,
+                    issue.table,
+                    issue.values,
+                    timezone.localtime(issue.found_at).strftime("%Y-%m-%d %H:%M"),
+                ]
+            )
         )
     return response
 
