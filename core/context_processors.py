@@ -1,7 +1,13 @@
 from django.http import HttpRequest
 
 from core.roles import user_roles
+from core.timescales import Timescales, default_timescales
 
 
 def roles(request: HttpRequest) -> dict[str, set[str]]:
     return {"user_roles": user_roles(request.user) if hasattr(request, "user") else set()}
+
+
+def timescales(request: HttpRequest) -> dict[str, Timescales]:
+    """The council's timescales, so pages say "20 working days" from the setting."""
+    return {"timescales": default_timescales()}

@@ -19,6 +19,7 @@ from core.deadlines import deadline_state
 from core.forms import form_page, posted
 from core.permissions import require_perm, role_required
 from core.services import today
+from core.timescales import default_timescales
 from disputes.forms import (
     CafcassReferralForm,
     DisputeEscalateForm,
@@ -213,7 +214,8 @@ def dispute_escalate_view(request, pk: int):
     first = dispute.status == DisputeStatus.INFORMAL
     if first or dispute.formal_due_on is None:
         intro = (
-            "This starts the formal process, which should end within 20 working days "
+            "This starts the formal process, which should end within "
+            f"{default_timescales().dispute_formal_total_working_days} working days "
             "(IRO Handbook 6.2). Each stage's response is due within its level's working days."
         )
     else:

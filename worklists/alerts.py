@@ -225,15 +225,16 @@ def _head_of_service_items(
     late_disputes = Dispute.objects.filter(
         status=DisputeStatus.FORMAL, formal_due_on__lt=as_of
     ).values_list("child__child_id", "formal_due_on")
+    formal_days = default_timescales().dispute_formal_total_working_days
     for child_id, due in late_disputes:
         items.append(
             DigestItem(
                 kind="dispute_overdue",
-                label="Dispute past 20 working days",
+                label=f"Dispute past {formal_days} working days",
                 subject=_subject(child_id, initials.get(child_id, "")),
                 due=due.isoformat(),
                 status="overdue",
-                reason="The formal process should end within 20 working days",
+                reason=f"The formal process should end within {formal_days} working days",
                 url=_child_url(child_id),
             )
         )
