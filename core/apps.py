@@ -7,6 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Oversight core"
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from core.roles import roles_sync
 
         post_migrate.connect(roles_sync, dispatch_uid="core.roles_sync")
+        # Each app's permissions.py: its role grants and its object rules.
+        autodiscover_modules("permissions")

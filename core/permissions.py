@@ -1,4 +1,10 @@
-"""Who may see what: each view names the roles it serves."""
+"""Who may see and do what.
+
+Each view names the roles it serves (`role_required`) and the model permission it needs
+(`require_perm`); an action on a particular record also asks the record
+(`require_object_perm`), whose rules each area declares in its permissions.py with the
+predicates below (django-rules). The Head of Service and administrators act on all.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Concatenate, ParamSpec, TypeVar
 
+import rules
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from rest_framework.permissions import BasePermission
@@ -41,6 +48,26 @@ def require_perm(request: HttpRequest, perm: str) -> None:
     """Refuse (403) a person whose role does not hold a model permission."""
     if not request.user.has_perm(perm):
         raise PermissionDenied
+
+
+def require_object_perm(request: HttpRequest, perm: str, obj: object) -> None:
+    """Refuse (403) a person who may not act on this record (the area's rules)."""
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _holds(role: Role) -> rules.Predicate:
+    @rules.predicate(name=f"is_{role.value}")
+    def holds(user: object) -> bool:
+        return role.value in user_roles(user)  # type: ignore[arg-type]
+
+    return holds
+
+
+is_iro = _holds(Role.IRO)
+is_business_support = _holds(Role.BUSINESS_SUPPORT)
+# The Head of Service and administrators act on every record.
+is_manager = _holds(Role.HEAD_OF_SERVICE) | _holds(Role.ADMINISTRATOR)
 
 
 class HasUnitRole(BasePermission):

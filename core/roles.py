@@ -96,8 +96,13 @@ def user_roles(user: User | AnonymousUser) -> set[str]:
     """The Role values a user holds (a superuser holds the administrator's)."""
     if not user.is_authenticated:
         return set()
+    # Read once per user object (a request's user): pages and permission checks ask often.
+    cached: set[str] | None = getattr(user, "_oversight_roles", None)
+    if cached is not None:
+        return set(cached)
     labels = {r.label: r.value for r in Role}
     held = {labels[g.name] for g in user.groups.all() if g.name in labels}
     if user.is_superuser:
         held.add(Role.ADMINISTRATOR.value)
+    user._oversight_roles = frozenset(held)  # type: ignore[union-attr]
     return held

@@ -17,7 +17,7 @@ from django.urls import reverse
 from core.dates import default_calendar, long_date
 from core.deadlines import deadline_state
 from core.forms import form_page, posted
-from core.permissions import require_perm, role_required
+from core.permissions import require_object_perm, require_perm, role_required
 from core.services import today
 from core.timescales import default_timescales
 from disputes.forms import (
@@ -49,6 +49,9 @@ from disputes.services import (
 )
 from iro.models import Child
 
+# Who may act on a challenge (disputes/permissions.py): its IRO, or a manager.
+ACT_ON_DISPUTE = "disputes.act_on_dispute"
+
 
 def _overdue(due, as_of) -> bool:
     state = deadline_state(due, as_of=as_of)
@@ -59,9 +62,11 @@ def _open_dispute(request, pk: int, permission: str) -> Dispute:
     """The challenge to act on, if the person may act on it."""
     require_perm(request, permission)
     try:
-        return dispute_detail(pk=pk)
+        dispute = dispute_detail(pk=pk)
     except Dispute.DoesNotExist:
         raise Http404("No such challenge") from None
+    require_object_perm(request, ACT_ON_DISPUTE, dispute)
+    return dispute
 
 
 def _back(dispute: Dispute) -> str:
@@ -154,7 +159,7 @@ def dispute_detail_view(request, pk: int):
     # (loaded from elsewhere) goes on top.
     events.sort(key=lambda e: (e["on"] or dt.date.max, e["order"]), reverse=True)
     user = request.user
-    is_open = dispute.is_open
+    is_open = dispute.is_open and user.has_perm(ACT_ON_DISPUTE, dispute)
     awaiting = awaiting_stage(dispute=dispute)
     return render(
         request,
@@ -177,7 +182,8 @@ def dispute_detail_view(request, pk: int):
             and user.has_perm("disputes.change_disputestage"),
             "can_close": is_open and user.has_perm("disputes.change_dispute"),
             "can_refer": dispute.cafcass_referred_on is None
-            and user.has_perm("disputes.change_dispute"),
+            and user.has_perm("disputes.change_dispute")
+            and user.has_perm(ACT_ON_DISPUTE, dispute),
         },
     )
 

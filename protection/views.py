@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.dates import long_date
 from core.forms import form_page, meeting_page, posted
-from core.permissions import require_perm, role_required
+from core.permissions import require_object_perm, require_perm, role_required
 from core.roles import Role
 from core.services import today
 from iro.models import Child
@@ -41,6 +41,10 @@ from protection.services import (
 )
 
 BOOKERS = (Role.BUSINESS_SUPPORT, Role.ADMINISTRATOR)
+
+
+# Who may record a conference's outcome (protection/permissions.py): its chair, or a manager.
+RECORD_OUTCOME = "protection.record_outcome"
 
 
 def _candidates(kind: str, child: Child) -> list[Child]:
@@ -137,7 +141,7 @@ def conference_detail(request, pk: int):
             "scheduled": scheduled,
             "can_book": request.user.has_perm("protection.change_childprotectionconference"),
             "can_invite": request.user.has_perm("protection.add_conferenceinvitation"),
-            "can_record": scheduled and request.user.has_perm("protection.change_conferencechild"),
+            "can_record": scheduled and request.user.has_perm(RECORD_OUTCOME, conference),
             "starts": timezone.localtime(conference.scheduled_for)
             if conference.scheduled_for
             else None,
@@ -177,11 +181,12 @@ def attendance(request, pk: int, invitation_pk: int):
     )
 
 
-@role_required(Role.IRO, Role.ADMINISTRATOR)
+@role_required(Role.IRO, Role.HEAD_OF_SERVICE, Role.ADMINISTRATOR)
 def outcome(request, pk: int):
-    """The chair records that the conference took place and what it decided per child."""
-    require_perm(request, "protection.change_conferencechild")
+    """The chair (or a manager) records that the conference took place and what it
+    decided per child."""
     conference = _conference(pk)
+    require_object_perm(request, RECORD_OUTCOME, conference)
     entries = list(conference.covered.all())
     form = OutcomeForm(
         posted(request), conference=conference, entries=entries, initial={"held_on": today()}
@@ -196,7 +201,8 @@ def outcome(request, pk: int):
             )
             for e in entries
         ]
-        chair = getattr(request.user, "iro_profile", None)
+        # The booked chair stays the chair when a manager records it for them.
+        chair = conference.chair or getattr(request.user, "iro_profile", None)
         return conference_record_held(
             conference=conference, held_on=data["held_on"], outcomes=outcomes, chair=chair
         )

@@ -2,7 +2,12 @@
 
 Collected by core.roles into the role groups after every migrate."""
 
+import rules
+
+from core.permissions import is_business_support, is_iro, is_manager
 from core.roles import Role, model_perms
+from iro.permissions import holds_child, is_chair_of
+from reviews.models import LookedAfterReview
 
 VIEWABLE = [
     "periodofcare",
@@ -31,3 +36,24 @@ GRANTS = {
     ),
     Role.HEAD_OF_SERVICE: model_perms("reviews", view=VIEWABLE),
 }
+
+
+@rules.predicate
+def answers_for(user, record) -> bool:
+    """A booked review is its chair's to record; anything else about a child is the
+    allocated IRO's."""
+    if isinstance(record, LookedAfterReview):
+        if record.chair_id is not None:
+            return is_chair_of(record, user)
+        return holds_child(user, record.child)
+    return holds_child(user, record)
+
+
+# A review (object: the child, or the booked review), a contact (object: the child).
+rules.add_perm("reviews.record_review", is_manager | (is_iro & answers_for))
+rules.add_perm("reviews.record_contact", is_manager | (is_iro & answers_for))
+# When a held review's decisions and record went out: its chair, the child's IRO, or the
+# business support who sent them.
+rules.add_perm(
+    "reviews.record_circulation", is_manager | is_business_support | (is_iro & answers_for)
+)

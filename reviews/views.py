@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core.dates import default_calendar, long_date
 from core.forms import error_summary_items, form_page, meeting_page, posted
-from core.permissions import require_perm, role_required
+from core.permissions import require_object_perm, require_perm, role_required
 from core.roles import Role
 from core.services import today
 from core.timescales import default_timescales
@@ -27,17 +27,25 @@ from reviews.services import (
     lac_review_record,
 )
 
+# Who may record a review (reviews/permissions.py): a booked review's chair, otherwise
+# the child's IRO, or a manager.
+RECORD_REVIEW = "reviews.record_review"
 
-@role_required(Role.IRO, Role.ADMINISTRATOR)
+
+@role_required(Role.IRO, Role.HEAD_OF_SERVICE, Role.ADMINISTRATOR)
 def review_record(request, child_id: str, review_pk: int | None = None):
-    """Record a held review: participation, seen alone, permanence, decisions."""
-    require_perm(request, "reviews.add_lookedafterreview")
+    """Record a held review: participation, seen alone, permanence, decisions. A booked
+    review is its chair's to record; otherwise the child's IRO's (or a manager's)."""
     child = get_object_or_404(Child, child_id=child_id)
     booked = None
     if review_pk is not None:
         booked = get_object_or_404(
-            LookedAfterReview, pk=review_pk, child=child, status=ReviewStatus.SCHEDULED
+            LookedAfterReview.objects.select_related("chair"),
+            pk=review_pk,
+            child=child,
+            status=ReviewStatus.SCHEDULED,
         )
+    require_object_perm(request, RECORD_REVIEW, booked or child)
     period = child.periods_of_care.filter(ended_on__isnull=True).first()
     held_before = period.reviews.filter(status=ReviewStatus.HELD).count() if period else 0
     on = booked.scheduled_for.date() if booked and booked.scheduled_for else today()
@@ -53,7 +61,8 @@ def review_record(request, child_id: str, review_pk: int | None = None):
     )
     decisions = DecisionFormSet(posted(request), prefix="decisions")
     if request.method == "POST" and form.is_valid() & decisions.is_valid():
-        chair = getattr(request.user, "iro_profile", None)
+        # The booked chair stays the chair when a manager records it for them.
+        chair = (booked and booked.chair) or getattr(request.user, "iro_profile", None)
         try:
             with transaction.atomic():
                 review = lac_review_record(
@@ -130,8 +139,11 @@ def circulation(request, review_pk: int):
     """When the decisions and the full record of a review went out (reviews.rules)."""
     require_perm(request, "reviews.change_lookedafterreview")
     review = get_object_or_404(
-        LookedAfterReview.objects.select_related("child"), pk=review_pk, status=ReviewStatus.HELD
+        LookedAfterReview.objects.select_related("child", "chair"),
+        pk=review_pk,
+        status=ReviewStatus.HELD,
     )
+    require_object_perm(request, "reviews.record_circulation", review)
     timescales = default_timescales()
     due = circulation_due(review.held_on, calendar=default_calendar(), timescales=timescales)
     form = CirculationForm(
@@ -164,6 +176,7 @@ def contact_record(request, child_id: str):
     """Log a visit, call or other contact with the child between reviews."""
     require_perm(request, "reviews.add_irocontact")
     child = get_object_or_404(Child, child_id=child_id)
+    require_object_perm(request, "reviews.record_contact", child)
     iro = getattr(request.user, "iro_profile", None)
     if iro is None:
         raise PermissionDenied

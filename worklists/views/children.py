@@ -97,6 +97,10 @@ def caseload(request):
     )
 
 
+# The area's rule for recording a review (reviews/permissions.py).
+RECORD_REVIEW = "reviews.record_review"
+
+
 @role_required()
 def child_detail(request, child_id: str):
     """A child's record: identity, what is due next and why, and a timeline of events."""
@@ -120,6 +124,7 @@ def child_detail(request, child_id: str):
     contacts = list(child.iro_contacts.select_related("iro__user"))
     booked = [r for r in reviews if r.status == ReviewStatus.SCHEDULED]
     as_of = today()
+    user = request.user
     open_period = next((p for p in periods if p.is_open), None)
     open_plan = next((p for p in plans if p.ended_on is None), None)
     open_enquiry = next(
@@ -143,6 +148,10 @@ def child_detail(request, child_id: str):
                 "rcpc": deadline_state(open_plan and open_plan.next_review_due, as_of=as_of),
             },
             "booked": booked,
+            "booked_rows": [(r, user.has_perm(RECORD_REVIEW, r)) for r in booked],
+            "can_record_review": user.has_perm(RECORD_REVIEW, child),
+            "can_record_contact": hasattr(user, "iro_profile")
+            and user.has_perm("reviews.record_contact", child),
             "latest_review": held[0] if held else None,
             "disputes": disputes,
             "record_sections": record_sections_for(child=child, as_of=today()),
