@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -474,6 +475,11 @@ def participation_codes_for_age(*, date_of_birth: dt.date | None, held_on: dt.da
     ]
 
 
+REVIEW_ALREADY_RECORDED = (
+    "Someone else has just recorded this review. Open the child's record to see it."
+)
+
+
 @dataclass(frozen=True)
 class DecisionInput:
     action: str
@@ -552,6 +558,13 @@ def lac_review_record(
         review = LookedAfterReview(child=child)
     else:
         transition(review, ReviewStatus.HELD)
+        # Claim the booking: of two people recording it at once, one wins and the other
+        # is told, rather than both saving and their decisions merging.
+        claimed = LookedAfterReview.objects.filter(
+            pk=review.pk, status=ReviewStatus.SCHEDULED
+        ).update(status=ReviewStatus.HELD, held_on=held_on, participation_code=participation_code)
+        if not claimed:
+            raise ValidationError({"review": REVIEW_ALREADY_RECORDED})
     review.period = period
     review.status = ReviewStatus.HELD
     review.held_on = held_on
