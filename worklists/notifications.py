@@ -21,6 +21,21 @@ logger = logging.getLogger(__name__)
 # A claim older than this is taken to belong to a worker that died mid-send.
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
 
+# Backends that accept every message and deliver none: an alert "sent" through one of
+# them has reached nobody, so it is not marked sent (docs/adr/0009-hardening.md).
+NON_DELIVERING_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend": (
+        "the console email backend only prints messages"
+    ),
+    "django.core.mail.backends.dummy.EmailBackend": "the dummy email backend discards messages",
+}
+
+
+def not_delivered_reason() -> str:
+    """Why the configured EMAIL_BACKEND delivers nothing, or "" if it is a real one."""
+    reason = NON_DELIVERING_BACKENDS.get(settings.EMAIL_BACKEND)
+    return f"Not sent: {reason}; configure SMTP (EMAIL_BACKEND and EMAIL_HOST)" if reason else ""
+
 
 def deadline_digests_record(*, as_of: dt.date) -> list[DeadlineDigest]:
     """Record today's digest for each person who has something to hear about.
@@ -87,10 +102,13 @@ def digest_message(digest: DeadlineDigest) -> EmailMultiAlternatives:
 
 
 def deadline_digest_send(*, digest_id: int) -> bool:
-    """Send one recorded digest. True if sent now; False if sent already or held elsewhere.
+    """Send one recorded digest. True if sent now; False if sent already, held elsewhere,
+    or only printed.
 
     A failure releases the claim, keeps the error for the administrators' page and
-    re-raises so the task retries with backoff.
+    re-raises so the task retries with backoff. An alert counts as sent only when a real
+    backend accepted it: through the console or dummy backend it stays unsent, with the
+    reason in last_error, and goes out once SMTP is configured.
     """
     if not _claim(digest_id):
         return False
@@ -103,5 +121,9 @@ def deadline_digest_send(*, digest_id: int) -> bool:
         )
         logger.warning("Deadline alert %s not sent: %s", digest_id, exc)
         raise
+    if reason := not_delivered_reason():
+        DeadlineDigest.objects.filter(pk=digest_id).update(claimed_at=None, last_error=reason)
+        logger.warning("Deadline alert %s not sent: %s", digest_id, reason)
+        return False
     DeadlineDigest.objects.filter(pk=digest_id).update(sent_at=timezone.now(), last_error="")
     return True
