@@ -13,12 +13,15 @@ from functools import wraps
 from typing import Concatenate, ParamSpec, TypeVar
 
 import rules
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import HttpRequest
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from core.models import User
 from core.roles import Role, user_roles
 
 ANY_ROLE = tuple(Role)
@@ -50,18 +53,18 @@ def require_perm(request: HttpRequest, perm: str) -> None:
         raise PermissionDenied
 
 
-def require_object_perm(request: HttpRequest, perm: str, obj: object) -> None:
+def require_object_perm(request: HttpRequest, perm: str, obj: Model) -> None:
     """Refuse (403) a person who may not act on this record (the area's rules)."""
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
 
 
 def _holds(role: Role) -> rules.Predicate:
-    @rules.predicate(name=f"is_{role.value}")
-    def holds(user: object) -> bool:
-        return role.value in user_roles(user)  # type: ignore[arg-type]
+    def holds(user: User | AnonymousUser) -> bool:
+        return role.value in user_roles(user)
 
-    return holds
+    predicate: rules.Predicate = rules.Predicate(holds, name=f"is_{role.value}")
+    return predicate
 
 
 is_iro = _holds(Role.IRO)

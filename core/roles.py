@@ -104,5 +104,5 @@ def user_roles(user: User | AnonymousUser) -> set[str]:
     held = {labels[g.name] for g in user.groups.all() if g.name in labels}
     if user.is_superuser:
         held.add(Role.ADMINISTRATOR.value)
-    user._oversight_roles = frozenset(held)  # type: ignore[union-attr]
+    setattr(user, "_oversight_roles", frozenset(held))  # noqa: B010 (a cache on the object)
     return held

@@ -68,6 +68,7 @@ def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
             "reviewing_officer__last_name",
             "reviewing_officer__username",
         )
+        if due is not None
     ]
 
 

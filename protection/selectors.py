@@ -39,6 +39,7 @@ def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
         .filter(**due_window("icpc_due", horizon))
         .order_by()
         .values_list("child_id", "child__child_id", "icpc_due", "icpc_due_reason", "icpc_due_rule")
+        if due is not None
     ]
     items += [
         OpenDeadline(RCPC, "Review child protection conference", due, why, pk, cid, rule=rule)
@@ -52,6 +53,7 @@ def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
             "next_review_reason",
             "next_review_rule",
         )
+        if due is not None
     ]
     return items
 
@@ -83,6 +85,7 @@ def booked_conferences_between(
             c.pk,
         )
         for c in conferences
+        if c.scheduled_for is not None
     ]
 
 

@@ -30,6 +30,7 @@ def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
             "next_review_reason",
             "next_review_rule",
         )
+        if due is not None
     ]
 
 
@@ -54,6 +55,7 @@ def booked_reviews_between(
             r.pk,
         )
         for r in reviews
+        if r.scheduled_for is not None
     ]
 
 
@@ -79,4 +81,5 @@ def booking_needs(*, until: dt.date) -> list[BookingNeed]:
     return [
         BookingNeed(LAC_REVIEW, "Looked-after review", cid, f"{first} {last}", family, due, reason)
         for cid, first, last, family, due, reason in rows
+        if due is not None
     ]
