@@ -45,31 +45,83 @@ class ServiceForm(forms.Form):
                 self.add_error(target, text)
 
 
+# The dates a person may type or a page may be asked for. Nothing Oversight records (a
+# child's date of birth, a review, a conference, a deadline) falls outside these years;
+# anything further out is a slip of the keyboard, and far enough out overflows Python's
+# dates (year 9999) when a deadline is added to it.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+EARLIEST_DATE = dt.date(EARLIEST_YEAR, 1, 1)
+LATEST_DATE = dt.date(LATEST_YEAR, 12, 31)
+
+# The GOV.UK Design System's date-input messages; `{question}` is the field's label, and
+# `{lower}` the label as the object of a sentence. Tests import these.
+DATE_REQUIRED = "Enter the {lower}"
+DATE_PART_MISSING = "{question} must include a {part}"
+DATE_NOT_REAL = "{question} must be a real date"
+DATE_YEAR_DIGITS = "{question} must include a year with 4 numbers"
+DATE_YEAR_RANGE = f"{{question}} must have a year between {EARLIEST_YEAR} and {LATEST_YEAR}"
+
+# A day or month longer than this is not a real one, however many leading zeros it has.
+_PART_DIGITS = 4
+
+
 # crispy-forms-gds ships no type hints, so its date field is Any to mypy.
 class GDSDateField(DateInputField):  # type: ignore[misc]
-    """The GOV.UK date input, with the Design System's messages naming the question."""
+    """The GOV.UK date input, with the Design System's messages naming the question.
+
+    Every part is checked before it becomes a number, so a day of 99999999999999999999
+    is "must be a real date" and a year of 99999 "must include a year with 4 numbers",
+    never an overflow; a year outside EARLIEST_YEAR..LATEST_YEAR is refused by name.
+    """
 
     def __init__(self, *, label: str, **kwargs: Any) -> None:
         super().__init__(label=label, require_all_fields=False, **kwargs)
         self.question = label
-        real = f"{label} must be a real date"
-        self.error_messages["required"] = f"Enter the {label[0].lower()}{label[1:]}"
+        real = self._message(DATE_NOT_REAL)
+        self.error_messages["required"] = self._message(DATE_REQUIRED)
         self.error_messages["incomplete"] = real
+        self.error_messages["invalid"] = real
         for part, name in zip(self.fields, ("day", "month", "year"), strict=True):
-            part.error_messages["incomplete"] = f"{label} must include a {name}"
-            part.validators = [RegexValidator(r"^[0-9]+$", real)]
+            part.error_messages["incomplete"] = self._message(DATE_PART_MISSING, part=name)
+            part.validators = [RegexValidator(r"\A[0-9]+\Z", real)]
+
+    def _message(self, template: str, **parts: str) -> str:
+        lower = f"{self.question[:1].lower()}{self.question[1:]}"
+        return template.format(question=self.question, lower=lower, **parts)
 
     def compress(self, data_list: list[str]) -> dt.date | None:
         day, month, year = data_list
         if not (day and month and year):
             return None
-        try:
-            value = dt.date(int(year), int(month), int(day))
-        except ValueError as exc:
-            raise ValidationError(f"{self.question} must be a real date") from exc
+        real = ValidationError(self._message(DATE_NOT_REAL), code="invalid")
+        if not all(str(p).isascii() and str(p).isdigit() for p in (day, month, year)):
+            raise real
+        if len(day) > _PART_DIGITS or len(month) > _PART_DIGITS:
+            raise real
+        if not (1 <= int(day) <= 31 and 1 <= int(month) <= 12):
+            raise real
         if len(year) != 4:
-            raise ValidationError(f"{self.question} must include a year with 4 numbers")
-        return value
+            raise ValidationError(self._message(DATE_YEAR_DIGITS), code="year_digits")
+        if not EARLIEST_YEAR <= int(year) <= LATEST_YEAR:
+            raise ValidationError(self._message(DATE_YEAR_RANGE), code="year_range")
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except (ValueError, OverflowError) as exc:  # 31 February
+            raise real from exc
+
+
+def query_date(value: object, *, default: dt.date) -> dt.date:
+    """A date from a query string (2025-03-31), or `default` when it is missing, is not a
+    date, or falls outside EARLIEST_DATE..LATEST_DATE: a page asked for year 9999 shows
+    the default rather than overflowing when it counts on from it."""
+    if not isinstance(value, str) or len(value) > 10:
+        return default
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return default
+    return day if EARLIEST_DATE <= day <= LATEST_DATE else default
 
 
 def gds_date(label: str, *, required: bool = True, help_text: str = "") -> GDSDateField:

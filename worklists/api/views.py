@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.forms import EARLIEST_DATE, LATEST_DATE
 from core.permissions import HasUnitRole
 from core.services import today
 from worklists.deadlines import open_deadlines
@@ -21,9 +22,36 @@ class DeadlineSerializer(serializers.Serializer):
     iro = serializers.CharField()
 
 
+# Ten years ahead is further than any statutory timescale; far more than that would run
+# past the last date Python has (a `within` of 134217727 did).
+WITHIN_MAX_DAYS = 3660
+AS_OF_OUT_OF_RANGE = (
+    f"as_of must be a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
+)
+WITHIN_NEGATIVE = "within must be a number of days, 0 or more"
+WITHIN_TOO_LARGE = f"within must be at most {WITHIN_MAX_DAYS} days"
+
+
 class DeadlineQuerySerializer(serializers.Serializer):
+    """The query string. A bad value is a 400 naming the parameter, never a server error."""
+
     as_of = serializers.DateField(required=False)
-    within = serializers.IntegerField(required=False, min_value=0)
+    within = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=WITHIN_MAX_DAYS,
+        error_messages={
+            "invalid": "within must be a whole number of days",
+            "max_string_length": WITHIN_TOO_LARGE,
+            "min_value": WITHIN_NEGATIVE,
+            "max_value": WITHIN_TOO_LARGE,
+        },
+    )
+
+    def validate_as_of(self, value: dt.date) -> dt.date:
+        if not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise serializers.ValidationError(AS_OF_OUT_OF_RANGE)
+        return value
 
 
 class DeadlineListView(APIView):
@@ -34,7 +62,9 @@ class DeadlineListView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("as_of", dt.date, description="Date overdue is measured from"),
-            OpenApiParameter("within", int, description="Only items due within N days"),
+            OpenApiParameter(
+                "within", int, description=f"Only items due within N days (0 to {WITHIN_MAX_DAYS})"
+            ),
         ],
         responses=DeadlineSerializer(many=True),
     )

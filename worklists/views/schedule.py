@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.deadlines import deadline_state
+from core.forms import query_date
 from core.models import User
 from core.permissions import role_required
 from core.services import calendar_token_for, today
@@ -47,12 +48,12 @@ def board(request):
 
 @role_required()
 def week(request):
-    """Everything booked in one week, day by day."""
-    try:
-        day = dt.date.fromisoformat(request.GET.get("start", ""))
-    except ValueError:
-        day = today()
-    monday = week_start(day)
+    """Everything booked in one week, day by day.
+
+    A `start` that is not a date, or is outside the years Oversight keeps (9999-12-31,
+    whose week would run past the last date Python has), shows this week instead.
+    """
+    monday = week_start(query_date(request.GET.get("start"), default=today()))
     meetings = meetings_between(
         local_midnight(monday), local_midnight(monday + dt.timedelta(days=7))
     )
