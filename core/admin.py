@@ -1,6 +1,35 @@
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 
-from core.models import User
+from core.models import AccessEvent, User
 
 admin.site.register(User, UserAdmin)
+
+if TYPE_CHECKING:
+    _AccessEventAdminBase = admin.ModelAdmin[AccessEvent]
+else:
+    _AccessEventAdminBase = admin.ModelAdmin  # not subscriptable at run time
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(_AccessEventAdminBase):
+    """Who read what: to look at only. Nobody adds, changes or deletes an access event."""
+
+    list_display = ["at", "username", "kind", "url_name", "child_ref", "ip_address", "status_code"]
+    list_filter = ["kind", "at"]
+    search_fields = ["=child_ref", "=username", "url_name"]
+    date_hierarchy = "at"
+    ordering = ["-at"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

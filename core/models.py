@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 
 
 class User(AbstractUser):
@@ -54,3 +59,78 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AccessKind(models.TextChoices):
+    VIEW = "view", "Viewed"
+    SEARCH = "search", "Searched"
+    EXPORT = "export", "Exported"
+    DOWNLOAD = "download", "Downloaded"
+    API = "api", "Read through the API"
+
+
+class AppendOnlyError(PermissionDenied):
+    """An access event was about to be changed or deleted."""
+
+
+class AccessEventQuerySet(models.QuerySet["AccessEvent"]):
+    """Rows are only ever added: a bulk update or delete is refused like a single one.
+    (Removing a user still empties `user` through Django's base manager, keeping the
+    username copy.)"""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Access events are never changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Access events are never deleted.")
+
+
+class AccessEvent(models.Model):
+    """Someone read personal data: a page about children, a search, a download or an API
+    read (core.audit records them). Append-only: a row is never changed or deleted, so the
+    record answers "who looked at this child?" as it stood.
+
+    The path is kept without its query string, and a search keeps only the names of the
+    parameters it used: the log holds IDs, never names or what was searched for.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(max_length=150, help_text="Kept if the account is removed.")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=10, choices=AccessKind.choices)
+    url_name = models.CharField(max_length=100, blank=True)
+    path = models.CharField(max_length=500)
+    detail = models.CharField(
+        max_length=200, blank=True, help_text="The query parameter names used, never values."
+    )
+    child_ref = models.CharField(
+        max_length=40, blank=True, help_text="The child's council ID, when it was about one."
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why, when the reader had to give one.")
+    status_code = models.PositiveSmallIntegerField()
+
+    objects = AccessEventQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["child_ref", "at"], name="accessevent_child_at"),
+            models.Index(fields=["at"], name="accessevent_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.get_kind_display().lower()} {self.path} at {self.at}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Access events are never changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Access events are never deleted.")

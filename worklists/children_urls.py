@@ -1,5 +1,6 @@
 from django.urls import path
 
+from worklists.views import audit
 from worklists.views import children as views
 
 app_name = "children"
@@ -7,5 +8,6 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("allocation/", views.allocation, name="allocation"),
     path("<str:child_id>/move/", views.reallocate, name="reallocate"),
+    path("<str:child_id>/access/", audit.child_access, name="access"),
     path("<str:child_id>/", views.child_detail, name="child_detail"),
 ]
