@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -27,7 +27,8 @@ from core.codes import ethnic_group
 from core.dates import add_working_days, add_years, default_calendar
 from core.roles import Role
 from core.timescales import default_timescales
-from demo import names
+from demo import names, parts
+from demo.parts import ETHNICITY_WEIGHTS, SIBLING_COUNTS, spans_merged
 from disputes.models import Dispute, DisputeLevel, DisputeStage
 from fostering.models import FosterCarerHousehold, FosterCarerReview
 from fostering.services import household_schedule_refresh
@@ -73,14 +74,6 @@ STAFF_ACCOUNTS: list[tuple[str, Role, bool]] = [
     # Reviews foster carers, so is independent of the children placed (Report ¶15).
     ("fosterreviewer", Role.BUSINESS_SUPPORT, False),
 ]
-
-# Mostly White British, as in the Report's ¶27 table; the other DfE codes appear too.
-ETHNICITY_WEIGHTS = [
-    ("WBRI", 860), ("WOTH", 18), ("WIRI", 5), ("WIRT", 4), ("WROM", 7), ("MWBC", 20),
-    ("MWBA", 8), ("MWAS", 14), ("MOTH", 9), ("APKN", 10), ("ABAN", 5), ("AIND", 5),
-    ("AOTH", 4), ("BAFR", 10), ("BCRB", 5), ("BOTH", 3), ("CHNE", 2), ("OOTH", 5), ("NOBT", 6),
-]  # fmt: skip
-SIBLING_COUNTS = [(1, 60), (2, 22), (3, 12), (4, 6)]
 
 # Rows are written in this order, so every foreign key points at a row already saved.
 SAVE_ORDER: list[type[models.Model]] = [
@@ -142,24 +135,6 @@ SPAN_REASONS = {
 }
 
 
-class Deck(Generic[T]):
-    """Draws in the weights' proportions, closely: a shuffled deck, dealt and reshuffled.
-
-    Independent draws of a couple of hundred children wander several points from the
-    Report's shares; dealing from a deck keeps every seed's unit the same shape.
-    """
-
-    def __init__(self, rng: random.Random, options: Sequence[tuple[T, int]]):
-        self.rng = rng
-        self.cards = [value for value, count in options for _ in range(count)]
-        self.dealt: list[T] = []
-
-    def draw(self) -> T:
-        if not self.dealt:
-            self.dealt = self.rng.sample(self.cards, len(self.cards))
-        return self.dealt.pop()
-
-
 class DemoBuilder:
     """Random but repeatable: the same seed and date always build the same unit."""
 
@@ -203,14 +178,11 @@ class DemoBuilder:
         return self.rng.random() < p
 
     def weighted(self, options: Sequence[tuple[T, float]]) -> T:
-        values = [v for v, _ in options]
-        weights = [w for _, w in options]
-        return self.rng.choices(values, weights)[0]
+        return parts.weighted(self.rng, options)
 
     def between(self, first: dt.date, last: dt.date) -> dt.date:
         """A day from first to last inclusive (first if the range is empty)."""
-        days = (last - first).days
-        return first + dt.timedelta(days=self.rng.randint(0, days)) if days > 0 else first
+        return parts.between(self.rng, first, last)
 
     def days(self, lo: int, hi: int) -> dt.timedelta:
         return dt.timedelta(days=self.rng.randint(lo, hi))
@@ -218,14 +190,10 @@ class DemoBuilder:
     # Calendar helpers ---------------------------------------------------------------
 
     def working_on_or_before(self, day: dt.date) -> dt.date:
-        while not self.calendar.is_working_day(day):
-            day -= dt.timedelta(days=1)
-        return day
+        return parts.working_on_or_before(self.calendar, day)
 
     def working_on_or_after(self, day: dt.date) -> dt.date:
-        while not self.calendar.is_working_day(day):
-            day += dt.timedelta(days=1)
-        return day
+        return parts.working_on_or_after(self.calendar, day)
 
     def add_wd(self, day: dt.date, n: int) -> dt.date:
         return add_working_days(day, n, self.calendar)
@@ -432,7 +400,7 @@ class DemoBuilder:
     def allocations_build(self) -> None:
         """Each child's IRO while the unit is involved, split where the family moved."""
         for kid in self.kids:
-            for start, end, kind in _merged(kid.spans):
+            for start, end, kind in spans_merged(kid.spans):
                 first_on = start
                 held_by = self.iro_at(kid.fam, start)
                 reason = SPAN_REASONS[kind]
@@ -502,19 +470,3 @@ class DemoBuilder:
             review.due_on = review.household.next_review_due
             review.due_reason = review.household.next_review_reason
         FosterCarerReview.objects.bulk_update(self.booked_carer_reviews, ["due_on", "due_reason"])
-
-
-def _merged(
-    spans: list[tuple[dt.date, dt.date | None, str]],
-) -> list[tuple[dt.date, dt.date | None, str]]:
-    """Join spans that overlap or touch; keep the kind of the first."""
-    out: list[tuple[dt.date, dt.date | None, str]] = []
-    for start, end, kind in sorted(spans, key=lambda s: s[0]):
-        if out:
-            last_start, last_end, last_kind = out[-1]
-            if last_end is None or start <= last_end + dt.timedelta(days=1):
-                joined = None if last_end is None or end is None else max(last_end, end)
-                out[-1] = (last_start, joined, last_kind)
-                continue
-        out.append((start, end, kind))
-    return out

@@ -11,9 +11,10 @@ import datetime as dt
 from demo import names
 from demo.builder import DemoBuilder
 from demo.looked_after import LookedAfter, PeriodStory
+from demo.parts import ADDRESSEES
+from demo.parts import DISPUTE_CATEGORIES as CATEGORY_WEIGHTS
 from disputes.models import (
     Dispute,
-    DisputeCategory,
     DisputeLevel,
     DisputeStage,
     DisputeStatus,
@@ -21,23 +22,6 @@ from disputes.models import (
 )
 from disputes.rules import formal_process_due, stage_response_due
 
-CATEGORY_WEIGHTS = [
-    (DisputeCategory.CARE_PLANNING, 20),
-    (DisputeCategory.PLAN_IMPLEMENTATION, 20),
-    (DisputeCategory.DRIFT, 18),
-    (DisputeCategory.NO_SOCIAL_WORKER, 8),
-    (DisputeCategory.POOR_PRACTICE, 10),
-    (DisputeCategory.PARTICIPATION, 6),
-    (DisputeCategory.REVIEW_DECISIONS, 14),
-    (DisputeCategory.OTHER, 4),
-]
-ADDRESSEES = {
-    1: "Team manager, children in care team",
-    2: "Service manager, children in care",
-    3: "Head of service, children's social care",
-    4: "Assistant director, children's services",
-    5: "Director of children's services",
-}
 # Formal challenges still open today: (level rank, response overdue?).
 OPEN_FORMAL = [
     (1, False), (1, True), (1, False), (2, True), (2, False), (3, False), (3, True),

@@ -11,7 +11,19 @@ from dataclasses import dataclass, field
 
 from core.dates import add_years, age_on
 from demo import names
-from demo.builder import ChildStory, Deck, DemoBuilder
+from demo.builder import ChildStory, DemoBuilder
+from demo.parts import (
+    CATEGORY_OF_NEED,
+    ENDINGS,
+    FOSTER,
+    HOMES,
+    PARTICIPATION,
+    PLACE_CHANGE_REASONS,
+    Deck,
+    ending_for,
+    placement_options,
+    supported_accommodation,
+)
 from demo.protection import cp_case_before_care
 from reviews.models import (
     AdoptionPlacement,
@@ -30,28 +42,7 @@ from reviews.services import participation_code_problem, participation_codes_for
 # Report ¶25, 2018 column: age at the snapshot, in completed years. (Sampled a little
 # older than the targets: the adoption cases add young children.)
 AGE_BANDS = [((0, 0), 5), ((1, 4), 14), ((5, 9), 26), ((10, 15), 36), ((16, 17), 19)]
-# Report ¶31, children aged 4 or over: PN1 ~45%, PN6 ~30%, PN7 ~10%, the rest PN2-PN5.
-PARTICIPATION = [
-    ("PN1", 45), ("PN2", 2), ("PN3", 3), ("PN4", 3), ("PN5", 7), ("PN6", 30), ("PN7", 10)
-]  # fmt: skip
-CATEGORY_OF_NEED = [("N1", 62), ("N2", 6), ("N3", 4), ("N4", 8), ("N5", 11), ("N6", 3), ("N8", 6)]
-PLACE_CHANGE_REASONS = [
-    ("CARPL", 30), ("CREQB", 14), ("CREQO", 10), ("CHILD", 10), ("LAREQ", 10), ("STAND", 5),
-    ("ALLEG", 3), ("CLOSE", 3), ("OTHER", 15),
-]  # fmt: skip
-FOSTER = {"U1", "U2", "U3", "U4", "U5", "U6"}
 LONG_TERM = {"U6": "U4", "U3": "U1"}
-HOMES = {"K1", "K2", "S1"}
-# Reasons a period ends (REC), by how the child came to be looked after.
-ENDINGS = {
-    "s20": [("E4A", 55), ("E13", 20), ("E4B", 8), ("E3", 5), ("E16", 3), ("E8", 9)],
-    "care_order": [
-        ("E4A", 20), ("E45", 22), ("E46", 8), ("E47", 14), ("E48", 3), ("E41", 12),
-        ("E13", 9), ("E3", 5), ("E8", 3),
-    ],
-    "leaver": [("E5", 50), ("E6", 12), ("E8", 15), ("E17", 23)],
-}  # fmt: skip
-SUPPORTED_ACCOMMODATION_FROM = dt.date(2024, 4, 1)  # K3 replaces H5 (RULES.md §5.3)
 
 
 @dataclass(frozen=True)
@@ -306,10 +297,7 @@ class LookedAfter:
             return b.weighted([("E11", 60), ("E12", 40)])
         if scenario == "remand":
             return b.weighted([("E14", 75), ("E9", 25)])
-        rec = b.weighted(ENDINGS["leaver" if leaver else scenario])
-        if rec in {"E45", "E17"} and last_place not in FOSTER:
-            rec = "E46" if rec == "E45" else "E5"
-        return rec
+        return ending_for(b.weighted(ENDINGS["leaver" if leaver else scenario]), last_place)
 
     def _legal_changes(self, scenario: str, start: dt.date, limit: dt.date) -> list[Change]:
         b = self.b
@@ -342,38 +330,7 @@ class LookedAfter:
 
     def _placing(self, age: int, day: dt.date, scenario: str, legal: str) -> Placing:
         b = self.b
-        supported = "K3" if day >= SUPPORTED_ACCOMMODATION_FROM else "H5"
-        if age < 10:
-            options = [
-                (("U6", "PR1"), 36),
-                (("U6", "PR4"), 18),
-                (("U3", "PR1"), 18),
-                (("K2", "PR4"), 2 if age >= 8 else 0),
-            ]
-            if age < 2:
-                options += [(("U5", "PR1"), 5), (("R3", "PR4"), 3)]
-        elif age < 16:
-            options = [
-                (("U6", "PR1"), 30),
-                (("U6", "PR4"), 25),
-                (("U3", "PR1"), 12),
-                (("K2", "PR4"), 18),
-                (("K2", "PR1"), 4),
-                (("S1", "PR5"), 3),
-            ]
-        else:
-            options = [
-                (("U6", "PR1"), 20),
-                (("U6", "PR4"), 18),
-                ((supported, "PR4"), 25),
-                (("K2", "PR4"), 15),
-                (("U3", "PR1"), 10),
-            ]
-        if legal in {"C1", "C2"} and scenario != "adoption":
-            options.append((("P1", "PR0"), 6))
-        if scenario == "remand":
-            options = [(("K2", "PR4"), 50), (("U6", "PR4"), 30), (("K1", "PR2"), 20)]
-        place, provider = b.weighted(options)
+        place, provider = b.weighted(placement_options(age, day, scenario, legal))
         urn = f"SC{b.rng.randint(100000, 999999)}" if place in HOMES else ""
         local = b.chance(0.7)
         postcode = f"{'OV' if local else 'OW'}{b.rng.randint(1, 19)} {b.rng.randint(1, 9)}"
@@ -432,7 +389,7 @@ class LookedAfter:
             age = age_on(eldest, day)
             new = self._placing(age, day, scenario, legal_on(day))
             if age >= 16 and b.chance(0.4):
-                supported = "K3" if day >= SUPPORTED_ACCOMMODATION_FROM else "H5"
+                supported = supported_accommodation(day)
                 new = Placing(supported, "PR4", b.carer_key(), "", new.postcode)
             out.append(Change(day, placing=new, reason=b.weighted(PLACE_CHANGE_REASONS)))
             current, since_carer = new, day

@@ -11,7 +11,9 @@ import datetime as dt
 
 from core.dates import add_months, add_years, age_on
 from demo import names
-from demo.builder import ChildStory, Deck, DemoBuilder
+from demo.builder import ChildStory, DemoBuilder
+from demo.parts import CP_CATEGORIES as CATEGORIES
+from demo.parts import Deck
 from protection.models import (
     Attendance,
     ChildProtectionConference,
@@ -26,8 +28,6 @@ from protection.models import (
 )
 from protection.rules import icpc_due, transfer_in_due
 
-# Initial category of abuse (Report ¶47-48, nudged towards England's mix).
-CATEGORIES = [("NEG", 60), ("EMO", 25), ("PHY", 8), ("SAB", 5), ("MUL", 2)]
 # Age on the day for children on plans (Report ¶47); unborn children are made apart.
 AGE_BANDS = [((0, 4), 50), ((5, 10), 33), ((11, 15), 16), ((16, 17), 1)]
 # How many review conferences a plan lasts before a conference ends it.

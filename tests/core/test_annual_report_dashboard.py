@@ -13,7 +13,7 @@ from django.urls import include, path
 from openpyxl import load_workbook
 
 from config import urls as project
-from demo.report_unit import synthetic_council_create
+from demo.council import council_build
 from reviews.services import lac_review_record
 from tests.factories import ChildFactory
 from tests.reviews.test_services import enter_care
@@ -161,7 +161,7 @@ def test_the_dashboard_runs_the_same_few_queries_however_much_data(
     head, two_in_care, django_assert_max_num_queries
 ):
     small = _queries(head, "/dashboard/?year=2024")
-    synthetic_council_create(children=400, years=3, until=D(2025, 6, 1), seed=3)
+    council_build(children=400, years=3, as_of=D(2025, 6, 1), seed=3)
     with django_assert_max_num_queries(small):
         head.get("/dashboard/?year=2024")
     assert _queries(head, "/dashboard/?year=2024") == small <= 40

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from core.services import today
-from demo.report_unit import PREFIX, synthetic_council_create
+from demo.council import PREFIX, council_build
 from iro.models import Child
 from reporting.annual_report import report_build
 from reporting.views import dashboard, reporting_year
@@ -43,9 +43,8 @@ class Command(BaseCommand):
                     "This database already holds children: run on an empty database "
                     "(or --reuse to time the invented council built here before)"
                 )
-            started = time.monotonic()
-            result = synthetic_council_create(children=children, years=years, until=now, seed=seed)
-            write(f"Built the council in {time.monotonic() - started:.1f} s:")
+            result = council_build(children=children, years=years, seed=seed, as_of=now)
+            write(f"Built the council in {result.seconds:.1f} s (statistics refreshed): {result}")
             for name, n in result.rows.items():
                 write(f"  {name + ':':<32} {n:>8,}")
         elif not built:
@@ -54,7 +53,7 @@ class Command(BaseCommand):
         last_year = reporting_year(now) - 1
         head = get_user_model().objects.filter(is_superuser=True).first()
         if head is None:
-            head = get_user_model().objects.create_superuser(f"{PREFIX.lower()}head", "", None)
+            head = get_user_model().objects.create_superuser(f"{PREFIX.lower()}admin", "", None)
         factory = RequestFactory()
 
         def report() -> None:
