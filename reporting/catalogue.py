@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from core.codes import ParticipationCode
 from core.dates import long_date, year_end, year_start
 from core.figures import Figure
+from core.timescales import default_timescales
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,7 @@ def catalogue(period: Period, *, trend_only: bool = False) -> dict[str, Entry]:
         ),
         (
             "icpc_within_15_working_days",
-            "Initial conferences within 15 working days",
+            f"Initial conferences within {default_timescales().icpc_working_days} working days",
             cp.icpc_within_15_working_days(year),
         ),
         (
@@ -343,7 +344,8 @@ def catalogue(period: Period, *, trend_only: bool = False) -> dict[str, Entry]:
         )
     add(
         "disputes.formal_resolved_within_20_working_days",
-        "Formal challenges resolved within 20 working days",
+        "Formal challenges resolved within "
+        f"{default_timescales().dispute_formal_total_working_days} working days",
         challenge.formal_resolved_within_20_working_days(year),
     )
     add("disputes.cafcass_referrals", "Referrals to Cafcass", challenge.cafcass_referrals(year))

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.timescales import default_timescales
 from reporting.catalogue import (
     CATEGORY_LABELS,
     CP_AGE_LABELS,
@@ -316,8 +317,10 @@ def report_sections(report: dict) -> list[Section]:
                 [Cell("Percentage in time")]
                 + [_pct(e["looked_after"]["reviews_in_time_pct"]) for e in _years(report)],
             ],
-            note="A review is in time if held on or before its due date: 20 working days "
-            "after entering care, 3 months after the first review, then 6 months.",
+            note="A review is in time if held on or before its due date: "
+            f"{default_timescales().lac_first_review_working_days} working days after entering "
+            f"care, {default_timescales().lac_second_review_months} months after the first "
+            f"review, then {default_timescales().lac_later_review_months} months.",
         ),
         Table(
             "lac-children-reviewed",
@@ -526,7 +529,8 @@ def report_sections(report: dict) -> list[Section]:
         ),
         Table(
             "cp-icpc-timeliness",
-            "Initial conferences within 15 working days of the strategy discussion",
+            f"Initial conferences within {default_timescales().icpc_working_days} working days "
+            "of the strategy discussion",
             _year_head(report, "", with_pct=False),
             [
                 *_by_year(
@@ -538,10 +542,14 @@ def report_sections(report: dict) -> list[Section]:
                             "icpc_with_duration",
                             "",
                         ),
-                        ("Within 15 working days", "icpc_within_15_working_days", ""),
+                        (
+                            f"Within {default_timescales().icpc_working_days} working days",
+                            "icpc_within_15_working_days",
+                            "",
+                        ),
                     ],
                 ),
-                [Cell("Percentage within 15 working days")]
+                [Cell(f"Percentage within {default_timescales().icpc_working_days} working days")]
                 + [
                     _pct(e["child_protection"]["icpc_within_15_working_days_pct"])
                     for e in _years(report)
@@ -667,7 +675,11 @@ def report_sections(report: dict) -> list[Section]:
                         [Cell("Went to a formal stage"), own("disputes", "formal")],
                         [Cell("Resolved"), own("disputes", "resolved")],
                         [
-                            Cell("Formal challenges resolved within 20 working days"),
+                            Cell(
+                                "Formal challenges resolved within "
+                                f"{default_timescales().dispute_formal_total_working_days} "
+                                "working days"
+                            ),
                             own("disputes", "formal_resolved_within_20_working_days"),
                         ],
                         [

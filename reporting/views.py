@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from core.permissions import require_perm
 from core.services import today
+from core.timescales import default_timescales
 from reporting.annual_report import report_build
 from reporting.catalogue import Period, key_slug
 from reporting.charts import line_chart_svg
@@ -113,7 +114,7 @@ def dashboard(request):
             link("looked_after.reviews_held"),
         ),
         (
-            "Initial conferences within 15 working days",
+            f"Initial conferences within {default_timescales().icpc_working_days} working days",
             _percent(cp["icpc_within_15_working_days_pct"]),
             link("child_protection.icpc_with_duration"),
         ),
