@@ -26,7 +26,7 @@ GRANTS = {
 @rules.predicate
 def owns_challenge(user, dispute) -> bool:
     """The IRO who raised the challenge, or the IRO who holds the child now."""
-    return dispute.raised_by_id == user.pk or holds_child(user, dispute.child)
+    return dispute.raised_by.user_id == user.pk or holds_child(user, dispute.child)
 
 
 # Escalating, recording responses, resolving, referring and withdrawing a challenge.

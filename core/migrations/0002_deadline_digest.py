@@ -6,51 +6,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("core", "0001_initial"),
+        ('core', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="DeadlineDigest",
+            name='DeadlineDigest',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("for_date", models.DateField()),
-                ("role", models.CharField(max_length=20)),
-                ("items", models.JSONField(default=list)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("claimed_at", models.DateTimeField(blank=True, null=True)),
-                ("sent_at", models.DateTimeField(blank=True, null=True)),
-                ("attempts", models.PositiveSmallIntegerField(default=0)),
-                ("last_error", models.TextField(blank=True)),
-                (
-                    "recipient",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="deadline_digests",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('for_date', models.DateField()),
+                ('role', models.CharField(max_length=20)),
+                ('items', models.JSONField(default=list)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('claimed_at', models.DateTimeField(blank=True, null=True)),
+                ('sent_at', models.DateTimeField(blank=True, null=True)),
+                ('attempts', models.PositiveSmallIntegerField(default=0)),
+                ('last_error', models.TextField(blank=True)),
+                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadline_digests', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-for_date", "recipient"],
-                "indexes": [
-                    models.Index(
-                        condition=models.Q(("sent_at__isnull", True)),
-                        fields=["for_date"],
-                        name="unsent_digest",
-                    )
-                ],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("recipient", "for_date"), name="one_digest_a_day"
-                    )
-                ],
+                'ordering': ['-for_date', 'recipient'],
+                'indexes': [models.Index(condition=models.Q(('sent_at__isnull', True)), fields=['for_date'], name='unsent_digest')],
+                'constraints': [models.UniqueConstraint(fields=('recipient', 'for_date'), name='one_digest_a_day')],
             },
         ),
     ]

@@ -4,75 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("core", "0002_deadline_digest"),
+        ('core', '0002_deadline_digest'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="PopulationEstimate",
+            name='PopulationEstimate',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "year",
-                    models.PositiveSmallIntegerField(
-                        help_text="Reporting year: 2024 means 2024-25 (rates at 31 March 2025).",
-                        unique=True,
-                    ),
-                ),
-                ("children_0_to_17", models.PositiveIntegerField()),
-                (
-                    "source",
-                    models.CharField(
-                        blank=True,
-                        help_text="e.g. ONS mid-2023 estimate, Census 2021 based.",
-                        max_length=120,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(help_text='Reporting year: 2024 means 2024-25 (rates at 31 March 2025).', unique=True)),
+                ('children_0_to_17', models.PositiveIntegerField()),
+                ('source', models.CharField(blank=True, help_text='e.g. ONS mid-2023 estimate, Census 2021 based.', max_length=120)),
             ],
             options={
-                "ordering": ["-year"],
+                'ordering': ['-year'],
             },
         ),
         migrations.CreateModel(
-            name="Benchmark",
+            name='Benchmark',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "indicator",
-                    models.CharField(help_text="The figure's key, e.g. lac_rate.", max_length=80),
-                ),
-                ("year", models.PositiveSmallIntegerField()),
-                (
-                    "comparator",
-                    models.CharField(
-                        choices=[
-                            ("region", "Region"),
-                            ("statistical_neighbours", "Statistical neighbours"),
-                            ("england", "England"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("value", models.DecimalField(decimal_places=1, max_digits=8)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('indicator', models.CharField(help_text="The figure's key, e.g. lac_rate.", max_length=80)),
+                ('year', models.PositiveSmallIntegerField()),
+                ('comparator', models.CharField(choices=[('region', 'Region'), ('statistical_neighbours', 'Statistical neighbours'), ('england', 'England')], max_length=30)),
+                ('value', models.DecimalField(decimal_places=1, max_digits=8)),
             ],
             options={
-                "ordering": ["indicator", "-year", "comparator"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("indicator", "year", "comparator"), name="one_benchmark_value"
-                    )
-                ],
+                'ordering': ['indicator', '-year', 'comparator'],
+                'constraints': [models.UniqueConstraint(fields=('indicator', 'year', 'comparator'), name='one_benchmark_value')],
             },
         ),
     ]

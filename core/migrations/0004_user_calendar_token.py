@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("core", "0003_population_and_benchmarks"),
+        ('core', '0003_population_and_benchmarks'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="user",
-            name="calendar_token",
+            model_name='user',
+            name='calendar_token',
             field=models.CharField(blank=True, max_length=43, null=True, unique=True),
         ),
     ]

@@ -11,209 +11,92 @@ def import_file_path(instance, filename):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("core", "0004_user_calendar_token"),
-        ("iro", "0002_return_year"),
+        ('core', '0004_user_calendar_token'),
+        ('iro', '0002_return_year'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="DataQualityCheck",
+            name='DataQualityCheck',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "return_name",
-                    models.CharField(
-                        choices=[("ssda903", "SSDA903"), ("cin", "CIN census")], max_length=10
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(help_text="2024 means 2024-25.")),
-                ("checked_at", models.DateTimeField()),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("checked", "Checked"),
-                            ("not_installed", "The DfE rules are not installed"),
-                            ("failed", "The check could not run"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("message", models.TextField(blank=True)),
-                ("issue_count", models.PositiveIntegerField(default=0)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('return_name', models.CharField(choices=[('ssda903', 'SSDA903'), ('cin', 'CIN census')], max_length=10)),
+                ('year', models.PositiveSmallIntegerField(help_text='2024 means 2024-25.')),
+                ('checked_at', models.DateTimeField()),
+                ('outcome', models.CharField(choices=[('checked', 'Checked'), ('not_installed', 'The DfE rules are not installed'), ('failed', 'The check could not run')], max_length=20)),
+                ('message', models.TextField(blank=True)),
+                ('issue_count', models.PositiveIntegerField(default=0)),
             ],
             options={
-                "ordering": ["return_name", "-year"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("return_name", "year"), name="one_check_per_return_year"
-                    )
-                ],
+                'ordering': ['return_name', '-year'],
+                'constraints': [models.UniqueConstraint(fields=('return_name', 'year'), name='one_check_per_return_year')],
             },
         ),
         migrations.CreateModel(
-            name="ImportRun",
+            name='ImportRun',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("ssda903", "SSDA903 (children looked after)"),
-                            ("cin_census", "CIN census"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("queued", "Waiting to start"),
-                            ("running", "Running"),
-                            ("succeeded", "Loaded"),
-                            ("failed", "Not loaded"),
-                        ],
-                        default="queued",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "year",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="SSDA903: the collection year given (2024 is 2024-25).",
-                        null=True,
-                    ),
-                ),
-                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
-                ("dispatched_at", models.DateTimeField(blank=True, null=True)),
-                ("waiting_reason", models.TextField(blank=True)),
-                ("started_at", models.DateTimeField(blank=True, null=True)),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                ("progress", models.CharField(blank=True, max_length=300)),
-                ("progress_percent", models.PositiveSmallIntegerField(blank=True, null=True)),
-                ("summary", models.JSONField(blank=True, default=dict)),
-                ("problems", models.JSONField(blank=True, default=list)),
-                (
-                    "error",
-                    models.TextField(
-                        blank=True, help_text="An unexpected failure, for administrators."
-                    ),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="import_runs",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('ssda903', 'SSDA903 (children looked after)'), ('cin_census', 'CIN census')], max_length=20)),
+                ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Running'), ('succeeded', 'Loaded'), ('failed', 'Not loaded')], default='queued', max_length=20)),
+                ('year', models.PositiveSmallIntegerField(blank=True, help_text='SSDA903: the collection year given (2024 is 2024-25).', null=True)),
+                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
+                ('dispatched_at', models.DateTimeField(blank=True, null=True)),
+                ('waiting_reason', models.TextField(blank=True)),
+                ('started_at', models.DateTimeField(blank=True, null=True)),
+                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                ('progress', models.CharField(blank=True, max_length=300)),
+                ('progress_percent', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('summary', models.JSONField(blank=True, default=dict)),
+                ('problems', models.JSONField(blank=True, default=list)),
+                ('error', models.TextField(blank=True, help_text='An unexpected failure, for administrators.')),
+                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='import_runs', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-uploaded_at", "-pk"],
+                'ordering': ['-uploaded_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="ImportFile",
+            name='ImportFile',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=255)),
-                ("file", models.FileField(max_length=400, upload_to=import_file_path)),
-                ("size", models.PositiveBigIntegerField()),
-                (
-                    "run",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="files",
-                        to="core.importrun",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=255)),
+                ('file', models.FileField(max_length=400, upload_to=import_file_path)),
+                ('size', models.PositiveBigIntegerField()),
+                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='core.importrun')),
             ],
             options={
-                "ordering": ["run", "name"],
+                'ordering': ['run', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="DataQualityIssue",
+            name='DataQualityIssue',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "return_name",
-                    models.CharField(
-                        choices=[("ssda903", "SSDA903"), ("cin", "CIN census")], max_length=10
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField()),
-                ("child_ref", models.CharField(blank=True, max_length=20)),
-                ("rule", models.CharField(max_length=20)),
-                (
-                    "severity",
-                    models.CharField(
-                        choices=[("error", "Error"), ("query", "Query")],
-                        default="error",
-                        max_length=10,
-                    ),
-                ),
-                ("description", models.TextField()),
-                ("fields", models.JSONField(default=list)),
-                ("table", models.CharField(blank=True, max_length=40)),
-                ("values", models.CharField(blank=True, max_length=500)),
-                ("found_at", models.DateTimeField()),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="data_quality_issues",
-                        to="iro.child",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('return_name', models.CharField(choices=[('ssda903', 'SSDA903'), ('cin', 'CIN census')], max_length=10)),
+                ('year', models.PositiveSmallIntegerField()),
+                ('child_ref', models.CharField(blank=True, max_length=20)),
+                ('rule', models.CharField(max_length=20)),
+                ('severity', models.CharField(choices=[('error', 'Error'), ('query', 'Query')], default='error', max_length=10)),
+                ('description', models.TextField()),
+                ('fields', models.JSONField(default=list)),
+                ('table', models.CharField(blank=True, max_length=40)),
+                ('values', models.CharField(blank=True, max_length=500)),
+                ('found_at', models.DateTimeField()),
+                ('child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='data_quality_issues', to='iro.child')),
             ],
             options={
-                "ordering": ["return_name", "-year", "child_ref", "rule", "pk"],
-                "indexes": [
-                    models.Index(
-                        fields=["return_name", "year", "child_ref"], name="issue_by_return"
-                    ),
-                    models.Index(fields=["child", "return_name"], name="issue_by_child"),
-                ],
+                'ordering': ['return_name', '-year', 'child_ref', 'rule', 'pk'],
+                'indexes': [models.Index(fields=['return_name', 'year', 'child_ref'], name='issue_by_return'), models.Index(fields=['child', 'return_name'], name='issue_by_child')],
             },
         ),
         migrations.AddIndex(
-            model_name="importrun",
-            index=models.Index(
-                condition=models.Q(("status__in", ["queued", "running"])),
-                fields=["uploaded_at"],
-                name="import_run_unfinished",
-            ),
+            model_name='importrun',
+            index=models.Index(condition=models.Q(('status__in', ['queued', 'running'])), fields=['uploaded_at'], name='import_run_unfinished'),
         ),
         migrations.AddConstraint(
-            model_name="importfile",
-            constraint=models.UniqueConstraint(
-                fields=("run", "name"), name="one_file_name_per_import"
-            ),
+            model_name='importfile',
+            constraint=models.UniqueConstraint(fields=('run', 'name'), name='one_file_name_per_import'),
         ),
     ]

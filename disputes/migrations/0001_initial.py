@@ -7,492 +7,184 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("iro", "0001_initial"),
+        ('iro', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="DisputeLevel",
+            name='DisputeLevel',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=80, unique=True)),
-                (
-                    "rank",
-                    models.PositiveSmallIntegerField(
-                        help_text="1 is the first formal stage.", unique=True
-                    ),
-                ),
-                ("response_working_days", models.PositiveSmallIntegerField(default=5)),
-                ("active", models.BooleanField(default=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=80, unique=True)),
+                ('rank', models.PositiveSmallIntegerField(help_text='1 is the first formal stage.', unique=True)),
+                ('response_working_days', models.PositiveSmallIntegerField(default=5)),
+                ('active', models.BooleanField(default=True)),
             ],
             options={
-                "ordering": ["rank"],
+                'ordering': ['rank'],
             },
         ),
         migrations.CreateModel(
-            name="Dispute",
+            name='Dispute',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("raised_on", models.DateField()),
-                (
-                    "category",
-                    models.CharField(
-                        choices=[
-                            ("care_planning", "Care planning"),
-                            ("plan_implementation", "Care plan implementation"),
-                            ("drift", "Drift or delay"),
-                            ("no_social_worker", "No allocated social worker"),
-                            ("poor_practice", "Poor practice"),
-                            ("participation", "Participation"),
-                            ("review_decisions", "Review decisions not implemented"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("summary", models.TextField()),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("informal", "Informal"),
-                            ("formal", "Formal"),
-                            ("resolved", "Resolved"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        default="informal",
-                        max_length=10,
-                    ),
-                ),
-                ("informal_outcome", models.TextField(blank=True)),
-                ("resolved_on", models.DateField(blank=True, null=True)),
-                (
-                    "cafcass_referred_on",
-                    models.DateField(blank=True, null=True, verbose_name="referred to Cafcass on"),
-                ),
-                ("formal_due_on", models.DateField(blank=True, null=True)),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="disputes",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "raised_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="disputes",
-                        to="iro.independentreviewingofficer",
-                    ),
-                ),
-                (
-                    "resolved_at_level",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="Empty when resolved informally.",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="disputes.disputelevel",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('raised_on', models.DateField()),
+                ('category', models.CharField(choices=[('care_planning', 'Care planning'), ('plan_implementation', 'Care plan implementation'), ('drift', 'Drift or delay'), ('no_social_worker', 'No allocated social worker'), ('poor_practice', 'Poor practice'), ('participation', 'Participation'), ('review_decisions', 'Review decisions not implemented'), ('other', 'Other')], max_length=20)),
+                ('summary', models.TextField()),
+                ('status', models.CharField(choices=[('informal', 'Informal'), ('formal', 'Formal'), ('resolved', 'Resolved'), ('withdrawn', 'Withdrawn')], default='informal', max_length=10)),
+                ('informal_outcome', models.TextField(blank=True)),
+                ('resolved_on', models.DateField(blank=True, null=True)),
+                ('cafcass_referred_on', models.DateField(blank=True, null=True, verbose_name='referred to Cafcass on')),
+                ('formal_due_on', models.DateField(blank=True, null=True)),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='disputes', to='iro.child')),
+                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disputes', to='iro.independentreviewingofficer')),
+                ('resolved_at_level', models.ForeignKey(blank=True, help_text='Empty when resolved informally.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='disputes.disputelevel')),
             ],
             options={
-                "ordering": ["-raised_on"],
+                'ordering': ['-raised_on'],
             },
         ),
         migrations.CreateModel(
-            name="DisputeStage",
+            name='DisputeStage',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("addressee", models.CharField(max_length=120)),
-                ("started_on", models.DateField()),
-                ("response_due_on", models.DateField()),
-                ("responded_on", models.DateField(blank=True, null=True)),
-                ("response", models.TextField(blank=True)),
-                (
-                    "outcome",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("", "Awaiting response"),
-                            ("resolved", "Resolved"),
-                            ("escalated", "Escalated"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "dispute",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="stages",
-                        to="disputes.dispute",
-                    ),
-                ),
-                (
-                    "level",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="stages",
-                        to="disputes.disputelevel",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('addressee', models.CharField(max_length=120)),
+                ('started_on', models.DateField()),
+                ('response_due_on', models.DateField()),
+                ('responded_on', models.DateField(blank=True, null=True)),
+                ('response', models.TextField(blank=True)),
+                ('outcome', models.CharField(blank=True, choices=[('', 'Awaiting response'), ('resolved', 'Resolved'), ('escalated', 'Escalated'), ('withdrawn', 'Withdrawn')], max_length=10)),
+                ('dispute', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='disputes.dispute')),
+                ('level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stages', to='disputes.disputelevel')),
             ],
             options={
-                "ordering": ["dispute", "started_on", "level__rank"],
+                'ordering': ['dispute', 'started_on', 'level__rank'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalDispute",
+            name='HistoricalDispute',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("raised_on", models.DateField()),
-                (
-                    "category",
-                    models.CharField(
-                        choices=[
-                            ("care_planning", "Care planning"),
-                            ("plan_implementation", "Care plan implementation"),
-                            ("drift", "Drift or delay"),
-                            ("no_social_worker", "No allocated social worker"),
-                            ("poor_practice", "Poor practice"),
-                            ("participation", "Participation"),
-                            ("review_decisions", "Review decisions not implemented"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("summary", models.TextField()),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("informal", "Informal"),
-                            ("formal", "Formal"),
-                            ("resolved", "Resolved"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        default="informal",
-                        max_length=10,
-                    ),
-                ),
-                ("informal_outcome", models.TextField(blank=True)),
-                ("resolved_on", models.DateField(blank=True, null=True)),
-                (
-                    "cafcass_referred_on",
-                    models.DateField(blank=True, null=True, verbose_name="referred to Cafcass on"),
-                ),
-                ("formal_due_on", models.DateField(blank=True, null=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "raised_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.independentreviewingofficer",
-                    ),
-                ),
-                (
-                    "resolved_at_level",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="Empty when resolved informally.",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="disputes.disputelevel",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('raised_on', models.DateField()),
+                ('category', models.CharField(choices=[('care_planning', 'Care planning'), ('plan_implementation', 'Care plan implementation'), ('drift', 'Drift or delay'), ('no_social_worker', 'No allocated social worker'), ('poor_practice', 'Poor practice'), ('participation', 'Participation'), ('review_decisions', 'Review decisions not implemented'), ('other', 'Other')], max_length=20)),
+                ('summary', models.TextField()),
+                ('status', models.CharField(choices=[('informal', 'Informal'), ('formal', 'Formal'), ('resolved', 'Resolved'), ('withdrawn', 'Withdrawn')], default='informal', max_length=10)),
+                ('informal_outcome', models.TextField(blank=True)),
+                ('resolved_on', models.DateField(blank=True, null=True)),
+                ('cafcass_referred_on', models.DateField(blank=True, null=True, verbose_name='referred to Cafcass on')),
+                ('formal_due_on', models.DateField(blank=True, null=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.child')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('raised_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.independentreviewingofficer')),
+                ('resolved_at_level', models.ForeignKey(blank=True, db_constraint=False, help_text='Empty when resolved informally.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='disputes.disputelevel')),
             ],
             options={
-                "verbose_name": "historical dispute",
-                "verbose_name_plural": "historical disputes",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical dispute',
+                'verbose_name_plural': 'historical disputes',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalDisputeLevel",
+            name='HistoricalDisputeLevel',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(db_index=True, max_length=80)),
-                (
-                    "rank",
-                    models.PositiveSmallIntegerField(
-                        db_index=True, help_text="1 is the first formal stage."
-                    ),
-                ),
-                ("response_working_days", models.PositiveSmallIntegerField(default=5)),
-                ("active", models.BooleanField(default=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('name', models.CharField(db_index=True, max_length=80)),
+                ('rank', models.PositiveSmallIntegerField(db_index=True, help_text='1 is the first formal stage.')),
+                ('response_working_days', models.PositiveSmallIntegerField(default=5)),
+                ('active', models.BooleanField(default=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical dispute level",
-                "verbose_name_plural": "historical dispute levels",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical dispute level',
+                'verbose_name_plural': 'historical dispute levels',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalDisputeStage",
+            name='HistoricalDisputeStage',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("addressee", models.CharField(max_length=120)),
-                ("started_on", models.DateField()),
-                ("response_due_on", models.DateField()),
-                ("responded_on", models.DateField(blank=True, null=True)),
-                ("response", models.TextField(blank=True)),
-                (
-                    "outcome",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("", "Awaiting response"),
-                            ("resolved", "Resolved"),
-                            ("escalated", "Escalated"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "dispute",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="disputes.dispute",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "level",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="disputes.disputelevel",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('addressee', models.CharField(max_length=120)),
+                ('started_on', models.DateField()),
+                ('response_due_on', models.DateField()),
+                ('responded_on', models.DateField(blank=True, null=True)),
+                ('response', models.TextField(blank=True)),
+                ('outcome', models.CharField(blank=True, choices=[('', 'Awaiting response'), ('resolved', 'Resolved'), ('escalated', 'Escalated'), ('withdrawn', 'Withdrawn')], max_length=10)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('dispute', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='disputes.dispute')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('level', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='disputes.disputelevel')),
             ],
             options={
-                "verbose_name": "historical dispute stage",
-                "verbose_name_plural": "historical dispute stages",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical dispute stage',
+                'verbose_name_plural': 'historical dispute stages',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name="dispute",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("resolved_on__isnull", True),
-                    ("resolved_on__gte", models.F("raised_on")),
-                    _connector="OR",
-                ),
-                name="dispute_resolved_after_raised",
-            ),
+            model_name='dispute',
+            constraint=models.CheckConstraint(condition=models.Q(('resolved_on__isnull', True), ('resolved_on__gte', models.F('raised_on')), _connector='OR'), name='dispute_resolved_after_raised'),
         ),
         migrations.AddConstraint(
-            model_name="dispute",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "resolved"), _negated=True),
-                    ("resolved_on__isnull", False),
-                    _connector="OR",
-                ),
-                name="resolved_dispute_has_date",
-            ),
+            model_name='dispute',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'resolved'), _negated=True), ('resolved_on__isnull', False), _connector='OR'), name='resolved_dispute_has_date'),
         ),
         migrations.AddConstraint(
-            model_name="dispute",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("cafcass_referred_on__isnull", True),
-                    ("cafcass_referred_on__gte", models.F("raised_on")),
-                    _connector="OR",
-                ),
-                name="cafcass_referral_after_raised",
-            ),
+            model_name='dispute',
+            constraint=models.CheckConstraint(condition=models.Q(('cafcass_referred_on__isnull', True), ('cafcass_referred_on__gte', models.F('raised_on')), _connector='OR'), name='cafcass_referral_after_raised'),
         ),
         migrations.AddConstraint(
-            model_name="dispute",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "category__in",
-                        [
-                            "care_planning",
-                            "plan_implementation",
-                            "drift",
-                            "no_social_worker",
-                            "poor_practice",
-                            "participation",
-                            "review_decisions",
-                            "other",
-                        ],
-                    )
-                ),
-                name="disputes_dispute_category_valid",
-            ),
+            model_name='dispute',
+            constraint=models.CheckConstraint(condition=models.Q(('category__in', ['care_planning', 'plan_implementation', 'drift', 'no_social_worker', 'poor_practice', 'participation', 'review_decisions', 'other'])), name='disputes_dispute_category_valid'),
         ),
         migrations.AddConstraint(
-            model_name="dispute",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["informal", "formal", "resolved", "withdrawn"])),
-                name="disputes_dispute_status_valid",
-            ),
+            model_name='dispute',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['informal', 'formal', 'resolved', 'withdrawn'])), name='disputes_dispute_status_valid'),
         ),
         migrations.AddIndex(
-            model_name="disputestage",
-            index=models.Index(
-                condition=models.Q(("responded_on__isnull", True)),
-                fields=["response_due_on"],
-                name="awaiting_stage_due",
-            ),
+            model_name='disputestage',
+            index=models.Index(condition=models.Q(('responded_on__isnull', True)), fields=['response_due_on'], name='awaiting_stage_due'),
         ),
         migrations.AddConstraint(
-            model_name="disputestage",
-            constraint=models.UniqueConstraint(
-                fields=("dispute", "level"), name="one_stage_per_level"
-            ),
+            model_name='disputestage',
+            constraint=models.UniqueConstraint(fields=('dispute', 'level'), name='one_stage_per_level'),
         ),
         migrations.AddConstraint(
-            model_name="disputestage",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("responded_on__isnull", True),
-                    ("responded_on__gte", models.F("started_on")),
-                    _connector="OR",
-                ),
-                name="stage_response_after_start",
-            ),
+            model_name='disputestage',
+            constraint=models.CheckConstraint(condition=models.Q(('responded_on__isnull', True), ('responded_on__gte', models.F('started_on')), _connector='OR'), name='stage_response_after_start'),
         ),
         migrations.AddConstraint(
-            model_name="disputestage",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("outcome__in", ["", "resolved", "escalated", "withdrawn", ""])),
-                name="disputes_disputestage_outcome_valid",
-            ),
+            model_name='disputestage',
+            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['', 'resolved', 'escalated', 'withdrawn', ''])), name='disputes_disputestage_outcome_valid'),
         ),
     ]

@@ -7,6 +7,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -15,263 +16,117 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="FosterCarerHousehold",
+            name='FosterCarerHousehold',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("reference", models.CharField(max_length=20, unique=True)),
-                (
-                    "name",
-                    models.CharField(
-                        help_text="The carers' names as the unit uses them.", max_length=120
-                    ),
-                ),
-                ("approved_on", models.DateField()),
-                ("terms_of_approval", models.CharField(blank=True, max_length=300)),
-                ("approval_ended_on", models.DateField(blank=True, null=True)),
-                ("next_review_due", models.DateField(blank=True, null=True)),
-                ("next_review_reason", models.CharField(blank=True, max_length=200)),
-                (
-                    "reviewing_officer",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="Who chairs this household's reviews (not an IRO of a child placed there).",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="reviewed_households",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('reference', models.CharField(max_length=20, unique=True)),
+                ('name', models.CharField(help_text="The carers' names as the unit uses them.", max_length=120)),
+                ('approved_on', models.DateField()),
+                ('terms_of_approval', models.CharField(blank=True, max_length=300)),
+                ('approval_ended_on', models.DateField(blank=True, null=True)),
+                ('next_review_due', models.DateField(blank=True, null=True)),
+                ('next_review_reason', models.CharField(blank=True, max_length=200)),
+                ('reviewing_officer', models.ForeignKey(blank=True, help_text="Who chairs this household's reviews (not an IRO of a child placed there).", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reviewed_households', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="FosterCarerReview",
+            name='FosterCarerReview',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("due_on", models.DateField(blank=True, null=True)),
-                ("due_reason", models.CharField(blank=True, max_length=200)),
-                ("scheduled_for", models.DateTimeField(blank=True, null=True)),
-                ("held_on", models.DateField(blank=True, null=True)),
-                (
-                    "is_first",
-                    models.BooleanField(
-                        default=False, help_text="The first review after approval."
-                    ),
-                ),
-                ("referred_to_panel", models.BooleanField(default=False)),
-                ("panel_on", models.DateField(blank=True, null=True)),
-                ("recommendation", models.TextField(blank=True)),
-                (
-                    "household",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reviews",
-                        to="fostering.fostercarerhousehold",
-                    ),
-                ),
-                (
-                    "reviewing_officer",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="foster_carer_reviews",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('due_on', models.DateField(blank=True, null=True)),
+                ('due_reason', models.CharField(blank=True, max_length=200)),
+                ('scheduled_for', models.DateTimeField(blank=True, null=True)),
+                ('held_on', models.DateField(blank=True, null=True)),
+                ('is_first', models.BooleanField(default=False, help_text='The first review after approval.')),
+                ('referred_to_panel', models.BooleanField(default=False)),
+                ('panel_on', models.DateField(blank=True, null=True)),
+                ('recommendation', models.TextField(blank=True)),
+                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='fostering.fostercarerhousehold')),
+                ('reviewing_officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='foster_carer_reviews', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["household", "held_on"],
+                'ordering': ['household', 'held_on'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalFosterCarerHousehold",
+            name='HistoricalFosterCarerHousehold',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("reference", models.CharField(db_index=True, max_length=20)),
-                (
-                    "name",
-                    models.CharField(
-                        help_text="The carers' names as the unit uses them.", max_length=120
-                    ),
-                ),
-                ("approved_on", models.DateField()),
-                ("terms_of_approval", models.CharField(blank=True, max_length=300)),
-                ("approval_ended_on", models.DateField(blank=True, null=True)),
-                ("next_review_due", models.DateField(blank=True, null=True)),
-                ("next_review_reason", models.CharField(blank=True, max_length=200)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "reviewing_officer",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        help_text="Who chairs this household's reviews (not an IRO of a child placed there).",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('reference', models.CharField(db_index=True, max_length=20)),
+                ('name', models.CharField(help_text="The carers' names as the unit uses them.", max_length=120)),
+                ('approved_on', models.DateField()),
+                ('terms_of_approval', models.CharField(blank=True, max_length=300)),
+                ('approval_ended_on', models.DateField(blank=True, null=True)),
+                ('next_review_due', models.DateField(blank=True, null=True)),
+                ('next_review_reason', models.CharField(blank=True, max_length=200)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('reviewing_officer', models.ForeignKey(blank=True, db_constraint=False, help_text="Who chairs this household's reviews (not an IRO of a child placed there).", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical foster carer household",
-                "verbose_name_plural": "historical foster carer households",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical foster carer household',
+                'verbose_name_plural': 'historical foster carer households',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalFosterCarerReview",
+            name='HistoricalFosterCarerReview',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("due_on", models.DateField(blank=True, null=True)),
-                ("due_reason", models.CharField(blank=True, max_length=200)),
-                ("scheduled_for", models.DateTimeField(blank=True, null=True)),
-                ("held_on", models.DateField(blank=True, null=True)),
-                (
-                    "is_first",
-                    models.BooleanField(
-                        default=False, help_text="The first review after approval."
-                    ),
-                ),
-                ("referred_to_panel", models.BooleanField(default=False)),
-                ("panel_on", models.DateField(blank=True, null=True)),
-                ("recommendation", models.TextField(blank=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "household",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="fostering.fostercarerhousehold",
-                    ),
-                ),
-                (
-                    "reviewing_officer",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('due_on', models.DateField(blank=True, null=True)),
+                ('due_reason', models.CharField(blank=True, max_length=200)),
+                ('scheduled_for', models.DateTimeField(blank=True, null=True)),
+                ('held_on', models.DateField(blank=True, null=True)),
+                ('is_first', models.BooleanField(default=False, help_text='The first review after approval.')),
+                ('referred_to_panel', models.BooleanField(default=False)),
+                ('panel_on', models.DateField(blank=True, null=True)),
+                ('recommendation', models.TextField(blank=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='fostering.fostercarerhousehold')),
+                ('reviewing_officer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical foster carer review",
-                "verbose_name_plural": "historical foster carer reviews",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical foster carer review',
+                'verbose_name_plural': 'historical foster carer reviews',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddIndex(
-            model_name="fostercarerhousehold",
-            index=models.Index(
-                condition=models.Q(("approval_ended_on__isnull", True)),
-                fields=["next_review_due"],
-                name="approved_household_review_due",
-            ),
+            model_name='fostercarerhousehold',
+            index=models.Index(condition=models.Q(('approval_ended_on__isnull', True)), fields=['next_review_due'], name='approved_household_review_due'),
         ),
         migrations.AddConstraint(
-            model_name="fostercarerhousehold",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("approval_ended_on__isnull", True),
-                    ("approval_ended_on__gte", models.F("approved_on")),
-                    _connector="OR",
-                ),
-                name="approval_ends_after_start",
-            ),
+            model_name='fostercarerhousehold',
+            constraint=models.CheckConstraint(condition=models.Q(('approval_ended_on__isnull', True), ('approval_ended_on__gte', models.F('approved_on')), _connector='OR'), name='approval_ends_after_start'),
         ),
         migrations.AddConstraint(
-            model_name="fostercarerreview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("is_first", True), _negated=True),
-                    ("referred_to_panel", True),
-                    _connector="OR",
-                ),
-                name="first_carer_review_goes_to_panel",
-            ),
+            model_name='fostercarerreview',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('is_first', True), _negated=True), ('referred_to_panel', True), _connector='OR'), name='first_carer_review_goes_to_panel'),
         ),
         migrations.AddConstraint(
-            model_name="fostercarerreview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("panel_on__isnull", True), ("referred_to_panel", True), _connector="OR"
-                ),
-                name="panel_date_only_when_referred",
-            ),
+            model_name='fostercarerreview',
+            constraint=models.CheckConstraint(condition=models.Q(('panel_on__isnull', True), ('referred_to_panel', True), _connector='OR'), name='panel_date_only_when_referred'),
         ),
     ]

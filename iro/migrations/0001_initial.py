@@ -7,6 +7,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -15,543 +16,205 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Family",
+            name='Family',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("name", models.CharField(max_length=100)),
-                ("reference", models.CharField(max_length=30, unique=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('name', models.CharField(max_length=100)),
+                ('reference', models.CharField(max_length=30, unique=True)),
             ],
             options={
-                "verbose_name_plural": "families",
-                "ordering": ["name"],
+                'verbose_name_plural': 'families',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Child",
+            name='Child',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "child_id",
-                    models.CharField(
-                        help_text="The council's child ID as used in the DfE returns (CHILD / LAchildID).",
-                        max_length=10,
-                        unique=True,
-                        verbose_name="child ID",
-                    ),
-                ),
-                ("first_name", models.CharField(max_length=60)),
-                ("last_name", models.CharField(max_length=60)),
-                ("date_of_birth", models.DateField(blank=True, null=True)),
-                (
-                    "expected_date_of_birth",
-                    models.DateField(blank=True, help_text="For an unborn child.", null=True),
-                ),
-                (
-                    "sex",
-                    models.CharField(
-                        choices=[("M", "Male"), ("F", "Female"), ("U", "Unknown or unborn")],
-                        default="U",
-                        max_length=1,
-                    ),
-                ),
-                (
-                    "ethnicity",
-                    models.CharField(
-                        choices=[
-                            ("WBRI", "White British"),
-                            ("WIRI", "White Irish"),
-                            ("WOTH", "Any other White background"),
-                            ("WIRT", "Traveller of Irish heritage"),
-                            ("WROM", "Gypsy/Roma"),
-                            ("MWBC", "White and Black Caribbean"),
-                            ("MWBA", "White and Black African"),
-                            ("MWAS", "White and Asian"),
-                            ("MOTH", "Any other mixed background"),
-                            ("AIND", "Indian"),
-                            ("APKN", "Pakistani"),
-                            ("ABAN", "Bangladeshi"),
-                            ("AOTH", "Any other Asian background"),
-                            ("BCRB", "Caribbean"),
-                            ("BAFR", "African"),
-                            ("BOTH", "Any other Black background"),
-                            ("CHNE", "Chinese"),
-                            ("OOTH", "Any other ethnic group"),
-                            ("REFU", "Refused"),
-                            ("NOBT", "Information not yet obtained"),
-                        ],
-                        default="NOBT",
-                        max_length=4,
-                    ),
-                ),
-                ("disability", models.BooleanField(default=False)),
-                ("upn", models.CharField(blank=True, max_length=13, verbose_name="UPN")),
-                (
-                    "family",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="children",
-                        to="iro.family",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('child_id', models.CharField(help_text="The council's child ID as used in the DfE returns (CHILD / LAchildID).", max_length=10, unique=True, verbose_name='child ID')),
+                ('first_name', models.CharField(max_length=60)),
+                ('last_name', models.CharField(max_length=60)),
+                ('date_of_birth', models.DateField(blank=True, null=True)),
+                ('expected_date_of_birth', models.DateField(blank=True, help_text='For an unborn child.', null=True)),
+                ('sex', models.CharField(choices=[('M', 'Male'), ('F', 'Female'), ('U', 'Unknown or unborn')], default='U', max_length=1)),
+                ('ethnicity', models.CharField(choices=[('WBRI', 'White British'), ('WIRI', 'White Irish'), ('WOTH', 'Any other White background'), ('WIRT', 'Traveller of Irish heritage'), ('WROM', 'Gypsy/Roma'), ('MWBC', 'White and Black Caribbean'), ('MWBA', 'White and Black African'), ('MWAS', 'White and Asian'), ('MOTH', 'Any other mixed background'), ('AIND', 'Indian'), ('APKN', 'Pakistani'), ('ABAN', 'Bangladeshi'), ('AOTH', 'Any other Asian background'), ('BCRB', 'Caribbean'), ('BAFR', 'African'), ('BOTH', 'Any other Black background'), ('CHNE', 'Chinese'), ('OOTH', 'Any other ethnic group'), ('REFU', 'Refused'), ('NOBT', 'Information not yet obtained')], default='NOBT', max_length=4)),
+                ('disability', models.BooleanField(default=False)),
+                ('upn', models.CharField(blank=True, max_length=13, verbose_name='UPN')),
+                ('family', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='iro.family')),
             ],
             options={
-                "verbose_name_plural": "children",
-                "ordering": ["last_name", "first_name"],
+                'verbose_name_plural': 'children',
+                'ordering': ['last_name', 'first_name'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalChild",
+            name='HistoricalChild',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                (
-                    "child_id",
-                    models.CharField(
-                        db_index=True,
-                        help_text="The council's child ID as used in the DfE returns (CHILD / LAchildID).",
-                        max_length=10,
-                        verbose_name="child ID",
-                    ),
-                ),
-                ("first_name", models.CharField(max_length=60)),
-                ("last_name", models.CharField(max_length=60)),
-                ("date_of_birth", models.DateField(blank=True, null=True)),
-                (
-                    "expected_date_of_birth",
-                    models.DateField(blank=True, help_text="For an unborn child.", null=True),
-                ),
-                (
-                    "sex",
-                    models.CharField(
-                        choices=[("M", "Male"), ("F", "Female"), ("U", "Unknown or unborn")],
-                        default="U",
-                        max_length=1,
-                    ),
-                ),
-                (
-                    "ethnicity",
-                    models.CharField(
-                        choices=[
-                            ("WBRI", "White British"),
-                            ("WIRI", "White Irish"),
-                            ("WOTH", "Any other White background"),
-                            ("WIRT", "Traveller of Irish heritage"),
-                            ("WROM", "Gypsy/Roma"),
-                            ("MWBC", "White and Black Caribbean"),
-                            ("MWBA", "White and Black African"),
-                            ("MWAS", "White and Asian"),
-                            ("MOTH", "Any other mixed background"),
-                            ("AIND", "Indian"),
-                            ("APKN", "Pakistani"),
-                            ("ABAN", "Bangladeshi"),
-                            ("AOTH", "Any other Asian background"),
-                            ("BCRB", "Caribbean"),
-                            ("BAFR", "African"),
-                            ("BOTH", "Any other Black background"),
-                            ("CHNE", "Chinese"),
-                            ("OOTH", "Any other ethnic group"),
-                            ("REFU", "Refused"),
-                            ("NOBT", "Information not yet obtained"),
-                        ],
-                        default="NOBT",
-                        max_length=4,
-                    ),
-                ),
-                ("disability", models.BooleanField(default=False)),
-                ("upn", models.CharField(blank=True, max_length=13, verbose_name="UPN")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "family",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.family",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('child_id', models.CharField(db_index=True, help_text="The council's child ID as used in the DfE returns (CHILD / LAchildID).", max_length=10, verbose_name='child ID')),
+                ('first_name', models.CharField(max_length=60)),
+                ('last_name', models.CharField(max_length=60)),
+                ('date_of_birth', models.DateField(blank=True, null=True)),
+                ('expected_date_of_birth', models.DateField(blank=True, help_text='For an unborn child.', null=True)),
+                ('sex', models.CharField(choices=[('M', 'Male'), ('F', 'Female'), ('U', 'Unknown or unborn')], default='U', max_length=1)),
+                ('ethnicity', models.CharField(choices=[('WBRI', 'White British'), ('WIRI', 'White Irish'), ('WOTH', 'Any other White background'), ('WIRT', 'Traveller of Irish heritage'), ('WROM', 'Gypsy/Roma'), ('MWBC', 'White and Black Caribbean'), ('MWBA', 'White and Black African'), ('MWAS', 'White and Asian'), ('MOTH', 'Any other mixed background'), ('AIND', 'Indian'), ('APKN', 'Pakistani'), ('ABAN', 'Bangladeshi'), ('AOTH', 'Any other Asian background'), ('BCRB', 'Caribbean'), ('BAFR', 'African'), ('BOTH', 'Any other Black background'), ('CHNE', 'Chinese'), ('OOTH', 'Any other ethnic group'), ('REFU', 'Refused'), ('NOBT', 'Information not yet obtained')], default='NOBT', max_length=4)),
+                ('disability', models.BooleanField(default=False)),
+                ('upn', models.CharField(blank=True, max_length=13, verbose_name='UPN')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('family', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.family')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical child",
-                "verbose_name_plural": "historical children",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical child',
+                'verbose_name_plural': 'historical children',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalFamily",
+            name='HistoricalFamily',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("name", models.CharField(max_length=100)),
-                ("reference", models.CharField(db_index=True, max_length=30)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('name', models.CharField(max_length=100)),
+                ('reference', models.CharField(db_index=True, max_length=30)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical family",
-                "verbose_name_plural": "historical families",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical family',
+                'verbose_name_plural': 'historical families',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalIndependentReviewingOfficer",
+            name='HistoricalIndependentReviewingOfficer',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                (
-                    "fte",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=1,
-                        max_digits=3,
-                        verbose_name="full-time equivalent",
-                    ),
-                ),
-                (
-                    "employment",
-                    models.CharField(
-                        choices=[("permanent", "Permanent"), ("agency", "Agency")],
-                        default="permanent",
-                        max_length=10,
-                    ),
-                ),
-                ("active", models.BooleanField(default=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('fte', models.DecimalField(decimal_places=2, default=1, max_digits=3, verbose_name='full-time equivalent')),
+                ('employment', models.CharField(choices=[('permanent', 'Permanent'), ('agency', 'Agency')], default='permanent', max_length=10)),
+                ('active', models.BooleanField(default=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical independent reviewing officer",
-                "verbose_name_plural": "historical independent reviewing officers",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical independent reviewing officer',
+                'verbose_name_plural': 'historical independent reviewing officers',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="IndependentReviewingOfficer",
+            name='IndependentReviewingOfficer',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "fte",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=1,
-                        max_digits=3,
-                        verbose_name="full-time equivalent",
-                    ),
-                ),
-                (
-                    "employment",
-                    models.CharField(
-                        choices=[("permanent", "Permanent"), ("agency", "Agency")],
-                        default="permanent",
-                        max_length=10,
-                    ),
-                ),
-                ("active", models.BooleanField(default=True)),
-                (
-                    "user",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="iro_profile",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('fte', models.DecimalField(decimal_places=2, default=1, max_digits=3, verbose_name='full-time equivalent')),
+                ('employment', models.CharField(choices=[('permanent', 'Permanent'), ('agency', 'Agency')], default='permanent', max_length=10)),
+                ('active', models.BooleanField(default=True)),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='iro_profile', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "independent reviewing officer",
-                "ordering": ["user__last_name", "user__first_name"],
+                'verbose_name': 'independent reviewing officer',
+                'ordering': ['user__last_name', 'user__first_name'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalIROAllocation",
+            name='HistoricalIROAllocation',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("started_on", models.DateField()),
-                ("ended_on", models.DateField(blank=True, null=True)),
-                ("reason", models.CharField(blank=True, max_length=200)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "iro",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.independentreviewingofficer",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('started_on', models.DateField()),
+                ('ended_on', models.DateField(blank=True, null=True)),
+                ('reason', models.CharField(blank=True, max_length=200)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.child')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('iro', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.independentreviewingofficer')),
             ],
             options={
-                "verbose_name": "historical IRO allocation",
-                "verbose_name_plural": "historical IRO allocations",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical IRO allocation',
+                'verbose_name_plural': 'historical IRO allocations',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="IROAllocation",
+            name='IROAllocation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("started_on", models.DateField()),
-                ("ended_on", models.DateField(blank=True, null=True)),
-                ("reason", models.CharField(blank=True, max_length=200)),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="allocations",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "iro",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="allocations",
-                        to="iro.independentreviewingofficer",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('started_on', models.DateField()),
+                ('ended_on', models.DateField(blank=True, null=True)),
+                ('reason', models.CharField(blank=True, max_length=200)),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='iro.child')),
+                ('iro', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='iro.independentreviewingofficer')),
             ],
             options={
-                "verbose_name": "IRO allocation",
-                "ordering": ["child", "-started_on"],
+                'verbose_name': 'IRO allocation',
+                'ordering': ['child', '-started_on'],
             },
         ),
         migrations.AddConstraint(
-            model_name="child",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("date_of_birth__isnull", False),
-                    ("expected_date_of_birth__isnull", False),
-                    _connector="OR",
-                ),
-                name="child_has_birth_or_expected_date",
-            ),
+            model_name='child',
+            constraint=models.CheckConstraint(condition=models.Q(('date_of_birth__isnull', False), ('expected_date_of_birth__isnull', False), _connector='OR'), name='child_has_birth_or_expected_date'),
         ),
         migrations.AddConstraint(
-            model_name="child",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("sex__in", ["M", "F", "U"])), name="iro_child_sex_valid"
-            ),
+            model_name='child',
+            constraint=models.CheckConstraint(condition=models.Q(('sex__in', ['M', 'F', 'U'])), name='iro_child_sex_valid'),
         ),
         migrations.AddConstraint(
-            model_name="child",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "ethnicity__in",
-                        [
-                            "WBRI",
-                            "WIRI",
-                            "WOTH",
-                            "WIRT",
-                            "WROM",
-                            "MWBC",
-                            "MWBA",
-                            "MWAS",
-                            "MOTH",
-                            "AIND",
-                            "APKN",
-                            "ABAN",
-                            "AOTH",
-                            "BCRB",
-                            "BAFR",
-                            "BOTH",
-                            "CHNE",
-                            "OOTH",
-                            "REFU",
-                            "NOBT",
-                        ],
-                    )
-                ),
-                name="iro_child_ethnicity_valid",
-            ),
+            model_name='child',
+            constraint=models.CheckConstraint(condition=models.Q(('ethnicity__in', ['WBRI', 'WIRI', 'WOTH', 'WIRT', 'WROM', 'MWBC', 'MWBA', 'MWAS', 'MOTH', 'AIND', 'APKN', 'ABAN', 'AOTH', 'BCRB', 'BAFR', 'BOTH', 'CHNE', 'OOTH', 'REFU', 'NOBT'])), name='iro_child_ethnicity_valid'),
         ),
         migrations.AddConstraint(
-            model_name="independentreviewingofficer",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("fte__gt", 0), ("fte__lte", 1)), name="iro_fte_between_0_and_1"
-            ),
+            model_name='independentreviewingofficer',
+            constraint=models.CheckConstraint(condition=models.Q(('fte__gt', 0), ('fte__lte', 1)), name='iro_fte_between_0_and_1'),
         ),
         migrations.AddConstraint(
-            model_name="independentreviewingofficer",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("employment__in", ["permanent", "agency"])),
-                name="iro_independentreviewingofficer_employment_valid",
-            ),
+            model_name='independentreviewingofficer',
+            constraint=models.CheckConstraint(condition=models.Q(('employment__in', ['permanent', 'agency'])), name='iro_independentreviewingofficer_employment_valid'),
         ),
         migrations.AddIndex(
-            model_name="iroallocation",
-            index=models.Index(fields=["iro", "ended_on"], name="iro_iroallo_iro_id_208e0d_idx"),
+            model_name='iroallocation',
+            index=models.Index(fields=['iro', 'ended_on'], name='iro_iroallo_iro_id_208e0d_idx'),
         ),
         migrations.AddConstraint(
-            model_name="iroallocation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("ended_on__isnull", True),
-                    ("ended_on__gte", models.F("started_on")),
-                    _connector="OR",
-                ),
-                name="allocation_ends_after_start",
-            ),
+            model_name='iroallocation',
+            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='allocation_ends_after_start'),
         ),
         migrations.AddConstraint(
-            model_name="iroallocation",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("ended_on__isnull", True)),
-                fields=("child",),
-                name="one_current_iro_per_child",
-            ),
+            model_name='iroallocation',
+            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('child',), name='one_current_iro_per_child'),
         ),
     ]

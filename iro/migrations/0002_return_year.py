@@ -4,27 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("iro", "0001_initial"),
+        ('iro', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="child",
-            name="return_year",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                help_text="Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.",
-                null=True,
-            ),
+            model_name='child',
+            name='return_year',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.', null=True),
         ),
         migrations.AddField(
-            model_name="historicalchild",
-            name="return_year",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                help_text="Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.",
-                null=True,
-            ),
+            model_name='historicalchild',
+            name='return_year',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.', null=True),
         ),
     ]

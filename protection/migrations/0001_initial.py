@@ -7,903 +7,329 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("iro", "0001_initial"),
+        ('iro', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ChildProtectionConference",
+            name='ChildProtectionConference',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("initial", "Initial"),
-                            ("transfer_in", "Transfer-in"),
-                            ("review", "Review"),
-                        ],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("scheduled", "Scheduled"),
-                            ("held", "Held"),
-                            ("cancelled", "Cancelled"),
-                        ],
-                        default="scheduled",
-                        max_length=10,
-                    ),
-                ),
-                ("scheduled_for", models.DateTimeField(blank=True, null=True)),
-                ("venue", models.CharField(blank=True, max_length=200)),
-                ("held_on", models.DateField(blank=True, null=True)),
-                (
-                    "transfer_notified_on",
-                    models.DateField(
-                        blank=True,
-                        help_text="For a transfer-in: when the council was notified.",
-                        null=True,
-                    ),
-                ),
-                ("minutes_sent_on", models.DateField(blank=True, null=True)),
-                ("cancellation_reason", models.CharField(blank=True, max_length=200)),
-                (
-                    "chair",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="chaired_conferences",
-                        to="iro.independentreviewingofficer",
-                    ),
-                ),
-                (
-                    "family",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="conferences",
-                        to="iro.family",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('kind', models.CharField(choices=[('initial', 'Initial'), ('transfer_in', 'Transfer-in'), ('review', 'Review')], max_length=12)),
+                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10)),
+                ('scheduled_for', models.DateTimeField(blank=True, null=True)),
+                ('venue', models.CharField(blank=True, max_length=200)),
+                ('held_on', models.DateField(blank=True, null=True)),
+                ('transfer_notified_on', models.DateField(blank=True, help_text='For a transfer-in: when the council was notified.', null=True)),
+                ('minutes_sent_on', models.DateField(blank=True, null=True)),
+                ('cancellation_reason', models.CharField(blank=True, max_length=200)),
+                ('chair', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='chaired_conferences', to='iro.independentreviewingofficer')),
+                ('family', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='conferences', to='iro.family')),
             ],
             options={
-                "verbose_name": "child protection conference",
-                "ordering": ["-held_on", "-scheduled_for"],
+                'verbose_name': 'child protection conference',
+                'ordering': ['-held_on', '-scheduled_for'],
             },
         ),
         migrations.CreateModel(
-            name="ChildProtectionPlan",
+            name='ChildProtectionPlan',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("reference", models.CharField(blank=True, max_length=20, verbose_name="CPPID")),
-                ("started_on", models.DateField()),
-                ("ended_on", models.DateField(blank=True, null=True)),
-                (
-                    "initial_category",
-                    models.CharField(
-                        choices=[
-                            ("NEG", "Neglect"),
-                            ("EMO", "Emotional abuse"),
-                            ("PHY", "Physical abuse"),
-                            ("SAB", "Sexual abuse"),
-                            ("MUL", "Multiple"),
-                        ],
-                        max_length=3,
-                    ),
-                ),
-                (
-                    "latest_category",
-                    models.CharField(
-                        choices=[
-                            ("NEG", "Neglect"),
-                            ("EMO", "Emotional abuse"),
-                            ("PHY", "Physical abuse"),
-                            ("SAB", "Sexual abuse"),
-                            ("MUL", "Multiple"),
-                        ],
-                        max_length=3,
-                    ),
-                ),
-                (
-                    "previous_plans",
-                    models.PositiveSmallIntegerField(
-                        default=0,
-                        help_text="NumberOfPreviousCPP in the CIN census.",
-                        verbose_name="number of previous plans",
-                    ),
-                ),
-                ("next_review_due", models.DateField(blank=True, null=True)),
-                ("next_review_reason", models.CharField(blank=True, max_length=200)),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="cp_plans",
-                        to="iro.child",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('reference', models.CharField(blank=True, max_length=20, verbose_name='CPPID')),
+                ('started_on', models.DateField()),
+                ('ended_on', models.DateField(blank=True, null=True)),
+                ('initial_category', models.CharField(choices=[('NEG', 'Neglect'), ('EMO', 'Emotional abuse'), ('PHY', 'Physical abuse'), ('SAB', 'Sexual abuse'), ('MUL', 'Multiple')], max_length=3)),
+                ('latest_category', models.CharField(choices=[('NEG', 'Neglect'), ('EMO', 'Emotional abuse'), ('PHY', 'Physical abuse'), ('SAB', 'Sexual abuse'), ('MUL', 'Multiple')], max_length=3)),
+                ('previous_plans', models.PositiveSmallIntegerField(default=0, help_text='NumberOfPreviousCPP in the CIN census.', verbose_name='number of previous plans')),
+                ('next_review_due', models.DateField(blank=True, null=True)),
+                ('next_review_reason', models.CharField(blank=True, max_length=200)),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cp_plans', to='iro.child')),
             ],
             options={
-                "verbose_name": "child protection plan",
-                "ordering": ["child", "started_on"],
+                'verbose_name': 'child protection plan',
+                'ordering': ['child', 'started_on'],
             },
         ),
         migrations.CreateModel(
-            name="ConferenceInvitation",
+            name='ConferenceInvitation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("name", models.CharField(max_length=120)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("family", "Family member"), ("professional", "Professional")],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        help_text="e.g. Mother, Health visitor, School.", max_length=80
-                    ),
-                ),
-                ("has_parental_responsibility", models.BooleanField(default=False)),
-                ("invited_on", models.DateField(blank=True, null=True)),
-                (
-                    "attendance",
-                    models.CharField(
-                        choices=[
-                            ("invited", "Invited"),
-                            ("attended", "Attended"),
-                            ("apologies", "Sent apologies"),
-                            ("did_not_attend", "Did not attend"),
-                            ("excluded", "Excluded"),
-                        ],
-                        default="invited",
-                        max_length=14,
-                    ),
-                ),
-                ("exclusion_reason", models.CharField(blank=True, max_length=300)),
-                (
-                    "conference",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="invitations",
-                        to="protection.childprotectionconference",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('name', models.CharField(max_length=120)),
+                ('kind', models.CharField(choices=[('family', 'Family member'), ('professional', 'Professional')], max_length=12)),
+                ('role', models.CharField(help_text='e.g. Mother, Health visitor, School.', max_length=80)),
+                ('has_parental_responsibility', models.BooleanField(default=False)),
+                ('invited_on', models.DateField(blank=True, null=True)),
+                ('attendance', models.CharField(choices=[('invited', 'Invited'), ('attended', 'Attended'), ('apologies', 'Sent apologies'), ('did_not_attend', 'Did not attend'), ('excluded', 'Excluded')], default='invited', max_length=14)),
+                ('exclusion_reason', models.CharField(blank=True, max_length=300)),
+                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='protection.childprotectionconference')),
             ],
             options={
-                "ordering": ["conference", "kind", "name"],
+                'ordering': ['conference', 'kind', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalChildProtectionConference",
+            name='HistoricalChildProtectionConference',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("initial", "Initial"),
-                            ("transfer_in", "Transfer-in"),
-                            ("review", "Review"),
-                        ],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("scheduled", "Scheduled"),
-                            ("held", "Held"),
-                            ("cancelled", "Cancelled"),
-                        ],
-                        default="scheduled",
-                        max_length=10,
-                    ),
-                ),
-                ("scheduled_for", models.DateTimeField(blank=True, null=True)),
-                ("venue", models.CharField(blank=True, max_length=200)),
-                ("held_on", models.DateField(blank=True, null=True)),
-                (
-                    "transfer_notified_on",
-                    models.DateField(
-                        blank=True,
-                        help_text="For a transfer-in: when the council was notified.",
-                        null=True,
-                    ),
-                ),
-                ("minutes_sent_on", models.DateField(blank=True, null=True)),
-                ("cancellation_reason", models.CharField(blank=True, max_length=200)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "chair",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.independentreviewingofficer",
-                    ),
-                ),
-                (
-                    "family",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.family",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('kind', models.CharField(choices=[('initial', 'Initial'), ('transfer_in', 'Transfer-in'), ('review', 'Review')], max_length=12)),
+                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10)),
+                ('scheduled_for', models.DateTimeField(blank=True, null=True)),
+                ('venue', models.CharField(blank=True, max_length=200)),
+                ('held_on', models.DateField(blank=True, null=True)),
+                ('transfer_notified_on', models.DateField(blank=True, help_text='For a transfer-in: when the council was notified.', null=True)),
+                ('minutes_sent_on', models.DateField(blank=True, null=True)),
+                ('cancellation_reason', models.CharField(blank=True, max_length=200)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('chair', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.independentreviewingofficer')),
+                ('family', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.family')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical child protection conference",
-                "verbose_name_plural": "historical child protection conferences",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical child protection conference',
+                'verbose_name_plural': 'historical child protection conferences',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalChildProtectionPlan",
+            name='HistoricalChildProtectionPlan',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("reference", models.CharField(blank=True, max_length=20, verbose_name="CPPID")),
-                ("started_on", models.DateField()),
-                ("ended_on", models.DateField(blank=True, null=True)),
-                (
-                    "initial_category",
-                    models.CharField(
-                        choices=[
-                            ("NEG", "Neglect"),
-                            ("EMO", "Emotional abuse"),
-                            ("PHY", "Physical abuse"),
-                            ("SAB", "Sexual abuse"),
-                            ("MUL", "Multiple"),
-                        ],
-                        max_length=3,
-                    ),
-                ),
-                (
-                    "latest_category",
-                    models.CharField(
-                        choices=[
-                            ("NEG", "Neglect"),
-                            ("EMO", "Emotional abuse"),
-                            ("PHY", "Physical abuse"),
-                            ("SAB", "Sexual abuse"),
-                            ("MUL", "Multiple"),
-                        ],
-                        max_length=3,
-                    ),
-                ),
-                (
-                    "previous_plans",
-                    models.PositiveSmallIntegerField(
-                        default=0,
-                        help_text="NumberOfPreviousCPP in the CIN census.",
-                        verbose_name="number of previous plans",
-                    ),
-                ),
-                ("next_review_due", models.DateField(blank=True, null=True)),
-                ("next_review_reason", models.CharField(blank=True, max_length=200)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('reference', models.CharField(blank=True, max_length=20, verbose_name='CPPID')),
+                ('started_on', models.DateField()),
+                ('ended_on', models.DateField(blank=True, null=True)),
+                ('initial_category', models.CharField(choices=[('NEG', 'Neglect'), ('EMO', 'Emotional abuse'), ('PHY', 'Physical abuse'), ('SAB', 'Sexual abuse'), ('MUL', 'Multiple')], max_length=3)),
+                ('latest_category', models.CharField(choices=[('NEG', 'Neglect'), ('EMO', 'Emotional abuse'), ('PHY', 'Physical abuse'), ('SAB', 'Sexual abuse'), ('MUL', 'Multiple')], max_length=3)),
+                ('previous_plans', models.PositiveSmallIntegerField(default=0, help_text='NumberOfPreviousCPP in the CIN census.', verbose_name='number of previous plans')),
+                ('next_review_due', models.DateField(blank=True, null=True)),
+                ('next_review_reason', models.CharField(blank=True, max_length=200)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.child')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical child protection plan",
-                "verbose_name_plural": "historical child protection plans",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical child protection plan',
+                'verbose_name_plural': 'historical child protection plans',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalConferenceInvitation",
+            name='HistoricalConferenceInvitation',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("name", models.CharField(max_length=120)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("family", "Family member"), ("professional", "Professional")],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        help_text="e.g. Mother, Health visitor, School.", max_length=80
-                    ),
-                ),
-                ("has_parental_responsibility", models.BooleanField(default=False)),
-                ("invited_on", models.DateField(blank=True, null=True)),
-                (
-                    "attendance",
-                    models.CharField(
-                        choices=[
-                            ("invited", "Invited"),
-                            ("attended", "Attended"),
-                            ("apologies", "Sent apologies"),
-                            ("did_not_attend", "Did not attend"),
-                            ("excluded", "Excluded"),
-                        ],
-                        default="invited",
-                        max_length=14,
-                    ),
-                ),
-                ("exclusion_reason", models.CharField(blank=True, max_length=300)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "conference",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="protection.childprotectionconference",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('name', models.CharField(max_length=120)),
+                ('kind', models.CharField(choices=[('family', 'Family member'), ('professional', 'Professional')], max_length=12)),
+                ('role', models.CharField(help_text='e.g. Mother, Health visitor, School.', max_length=80)),
+                ('has_parental_responsibility', models.BooleanField(default=False)),
+                ('invited_on', models.DateField(blank=True, null=True)),
+                ('attendance', models.CharField(choices=[('invited', 'Invited'), ('attended', 'Attended'), ('apologies', 'Sent apologies'), ('did_not_attend', 'Did not attend'), ('excluded', 'Excluded')], default='invited', max_length=14)),
+                ('exclusion_reason', models.CharField(blank=True, max_length=300)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('conference', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='protection.childprotectionconference')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical conference invitation",
-                "verbose_name_plural": "historical conference invitations",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical conference invitation',
+                'verbose_name_plural': 'historical conference invitations',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalSection47Enquiry",
+            name='HistoricalSection47Enquiry',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                (
-                    "strategy_discussion_on",
-                    models.DateField(
-                        help_text="The strategy discussion at which the section 47 enquiry was initiated."
-                    ),
-                ),
-                (
-                    "icpc_not_required",
-                    models.BooleanField(
-                        default=False, verbose_name="initial conference not required"
-                    ),
-                ),
-                ("concluded_on", models.DateField(blank=True, null=True)),
-                ("icpc_due", models.DateField(blank=True, null=True)),
-                ("icpc_due_reason", models.CharField(blank=True, max_length=200)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('strategy_discussion_on', models.DateField(help_text='The strategy discussion at which the section 47 enquiry was initiated.')),
+                ('icpc_not_required', models.BooleanField(default=False, verbose_name='initial conference not required')),
+                ('concluded_on', models.DateField(blank=True, null=True)),
+                ('icpc_due', models.DateField(blank=True, null=True)),
+                ('icpc_due_reason', models.CharField(blank=True, max_length=200)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.child')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical section 47 enquiry",
-                "verbose_name_plural": "historical section 47 enquiries",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical section 47 enquiry',
+                'verbose_name_plural': 'historical section 47 enquiries',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Section47Enquiry",
+            name='Section47Enquiry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "strategy_discussion_on",
-                    models.DateField(
-                        help_text="The strategy discussion at which the section 47 enquiry was initiated."
-                    ),
-                ),
-                (
-                    "icpc_not_required",
-                    models.BooleanField(
-                        default=False, verbose_name="initial conference not required"
-                    ),
-                ),
-                ("concluded_on", models.DateField(blank=True, null=True)),
-                ("icpc_due", models.DateField(blank=True, null=True)),
-                ("icpc_due_reason", models.CharField(blank=True, max_length=200)),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="section47_enquiries",
-                        to="iro.child",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('strategy_discussion_on', models.DateField(help_text='The strategy discussion at which the section 47 enquiry was initiated.')),
+                ('icpc_not_required', models.BooleanField(default=False, verbose_name='initial conference not required')),
+                ('concluded_on', models.DateField(blank=True, null=True)),
+                ('icpc_due', models.DateField(blank=True, null=True)),
+                ('icpc_due_reason', models.CharField(blank=True, max_length=200)),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='section47_enquiries', to='iro.child')),
             ],
             options={
-                "verbose_name": "section 47 enquiry",
-                "verbose_name_plural": "section 47 enquiries",
-                "ordering": ["child", "strategy_discussion_on"],
+                'verbose_name': 'section 47 enquiry',
+                'verbose_name_plural': 'section 47 enquiries',
+                'ordering': ['child', 'strategy_discussion_on'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalConferenceChild",
+            name='HistoricalConferenceChild',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                (
-                    "outcome",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("", "Not yet decided"),
-                            ("plan_started", "Child protection plan started"),
-                            ("no_plan", "Not made subject to a plan"),
-                            ("plan_continued", "Plan continues"),
-                            ("plan_ended", "Plan ended"),
-                        ],
-                        max_length=14,
-                    ),
-                ),
-                ("due_on", models.DateField(blank=True, null=True)),
-                ("due_reason", models.CharField(blank=True, max_length=200)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "conference",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="protection.childprotectionconference",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="protection.childprotectionplan",
-                    ),
-                ),
-                (
-                    "section47",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="protection.section47enquiry",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('outcome', models.CharField(blank=True, choices=[('', 'Not yet decided'), ('plan_started', 'Child protection plan started'), ('no_plan', 'Not made subject to a plan'), ('plan_continued', 'Plan continues'), ('plan_ended', 'Plan ended')], max_length=14)),
+                ('due_on', models.DateField(blank=True, null=True)),
+                ('due_reason', models.CharField(blank=True, max_length=200)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.child')),
+                ('conference', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='protection.childprotectionconference')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='protection.childprotectionplan')),
+                ('section47', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='protection.section47enquiry')),
             ],
             options={
-                "verbose_name": "historical child at a conference",
-                "verbose_name_plural": "historical children at conferences",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical child at a conference',
+                'verbose_name_plural': 'historical children at conferences',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="ConferenceChild",
+            name='ConferenceChild',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "outcome",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("", "Not yet decided"),
-                            ("plan_started", "Child protection plan started"),
-                            ("no_plan", "Not made subject to a plan"),
-                            ("plan_continued", "Plan continues"),
-                            ("plan_ended", "Plan ended"),
-                        ],
-                        max_length=14,
-                    ),
-                ),
-                ("due_on", models.DateField(blank=True, null=True)),
-                ("due_reason", models.CharField(blank=True, max_length=200)),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="conferences",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "conference",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="covered",
-                        to="protection.childprotectionconference",
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="conferences",
-                        to="protection.childprotectionplan",
-                    ),
-                ),
-                (
-                    "section47",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="conferences",
-                        to="protection.section47enquiry",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('outcome', models.CharField(blank=True, choices=[('', 'Not yet decided'), ('plan_started', 'Child protection plan started'), ('no_plan', 'Not made subject to a plan'), ('plan_continued', 'Plan continues'), ('plan_ended', 'Plan ended')], max_length=14)),
+                ('due_on', models.DateField(blank=True, null=True)),
+                ('due_reason', models.CharField(blank=True, max_length=200)),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conferences', to='iro.child')),
+                ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='covered', to='protection.childprotectionconference')),
+                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='conferences', to='protection.childprotectionplan')),
+                ('section47', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='conferences', to='protection.section47enquiry')),
             ],
             options={
-                "verbose_name": "child at a conference",
-                "verbose_name_plural": "children at conferences",
+                'verbose_name': 'child at a conference',
+                'verbose_name_plural': 'children at conferences',
             },
         ),
         migrations.AddIndex(
-            model_name="childprotectionconference",
-            index=models.Index(fields=["kind", "held_on"], name="protection__kind_5555de_idx"),
+            model_name='childprotectionconference',
+            index=models.Index(fields=['kind', 'held_on'], name='protection__kind_5555de_idx'),
         ),
         migrations.AddConstraint(
-            model_name="childprotectionconference",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "held"), _negated=True),
-                    ("held_on__isnull", False),
-                    _connector="OR",
-                ),
-                name="held_conference_has_date",
-            ),
+            model_name='childprotectionconference',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'held'), _negated=True), ('held_on__isnull', False), _connector='OR'), name='held_conference_has_date'),
         ),
         migrations.AddConstraint(
-            model_name="childprotectionconference",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("kind", "transfer_in"), _negated=True),
-                    ("transfer_notified_on__isnull", False),
-                    _connector="OR",
-                ),
-                name="transfer_in_has_notification_date",
-            ),
+            model_name='childprotectionconference',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'transfer_in'), _negated=True), ('transfer_notified_on__isnull', False), _connector='OR'), name='transfer_in_has_notification_date'),
         ),
         migrations.AddConstraint(
-            model_name="childprotectionconference",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "cancelled"), _negated=True),
-                    models.Q(("cancellation_reason", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="cancelled_conference_has_reason",
-            ),
+            model_name='childprotectionconference',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'cancelled'), _negated=True), models.Q(('cancellation_reason', ''), _negated=True), _connector='OR'), name='cancelled_conference_has_reason'),
         ),
         migrations.AddConstraint(
-            model_name="childprotectionconference",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("kind__in", ["initial", "transfer_in", "review"])),
-                name="protection_childprotectionconference_kind_valid",
-            ),
+            model_name='childprotectionconference',
+            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['initial', 'transfer_in', 'review'])), name='protection_childprotectionconference_kind_valid'),
         ),
         migrations.AddConstraint(
-            model_name="childprotectionconference",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["scheduled", "held", "cancelled"])),
-                name="protection_childprotectionconference_status_valid",
-            ),
+            model_name='childprotectionconference',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['scheduled', 'held', 'cancelled'])), name='protection_childprotectionconference_status_valid'),
         ),
         migrations.AddIndex(
-            model_name="childprotectionplan",
-            index=models.Index(
-                condition=models.Q(("ended_on__isnull", True)),
-                fields=["next_review_due"],
-                name="open_plan_review_due",
-            ),
+            model_name='childprotectionplan',
+            index=models.Index(condition=models.Q(('ended_on__isnull', True)), fields=['next_review_due'], name='open_plan_review_due'),
         ),
         migrations.AddConstraint(
-            model_name="childprotectionplan",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("ended_on__isnull", True),
-                    ("ended_on__gt", models.F("started_on")),
-                    _connector="OR",
-                ),
-                name="cp_plan_ends_after_start",
-            ),
+            model_name='childprotectionplan',
+            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gt', models.F('started_on')), _connector='OR'), name='cp_plan_ends_after_start'),
         ),
         migrations.AddConstraint(
-            model_name="childprotectionplan",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("ended_on__isnull", True)),
-                fields=("child",),
-                name="one_open_cp_plan",
-            ),
+            model_name='childprotectionplan',
+            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('child',), name='one_open_cp_plan'),
         ),
         migrations.AddConstraint(
-            model_name="childprotectionplan",
-            constraint=models.UniqueConstraint(
-                fields=("child", "started_on"), name="one_cp_plan_per_start"
-            ),
+            model_name='childprotectionplan',
+            constraint=models.UniqueConstraint(fields=('child', 'started_on'), name='one_cp_plan_per_start'),
         ),
         migrations.AddConstraint(
-            model_name="childprotectionplan",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("initial_category__in", ["NEG", "EMO", "PHY", "SAB", "MUL"])),
-                name="protection_childprotectionplan_initial_category_valid",
-            ),
+            model_name='childprotectionplan',
+            constraint=models.CheckConstraint(condition=models.Q(('initial_category__in', ['NEG', 'EMO', 'PHY', 'SAB', 'MUL'])), name='protection_childprotectionplan_initial_category_valid'),
         ),
         migrations.AddConstraint(
-            model_name="childprotectionplan",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("latest_category__in", ["NEG", "EMO", "PHY", "SAB", "MUL"])),
-                name="protection_childprotectionplan_latest_category_valid",
-            ),
+            model_name='childprotectionplan',
+            constraint=models.CheckConstraint(condition=models.Q(('latest_category__in', ['NEG', 'EMO', 'PHY', 'SAB', 'MUL'])), name='protection_childprotectionplan_latest_category_valid'),
         ),
         migrations.AddConstraint(
-            model_name="conferenceinvitation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("attendance", "excluded"), _negated=True),
-                    models.Q(("exclusion_reason", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="exclusion_has_reason",
-            ),
+            model_name='conferenceinvitation',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('attendance', 'excluded'), _negated=True), models.Q(('exclusion_reason', ''), _negated=True), _connector='OR'), name='exclusion_has_reason'),
         ),
         migrations.AddConstraint(
-            model_name="conferenceinvitation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("kind__in", ["family", "professional"])),
-                name="protection_conferenceinvitation_kind_valid",
-            ),
+            model_name='conferenceinvitation',
+            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['family', 'professional'])), name='protection_conferenceinvitation_kind_valid'),
         ),
         migrations.AddConstraint(
-            model_name="conferenceinvitation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "attendance__in",
-                        ["invited", "attended", "apologies", "did_not_attend", "excluded"],
-                    )
-                ),
-                name="protection_conferenceinvitation_attendance_valid",
-            ),
+            model_name='conferenceinvitation',
+            constraint=models.CheckConstraint(condition=models.Q(('attendance__in', ['invited', 'attended', 'apologies', 'did_not_attend', 'excluded'])), name='protection_conferenceinvitation_attendance_valid'),
         ),
         migrations.AddConstraint(
-            model_name="section47enquiry",
-            constraint=models.UniqueConstraint(
-                fields=("child", "strategy_discussion_on"), name="one_s47_per_child_per_day"
-            ),
+            model_name='section47enquiry',
+            constraint=models.UniqueConstraint(fields=('child', 'strategy_discussion_on'), name='one_s47_per_child_per_day'),
         ),
         migrations.AddConstraint(
-            model_name="section47enquiry",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("concluded_on__isnull", True),
-                    ("concluded_on__gte", models.F("strategy_discussion_on")),
-                    _connector="OR",
-                ),
-                name="s47_concludes_after_start",
-            ),
+            model_name='section47enquiry',
+            constraint=models.CheckConstraint(condition=models.Q(('concluded_on__isnull', True), ('concluded_on__gte', models.F('strategy_discussion_on')), _connector='OR'), name='s47_concludes_after_start'),
         ),
         migrations.AddConstraint(
-            model_name="conferencechild",
-            constraint=models.UniqueConstraint(
-                fields=("conference", "child"), name="child_once_per_conference"
-            ),
+            model_name='conferencechild',
+            constraint=models.UniqueConstraint(fields=('conference', 'child'), name='child_once_per_conference'),
         ),
         migrations.AddConstraint(
-            model_name="conferencechild",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "outcome__in",
-                        ["", "plan_started", "no_plan", "plan_continued", "plan_ended", ""],
-                    )
-                ),
-                name="protection_conferencechild_outcome_valid",
-            ),
+            model_name='conferencechild',
+            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['', 'plan_started', 'no_plan', 'plan_continued', 'plan_ended', ''])), name='protection_conferencechild_outcome_valid'),
         ),
     ]

@@ -4,45 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("protection", "0001_initial"),
+        ('protection', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="childprotectionplan",
-            name="return_year",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                help_text="Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.",
-                null=True,
-            ),
+            model_name='childprotectionplan',
+            name='return_year',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.', null=True),
         ),
         migrations.AddField(
-            model_name="historicalchildprotectionplan",
-            name="return_year",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                help_text="Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.",
-                null=True,
-            ),
+            model_name='historicalchildprotectionplan',
+            name='return_year',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.', null=True),
         ),
         migrations.AddField(
-            model_name="historicalsection47enquiry",
-            name="return_year",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                help_text="Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.",
-                null=True,
-            ),
+            model_name='historicalsection47enquiry',
+            name='return_year',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.', null=True),
         ),
         migrations.AddField(
-            model_name="section47enquiry",
-            name="return_year",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                help_text="Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.",
-                null=True,
-            ),
+            model_name='section47enquiry',
+            name='return_year',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.', null=True),
         ),
     ]

@@ -5,27 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("protection", "0002_return_year"),
+        ('protection', '0002_return_year'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="childprotectionconference",
-            name="return_year",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                help_text="Collection year of the CIN census this conference was last loaded from (2024 means 2024-25); empty when entered in Oversight.",
-                null=True,
-            ),
+            model_name='childprotectionconference',
+            name='return_year',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Collection year of the CIN census this conference was last loaded from (2024 means 2024-25); empty when entered in Oversight.', null=True),
         ),
         migrations.AddField(
-            model_name="historicalchildprotectionconference",
-            name="return_year",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                help_text="Collection year of the CIN census this conference was last loaded from (2024 means 2024-25); empty when entered in Oversight.",
-                null=True,
-            ),
+            model_name='historicalchildprotectionconference',
+            name='return_year',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Collection year of the CIN census this conference was last loaded from (2024 means 2024-25); empty when entered in Oversight.', null=True),
         ),
     ]

@@ -5,83 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("iro", "0002_return_year"),
-        ("protection", "0003_conference_return_year"),
+        ('iro', '0002_return_year'),
+        ('protection', '0003_conference_return_year'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="CinCensusReturn",
+            name='CinCensusReturn',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "return_year",
-                    models.PositiveSmallIntegerField(
-                        help_text="Collection year (2024 means 2024-25, reference date 31 March 2025).",
-                        unique=True,
-                    ),
-                ),
-                ("la_code", models.CharField(blank=True, max_length=3, verbose_name="LA code")),
-                ("file_name", models.CharField(blank=True, max_length=255)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('return_year', models.PositiveSmallIntegerField(help_text='Collection year (2024 means 2024-25, reference date 31 March 2025).', unique=True)),
+                ('la_code', models.CharField(blank=True, max_length=3, verbose_name='LA code')),
+                ('file_name', models.CharField(blank=True, max_length=255)),
             ],
             options={
-                "verbose_name": "CIN census return",
-                "ordering": ["-return_year"],
+                'verbose_name': 'CIN census return',
+                'ordering': ['-return_year'],
             },
         ),
         migrations.CreateModel(
-            name="CinCensusChild",
+            name='CinCensusChild',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("return_year", models.PositiveSmallIntegerField()),
-                (
-                    "upn_unknown",
-                    models.CharField(blank=True, max_length=4, verbose_name="UPN unknown reason"),
-                ),
-                (
-                    "former_upn",
-                    models.CharField(blank=True, max_length=13, verbose_name="former UPN"),
-                ),
-                ("died_on", models.DateField(blank=True, null=True)),
-                ("disabilities", models.JSONField(default=list, help_text="CIN disability codes.")),
-                (
-                    "episodes",
-                    models.JSONField(default=list, help_text="CINdetails, as plain values."),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="cin_census_entries",
-                        to="iro.child",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('return_year', models.PositiveSmallIntegerField()),
+                ('upn_unknown', models.CharField(blank=True, max_length=4, verbose_name='UPN unknown reason')),
+                ('former_upn', models.CharField(blank=True, max_length=13, verbose_name='former UPN')),
+                ('died_on', models.DateField(blank=True, null=True)),
+                ('disabilities', models.JSONField(default=list, help_text='CIN disability codes.')),
+                ('episodes', models.JSONField(default=list, help_text='CINdetails, as plain values.')),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cin_census_entries', to='iro.child')),
             ],
             options={
-                "verbose_name": "child in a CIN census",
-                "verbose_name_plural": "children in CIN censuses",
-                "ordering": ["child", "return_year"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("child", "return_year"),
-                        name="one_cin_census_entry_per_child_per_year",
-                    )
-                ],
+                'verbose_name': 'child in a CIN census',
+                'verbose_name_plural': 'children in CIN censuses',
+                'ordering': ['child', 'return_year'],
+                'constraints': [models.UniqueConstraint(fields=('child', 'return_year'), name='one_cin_census_entry_per_child_per_year')],
             },
         ),
     ]

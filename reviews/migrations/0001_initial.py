@@ -7,1583 +7,438 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("fostering", "0001_initial"),
-        ("iro", "0001_initial"),
+        ('fostering', '0001_initial'),
+        ('iro', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="HistoricalAdoptionPlacement",
+            name='HistoricalAdoptionPlacement',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("placed_on", models.DateField()),
-                ("ceased_on", models.DateField(blank=True, null=True)),
-                ("reason_ceased", models.CharField(blank=True, max_length=3)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('placed_on', models.DateField()),
+                ('ceased_on', models.DateField(blank=True, null=True)),
+                ('reason_ceased', models.CharField(blank=True, max_length=3)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.child')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical adoption placement",
-                "verbose_name_plural": "historical adoption placements",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical adoption placement',
+                'verbose_name_plural': 'historical adoption placements',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalIROContact",
+            name='HistoricalIROContact',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("occurred_on", models.DateField()),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("visit", "Visit"),
-                            ("call", "Phone or video call"),
-                            ("other", "Other"),
-                        ],
-                        max_length=5,
-                    ),
-                ),
-                ("seen_alone", models.BooleanField(default=False)),
-                ("note", models.CharField(blank=True, max_length=500)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "iro",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.independentreviewingofficer",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('occurred_on', models.DateField()),
+                ('kind', models.CharField(choices=[('visit', 'Visit'), ('call', 'Phone or video call'), ('other', 'Other')], max_length=5)),
+                ('seen_alone', models.BooleanField(default=False)),
+                ('note', models.CharField(blank=True, max_length=500)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.child')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('iro', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.independentreviewingofficer')),
             ],
             options={
-                "verbose_name": "historical IRO contact",
-                "verbose_name_plural": "historical IRO contacts",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical IRO contact',
+                'verbose_name_plural': 'historical IRO contacts',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalPeriodOfCare",
+            name='HistoricalPeriodOfCare',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("started_on", models.DateField(blank=True, null=True)),
-                (
-                    "first_recorded_on",
-                    models.DateField(help_text="The earliest episode start on record."),
-                ),
-                ("ended_on", models.DateField(blank=True, null=True)),
-                (
-                    "is_short_breaks",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Every episode is V3/V4: not counted as looked after.",
-                    ),
-                ),
-                ("next_review_due", models.DateField(blank=True, null=True)),
-                ("next_review_reason", models.CharField(blank=True, max_length=200)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('started_on', models.DateField(blank=True, null=True)),
+                ('first_recorded_on', models.DateField(help_text='The earliest episode start on record.')),
+                ('ended_on', models.DateField(blank=True, null=True)),
+                ('is_short_breaks', models.BooleanField(default=False, help_text='Every episode is V3/V4: not counted as looked after.')),
+                ('next_review_due', models.DateField(blank=True, null=True)),
+                ('next_review_reason', models.CharField(blank=True, max_length=200)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.child')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical period of care",
-                "verbose_name_plural": "historical periods of care",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical period of care',
+                'verbose_name_plural': 'historical periods of care',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalPlacementOrder",
+            name='HistoricalPlacementOrder',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("granted_on", models.DateField()),
-                ("ended_on", models.DateField(blank=True, null=True)),
-                ("note", models.CharField(blank=True, max_length=200)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('granted_on', models.DateField()),
+                ('ended_on', models.DateField(blank=True, null=True)),
+                ('note', models.CharField(blank=True, max_length=200)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.child')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical placement order",
-                "verbose_name_plural": "historical placement orders",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical placement order',
+                'verbose_name_plural': 'historical placement orders',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="LookedAfterReview",
+            name='LookedAfterReview',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("scheduled", "Scheduled"),
-                            ("held", "Held"),
-                            ("cancelled", "Cancelled"),
-                        ],
-                        default="scheduled",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "number",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="Order within the period of care, for held reviews.",
-                        null=True,
-                    ),
-                ),
-                ("due_on", models.DateField(blank=True, null=True)),
-                ("due_reason", models.CharField(blank=True, max_length=200)),
-                ("scheduled_for", models.DateTimeField(blank=True, null=True)),
-                ("venue", models.CharField(blank=True, max_length=200)),
-                ("held_on", models.DateField(blank=True, null=True)),
-                (
-                    "participation_code",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("PN0", "PN0: child aged under 4 at the time of the review"),
-                            ("PN1", "PN1: child attends and speaks for themselves"),
-                            ("PN2", "PN2: child attends, an advocate speaks for them"),
-                            ("PN3", "PN3: child attends and conveys views symbolically"),
-                            ("PN4", "PN4: child attends but does not contribute"),
-                            ("PN5", "PN5: child does not attend, briefs an advocate"),
-                            ("PN6", "PN6: child does not attend, conveys views another way"),
-                            ("PN7", "PN7: child does not attend, views not conveyed"),
-                        ],
-                        max_length=3,
-                    ),
-                ),
-                (
-                    "child_seen_alone",
-                    models.BooleanField(
-                        blank=True,
-                        help_text="Did the IRO see the child alone before the review?",
-                        null=True,
-                    ),
-                ),
-                (
-                    "permanence_plan",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("a", "Return to family"),
-                            ("b", "Adoption"),
-                            ("c", "Special guardianship or child arrangements order"),
-                            ("d", "Supported living in the community"),
-                            ("e", "Long-term residential placement"),
-                            ("f", "Long-term fostering"),
-                            ("g", "Other"),
-                        ],
-                        max_length=1,
-                    ),
-                ),
-                ("decisions_circulated_on", models.DateField(blank=True, null=True)),
-                ("record_circulated_on", models.DateField(blank=True, null=True)),
-                ("cancellation_reason", models.CharField(blank=True, max_length=200)),
-                (
-                    "chair",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="chaired_lac_reviews",
-                        to="iro.independentreviewingofficer",
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="lac_reviews",
-                        to="iro.child",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10)),
+                ('number', models.PositiveSmallIntegerField(blank=True, help_text='Order within the period of care, for held reviews.', null=True)),
+                ('due_on', models.DateField(blank=True, null=True)),
+                ('due_reason', models.CharField(blank=True, max_length=200)),
+                ('scheduled_for', models.DateTimeField(blank=True, null=True)),
+                ('venue', models.CharField(blank=True, max_length=200)),
+                ('held_on', models.DateField(blank=True, null=True)),
+                ('participation_code', models.CharField(blank=True, choices=[('PN0', 'PN0: child aged under 4 at the time of the review'), ('PN1', 'PN1: child attends and speaks for themselves'), ('PN2', 'PN2: child attends, an advocate speaks for them'), ('PN3', 'PN3: child attends and conveys views symbolically'), ('PN4', 'PN4: child attends but does not contribute'), ('PN5', 'PN5: child does not attend, briefs an advocate'), ('PN6', 'PN6: child does not attend, conveys views another way'), ('PN7', 'PN7: child does not attend, views not conveyed')], max_length=3)),
+                ('child_seen_alone', models.BooleanField(blank=True, help_text='Did the IRO see the child alone before the review?', null=True)),
+                ('permanence_plan', models.CharField(blank=True, choices=[('a', 'Return to family'), ('b', 'Adoption'), ('c', 'Special guardianship or child arrangements order'), ('d', 'Supported living in the community'), ('e', 'Long-term residential placement'), ('f', 'Long-term fostering'), ('g', 'Other')], max_length=1)),
+                ('decisions_circulated_on', models.DateField(blank=True, null=True)),
+                ('record_circulated_on', models.DateField(blank=True, null=True)),
+                ('cancellation_reason', models.CharField(blank=True, max_length=200)),
+                ('chair', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='chaired_lac_reviews', to='iro.independentreviewingofficer')),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lac_reviews', to='iro.child')),
             ],
             options={
-                "verbose_name": "looked-after review",
-                "ordering": ["child", "held_on", "scheduled_for"],
+                'verbose_name': 'looked-after review',
+                'ordering': ['child', 'held_on', 'scheduled_for'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalReviewDecision",
+            name='HistoricalReviewDecision',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("action", models.TextField()),
-                (
-                    "owner",
-                    models.CharField(
-                        help_text="Who is responsible, e.g. 'Social worker'.", max_length=100
-                    ),
-                ),
-                ("due_on", models.DateField()),
-                ("completed_on", models.DateField(blank=True, null=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "review",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="reviews.lookedafterreview",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('action', models.TextField()),
+                ('owner', models.CharField(help_text="Who is responsible, e.g. 'Social worker'.", max_length=100)),
+                ('due_on', models.DateField()),
+                ('completed_on', models.DateField(blank=True, null=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('review', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reviews.lookedafterreview')),
             ],
             options={
-                "verbose_name": "historical review decision",
-                "verbose_name_plural": "historical review decisions",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical review decision',
+                'verbose_name_plural': 'historical review decisions',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="PeriodOfCare",
+            name='PeriodOfCare',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("started_on", models.DateField(blank=True, null=True)),
-                (
-                    "first_recorded_on",
-                    models.DateField(help_text="The earliest episode start on record."),
-                ),
-                ("ended_on", models.DateField(blank=True, null=True)),
-                (
-                    "is_short_breaks",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Every episode is V3/V4: not counted as looked after.",
-                    ),
-                ),
-                ("next_review_due", models.DateField(blank=True, null=True)),
-                ("next_review_reason", models.CharField(blank=True, max_length=200)),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="periods_of_care",
-                        to="iro.child",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('started_on', models.DateField(blank=True, null=True)),
+                ('first_recorded_on', models.DateField(help_text='The earliest episode start on record.')),
+                ('ended_on', models.DateField(blank=True, null=True)),
+                ('is_short_breaks', models.BooleanField(default=False, help_text='Every episode is V3/V4: not counted as looked after.')),
+                ('next_review_due', models.DateField(blank=True, null=True)),
+                ('next_review_reason', models.CharField(blank=True, max_length=200)),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='periods_of_care', to='iro.child')),
             ],
             options={
-                "verbose_name_plural": "periods of care",
-                "ordering": ["child", "first_recorded_on"],
+                'verbose_name_plural': 'periods of care',
+                'ordering': ['child', 'first_recorded_on'],
             },
         ),
         migrations.AddField(
-            model_name="lookedafterreview",
-            name="period",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="reviews",
-                to="reviews.periodofcare",
-            ),
+            model_name='lookedafterreview',
+            name='period',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='reviews.periodofcare'),
         ),
         migrations.CreateModel(
-            name="HistoricalLookedAfterReview",
+            name='HistoricalLookedAfterReview',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("scheduled", "Scheduled"),
-                            ("held", "Held"),
-                            ("cancelled", "Cancelled"),
-                        ],
-                        default="scheduled",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "number",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="Order within the period of care, for held reviews.",
-                        null=True,
-                    ),
-                ),
-                ("due_on", models.DateField(blank=True, null=True)),
-                ("due_reason", models.CharField(blank=True, max_length=200)),
-                ("scheduled_for", models.DateTimeField(blank=True, null=True)),
-                ("venue", models.CharField(blank=True, max_length=200)),
-                ("held_on", models.DateField(blank=True, null=True)),
-                (
-                    "participation_code",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("PN0", "PN0: child aged under 4 at the time of the review"),
-                            ("PN1", "PN1: child attends and speaks for themselves"),
-                            ("PN2", "PN2: child attends, an advocate speaks for them"),
-                            ("PN3", "PN3: child attends and conveys views symbolically"),
-                            ("PN4", "PN4: child attends but does not contribute"),
-                            ("PN5", "PN5: child does not attend, briefs an advocate"),
-                            ("PN6", "PN6: child does not attend, conveys views another way"),
-                            ("PN7", "PN7: child does not attend, views not conveyed"),
-                        ],
-                        max_length=3,
-                    ),
-                ),
-                (
-                    "child_seen_alone",
-                    models.BooleanField(
-                        blank=True,
-                        help_text="Did the IRO see the child alone before the review?",
-                        null=True,
-                    ),
-                ),
-                (
-                    "permanence_plan",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("a", "Return to family"),
-                            ("b", "Adoption"),
-                            ("c", "Special guardianship or child arrangements order"),
-                            ("d", "Supported living in the community"),
-                            ("e", "Long-term residential placement"),
-                            ("f", "Long-term fostering"),
-                            ("g", "Other"),
-                        ],
-                        max_length=1,
-                    ),
-                ),
-                ("decisions_circulated_on", models.DateField(blank=True, null=True)),
-                ("record_circulated_on", models.DateField(blank=True, null=True)),
-                ("cancellation_reason", models.CharField(blank=True, max_length=200)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "chair",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.independentreviewingofficer",
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "period",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="reviews.periodofcare",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10)),
+                ('number', models.PositiveSmallIntegerField(blank=True, help_text='Order within the period of care, for held reviews.', null=True)),
+                ('due_on', models.DateField(blank=True, null=True)),
+                ('due_reason', models.CharField(blank=True, max_length=200)),
+                ('scheduled_for', models.DateTimeField(blank=True, null=True)),
+                ('venue', models.CharField(blank=True, max_length=200)),
+                ('held_on', models.DateField(blank=True, null=True)),
+                ('participation_code', models.CharField(blank=True, choices=[('PN0', 'PN0: child aged under 4 at the time of the review'), ('PN1', 'PN1: child attends and speaks for themselves'), ('PN2', 'PN2: child attends, an advocate speaks for them'), ('PN3', 'PN3: child attends and conveys views symbolically'), ('PN4', 'PN4: child attends but does not contribute'), ('PN5', 'PN5: child does not attend, briefs an advocate'), ('PN6', 'PN6: child does not attend, conveys views another way'), ('PN7', 'PN7: child does not attend, views not conveyed')], max_length=3)),
+                ('child_seen_alone', models.BooleanField(blank=True, help_text='Did the IRO see the child alone before the review?', null=True)),
+                ('permanence_plan', models.CharField(blank=True, choices=[('a', 'Return to family'), ('b', 'Adoption'), ('c', 'Special guardianship or child arrangements order'), ('d', 'Supported living in the community'), ('e', 'Long-term residential placement'), ('f', 'Long-term fostering'), ('g', 'Other')], max_length=1)),
+                ('decisions_circulated_on', models.DateField(blank=True, null=True)),
+                ('record_circulated_on', models.DateField(blank=True, null=True)),
+                ('cancellation_reason', models.CharField(blank=True, max_length=200)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('chair', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.independentreviewingofficer')),
+                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.child')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('period', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reviews.periodofcare')),
             ],
             options={
-                "verbose_name": "historical looked-after review",
-                "verbose_name_plural": "historical looked-after reviews",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical looked-after review',
+                'verbose_name_plural': 'historical looked-after reviews',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalEpisode",
+            name='HistoricalEpisode',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("started_on", models.DateField(verbose_name="start date (DECOM)")),
-                (
-                    "reason_new_episode",
-                    models.CharField(
-                        choices=[
-                            ("S", "S: started to be looked after"),
-                            ("L", "L: change of legal status only"),
-                            ("P", "P: change of placement and carer only"),
-                            ("T", "T: change of placement, same carer"),
-                            ("U", "U: change of legal status and placement, same carer"),
-                            ("B", "B: change of legal status and placement/carer on the same day"),
-                        ],
-                        max_length=1,
-                        verbose_name="RNE",
-                    ),
-                ),
-                (
-                    "legal_status",
-                    models.CharField(
-                        choices=[
-                            ("C1", "C1: interim care order"),
-                            ("C2", "C2: full care order"),
-                            ("D1", "D1: freeing order granted"),
-                            ("E1", "E1: placement order granted"),
-                            ("V2", "V2: single period of accommodation under section 20"),
-                            ("V3", "V3: short breaks, individual episodes"),
-                            ("V4", "V4: short breaks, agreement"),
-                            ("J1", "J1: remanded to local authority accommodation"),
-                            ("J2", "J2: PACE accommodation"),
-                            (
-                                "J3",
-                                "J3: youth rehabilitation order with residence or fostering requirement",
-                            ),
-                            ("L1", "L1: police protection"),
-                            ("L2", "L2: emergency protection order"),
-                            ("L3", "L3: child assessment order"),
-                        ],
-                        max_length=2,
-                        verbose_name="LS",
-                    ),
-                ),
-                (
-                    "category_of_need",
-                    models.CharField(
-                        choices=[
-                            ("N1", "N1: abuse or neglect"),
-                            ("N2", "N2: child's disability"),
-                            ("N3", "N3: parental illness or disability"),
-                            ("N4", "N4: family in acute stress"),
-                            ("N5", "N5: family dysfunction"),
-                            ("N6", "N6: socially unacceptable behaviour"),
-                            ("N7", "N7: low income"),
-                            ("N8", "N8: absent parenting"),
-                        ],
-                        max_length=2,
-                        verbose_name="CIN",
-                    ),
-                ),
-                (
-                    "placement",
-                    models.CharField(
-                        choices=[
-                            (
-                                "A3",
-                                "A3: placed for adoption with consent, with a former foster carer",
-                            ),
-                            (
-                                "A4",
-                                "A4: placed for adoption with consent, not with a former foster carer",
-                            ),
-                            (
-                                "A5",
-                                "A5: placed for adoption with placement order, with a former foster carer",
-                            ),
-                            (
-                                "A6",
-                                "A6: placed for adoption with placement order, not with a former foster carer",
-                            ),
-                            ("H5", "H5: semi-independent living"),
-                            ("K1", "K1: secure children's home"),
-                            ("K2", "K2: children's home"),
-                            ("K3", "K3: supported accommodation"),
-                            ("P1", "P1: placed with own parent(s)"),
-                            ("P2", "P2: independent living"),
-                            ("P3", "P3: residential employment"),
-                            ("R1", "R1: residential care home"),
-                            ("R2", "R2: NHS or health trust"),
-                            ("R3", "R3: family centre or mother and baby unit"),
-                            ("R5", "R5: young offender institution or prison"),
-                            ("S1", "S1: residential school"),
-                            ("T0", "T0: temporary move, all types"),
-                            ("T1", "T1: temporary periods in hospital"),
-                            ("T2", "T2: temporary absences on holiday"),
-                            ("T3", "T3: temporary accommodation while normal carer unavailable"),
-                            ("T4", "T4: temporary accommodation of seven days or less"),
-                            ("U1", "U1: foster placement with relative or friend, long term"),
-                            (
-                                "U2",
-                                "U2: foster placement with relative or friend, FFA or concurrent",
-                            ),
-                            ("U3", "U3: foster placement with relative or friend, other"),
-                            ("U4", "U4: foster placement with other carer, long term"),
-                            ("U5", "U5: foster placement with other carer, FFA or concurrent"),
-                            ("U6", "U6: foster placement with other carer, other"),
-                            ("Z1", "Z1: other placement"),
-                            ("Z11", "Z11: other placement (11)"),
-                            ("Z12", "Z12: other placement (12)"),
-                            ("Z13", "Z13: other placement (13)"),
-                            ("Z14", "Z14: other placement (14)"),
-                        ],
-                        max_length=3,
-                        verbose_name="PLACE",
-                    ),
-                ),
-                (
-                    "placement_provider",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("PR0", "PR0: parent or person with parental responsibility"),
-                            ("PR1", "PR1: own local authority"),
-                            ("PR2", "PR2: other local authority"),
-                            ("PR3", "PR3: other public provision"),
-                            ("PR4", "PR4: private provision"),
-                            ("PR5", "PR5: voluntary or third sector"),
-                        ],
-                        max_length=3,
-                        verbose_name="PLACE_PROVIDER",
-                    ),
-                ),
-                (
-                    "ended_on",
-                    models.DateField(blank=True, null=True, verbose_name="end date (DEC)"),
-                ),
-                (
-                    "reason_ceased",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("E11", "E11: adopted, application unopposed"),
-                            ("E12", "E12: adopted, consent dispensed with"),
-                            ("E2", "E2: died"),
-                            ("E3", "E3: care taken over by another local authority"),
-                            ("E4A", "E4A: returned home to parents as part of the care plan"),
-                            ("E4B", "E4B: returned home to parents not as part of the care plan"),
-                            ("E13", "E13: left care to live with parents or relatives (not E4)"),
-                            ("E41", "E41: residence order or child arrangements order granted"),
-                            ("E45", "E45: special guardianship order made to former foster carers"),
-                            ("E46", "E46: special guardianship order made to other carers"),
-                            (
-                                "E47",
-                                "E47: special guardianship order made to relative or friend (not carer)",
-                            ),
-                            (
-                                "E48",
-                                "E48: special guardianship order made to other (not relative or friend)",
-                            ),
-                            (
-                                "E5",
-                                "E5: moved into independent living with supportive accommodation",
-                            ),
-                            ("E6", "E6: moved into independent living without formalised support"),
-                            (
-                                "E7",
-                                "E7: transferred to residential care funded by adult social care",
-                            ),
-                            ("E8", "E8: period of being looked after ceased for any other reason"),
-                            ("E9", "E9: sentenced to custody"),
-                            ("E14", "E14: accommodation on remand ended"),
-                            ("E15", "E15: age assessment determined child is 18 or over"),
-                            ("E16", "E16: child moved abroad"),
-                            ("E17", "E17: aged 18 and remained with current carers (staying put)"),
-                            ("X1", "X1: episode ceases and new episode begins on the same day"),
-                        ],
-                        max_length=3,
-                        verbose_name="REC",
-                    ),
-                ),
-                (
-                    "reason_place_change",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("CARPL", "Change to care plan"),
-                            ("CLOSE", "Provider closing"),
-                            ("ALLEG", "Allegation (s47)"),
-                            ("STAND", "Standards of care concern"),
-                            ("APPRR", "Approval removed"),
-                            ("CREQB", "Carer requests placement end: behaviour"),
-                            ("CREQO", "Carer requests placement end: other"),
-                            ("CHILD", "Child requests placement end"),
-                            ("LAREQ", "Responsible authority requests placement end"),
-                            ("PLACE", "Change in the status of the placement only"),
-                            ("CUSTOD", "Custody arrangement"),
-                            ("OTHER", "Other"),
-                        ],
-                        max_length=6,
-                        verbose_name="REASON_PLACE_CHANGE",
-                    ),
-                ),
-                (
-                    "home_postcode",
-                    models.CharField(blank=True, max_length=8, verbose_name="HOME_POST"),
-                ),
-                (
-                    "placement_postcode",
-                    models.CharField(blank=True, max_length=8, verbose_name="PL_POST"),
-                ),
-                ("urn", models.CharField(blank=True, max_length=8, verbose_name="URN")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "foster_household",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="fostering.fostercarerhousehold",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "period",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="reviews.periodofcare",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('started_on', models.DateField(verbose_name='start date (DECOM)')),
+                ('reason_new_episode', models.CharField(choices=[('S', 'S: started to be looked after'), ('L', 'L: change of legal status only'), ('P', 'P: change of placement and carer only'), ('T', 'T: change of placement, same carer'), ('U', 'U: change of legal status and placement, same carer'), ('B', 'B: change of legal status and placement/carer on the same day')], max_length=1, verbose_name='RNE')),
+                ('legal_status', models.CharField(choices=[('C1', 'C1: interim care order'), ('C2', 'C2: full care order'), ('D1', 'D1: freeing order granted'), ('E1', 'E1: placement order granted'), ('V2', 'V2: single period of accommodation under section 20'), ('V3', 'V3: short breaks, individual episodes'), ('V4', 'V4: short breaks, agreement'), ('J1', 'J1: remanded to local authority accommodation'), ('J2', 'J2: PACE accommodation'), ('J3', 'J3: youth rehabilitation order with residence or fostering requirement'), ('L1', 'L1: police protection'), ('L2', 'L2: emergency protection order'), ('L3', 'L3: child assessment order')], max_length=2, verbose_name='LS')),
+                ('category_of_need', models.CharField(choices=[('N1', 'N1: abuse or neglect'), ('N2', "N2: child's disability"), ('N3', 'N3: parental illness or disability'), ('N4', 'N4: family in acute stress'), ('N5', 'N5: family dysfunction'), ('N6', 'N6: socially unacceptable behaviour'), ('N7', 'N7: low income'), ('N8', 'N8: absent parenting')], max_length=2, verbose_name='CIN')),
+                ('placement', models.CharField(choices=[('A3', 'A3: placed for adoption with consent, with a former foster carer'), ('A4', 'A4: placed for adoption with consent, not with a former foster carer'), ('A5', 'A5: placed for adoption with placement order, with a former foster carer'), ('A6', 'A6: placed for adoption with placement order, not with a former foster carer'), ('H5', 'H5: semi-independent living'), ('K1', "K1: secure children's home"), ('K2', "K2: children's home"), ('K3', 'K3: supported accommodation'), ('P1', 'P1: placed with own parent(s)'), ('P2', 'P2: independent living'), ('P3', 'P3: residential employment'), ('R1', 'R1: residential care home'), ('R2', 'R2: NHS or health trust'), ('R3', 'R3: family centre or mother and baby unit'), ('R5', 'R5: young offender institution or prison'), ('S1', 'S1: residential school'), ('T0', 'T0: temporary move, all types'), ('T1', 'T1: temporary periods in hospital'), ('T2', 'T2: temporary absences on holiday'), ('T3', 'T3: temporary accommodation while normal carer unavailable'), ('T4', 'T4: temporary accommodation of seven days or less'), ('U1', 'U1: foster placement with relative or friend, long term'), ('U2', 'U2: foster placement with relative or friend, FFA or concurrent'), ('U3', 'U3: foster placement with relative or friend, other'), ('U4', 'U4: foster placement with other carer, long term'), ('U5', 'U5: foster placement with other carer, FFA or concurrent'), ('U6', 'U6: foster placement with other carer, other'), ('Z1', 'Z1: other placement'), ('Z11', 'Z11: other placement (11)'), ('Z12', 'Z12: other placement (12)'), ('Z13', 'Z13: other placement (13)'), ('Z14', 'Z14: other placement (14)')], max_length=3, verbose_name='PLACE')),
+                ('placement_provider', models.CharField(blank=True, choices=[('PR0', 'PR0: parent or person with parental responsibility'), ('PR1', 'PR1: own local authority'), ('PR2', 'PR2: other local authority'), ('PR3', 'PR3: other public provision'), ('PR4', 'PR4: private provision'), ('PR5', 'PR5: voluntary or third sector')], max_length=3, verbose_name='PLACE_PROVIDER')),
+                ('ended_on', models.DateField(blank=True, null=True, verbose_name='end date (DEC)')),
+                ('reason_ceased', models.CharField(blank=True, choices=[('E11', 'E11: adopted, application unopposed'), ('E12', 'E12: adopted, consent dispensed with'), ('E2', 'E2: died'), ('E3', 'E3: care taken over by another local authority'), ('E4A', 'E4A: returned home to parents as part of the care plan'), ('E4B', 'E4B: returned home to parents not as part of the care plan'), ('E13', 'E13: left care to live with parents or relatives (not E4)'), ('E41', 'E41: residence order or child arrangements order granted'), ('E45', 'E45: special guardianship order made to former foster carers'), ('E46', 'E46: special guardianship order made to other carers'), ('E47', 'E47: special guardianship order made to relative or friend (not carer)'), ('E48', 'E48: special guardianship order made to other (not relative or friend)'), ('E5', 'E5: moved into independent living with supportive accommodation'), ('E6', 'E6: moved into independent living without formalised support'), ('E7', 'E7: transferred to residential care funded by adult social care'), ('E8', 'E8: period of being looked after ceased for any other reason'), ('E9', 'E9: sentenced to custody'), ('E14', 'E14: accommodation on remand ended'), ('E15', 'E15: age assessment determined child is 18 or over'), ('E16', 'E16: child moved abroad'), ('E17', 'E17: aged 18 and remained with current carers (staying put)'), ('X1', 'X1: episode ceases and new episode begins on the same day')], max_length=3, verbose_name='REC')),
+                ('reason_place_change', models.CharField(blank=True, choices=[('CARPL', 'Change to care plan'), ('CLOSE', 'Provider closing'), ('ALLEG', 'Allegation (s47)'), ('STAND', 'Standards of care concern'), ('APPRR', 'Approval removed'), ('CREQB', 'Carer requests placement end: behaviour'), ('CREQO', 'Carer requests placement end: other'), ('CHILD', 'Child requests placement end'), ('LAREQ', 'Responsible authority requests placement end'), ('PLACE', 'Change in the status of the placement only'), ('CUSTOD', 'Custody arrangement'), ('OTHER', 'Other')], max_length=6, verbose_name='REASON_PLACE_CHANGE')),
+                ('home_postcode', models.CharField(blank=True, max_length=8, verbose_name='HOME_POST')),
+                ('placement_postcode', models.CharField(blank=True, max_length=8, verbose_name='PL_POST')),
+                ('urn', models.CharField(blank=True, max_length=8, verbose_name='URN')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.child')),
+                ('foster_household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='fostering.fostercarerhousehold')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('period', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reviews.periodofcare')),
             ],
             options={
-                "verbose_name": "historical episode",
-                "verbose_name_plural": "historical episodes",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical episode',
+                'verbose_name_plural': 'historical episodes',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Episode",
+            name='Episode',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("started_on", models.DateField(verbose_name="start date (DECOM)")),
-                (
-                    "reason_new_episode",
-                    models.CharField(
-                        choices=[
-                            ("S", "S: started to be looked after"),
-                            ("L", "L: change of legal status only"),
-                            ("P", "P: change of placement and carer only"),
-                            ("T", "T: change of placement, same carer"),
-                            ("U", "U: change of legal status and placement, same carer"),
-                            ("B", "B: change of legal status and placement/carer on the same day"),
-                        ],
-                        max_length=1,
-                        verbose_name="RNE",
-                    ),
-                ),
-                (
-                    "legal_status",
-                    models.CharField(
-                        choices=[
-                            ("C1", "C1: interim care order"),
-                            ("C2", "C2: full care order"),
-                            ("D1", "D1: freeing order granted"),
-                            ("E1", "E1: placement order granted"),
-                            ("V2", "V2: single period of accommodation under section 20"),
-                            ("V3", "V3: short breaks, individual episodes"),
-                            ("V4", "V4: short breaks, agreement"),
-                            ("J1", "J1: remanded to local authority accommodation"),
-                            ("J2", "J2: PACE accommodation"),
-                            (
-                                "J3",
-                                "J3: youth rehabilitation order with residence or fostering requirement",
-                            ),
-                            ("L1", "L1: police protection"),
-                            ("L2", "L2: emergency protection order"),
-                            ("L3", "L3: child assessment order"),
-                        ],
-                        max_length=2,
-                        verbose_name="LS",
-                    ),
-                ),
-                (
-                    "category_of_need",
-                    models.CharField(
-                        choices=[
-                            ("N1", "N1: abuse or neglect"),
-                            ("N2", "N2: child's disability"),
-                            ("N3", "N3: parental illness or disability"),
-                            ("N4", "N4: family in acute stress"),
-                            ("N5", "N5: family dysfunction"),
-                            ("N6", "N6: socially unacceptable behaviour"),
-                            ("N7", "N7: low income"),
-                            ("N8", "N8: absent parenting"),
-                        ],
-                        max_length=2,
-                        verbose_name="CIN",
-                    ),
-                ),
-                (
-                    "placement",
-                    models.CharField(
-                        choices=[
-                            (
-                                "A3",
-                                "A3: placed for adoption with consent, with a former foster carer",
-                            ),
-                            (
-                                "A4",
-                                "A4: placed for adoption with consent, not with a former foster carer",
-                            ),
-                            (
-                                "A5",
-                                "A5: placed for adoption with placement order, with a former foster carer",
-                            ),
-                            (
-                                "A6",
-                                "A6: placed for adoption with placement order, not with a former foster carer",
-                            ),
-                            ("H5", "H5: semi-independent living"),
-                            ("K1", "K1: secure children's home"),
-                            ("K2", "K2: children's home"),
-                            ("K3", "K3: supported accommodation"),
-                            ("P1", "P1: placed with own parent(s)"),
-                            ("P2", "P2: independent living"),
-                            ("P3", "P3: residential employment"),
-                            ("R1", "R1: residential care home"),
-                            ("R2", "R2: NHS or health trust"),
-                            ("R3", "R3: family centre or mother and baby unit"),
-                            ("R5", "R5: young offender institution or prison"),
-                            ("S1", "S1: residential school"),
-                            ("T0", "T0: temporary move, all types"),
-                            ("T1", "T1: temporary periods in hospital"),
-                            ("T2", "T2: temporary absences on holiday"),
-                            ("T3", "T3: temporary accommodation while normal carer unavailable"),
-                            ("T4", "T4: temporary accommodation of seven days or less"),
-                            ("U1", "U1: foster placement with relative or friend, long term"),
-                            (
-                                "U2",
-                                "U2: foster placement with relative or friend, FFA or concurrent",
-                            ),
-                            ("U3", "U3: foster placement with relative or friend, other"),
-                            ("U4", "U4: foster placement with other carer, long term"),
-                            ("U5", "U5: foster placement with other carer, FFA or concurrent"),
-                            ("U6", "U6: foster placement with other carer, other"),
-                            ("Z1", "Z1: other placement"),
-                            ("Z11", "Z11: other placement (11)"),
-                            ("Z12", "Z12: other placement (12)"),
-                            ("Z13", "Z13: other placement (13)"),
-                            ("Z14", "Z14: other placement (14)"),
-                        ],
-                        max_length=3,
-                        verbose_name="PLACE",
-                    ),
-                ),
-                (
-                    "placement_provider",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("PR0", "PR0: parent or person with parental responsibility"),
-                            ("PR1", "PR1: own local authority"),
-                            ("PR2", "PR2: other local authority"),
-                            ("PR3", "PR3: other public provision"),
-                            ("PR4", "PR4: private provision"),
-                            ("PR5", "PR5: voluntary or third sector"),
-                        ],
-                        max_length=3,
-                        verbose_name="PLACE_PROVIDER",
-                    ),
-                ),
-                (
-                    "ended_on",
-                    models.DateField(blank=True, null=True, verbose_name="end date (DEC)"),
-                ),
-                (
-                    "reason_ceased",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("E11", "E11: adopted, application unopposed"),
-                            ("E12", "E12: adopted, consent dispensed with"),
-                            ("E2", "E2: died"),
-                            ("E3", "E3: care taken over by another local authority"),
-                            ("E4A", "E4A: returned home to parents as part of the care plan"),
-                            ("E4B", "E4B: returned home to parents not as part of the care plan"),
-                            ("E13", "E13: left care to live with parents or relatives (not E4)"),
-                            ("E41", "E41: residence order or child arrangements order granted"),
-                            ("E45", "E45: special guardianship order made to former foster carers"),
-                            ("E46", "E46: special guardianship order made to other carers"),
-                            (
-                                "E47",
-                                "E47: special guardianship order made to relative or friend (not carer)",
-                            ),
-                            (
-                                "E48",
-                                "E48: special guardianship order made to other (not relative or friend)",
-                            ),
-                            (
-                                "E5",
-                                "E5: moved into independent living with supportive accommodation",
-                            ),
-                            ("E6", "E6: moved into independent living without formalised support"),
-                            (
-                                "E7",
-                                "E7: transferred to residential care funded by adult social care",
-                            ),
-                            ("E8", "E8: period of being looked after ceased for any other reason"),
-                            ("E9", "E9: sentenced to custody"),
-                            ("E14", "E14: accommodation on remand ended"),
-                            ("E15", "E15: age assessment determined child is 18 or over"),
-                            ("E16", "E16: child moved abroad"),
-                            ("E17", "E17: aged 18 and remained with current carers (staying put)"),
-                            ("X1", "X1: episode ceases and new episode begins on the same day"),
-                        ],
-                        max_length=3,
-                        verbose_name="REC",
-                    ),
-                ),
-                (
-                    "reason_place_change",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("CARPL", "Change to care plan"),
-                            ("CLOSE", "Provider closing"),
-                            ("ALLEG", "Allegation (s47)"),
-                            ("STAND", "Standards of care concern"),
-                            ("APPRR", "Approval removed"),
-                            ("CREQB", "Carer requests placement end: behaviour"),
-                            ("CREQO", "Carer requests placement end: other"),
-                            ("CHILD", "Child requests placement end"),
-                            ("LAREQ", "Responsible authority requests placement end"),
-                            ("PLACE", "Change in the status of the placement only"),
-                            ("CUSTOD", "Custody arrangement"),
-                            ("OTHER", "Other"),
-                        ],
-                        max_length=6,
-                        verbose_name="REASON_PLACE_CHANGE",
-                    ),
-                ),
-                (
-                    "home_postcode",
-                    models.CharField(blank=True, max_length=8, verbose_name="HOME_POST"),
-                ),
-                (
-                    "placement_postcode",
-                    models.CharField(blank=True, max_length=8, verbose_name="PL_POST"),
-                ),
-                ("urn", models.CharField(blank=True, max_length=8, verbose_name="URN")),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="episodes",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "foster_household",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="episodes",
-                        to="fostering.fostercarerhousehold",
-                    ),
-                ),
-                (
-                    "period",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="episodes",
-                        to="reviews.periodofcare",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('started_on', models.DateField(verbose_name='start date (DECOM)')),
+                ('reason_new_episode', models.CharField(choices=[('S', 'S: started to be looked after'), ('L', 'L: change of legal status only'), ('P', 'P: change of placement and carer only'), ('T', 'T: change of placement, same carer'), ('U', 'U: change of legal status and placement, same carer'), ('B', 'B: change of legal status and placement/carer on the same day')], max_length=1, verbose_name='RNE')),
+                ('legal_status', models.CharField(choices=[('C1', 'C1: interim care order'), ('C2', 'C2: full care order'), ('D1', 'D1: freeing order granted'), ('E1', 'E1: placement order granted'), ('V2', 'V2: single period of accommodation under section 20'), ('V3', 'V3: short breaks, individual episodes'), ('V4', 'V4: short breaks, agreement'), ('J1', 'J1: remanded to local authority accommodation'), ('J2', 'J2: PACE accommodation'), ('J3', 'J3: youth rehabilitation order with residence or fostering requirement'), ('L1', 'L1: police protection'), ('L2', 'L2: emergency protection order'), ('L3', 'L3: child assessment order')], max_length=2, verbose_name='LS')),
+                ('category_of_need', models.CharField(choices=[('N1', 'N1: abuse or neglect'), ('N2', "N2: child's disability"), ('N3', 'N3: parental illness or disability'), ('N4', 'N4: family in acute stress'), ('N5', 'N5: family dysfunction'), ('N6', 'N6: socially unacceptable behaviour'), ('N7', 'N7: low income'), ('N8', 'N8: absent parenting')], max_length=2, verbose_name='CIN')),
+                ('placement', models.CharField(choices=[('A3', 'A3: placed for adoption with consent, with a former foster carer'), ('A4', 'A4: placed for adoption with consent, not with a former foster carer'), ('A5', 'A5: placed for adoption with placement order, with a former foster carer'), ('A6', 'A6: placed for adoption with placement order, not with a former foster carer'), ('H5', 'H5: semi-independent living'), ('K1', "K1: secure children's home"), ('K2', "K2: children's home"), ('K3', 'K3: supported accommodation'), ('P1', 'P1: placed with own parent(s)'), ('P2', 'P2: independent living'), ('P3', 'P3: residential employment'), ('R1', 'R1: residential care home'), ('R2', 'R2: NHS or health trust'), ('R3', 'R3: family centre or mother and baby unit'), ('R5', 'R5: young offender institution or prison'), ('S1', 'S1: residential school'), ('T0', 'T0: temporary move, all types'), ('T1', 'T1: temporary periods in hospital'), ('T2', 'T2: temporary absences on holiday'), ('T3', 'T3: temporary accommodation while normal carer unavailable'), ('T4', 'T4: temporary accommodation of seven days or less'), ('U1', 'U1: foster placement with relative or friend, long term'), ('U2', 'U2: foster placement with relative or friend, FFA or concurrent'), ('U3', 'U3: foster placement with relative or friend, other'), ('U4', 'U4: foster placement with other carer, long term'), ('U5', 'U5: foster placement with other carer, FFA or concurrent'), ('U6', 'U6: foster placement with other carer, other'), ('Z1', 'Z1: other placement'), ('Z11', 'Z11: other placement (11)'), ('Z12', 'Z12: other placement (12)'), ('Z13', 'Z13: other placement (13)'), ('Z14', 'Z14: other placement (14)')], max_length=3, verbose_name='PLACE')),
+                ('placement_provider', models.CharField(blank=True, choices=[('PR0', 'PR0: parent or person with parental responsibility'), ('PR1', 'PR1: own local authority'), ('PR2', 'PR2: other local authority'), ('PR3', 'PR3: other public provision'), ('PR4', 'PR4: private provision'), ('PR5', 'PR5: voluntary or third sector')], max_length=3, verbose_name='PLACE_PROVIDER')),
+                ('ended_on', models.DateField(blank=True, null=True, verbose_name='end date (DEC)')),
+                ('reason_ceased', models.CharField(blank=True, choices=[('E11', 'E11: adopted, application unopposed'), ('E12', 'E12: adopted, consent dispensed with'), ('E2', 'E2: died'), ('E3', 'E3: care taken over by another local authority'), ('E4A', 'E4A: returned home to parents as part of the care plan'), ('E4B', 'E4B: returned home to parents not as part of the care plan'), ('E13', 'E13: left care to live with parents or relatives (not E4)'), ('E41', 'E41: residence order or child arrangements order granted'), ('E45', 'E45: special guardianship order made to former foster carers'), ('E46', 'E46: special guardianship order made to other carers'), ('E47', 'E47: special guardianship order made to relative or friend (not carer)'), ('E48', 'E48: special guardianship order made to other (not relative or friend)'), ('E5', 'E5: moved into independent living with supportive accommodation'), ('E6', 'E6: moved into independent living without formalised support'), ('E7', 'E7: transferred to residential care funded by adult social care'), ('E8', 'E8: period of being looked after ceased for any other reason'), ('E9', 'E9: sentenced to custody'), ('E14', 'E14: accommodation on remand ended'), ('E15', 'E15: age assessment determined child is 18 or over'), ('E16', 'E16: child moved abroad'), ('E17', 'E17: aged 18 and remained with current carers (staying put)'), ('X1', 'X1: episode ceases and new episode begins on the same day')], max_length=3, verbose_name='REC')),
+                ('reason_place_change', models.CharField(blank=True, choices=[('CARPL', 'Change to care plan'), ('CLOSE', 'Provider closing'), ('ALLEG', 'Allegation (s47)'), ('STAND', 'Standards of care concern'), ('APPRR', 'Approval removed'), ('CREQB', 'Carer requests placement end: behaviour'), ('CREQO', 'Carer requests placement end: other'), ('CHILD', 'Child requests placement end'), ('LAREQ', 'Responsible authority requests placement end'), ('PLACE', 'Change in the status of the placement only'), ('CUSTOD', 'Custody arrangement'), ('OTHER', 'Other')], max_length=6, verbose_name='REASON_PLACE_CHANGE')),
+                ('home_postcode', models.CharField(blank=True, max_length=8, verbose_name='HOME_POST')),
+                ('placement_postcode', models.CharField(blank=True, max_length=8, verbose_name='PL_POST')),
+                ('urn', models.CharField(blank=True, max_length=8, verbose_name='URN')),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='episodes', to='iro.child')),
+                ('foster_household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='episodes', to='fostering.fostercarerhousehold')),
+                ('period', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='episodes', to='reviews.periodofcare')),
             ],
             options={
-                "ordering": ["child", "started_on"],
+                'ordering': ['child', 'started_on'],
             },
         ),
         migrations.CreateModel(
-            name="PlacementOrder",
+            name='PlacementOrder',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("granted_on", models.DateField()),
-                ("ended_on", models.DateField(blank=True, null=True)),
-                ("note", models.CharField(blank=True, max_length=200)),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="placement_orders",
-                        to="iro.child",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('granted_on', models.DateField()),
+                ('ended_on', models.DateField(blank=True, null=True)),
+                ('note', models.CharField(blank=True, max_length=200)),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='placement_orders', to='iro.child')),
             ],
             options={
-                "ordering": ["child", "granted_on"],
+                'ordering': ['child', 'granted_on'],
             },
         ),
         migrations.CreateModel(
-            name="ReviewDecision",
+            name='ReviewDecision',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("action", models.TextField()),
-                (
-                    "owner",
-                    models.CharField(
-                        help_text="Who is responsible, e.g. 'Social worker'.", max_length=100
-                    ),
-                ),
-                ("due_on", models.DateField()),
-                ("completed_on", models.DateField(blank=True, null=True)),
-                (
-                    "review",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="decisions",
-                        to="reviews.lookedafterreview",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('action', models.TextField()),
+                ('owner', models.CharField(help_text="Who is responsible, e.g. 'Social worker'.", max_length=100)),
+                ('due_on', models.DateField()),
+                ('completed_on', models.DateField(blank=True, null=True)),
+                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='reviews.lookedafterreview')),
             ],
             options={
-                "ordering": ["review", "due_on"],
+                'ordering': ['review', 'due_on'],
             },
         ),
         migrations.CreateModel(
-            name="AdoptionPlacement",
+            name='AdoptionPlacement',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("placed_on", models.DateField()),
-                ("ceased_on", models.DateField(blank=True, null=True)),
-                ("reason_ceased", models.CharField(blank=True, max_length=3)),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="adoption_placements",
-                        to="iro.child",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('placed_on', models.DateField()),
+                ('ceased_on', models.DateField(blank=True, null=True)),
+                ('reason_ceased', models.CharField(blank=True, max_length=3)),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='adoption_placements', to='iro.child')),
             ],
             options={
-                "ordering": ["child", "placed_on"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("child", "placed_on"), name="one_adoption_placement_per_date"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("ceased_on__isnull", True),
-                            ("ceased_on__gte", models.F("placed_on")),
-                            _connector="OR",
-                        ),
-                        name="adoption_placement_ceases_after_start",
-                    ),
-                ],
+                'ordering': ['child', 'placed_on'],
+                'constraints': [models.UniqueConstraint(fields=('child', 'placed_on'), name='one_adoption_placement_per_date'), models.CheckConstraint(condition=models.Q(('ceased_on__isnull', True), ('ceased_on__gte', models.F('placed_on')), _connector='OR'), name='adoption_placement_ceases_after_start')],
             },
         ),
         migrations.CreateModel(
-            name="IROContact",
+            name='IROContact',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("occurred_on", models.DateField()),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("visit", "Visit"),
-                            ("call", "Phone or video call"),
-                            ("other", "Other"),
-                        ],
-                        max_length=5,
-                    ),
-                ),
-                ("seen_alone", models.BooleanField(default=False)),
-                ("note", models.CharField(blank=True, max_length=500)),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="iro_contacts",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "iro",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="contacts",
-                        to="iro.independentreviewingofficer",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('occurred_on', models.DateField()),
+                ('kind', models.CharField(choices=[('visit', 'Visit'), ('call', 'Phone or video call'), ('other', 'Other')], max_length=5)),
+                ('seen_alone', models.BooleanField(default=False)),
+                ('note', models.CharField(blank=True, max_length=500)),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='iro_contacts', to='iro.child')),
+                ('iro', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='iro.independentreviewingofficer')),
             ],
             options={
-                "verbose_name": "IRO contact",
-                "ordering": ["child", "-occurred_on"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("kind__in", ["visit", "call", "other"])),
-                        name="reviews_irocontact_kind_valid",
-                    )
-                ],
+                'verbose_name': 'IRO contact',
+                'ordering': ['child', '-occurred_on'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['visit', 'call', 'other'])), name='reviews_irocontact_kind_valid')],
             },
         ),
         migrations.AddIndex(
-            model_name="periodofcare",
-            index=models.Index(
-                condition=models.Q(("ended_on__isnull", True)),
-                fields=["next_review_due"],
-                name="open_period_review_due",
-            ),
+            model_name='periodofcare',
+            index=models.Index(condition=models.Q(('ended_on__isnull', True)), fields=['next_review_due'], name='open_period_review_due'),
         ),
         migrations.AddConstraint(
-            model_name="periodofcare",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("ended_on__isnull", True),
-                    ("ended_on__gt", models.F("first_recorded_on")),
-                    _connector="OR",
-                ),
-                name="period_ends_after_start",
-            ),
+            model_name='periodofcare',
+            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gt', models.F('first_recorded_on')), _connector='OR'), name='period_ends_after_start'),
         ),
         migrations.AddConstraint(
-            model_name="periodofcare",
-            constraint=models.UniqueConstraint(
-                fields=("child", "first_recorded_on"), name="one_period_per_child_start"
-            ),
+            model_name='periodofcare',
+            constraint=models.UniqueConstraint(fields=('child', 'first_recorded_on'), name='one_period_per_child_start'),
         ),
         migrations.AddConstraint(
-            model_name="lookedafterreview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "held"), _negated=True),
-                    models.Q(
-                        ("held_on__isnull", False),
-                        models.Q(("participation_code", ""), _negated=True),
-                    ),
-                    _connector="OR",
-                ),
-                name="held_review_has_date_and_participation",
-            ),
+            model_name='lookedafterreview',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'held'), _negated=True), models.Q(('held_on__isnull', False), models.Q(('participation_code', ''), _negated=True)), _connector='OR'), name='held_review_has_date_and_participation'),
         ),
         migrations.AddConstraint(
-            model_name="lookedafterreview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "cancelled"), _negated=True),
-                    models.Q(("cancellation_reason", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="cancelled_review_has_reason",
-            ),
+            model_name='lookedafterreview',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'cancelled'), _negated=True), models.Q(('cancellation_reason', ''), _negated=True), _connector='OR'), name='cancelled_review_has_reason'),
         ),
         migrations.AddConstraint(
-            model_name="lookedafterreview",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status", "held")),
-                fields=("child", "held_on"),
-                name="one_held_review_per_child_per_day",
-            ),
+            model_name='lookedafterreview',
+            constraint=models.UniqueConstraint(condition=models.Q(('status', 'held')), fields=('child', 'held_on'), name='one_held_review_per_child_per_day'),
         ),
         migrations.AddConstraint(
-            model_name="lookedafterreview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["scheduled", "held", "cancelled"])),
-                name="reviews_lookedafterreview_status_valid",
-            ),
+            model_name='lookedafterreview',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['scheduled', 'held', 'cancelled'])), name='reviews_lookedafterreview_status_valid'),
         ),
         migrations.AddConstraint(
-            model_name="lookedafterreview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "participation_code__in",
-                        ["PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7", ""],
-                    )
-                ),
-                name="reviews_lookedafterreview_participation_code_valid",
-            ),
+            model_name='lookedafterreview',
+            constraint=models.CheckConstraint(condition=models.Q(('participation_code__in', ['PN0', 'PN1', 'PN2', 'PN3', 'PN4', 'PN5', 'PN6', 'PN7', ''])), name='reviews_lookedafterreview_participation_code_valid'),
         ),
         migrations.AddConstraint(
-            model_name="lookedafterreview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("permanence_plan__in", ["a", "b", "c", "d", "e", "f", "g", ""])
-                ),
-                name="reviews_lookedafterreview_permanence_plan_valid",
-            ),
+            model_name='lookedafterreview',
+            constraint=models.CheckConstraint(condition=models.Q(('permanence_plan__in', ['a', 'b', 'c', 'd', 'e', 'f', 'g', ''])), name='reviews_lookedafterreview_permanence_plan_valid'),
         ),
         migrations.AddConstraint(
-            model_name="episode",
-            constraint=models.UniqueConstraint(
-                fields=("child", "started_on"), name="one_episode_per_start"
-            ),
+            model_name='episode',
+            constraint=models.UniqueConstraint(fields=('child', 'started_on'), name='one_episode_per_start'),
         ),
         migrations.AddConstraint(
-            model_name="episode",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("ended_on__isnull", True),
-                    ("ended_on__gt", models.F("started_on")),
-                    _connector="OR",
-                ),
-                name="episode_ends_after_start",
-            ),
+            model_name='episode',
+            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gt', models.F('started_on')), _connector='OR'), name='episode_ends_after_start'),
         ),
         migrations.AddConstraint(
-            model_name="episode",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("ended_on__isnull", True), ("reason_ceased", "")),
-                    models.Q(
-                        ("ended_on__isnull", False), models.Q(("reason_ceased", ""), _negated=True)
-                    ),
-                    _connector="OR",
-                ),
-                name="episode_end_and_reason_together",
-            ),
+            model_name='episode',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ended_on__isnull', True), ('reason_ceased', '')), models.Q(('ended_on__isnull', False), models.Q(('reason_ceased', ''), _negated=True)), _connector='OR'), name='episode_end_and_reason_together'),
         ),
         migrations.AddConstraint(
-            model_name="episode",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("reason_new_episode__in", ["S", "L", "P", "T", "U", "B"])),
-                name="reviews_episode_reason_new_episode_valid",
-            ),
+            model_name='episode',
+            constraint=models.CheckConstraint(condition=models.Q(('reason_new_episode__in', ['S', 'L', 'P', 'T', 'U', 'B'])), name='reviews_episode_reason_new_episode_valid'),
         ),
         migrations.AddConstraint(
-            model_name="episode",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "legal_status__in",
-                        [
-                            "C1",
-                            "C2",
-                            "D1",
-                            "E1",
-                            "V2",
-                            "V3",
-                            "V4",
-                            "J1",
-                            "J2",
-                            "J3",
-                            "L1",
-                            "L2",
-                            "L3",
-                        ],
-                    )
-                ),
-                name="reviews_episode_legal_status_valid",
-            ),
+            model_name='episode',
+            constraint=models.CheckConstraint(condition=models.Q(('legal_status__in', ['C1', 'C2', 'D1', 'E1', 'V2', 'V3', 'V4', 'J1', 'J2', 'J3', 'L1', 'L2', 'L3'])), name='reviews_episode_legal_status_valid'),
         ),
         migrations.AddConstraint(
-            model_name="episode",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("category_of_need__in", ["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"])
-                ),
-                name="reviews_episode_category_of_need_valid",
-            ),
+            model_name='episode',
+            constraint=models.CheckConstraint(condition=models.Q(('category_of_need__in', ['N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'N7', 'N8'])), name='reviews_episode_category_of_need_valid'),
         ),
         migrations.AddConstraint(
-            model_name="episode",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "placement__in",
-                        [
-                            "A3",
-                            "A4",
-                            "A5",
-                            "A6",
-                            "H5",
-                            "K1",
-                            "K2",
-                            "K3",
-                            "P1",
-                            "P2",
-                            "P3",
-                            "R1",
-                            "R2",
-                            "R3",
-                            "R5",
-                            "S1",
-                            "T0",
-                            "T1",
-                            "T2",
-                            "T3",
-                            "T4",
-                            "U1",
-                            "U2",
-                            "U3",
-                            "U4",
-                            "U5",
-                            "U6",
-                            "Z1",
-                            "Z11",
-                            "Z12",
-                            "Z13",
-                            "Z14",
-                        ],
-                    )
-                ),
-                name="reviews_episode_placement_valid",
-            ),
+            model_name='episode',
+            constraint=models.CheckConstraint(condition=models.Q(('placement__in', ['A3', 'A4', 'A5', 'A6', 'H5', 'K1', 'K2', 'K3', 'P1', 'P2', 'P3', 'R1', 'R2', 'R3', 'R5', 'S1', 'T0', 'T1', 'T2', 'T3', 'T4', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'Z1', 'Z11', 'Z12', 'Z13', 'Z14'])), name='reviews_episode_placement_valid'),
         ),
         migrations.AddConstraint(
-            model_name="episode",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("placement_provider__in", ["PR0", "PR1", "PR2", "PR3", "PR4", "PR5", ""])
-                ),
-                name="reviews_episode_placement_provider_valid",
-            ),
+            model_name='episode',
+            constraint=models.CheckConstraint(condition=models.Q(('placement_provider__in', ['PR0', 'PR1', 'PR2', 'PR3', 'PR4', 'PR5', ''])), name='reviews_episode_placement_provider_valid'),
         ),
         migrations.AddConstraint(
-            model_name="episode",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "reason_ceased__in",
-                        [
-                            "E11",
-                            "E12",
-                            "E2",
-                            "E3",
-                            "E4A",
-                            "E4B",
-                            "E13",
-                            "E41",
-                            "E45",
-                            "E46",
-                            "E47",
-                            "E48",
-                            "E5",
-                            "E6",
-                            "E7",
-                            "E8",
-                            "E9",
-                            "E14",
-                            "E15",
-                            "E16",
-                            "E17",
-                            "X1",
-                            "",
-                        ],
-                    )
-                ),
-                name="reviews_episode_reason_ceased_valid",
-            ),
+            model_name='episode',
+            constraint=models.CheckConstraint(condition=models.Q(('reason_ceased__in', ['E11', 'E12', 'E2', 'E3', 'E4A', 'E4B', 'E13', 'E41', 'E45', 'E46', 'E47', 'E48', 'E5', 'E6', 'E7', 'E8', 'E9', 'E14', 'E15', 'E16', 'E17', 'X1', ''])), name='reviews_episode_reason_ceased_valid'),
         ),
         migrations.AddConstraint(
-            model_name="episode",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "reason_place_change__in",
-                        [
-                            "CARPL",
-                            "CLOSE",
-                            "ALLEG",
-                            "STAND",
-                            "APPRR",
-                            "CREQB",
-                            "CREQO",
-                            "CHILD",
-                            "LAREQ",
-                            "PLACE",
-                            "CUSTOD",
-                            "OTHER",
-                            "",
-                        ],
-                    )
-                ),
-                name="reviews_episode_reason_place_change_valid",
-            ),
+            model_name='episode',
+            constraint=models.CheckConstraint(condition=models.Q(('reason_place_change__in', ['CARPL', 'CLOSE', 'ALLEG', 'STAND', 'APPRR', 'CREQB', 'CREQO', 'CHILD', 'LAREQ', 'PLACE', 'CUSTOD', 'OTHER', ''])), name='reviews_episode_reason_place_change_valid'),
         ),
         migrations.AddConstraint(
-            model_name="placementorder",
-            constraint=models.UniqueConstraint(
-                fields=("child", "granted_on"), name="one_placement_order_per_date"
-            ),
+            model_name='placementorder',
+            constraint=models.UniqueConstraint(fields=('child', 'granted_on'), name='one_placement_order_per_date'),
         ),
         migrations.AddConstraint(
-            model_name="placementorder",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("ended_on__isnull", True),
-                    ("ended_on__gte", models.F("granted_on")),
-                    _connector="OR",
-                ),
-                name="placement_order_ends_after_grant",
-            ),
+            model_name='placementorder',
+            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('granted_on')), _connector='OR'), name='placement_order_ends_after_grant'),
         ),
     ]

@@ -4,63 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reviews", "0001_initial"),
+        ('reviews', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="adoptionplacement",
-            name="return_year",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                help_text="Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.",
-                null=True,
-            ),
+            model_name='adoptionplacement',
+            name='return_year',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.', null=True),
         ),
         migrations.AddField(
-            model_name="episode",
-            name="return_year",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                help_text="Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.",
-                null=True,
-            ),
+            model_name='episode',
+            name='return_year',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.', null=True),
         ),
         migrations.AddField(
-            model_name="historicaladoptionplacement",
-            name="return_year",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                help_text="Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.",
-                null=True,
-            ),
+            model_name='historicaladoptionplacement',
+            name='return_year',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.', null=True),
         ),
         migrations.AddField(
-            model_name="historicalepisode",
-            name="return_year",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                help_text="Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.",
-                null=True,
-            ),
+            model_name='historicalepisode',
+            name='return_year',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.', null=True),
         ),
         migrations.AddField(
-            model_name="historicallookedafterreview",
-            name="return_year",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                help_text="Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.",
-                null=True,
-            ),
+            model_name='historicallookedafterreview',
+            name='return_year',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.', null=True),
         ),
         migrations.AddField(
-            model_name="lookedafterreview",
-            name="return_year",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                help_text="Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.",
-                null=True,
-            ),
+            model_name='lookedafterreview',
+            name='return_year',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.', null=True),
         ),
     ]

@@ -7,163 +7,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("iro", "0002_return_year"),
-        ("reviews", "0002_return_year"),
+        ('iro', '0002_return_year'),
+        ('reviews', '0002_return_year'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="HistoricalAdoptionDecision",
+            name='HistoricalAdoptionDecision',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("decided_on", models.DateField(verbose_name="date of the decision (DATE_PLACED)")),
-                (
-                    "ceased_on",
-                    models.DateField(
-                        blank=True,
-                        null=True,
-                        verbose_name="date the child should no longer be placed (DATE_PLACED_CEASED)",
-                    ),
-                ),
-                (
-                    "reason_ceased",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("RD1", "RD1: the child's needs changed after the decision"),
-                            ("RD2", "RD2: the court did not make a placement order"),
-                            ("RD3", "RD3: prospective adopters could not be found"),
-                            ("RD4", "RD4: any other reason"),
-                        ],
-                        max_length=3,
-                        verbose_name="REASON_PLACED_CEASED",
-                    ),
-                ),
-                (
-                    "return_year",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.",
-                        null=True,
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="iro.child",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('decided_on', models.DateField(verbose_name='date of the decision (DATE_PLACED)')),
+                ('ceased_on', models.DateField(blank=True, null=True, verbose_name='date the child should no longer be placed (DATE_PLACED_CEASED)')),
+                ('reason_ceased', models.CharField(blank=True, choices=[('RD1', "RD1: the child's needs changed after the decision"), ('RD2', 'RD2: the court did not make a placement order'), ('RD3', 'RD3: prospective adopters could not be found'), ('RD4', 'RD4: any other reason')], max_length=3, verbose_name='REASON_PLACED_CEASED')),
+                ('return_year', models.PositiveSmallIntegerField(blank=True, help_text='Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.', null=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='iro.child')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical adoption decision",
-                "verbose_name_plural": "historical adoption decisions",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical adoption decision',
+                'verbose_name_plural': 'historical adoption decisions',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="AdoptionDecision",
+            name='AdoptionDecision',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("decided_on", models.DateField(verbose_name="date of the decision (DATE_PLACED)")),
-                (
-                    "ceased_on",
-                    models.DateField(
-                        blank=True,
-                        null=True,
-                        verbose_name="date the child should no longer be placed (DATE_PLACED_CEASED)",
-                    ),
-                ),
-                (
-                    "reason_ceased",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("RD1", "RD1: the child's needs changed after the decision"),
-                            ("RD2", "RD2: the court did not make a placement order"),
-                            ("RD3", "RD3: prospective adopters could not be found"),
-                            ("RD4", "RD4: any other reason"),
-                        ],
-                        max_length=3,
-                        verbose_name="REASON_PLACED_CEASED",
-                    ),
-                ),
-                (
-                    "return_year",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.",
-                        null=True,
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="adoption_decisions",
-                        to="iro.child",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('decided_on', models.DateField(verbose_name='date of the decision (DATE_PLACED)')),
+                ('ceased_on', models.DateField(blank=True, null=True, verbose_name='date the child should no longer be placed (DATE_PLACED_CEASED)')),
+                ('reason_ceased', models.CharField(blank=True, choices=[('RD1', "RD1: the child's needs changed after the decision"), ('RD2', 'RD2: the court did not make a placement order'), ('RD3', 'RD3: prospective adopters could not be found'), ('RD4', 'RD4: any other reason')], max_length=3, verbose_name='REASON_PLACED_CEASED')),
+                ('return_year', models.PositiveSmallIntegerField(blank=True, help_text='Collection year of the DfE return this row was last loaded from (2024 means 2024-25); empty when entered in Oversight.', null=True)),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='adoption_decisions', to='iro.child')),
             ],
             options={
-                "ordering": ["child", "decided_on"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("child", "decided_on"), name="one_adoption_decision_per_date"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("ceased_on__isnull", True),
-                            ("ceased_on__gte", models.F("decided_on")),
-                            _connector="OR",
-                        ),
-                        name="adoption_decision_ceases_after_it_is_made",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("reason_ceased__in", ["RD1", "RD2", "RD3", "RD4", ""])),
-                        name="reviews_adoptiondecision_reason_ceased_valid",
-                    ),
-                ],
+                'ordering': ['child', 'decided_on'],
+                'constraints': [models.UniqueConstraint(fields=('child', 'decided_on'), name='one_adoption_decision_per_date'), models.CheckConstraint(condition=models.Q(('ceased_on__isnull', True), ('ceased_on__gte', models.F('decided_on')), _connector='OR'), name='adoption_decision_ceases_after_it_is_made'), models.CheckConstraint(condition=models.Q(('reason_ceased__in', ['RD1', 'RD2', 'RD3', 'RD4', ''])), name='reviews_adoptiondecision_reason_ceased_valid')],
             },
         ),
     ]

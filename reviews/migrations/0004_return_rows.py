@@ -5,93 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("iro", "0002_return_year"),
-        ("reviews", "0003_adoption_decisions"),
+        ('iro', '0002_return_year'),
+        ('reviews', '0003_adoption_decisions'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ReturnRow",
+            name='ReturnRow',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "year",
-                    models.PositiveSmallIntegerField(
-                        help_text="Collection year: 2024 means 2024-25."
-                    ),
-                ),
-                (
-                    "table",
-                    models.CharField(
-                        choices=[
-                            ("Header", "Header"),
-                            ("Episodes", "Episodes"),
-                            ("Reviews", "Reviews"),
-                            ("UASC", "Uasc"),
-                            ("OC2", "Oc2"),
-                            ("OC3", "Oc3"),
-                            ("AD1", "Ad1"),
-                            ("PlacedAdoption", "Placed Adoption"),
-                            ("PrevPerm", "Prev Perm"),
-                            ("Missing", "Missing"),
-                            ("SWEpisodes", "Sw Episodes"),
-                            ("DoLo", "Dolo"),
-                        ],
-                        max_length=14,
-                    ),
-                ),
-                (
-                    "position",
-                    models.PositiveIntegerField(
-                        help_text="Row in the file; the column names are 1."
-                    ),
-                ),
-                (
-                    "values",
-                    models.JSONField(help_text="Every column but CHILD, as the text in the file."),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="return_rows",
-                        to="iro.child",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(help_text='Collection year: 2024 means 2024-25.')),
+                ('table', models.CharField(choices=[('Header', 'Header'), ('Episodes', 'Episodes'), ('Reviews', 'Reviews'), ('UASC', 'Uasc'), ('OC2', 'Oc2'), ('OC3', 'Oc3'), ('AD1', 'Ad1'), ('PlacedAdoption', 'Placed Adoption'), ('PrevPerm', 'Prev Perm'), ('Missing', 'Missing'), ('SWEpisodes', 'Sw Episodes'), ('DoLo', 'Dolo')], max_length=14)),
+                ('position', models.PositiveIntegerField(help_text='Row in the file; the column names are 1.')),
+                ('values', models.JSONField(help_text='Every column but CHILD, as the text in the file.')),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='return_rows', to='iro.child')),
             ],
             options={
-                "ordering": ["year", "table", "position"],
-                "indexes": [models.Index(fields=["year", "table"], name="return_row_year_table")],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            (
-                                "table__in",
-                                [
-                                    "Header",
-                                    "Episodes",
-                                    "Reviews",
-                                    "UASC",
-                                    "OC2",
-                                    "OC3",
-                                    "AD1",
-                                    "PlacedAdoption",
-                                    "PrevPerm",
-                                    "Missing",
-                                    "SWEpisodes",
-                                    "DoLo",
-                                ],
-                            )
-                        ),
-                        name="reviews_returnrow_table_valid",
-                    )
-                ],
+                'ordering': ['year', 'table', 'position'],
+                'indexes': [models.Index(fields=['year', 'table'], name='return_row_year_table')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('table__in', ['Header', 'Episodes', 'Reviews', 'UASC', 'OC2', 'OC3', 'AD1', 'PlacedAdoption', 'PrevPerm', 'Missing', 'SWEpisodes', 'DoLo'])), name='reviews_returnrow_table_valid')],
             },
         ),
     ]

@@ -3,7 +3,7 @@ loaded, then uploads a broken file and sees where to fix it; the data-quality pa
 a child's issues by the DfE's rules.
 
 Celery runs the load in-process here, as in development with no broker; the DfE rules
-after the load are left out (tests/core/test_data_quality.py runs them).
+after the load are left out (tests/returns/test_data_quality.py runs them).
 """
 
 import shutil
@@ -16,7 +16,7 @@ from returns import imports
 from returns.data_quality import Finding, RulesResult, issues_replace, live_years
 from returns.models import DataQualityCheck, ImportRun, ImportStatus, ReturnName
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.reviews.returns import csv_rows, csv_write, sample
+from tests.returns.ssda903 import csv_rows, csv_write, sample
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

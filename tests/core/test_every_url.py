@@ -79,7 +79,8 @@ PAGES = {
 QUERIES = {"protection:conference_book": "?kind=initial&child={child}"}
 # Open to anyone, or guarded another way (the API answers 403 itself; the calendar feed's
 # secret address is its key; some only take a POST): checked by their own tests
-# (tests/core/test_access.py, test_deadlines.py, test_imports_views.py, and below).
+# (tests/core/test_access.py, tests/worklists/test_deadlines.py,
+# tests/returns/test_imports_views.py, and below).
 OUTSIDE = {
     "login",
     "logout",

@@ -17,8 +17,8 @@ from protection.services import ChildOutcome, conference_book, conference_record
 from protection.services import section47_start as start_enquiry
 from returns.cin_census.exporter import cin_census_export
 from tests.factories import ChildFactory
-from tests.protection.census import REPO, cp_data, sample, wipe
-from tests.protection.test_cin_census import load
+from tests.returns.census import REPO, cp_data, sample, wipe
+from tests.returns.test_cin_census import load
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,7 @@ from returns.models import DataQualityCheck, DataQualityIssue, IssueSeverity, Re
 from returns.ssda903.importer import returns_import
 from reviews.models import LookedAfterReview
 from tests.factories import ChildFactory
-from tests.reviews.returns import csv_rows, csv_write, episode, header, return_write, review
+from tests.returns.ssda903 import csv_rows, csv_write, episode, header, return_write, review
 
 pytestmark = pytest.mark.django_db
 Outcome = DataQualityCheck.Outcome

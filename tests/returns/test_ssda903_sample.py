@@ -19,7 +19,7 @@ from returns.rules import sex_from_return
 from returns.ssda903.exporter import return_export
 from returns.ssda903.importer import ReturnRefused, returns_import
 from reviews.models import PeriodOfCare
-from tests.reviews.returns import (
+from tests.returns.ssda903 import (
     COUNCIL_A,
     YEARS,
     csv_rows,

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from iro.models import Child
-from tests.reviews.returns import episode, header, return_write, review
+from tests.returns.ssda903 import episode, header, return_write, review
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from returns.ssda903.importer import ReturnRefused, returns_import
 from reviews.models import AdoptionDecision, Episode, LookedAfterReview, PeriodOfCare
 from reviews.services import episode_record, lac_review_record
 from tests.factories import ChildFactory
-from tests.reviews.returns import (
+from tests.returns.ssda903 import (
     csv_rows,
     episode,
     header,

@@ -18,8 +18,8 @@ from core.services import today
 from returns.data_quality import live_years
 from returns.imports import import_run_start
 from returns.models import DataQualityCheck, ImportKind, ImportRun, ImportStatus
-from tests.core.test_celery_integration import REDIS_URL, ROOT, services  # noqa: F401 (fixture)
-from tests.reviews.returns import sample
+from tests.returns.ssda903 import sample
+from tests.worklists.test_celery_integration import REDIS_URL, ROOT, services  # noqa: F401 (fixture)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -33,8 +33,8 @@ from returns.imports import (
 )
 from returns.models import ImportFile, ImportKind, ImportRun, ImportStatus
 from reviews.models import LookedAfterReview
-from tests.protection.census import sample as cin_sample
-from tests.reviews.returns import csv_rows, csv_write, sample, sample_copy
+from tests.returns.census import sample as cin_sample
+from tests.returns.ssda903 import csv_rows, csv_write, sample, sample_copy
 
 pytestmark = pytest.mark.django_db
 BORN = dt.date(2020, 1, 1)

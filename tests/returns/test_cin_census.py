@@ -24,7 +24,7 @@ from protection.services import ChildOutcome, conference_book, conference_record
 from protection.services import section47_start as start_enquiry
 from returns.cin_census.exporter import cin_census_export
 from tests.factories import ChildFactory
-from tests.protection.census import (
+from tests.returns.census import (
     COUNCIL_A,
     census_xml,
     child_xml,

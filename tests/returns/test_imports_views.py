@@ -16,7 +16,7 @@ from returns.data_quality import NOT_INSTALLED, Finding, RulesResult, issues_rep
 from returns.imports import WAITING_FOR_WORKER
 from returns.models import DataQualityCheck, ImportKind, ImportRun, ImportStatus, ReturnName
 from tests.factories import ChildFactory
-from tests.reviews.returns import sample
+from tests.returns.ssda903 import sample
 
 pytestmark = pytest.mark.django_db
 
