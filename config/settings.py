@@ -143,6 +143,8 @@ AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_COOKIE_HTTPONLY = True
+# The session ends when the browser closes, as well as after SESSION_COOKIE_AGE.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # HTTPS only, in one switch: DJANGO_SECURE=true wherever the app is served over TLS
 # (production); off on a laptop's runserver. docs/adr/0009-hardening.md.

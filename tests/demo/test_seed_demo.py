@@ -32,7 +32,9 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 def seed(seed: int = 7) -> str:
     out = io.StringIO()
-    call_command("seed_demo", "--as-of", AS_OF.isoformat(), "--seed", str(seed), stdout=out)
+    call_command(
+        "seed_demo", "--as-of", AS_OF.isoformat(), "--seed", str(seed), "--force", stdout=out
+    )
     return out.getvalue()
 
 
@@ -220,3 +222,19 @@ def test_the_reset_also_clears_any_other_table_that_points_at_a_child():
         )
         if points_at_child and model._meta.managed:
             assert model in cleared, model
+
+
+@pytest.mark.django_db
+def test_outside_debug_seed_demo_refuses_to_run_unless_forced(settings):
+    from django.core.management.base import CommandError
+
+    from demo.management.commands.seed_demo import NOT_IN_PRODUCTION
+    from iro.models import Child
+
+    settings.DEBUG = False
+    before = sorted(Child.objects.values_list("child_id", flat=True))
+    with pytest.raises(CommandError) as refused:
+        call_command("seed_demo", "--as-of", "2020-01-01", "--seed", "1", stdout=io.StringIO())
+
+    assert str(refused.value) == NOT_IN_PRODUCTION
+    assert sorted(Child.objects.values_list("child_id", flat=True)) == before

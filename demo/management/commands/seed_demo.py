@@ -1,12 +1,18 @@
 import datetime as dt
 import time
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from core.services import today
 from demo.seed import DEMO_PASSWORD, demo_build
 from worklists.deadlines import KIND_LABELS, DeadlineKind
+
+NOT_IN_PRODUCTION = (
+    "seed_demo deletes every case record and resets the demo sign-ins' passwords, so it "
+    "runs only with DJANGO_DEBUG=true (a developer's machine). Use --force to run it anyway."
+)
 
 
 def _date(value: str) -> dt.date:
@@ -34,14 +40,21 @@ class Command(BaseCommand):
         )
 
         parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DJANGO_DEBUG off (it deletes every case record: never live data)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Build only when the database holds no children yet (make run uses this)",
         )
 
-    def handle(self, *args, as_of, seed, password, if_empty, **options):
+    def handle(self, *args, as_of, seed, password, if_empty, force, **options):
         from iro.models import Child
 
+        if not settings.DEBUG and not force:
+            raise CommandError(NOT_IN_PRODUCTION)
         as_of = _date(as_of) if as_of else today()
         if if_empty and Child.objects.exists():
             self.stdout.write(
