@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class User(AbstractUser):
@@ -14,6 +16,11 @@ class User(AbstractUser):
 
     # The secret in a person's calendar feed address (calendar apps cannot sign in).
     calendar_token = models.CharField(max_length=43, unique=True, null=True, blank=True)
+    # Part of every session's check (get_session_auth_hash): adding one ends every session
+    # of this person on every device ("Sign out everywhere", core.accounts).
+    session_epoch = models.PositiveIntegerField(
+        default=0, help_text="Raised by one to sign this person out everywhere."
+    )
 
     class Meta:
         permissions = [
@@ -27,6 +34,22 @@ class User(AbstractUser):
     @property
     def role_names(self) -> list[str]:
         return [g.name for g in self.groups.all()]
+
+    def get_session_auth_hash(self) -> str:
+        """What a session is checked against on every request (Django's
+        SessionAuthentication): the password hash, and the session epoch once raised."""
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=fallback_secret)
+
+    def _session_hash(self, secret: str | bytes | None = None) -> str:
+        # Django's own HMAC (same salt and algorithm). At epoch 0 it is exactly Django's, so
+        # adding the field signed no one out; each raise gives a hash no session holds.
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password if not self.session_epoch else f"{self.password}#{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 def return_year_field() -> models.PositiveSmallIntegerField[int | None, int | None]:

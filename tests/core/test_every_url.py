@@ -75,6 +75,9 @@ PAGES = {
     "dashboard:table": (HEAD, {"year": "year", "table": "table", "fmt": "csv"}),
     "dashboard:report": (HEAD, {"year": "year", "fmt": "pdf"}),
     "dashboard:figure": (HEAD, {"year": "year", "figure": "figure"}),
+    "account": (ALL, {}),
+    "password_change": (ALL, {}),
+    "password_change_done": (ALL, {}),
 }
 QUERIES = {"protection:conference_book": "?kind=initial&child={child}"}
 # Open to anyone, or guarded another way (the API answers 403 itself; the calendar feed's
@@ -84,6 +87,11 @@ QUERIES = {"protection:conference_book": "?kind=initial&child={child}"}
 OUTSIDE = {
     "login",
     "logout",
+    # Forgetting a password is why someone cannot sign in (tests/core/test_accounts.py).
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
     "healthz",
     "calendar_feed",
     "api-deadlines",
