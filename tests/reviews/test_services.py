@@ -320,7 +320,7 @@ def test_changes_to_case_data_keep_their_history():
     review = lac_review_record(child=child, held_on=D(2024, 4, 18), participation_code="PN1")
     review.participation_code = "PN6"
     review.save()
-    history = list(review.history.order_by("history_date"))
+    history = list(review.history.order_by("history_date", "history_id"))
     assert [h.participation_code for h in history] == ["PN1", "PN6"]
     delta = history[-1].diff_against(history[-2])
     assert ("participation_code", "PN1", "PN6") in [(c.field, c.old, c.new) for c in delta.changes]
