@@ -108,6 +108,21 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def long_datetime(at: dt.datetime) -> str:
+    """The GOV.UK style for a moment, in local time: 1 December 2026 at 2:05pm (10am,
+    midday, midnight)."""
+    from django.utils import timezone
+
+    at = timezone.localtime(at)
+    if at.minute == 0 and at.hour in (0, 12):
+        time = "midnight" if at.hour == 0 else "midday"
+    else:
+        hour = at.hour % 12 or 12
+        minutes = f":{at.minute:02d}" if at.minute else ""
+        time = f"{hour}{minutes}{'am' if at.hour < 12 else 'pm'}"
+    return f"{long_date(at.date())} at {time}"
+
+
 def parse_closure_dates(values: Iterable[str]) -> frozenset[dt.date]:
     return frozenset(dt.date.fromisoformat(v.strip()) for v in values if v.strip())
 

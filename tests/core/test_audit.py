@@ -11,11 +11,11 @@ from django.contrib.admin.sites import site as admin_site
 from django.test import RequestFactory
 
 from core.audit import client_ip
+from core.dates import long_datetime as when_text
 from core.models import AccessEvent, AccessKind, AppendOnlyError
 from core.services import today
 from reporting.views import reporting_year
 from tests.factories import ChildFactory, UserFactory
-from worklists.views.audit import when_text
 
 pytestmark = pytest.mark.django_db
 

@@ -1,13 +1,13 @@
 """Who has looked at a child's record: the access events core.audit keeps, for managers."""
 
 import csv
-import datetime as dt
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.dates import long_datetime
 from core.models import AccessEvent
 from core.permissions import role_required
 from core.roles import Role
@@ -30,18 +30,6 @@ PAGE_NAMES = {
 }
 
 
-def when_text(at: dt.datetime) -> str:
-    """The GOV.UK style for a date and time: 1 December 2026 at 2:05pm (10am, midday)."""
-    at = timezone.localtime(at)
-    if at.minute == 0 and at.hour in (0, 12):
-        time = "midnight" if at.hour == 0 else "midday"
-    else:
-        hour = at.hour % 12 or 12
-        minutes = f":{at.minute:02d}" if at.minute else ""
-        time = f"{hour}{minutes}{'am' if at.hour < 12 else 'pm'}"
-    return f"{at.day} {at:%B %Y} at {time}"
-
-
 def _who(event: AccessEvent) -> str:
     name = event.user.get_full_name() if event.user else ""
     return f"{name} ({event.username})" if name else event.username
@@ -57,7 +45,7 @@ def _what(event: AccessEvent) -> str:
 def _row(event: AccessEvent) -> dict[str, str]:
     return {
         "who": _who(event),
-        "when": when_text(event.at),
+        "when": long_datetime(event.at),
         "at": timezone.localtime(event.at).isoformat(timespec="seconds"),
         "what": _what(event),
         "path": event.path,
