@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar, cast
 
@@ -13,6 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.http import HttpRequest, HttpResponse, QueryDict
+
+from core.dates import long_date
 
 _Saved = TypeVar("_Saved")
 _Form = TypeVar("_Form", bound="ServiceForm")
@@ -43,6 +46,69 @@ class ServiceForm(forms.Form):
             target = field if field in self.fields else None
             for text in texts:
                 self.add_error(target, text)
+
+
+STALE_FORM = (
+    "Someone else saved a change while you had this page open: {changes}. Check the "
+    "page as it is now and save again."
+)
+FORM_INCOMPLETE = "This page was not sent whole. Open it again and save from there."
+
+
+def _seen_text(values: Mapping[str, Any]) -> str:
+    return json.dumps(
+        {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()},
+        sort_keys=True,
+    )
+
+
+def _shown(value: Any) -> str:
+    if value in (None, ""):
+        return "not recorded"
+    return long_date(value) if isinstance(value, dt.date) else str(value)
+
+
+class GuardedForm(ServiceForm):
+    """An edit form that knows what the person saw when the page was drawn.
+
+    `current` is the record's stored values for the form's fields. The page carries them
+    in a hidden `seen` field: a save from a page drawn before someone else's change is
+    refused, saying what changed (optimistic concurrency), and a field the browser did
+    not send at all keeps its stored value rather than being cleared.
+    """
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, current: Mapping[str, Any], **kwargs: Any) -> None:
+        self.current = dict(current)
+        kwargs["initial"] = {**self.current, **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+        self.fields["seen"].initial = _seen_text(self.current)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        seen = self.data.get("seen", "")
+        if not seen:
+            raise ValidationError(FORM_INCOMPLETE)
+        try:
+            before = json.loads(seen)
+        except ValueError:
+            before = None
+        if not isinstance(before, dict):
+            raise ValidationError(FORM_INCOMPLETE)
+        now = json.loads(_seen_text(self.current))
+        changed = [
+            f"{self.fields[name].label or name} is now {_shown(self.current[name])}"
+            for name in self.current
+            if before.get(name) != now.get(name) and name in self.fields
+        ]
+        if changed:
+            raise ValidationError(STALE_FORM.format(changes="; ".join(changed)))
+        for name in self.current:
+            sent = any(key == name or key.startswith(f"{name}_") for key in self.data)
+            if not sent:
+                data[name] = self.current[name]
+        return data
 
 
 # The dates a person may type or a page may be asked for. Nothing Oversight records (a

@@ -8,7 +8,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
 from core.codes import ParticipationCode, PermanencePlan
-from core.forms import ServiceForm, gds_date
+from core.forms import GuardedForm, ServiceForm, gds_date
 from reviews.models import ContactKind
 from reviews.services import participation_codes_for_age
 
@@ -97,7 +97,7 @@ class DecisionForm(forms.Form):
 DecisionFormSet = forms.formset_factory(DecisionForm, extra=3, max_num=20)
 
 
-class CirculationForm(ServiceForm):
+class CirculationForm(GuardedForm):
     submit_label = "Save the dates"
 
     decisions_circulated_on = gds_date("Date the decisions went out", required=False)

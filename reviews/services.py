@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -475,6 +475,10 @@ def participation_codes_for_age(*, date_of_birth: dt.date | None, held_on: dt.da
     ]
 
 
+CIRCULATION_CHANGED = (
+    "Someone else saved these dates while you had the page open. Open it again to see "
+    "them, then save your change."
+)
 REVIEW_ALREADY_RECORDED = (
     "Someone else has just recorded this review. Open the child's record to see it."
 )
@@ -700,13 +704,18 @@ def episode_record(*, child: Child, episode: Episode | None = None, **values) ->
     return episode
 
 
+@transaction.atomic
 def lac_review_circulation_record(
     *,
     review: LookedAfterReview,
     decisions_circulated_on: dt.date | None,
     record_circulated_on: dt.date | None,
+    unchanged_from: Mapping[str, dt.date | None] | None = None,
 ) -> LookedAfterReview:
-    """Record when a held review's decisions and full record went out."""
+    """Record when a held review's decisions and full record went out.
+
+    `unchanged_from` is what the person saw: if the stored dates have moved on since,
+    nothing is saved and they are told (two people on the same form)."""
     errors = FieldErrors()
     if review.status != ReviewStatus.HELD:
         errors.add("review", "Only a review that has been held has decisions to send out")
@@ -718,6 +727,11 @@ def lac_review_circulation_record(
             errors.add(field, f"{label} cannot be before the review")
         not_in_future(errors, field, value, label)
     errors.raise_if_any()
+    if unchanged_from is not None:
+        # Locked while compared and saved, so of two saves from the same page one wins.
+        review = LookedAfterReview.objects.select_for_update().get(pk=review.pk)
+        if any(getattr(review, field) != value for field, value in unchanged_from.items()):
+            raise ValidationError(CIRCULATION_CHANGED)
     review.decisions_circulated_on = decisions_circulated_on
     review.record_circulated_on = record_circulated_on
     review.save()

@@ -146,13 +146,11 @@ def circulation(request, review_pk: int):
     require_object_perm(request, "reviews.record_circulation", review)
     timescales = default_timescales()
     due = circulation_due(review.held_on, calendar=default_calendar(), timescales=timescales)
-    form = CirculationForm(
-        posted(request),
-        initial={
-            "decisions_circulated_on": review.decisions_circulated_on,
-            "record_circulated_on": review.record_circulated_on,
-        },
-    )
+    seen = {
+        "decisions_circulated_on": review.decisions_circulated_on,
+        "record_circulated_on": review.record_circulated_on,
+    }
+    form = CirculationForm(posted(request), current=seen)
     return form_page(
         request,
         form,
@@ -165,7 +163,12 @@ def circulation(request, review_pk: int):
             f"({timescales.record_circulated_working_days} working days)."
         ),
         back_url=reverse("children:child_detail", args=[review.child.child_id]),
-        save=lambda data: lac_review_circulation_record(review=review, **data),
+        save=lambda data: lac_review_circulation_record(
+            review=review,
+            decisions_circulated_on=data["decisions_circulated_on"],
+            record_circulated_on=data["record_circulated_on"],
+            unchanged_from=seen,
+        ),
         success_url=reverse("children:child_detail", args=[review.child.child_id]),
         success_message="Circulation dates saved.",
     )

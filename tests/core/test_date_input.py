@@ -64,7 +64,9 @@ BUILDERS = {
         data, child=CHILD, on=dt.date(2025, 6, 1), needs_permanence_plan=True
     ),
     DecisionForm: _plain(DecisionForm),
-    CirculationForm: _plain(CirculationForm),
+    CirculationForm: lambda data: CirculationForm(
+        data, current={"decisions_circulated_on": None, "record_circulated_on": None}
+    ),
     ContactForm: _plain(ContactForm),
     ConferenceBookingForm: lambda data: ConferenceBookingForm(
         data, kind="transfer_in", child_choices=[("W1", "Ann Example")]
