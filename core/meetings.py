@@ -48,12 +48,6 @@ class BookingNeed:
     due: dt.date
     reason: str
 
-    def overdue_on(self, day: dt.date) -> bool:
-        from core.deadlines import deadline_state
-
-        state = deadline_state(self.due, as_of=day)
-        return state is not None and state.overdue
-
 
 MeetingProvider = Callable[..., list[Meeting]]
 # provider(start, end, *, chair_id) -> booked meetings starting in [start, end)
