@@ -5,9 +5,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# A developer's machine runs in debug (a development secret key); production sets
-# DJANGO_DEBUG=false and DJANGO_SECRET_KEY in its environment (.env.example).
-export DJANGO_DEBUG ?= true
 
 .DEFAULT_GOAL := help
 
@@ -22,8 +19,14 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# A developer's machine runs in debug (a development secret key), so plain
+# `.venv/bin/python manage.py ...` works too; production sets DJANGO_DEBUG=false and
+# DJANGO_SECRET_KEY in its real environment (.env.example), which wins over this file.
+.env:
+	printf '# Written by make install for a developer machine; see .env.example.\nDJANGO_DEBUG=true\n' > $@
+
 .PHONY: install
-install: $(VENV)/.installed ## Create the virtual environment and install dependencies
+install: $(VENV)/.installed .env ## Create the virtual environment and install dependencies, and a developer .env
 
 # The DfE's CIN census validator pins pandas 1.x but not numpy (pandas 1.5 cannot import
 # numpy 2) and downgrades setuptools, so it gets its own environment; the tests run it as
