@@ -40,6 +40,13 @@ def _bank_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
 
+def bank_holiday_name(day: dt.date) -> str | None:
+    """The name of the England and Wales bank holiday on `day`, or None."""
+    if day not in _bank_holidays(day.year):
+        return None
+    return str(holidays.country_holidays("GB", subdiv="ENG", years=day.year).get(day))
+
+
 @lru_cache(maxsize=65_536)  # pure, and called per row by lists and nightly alerts
 def add_working_days(start: dt.date, n: int, calendar: WorkingCalendar) -> dt.date:
     """Return the date N working days after `start` (the deadline of "within N WD of start").

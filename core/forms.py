@@ -292,16 +292,20 @@ def meeting_page(
     initial: Mapping[str, Any] | None = None,
     extra_fields: Mapping[str, Any] | None = None,
     form_class: type[_Form],
+    due_on: Callable[[_Form], dt.date | None] | None = None,
     **context: Any,
 ) -> HttpResponse:
-    """Book a meeting: on a clash with the chair's other bookings, warn and ask to confirm.
+    """Book a meeting: on a clash with the chair's other bookings, or a date to check (a
+    weekend, a bank holiday, after `due_on(form)`), warn and ask to confirm.
 
-    `book(form)` calls the service and returns the URL to go to next.
+    `book(form)` calls the service and returns the URL to go to next and the message to
+    show; the warnings the person confirmed are `form.accepted_warnings`, for the booking
+    to keep.
     """
     from django.contrib import messages
     from django.shortcuts import redirect, render
 
-    from core.meetings import chair_clashes, describe_clash
+    from core.meetings import chair_clashes, date_warnings, describe_clash
 
     wants_confirm = request.method == "POST" and "confirm_clash" in request.POST
     form = form_class(
@@ -314,8 +318,12 @@ def meeting_page(
             starts_at=cast(_Booking, form).starts_at(),
             ignore=ignore,
         )
-        if clashes and not form.cleaned_data.get("confirm_clash"):
-            warnings = [describe_clash(m) for m in clashes]
+        to_check = date_warnings(
+            form.cleaned_data["date"], due_on=due_on(form) if due_on else None
+        ) + [describe_clash(m) for m in clashes]
+        form.accepted_warnings = to_check  # type: ignore[attr-defined]
+        if to_check and not form.cleaned_data.get("confirm_clash"):
+            warnings = to_check
             form = form_class(
                 request.POST, initial=initial, show_confirm=True, **(extra_fields or {})
             )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from core.dates import long_date
+from core.dates import bank_holiday_name, default_calendar, long_date
 from core.plugins import Registry
 
 # How long a review or conference is taken to occupy its chair, for clash warnings.
@@ -81,3 +81,28 @@ def describe_clash(meeting: Meeting) -> str:
         f"{meeting.chair} is already booked to chair a {meeting.label.lower()} for {ids} "
         f"at {when:%H:%M} on {long_date(when.date())} ({meeting.venue})."
     )
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
+def date_warnings(day: dt.date, *, due_on: dt.date | None) -> list[str]:
+    """What to check before booking a meeting on `day`: a weekend, a bank holiday or a
+    council closure, or a date after the one it is due by (saying by how many days).
+
+    A warning is not a refusal: the person booking confirms it and the booking keeps it.
+    """
+    warnings = []
+    if day.weekday() >= 5:
+        warnings.append(f"{long_date(day)} is a {day:%A}.")
+    elif (holiday := bank_holiday_name(day)) is not None:
+        warnings.append(f"{long_date(day)} is a bank holiday ({holiday}).")
+    elif not default_calendar().is_working_day(day):
+        warnings.append(f"{long_date(day)} is a day the council is closed.")
+    if due_on is not None and day > due_on:
+        warnings.append(
+            f"{long_date(day)} is {_days((day - due_on).days)} after it is due "
+            f"({long_date(due_on)})."
+        )
+    return warnings

@@ -63,7 +63,8 @@ class ReallocationForm(ServiceForm):
 class MeetingForm(ServiceForm):
     """When and where a review or conference meets, and who chairs it.
 
-    If the chair is already booked then, the page shows the clash and asks to confirm.
+    If the chair is already booked then, or the date needs a second look (a weekend, a bank
+    holiday, after the due date), the page says so and asks to confirm.
     """
 
     submit_label = "Book it"
@@ -79,9 +80,7 @@ class MeetingForm(ServiceForm):
         empty_label="Choose the chair",
         error_messages={"required": "Choose who will chair it"},
     )
-    confirm_clash = forms.BooleanField(
-        label="Book it anyway: the chair will rearrange", required=False
-    )
+    confirm_clash = forms.BooleanField(label="I have checked: book it anyway", required=False)
 
     def __init__(self, *args, show_confirm: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

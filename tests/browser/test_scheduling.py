@@ -66,7 +66,7 @@ def test_business_support_books_and_runs_a_sibling_groups_initial_conference(
     assert "Ada Reviewer is already booked to chair a looked-after review for L1" in warning
     assert ChildProtectionConference.objects.count() == 0
     assert_accessible(page)
-    page.get_by_label("Book it anyway: the chair will rearrange").check()
+    page.get_by_label("I have checked: book it anyway").check()
     page.get_by_role("button", name="Book the conference").click()
 
     conference = ChildProtectionConference.objects.get()

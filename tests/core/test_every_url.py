@@ -2,6 +2,7 @@
 for anyone not signed in. A new URL must be added to the table below to pass."""
 
 import datetime as dt
+from importlib import import_module
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -16,70 +17,28 @@ from protection.services import conference_book, invitation_add, section47_start
 from reporting.views import reporting_year
 from returns.models import ImportKind, ImportRun
 from reviews.services import episode_record, lac_review_book, lac_review_record
+from tests.core.page_roles import ALL
 from tests.factories import ChildFactory, FamilyFactory
 
 pytestmark = pytest.mark.django_db
 
-ALL = {"iro", "business_support", "head_of_service", "administrator"}
-IRO_WORK = {"iro", "administrator"}
-BOOKING = {"business_support", "administrator"}
-HEAD = {"head_of_service", "administrator"}
-IMPORTS = {"business_support", "administrator"}
-
-# URL name: (who may open it, how to fill in its parameters from the world)
-PAGES = {
-    "home": (ALL, {}),
-    "deadlines": (ALL, {}),
-    "schedule": (ALL, {}),
-    "schedule_week": (ALL, {}),
-    "children:caseload": (ALL, {}),
-    "children:allocation": (ALL, {}),
-    "children:child_detail": (ALL, {"child_id": "child"}),
-    "children:reallocate": (HEAD, {"child_id": "child"}),
-    "children:access": (HEAD, {"child_id": "child"}),
-    "disputes:list": (ALL, {}),
-    "disputes:raise": ({"iro"}, {"child_id": "child"}),
-    "disputes:detail": (ALL, {"pk": "dispute"}),
-    "disputes:escalate": (IRO_WORK, {"pk": "dispute"}),
-    "disputes:respond": (IRO_WORK, {"pk": "dispute"}),
-    "disputes:resolve": (IRO_WORK, {"pk": "dispute"}),
-    "disputes:cafcass": (IRO_WORK, {"pk": "dispute"}),
-    "disputes:withdraw": (IRO_WORK, {"pk": "dispute"}),
-    # The Head of Service may record for the chair (reviews/permissions.py).
-    "reviews:review_record": (IRO_WORK | HEAD, {"child_id": "child"}),
-    "reviews:review_record_booked": (
-        IRO_WORK | HEAD,
-        {"child_id": "child", "review_pk": "booked"},
-    ),
-    "reviews:circulation": (IRO_WORK | {"business_support"}, {"review_pk": "held"}),
-    "reviews:contact_record": ({"iro"}, {"child_id": "child"}),
-    "reviews:review_book": (IRO_WORK | BOOKING, {"child_id": "child"}),
-    "protection:conference_book": (BOOKING, {}),
-    "protection:conference": (ALL, {"pk": "conference"}),
-    "protection:invite": (BOOKING, {"pk": "conference"}),
-    "protection:attendance": (BOOKING, {"pk": "conference", "invitation_pk": "invitation"}),
-    "protection:outcome": (IRO_WORK | HEAD, {"pk": "conference"}),
-    "protection:minutes": (BOOKING, {"pk": "conference"}),
-    "protection:cancel": (BOOKING, {"pk": "conference"}),
-    "fostering:list": (ALL, {}),
-    "fostering:household": (ALL, {"reference": "household"}),
-    "fostering:review": (BOOKING, {"reference": "household"}),
-    "imports:list": (IMPORTS, {}),
-    "imports:upload": (IMPORTS, {}),
-    "imports:detail": (IMPORTS, {"pk": "import_run"}),
-    "imports:status": (IMPORTS, {"pk": "import_run"}),
-    "imports:export": (IMPORTS, {}),
-    "data_quality:list": (ALL, {}),
-    "data_quality:csv": (ALL, {}),
-    "dashboard:index": (HEAD, {}),
-    "dashboard:table": (HEAD, {"year": "year", "table": "table", "fmt": "csv"}),
-    "dashboard:report": (HEAD, {"year": "year", "fmt": "pdf"}),
-    "dashboard:figure": (HEAD, {"year": "year", "figure": "figure"}),
-    "account": (ALL, {}),
-    "password_change": (ALL, {}),
-    "password_change_done": (ALL, {}),
-}
-QUERIES = {"protection:conference_book": "?kind=initial&child={child}"}
+AREAS = [
+    import_module(f"tests.{area}.pages")
+    for area in (
+        "core",
+        "worklists",
+        "disputes",
+        "reviews",
+        "protection",
+        "fostering",
+        "returns",
+        "reporting",
+    )
+]
+# URL name: (who may open it, how to fill in its parameters from the world), each area's
+# table in tests/<area>/pages.py.
+PAGES = {name: page for area in AREAS for name, page in area.PAGES.items()}
+QUERIES = {name: query for area in AREAS for name, query in area.QUERIES.items()}
 # Open to anyone, or guarded another way (the API answers 403 itself; the calendar feed's
 # secret address is its key; some only take a POST): checked by their own tests
 # (tests/core/test_access.py, tests/worklists/test_deadlines.py,
@@ -163,7 +122,19 @@ def world(iro):
         reference="FCW", name="W household", approved_on=dt.date(2024, 1, 5)
     )
     import_run = ImportRun.objects.create(kind=ImportKind.SSDA903, uploaded_by=iro.user)
-    return {
+    objects = {
+        "iro": iro,
+        "family": family,
+        "child": child,
+        "held": held,
+        "booked": booked,
+        "conference": conference,
+        "invitation": invitation,
+        "dispute": dispute,
+        "household": household,
+        "import_run": import_run,
+    }
+    params = {
         "child": child.child_id,
         "held": held.pk,
         "booked": booked.pk,
@@ -178,6 +149,9 @@ def world(iro):
         "figure": "looked-after/at-year-end",
         "import_run": import_run.pk,
     }
+    for area in AREAS:
+        params |= area.extend_world(objects)
+    return params
 
 
 def url_for(name, world):

@@ -1,0 +1,23 @@
+"""The disputes area's pages in the every-URL walk (tests/core/test_every_url.py).
+
+PAGES maps each URL name to who may open it and how its parameters come from the world;
+QUERIES adds a query string; extend_world(objects) adds this area's records to the world
+and returns the parameters they give (objects holds the shared world's records)."""
+
+from tests.core.page_roles import ALL, IRO_WORK
+
+PAGES = {
+    "disputes:list": (ALL, {}),
+    "disputes:raise": ({"iro"}, {"child_id": "child"}),
+    "disputes:detail": (ALL, {"pk": "dispute"}),
+    "disputes:escalate": (IRO_WORK, {"pk": "dispute"}),
+    "disputes:respond": (IRO_WORK, {"pk": "dispute"}),
+    "disputes:resolve": (IRO_WORK, {"pk": "dispute"}),
+    "disputes:cafcass": (IRO_WORK, {"pk": "dispute"}),
+    "disputes:withdraw": (IRO_WORK, {"pk": "dispute"}),
+}
+QUERIES: dict[str, str] = {}
+
+
+def extend_world(objects: dict) -> dict:
+    return {}

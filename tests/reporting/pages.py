@@ -1,0 +1,19 @@
+"""The reporting area's pages in the every-URL walk (tests/core/test_every_url.py).
+
+PAGES maps each URL name to who may open it and how its parameters come from the world;
+QUERIES adds a query string; extend_world(objects) adds this area's records to the world
+and returns the parameters they give (objects holds the shared world's records)."""
+
+from tests.core.page_roles import HEAD
+
+PAGES = {
+    "dashboard:index": (HEAD, {}),
+    "dashboard:table": (HEAD, {"year": "year", "table": "table", "fmt": "csv"}),
+    "dashboard:report": (HEAD, {"year": "year", "fmt": "pdf"}),
+    "dashboard:figure": (HEAD, {"year": "year", "figure": "figure"}),
+}
+QUERIES: dict[str, str] = {}
+
+
+def extend_world(objects: dict) -> dict:
+    return {}
