@@ -128,6 +128,17 @@ DATE_NOT_REAL = "{question} must be a real date"
 DATE_YEAR_DIGITS = "{question} must include a year with 4 numbers"
 DATE_YEAR_RANGE = f"{{question}} must have a year between {EARLIEST_YEAR} and {LATEST_YEAR}"
 
+# Sense checks on a real date: `{what}` names the other date in words ("the child's date
+# of birth"), `{date}` is it in the GOV.UK style (4 May 2012).
+DATE_NOT_IN_FUTURE = "{question} must be today or in the past"
+DATE_NOT_IN_PAST = "{question} must be today or in the future"
+DATE_NOT_BEFORE = "{question} must be on or after {what}, {date}"
+DATE_NOT_AFTER = "{question} must be on or before {what}, {date}"
+
+# A bound for a date, as a form sets it in __init__: (the date, what it is in words).
+# A bound whose date is None (a date of birth not recorded) checks nothing.
+DateBound = tuple[dt.date | None, str]
+
 # A day or month longer than this is not a real one, however many leading zeros it has.
 _PART_DIGITS = 4
 
@@ -139,11 +150,30 @@ class GDSDateField(DateInputField):  # type: ignore[misc]
     Every part is checked before it becomes a number, so a day of 99999999999999999999
     is "must be a real date" and a year of 99999 "must include a year with 4 numbers",
     never an overflow; a year outside EARLIEST_YEAR..LATEST_YEAR is refused by name.
+
+    A real date is then checked for sense: `not_in_future` (a visit, a decision),
+    `not_in_past` (a booking), and `not_before` / `not_after`, which a form sets in its
+    `__init__` from the record it is about::
+
+        self.fields["visited_on"].not_before = (child.date_of_birth, "the child's date of birth")
     """
 
-    def __init__(self, *, label: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        label: str,
+        not_in_future: bool = False,
+        not_in_past: bool = False,
+        not_before: DateBound | None = None,
+        not_after: DateBound | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(label=label, require_all_fields=False, **kwargs)
         self.question = label
+        self.not_in_future = not_in_future
+        self.not_in_past = not_in_past
+        self.not_before = not_before
+        self.not_after = not_after
         real = self._message(DATE_NOT_REAL)
         self.error_messages["required"] = self._message(DATE_REQUIRED)
         self.error_messages["incomplete"] = real
@@ -176,6 +206,34 @@ class GDSDateField(DateInputField):  # type: ignore[misc]
         except (ValueError, OverflowError) as exc:  # 31 February
             raise real from exc
 
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if isinstance(value, dt.date):
+            errors = self.sense_errors(value)
+            if errors:
+                raise ValidationError(errors[0], code="date_sense")
+
+    def sense_errors(self, day: dt.date) -> list[str]:
+        """What is wrong with a real date given this field's sense checks (first first)."""
+        from django.utils import timezone
+
+        errors = []
+        today = timezone.localdate()
+        if self.not_in_future and day > today:
+            errors.append(self._message(DATE_NOT_IN_FUTURE))
+        if self.not_in_past and day < today:
+            errors.append(self._message(DATE_NOT_IN_PAST))
+        before, before_what = self.not_before or (None, "")
+        if before is not None and day < before:
+            errors.append(self._bound_message(DATE_NOT_BEFORE, before, before_what))
+        after, after_what = self.not_after or (None, "")
+        if after is not None and day > after:
+            errors.append(self._bound_message(DATE_NOT_AFTER, after, after_what))
+        return errors
+
+    def _bound_message(self, template: str, limit: dt.date, what: str) -> str:
+        return self._message(template, what=what, date=long_date(limit))
+
 
 def query_date(value: object, *, default: dt.date) -> dt.date:
     """A date from a query string (2025-03-31), or `default` when it is missing, is not a
@@ -190,9 +248,28 @@ def query_date(value: object, *, default: dt.date) -> dt.date:
     return day if EARLIEST_DATE <= day <= LATEST_DATE else default
 
 
-def gds_date(label: str, *, required: bool = True, help_text: str = "") -> GDSDateField:
-    """A GOV.UK date input (day, month, year) whose errors name the question."""
-    return GDSDateField(label=label, required=required, help_text=help_text)
+def gds_date(
+    label: str,
+    *,
+    required: bool = True,
+    help_text: str = "",
+    not_in_future: bool = False,
+    not_in_past: bool = False,
+    not_before: DateBound | None = None,
+    not_after: DateBound | None = None,
+) -> GDSDateField:
+    """A GOV.UK date input (day, month, year) whose errors name the question; see
+    GDSDateField for the sense checks (a form may also set `not_before`/`not_after` on
+    the field in its `__init__`, when the bound comes from the record)."""
+    return GDSDateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        not_in_future=not_in_future,
+        not_in_past=not_in_past,
+        not_before=not_before,
+        not_after=not_after,
+    )
 
 
 def form_page(

@@ -13,6 +13,10 @@ from django import forms
 from django.urls import reverse
 
 from core.forms import (
+    DATE_NOT_AFTER,
+    DATE_NOT_BEFORE,
+    DATE_NOT_IN_FUTURE,
+    DATE_NOT_IN_PAST,
     DATE_NOT_REAL,
     DATE_REQUIRED,
     DATE_YEAR_DIGITS,
@@ -20,6 +24,8 @@ from core.forms import (
     EARLIEST_DATE,
     LATEST_DATE,
     GDSDateField,
+    ServiceForm,
+    gds_date,
     query_date,
 )
 from core.services import today
@@ -173,12 +179,18 @@ def test_an_absurd_date_is_refused_naming_the_field(form_class, parts, message):
     "day", [dt.date(2025, 6, 15), EARLIEST_DATE, LATEST_DATE, dt.date(2024, 2, 29)], ids=str
 )
 def test_a_real_date_in_range_is_taken(form_class, day):
+    """...unless the field's own sense checks (not in the future, not before the child's
+    birth) refuse it, and then only with those messages."""
     build = BUILDERS[form_class]
     form = build(posted_dates(build(None), f"{day.day:02d}", str(day.month), str(day.year)))
     form.is_valid()
     for name in date_fields(form):
-        assert name not in form.errors
-        assert form.cleaned_data[name] == day
+        sense = form.fields[name].sense_errors(day)
+        if sense:
+            assert form.errors[name] == sense[:1]
+        else:
+            assert name not in form.errors
+            assert form.cleaned_data[name] == day
 
 
 def test_the_messages_follow_the_design_system():
@@ -190,6 +202,94 @@ def test_the_messages_follow_the_design_system():
     )
     with pytest.raises(forms.ValidationError, match="must be a real date"):
         field.clean([OVERFLOW, "1", "2025"])
+
+
+# Sense checks on a real date ------------------------------------------------------------
+
+
+class VisitForm(ServiceForm):
+    visited_on = gds_date("Date of visit", not_in_future=True)
+    next_on = gds_date("Date of next visit", required=False, not_in_past=True)
+
+    def __init__(self, *args, child, conference_on=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visited_on"].not_before = (child.date_of_birth, "the child's date of birth")
+        self.fields["next_on"].not_after = (conference_on, "the conference")
+
+
+def _visit(visited, next_on=None, *, born=dt.date(2012, 5, 4), conference_on=None):
+    data = {"visited_on_0": str(visited.day), "visited_on_1": str(visited.month)}
+    data["visited_on_2"] = str(visited.year)
+    if next_on:
+        data |= {"next_on_0": str(next_on.day), "next_on_1": str(next_on.month)}
+        data["next_on_2"] = str(next_on.year)
+    child = SimpleNamespace(date_of_birth=born)
+    return VisitForm(data, child=child, conference_on=conference_on)
+
+
+@pytest.fixture
+def on_1_june_2025(time_machine):
+    time_machine.move_to(dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC), tick=False)
+
+
+def test_the_sense_messages_follow_the_design_system():
+    assert DATE_NOT_IN_FUTURE.format(question="Date of visit") == (
+        "Date of visit must be today or in the past"
+    )
+    assert DATE_NOT_BEFORE.format(
+        question="Date of visit", what="the child's date of birth", date="4 May 2012"
+    ) == ("Date of visit must be on or after the child's date of birth, 4 May 2012")
+
+
+def test_a_date_in_the_future_is_refused_where_it_must_have_happened(on_1_june_2025):
+    form = _visit(dt.date(2025, 6, 2))
+    assert form.errors["visited_on"] == ["Date of visit must be today or in the past"]
+
+
+def test_today_is_not_in_the_future(on_1_june_2025):
+    form = _visit(dt.date(2025, 6, 1))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["visited_on"] == dt.date(2025, 6, 1)
+
+
+def test_a_date_before_the_childs_birth_is_refused_naming_the_birth(on_1_june_2025):
+    form = _visit(dt.date(2012, 5, 3))
+    assert form.errors["visited_on"] == [
+        "Date of visit must be on or after the child's date of birth, 4 May 2012"
+    ]
+
+
+def test_the_day_of_birth_itself_is_taken(on_1_june_2025):
+    assert _visit(dt.date(2012, 5, 4)).is_valid()
+
+
+def test_an_unrecorded_bound_checks_nothing(on_1_june_2025):
+    assert _visit(dt.date(1950, 1, 1), born=None).is_valid()
+
+
+def test_a_booking_in_the_past_or_after_the_conference_is_refused(on_1_june_2025):
+    past = _visit(dt.date(2025, 5, 1), dt.date(2025, 5, 31))
+    assert past.errors["next_on"] == [DATE_NOT_IN_PAST.format(question="Date of next visit")]
+    late = _visit(dt.date(2025, 5, 1), dt.date(2025, 7, 2), conference_on=dt.date(2025, 7, 1))
+    assert late.errors["next_on"] == [
+        DATE_NOT_AFTER.format(
+            question="Date of next visit", what="the conference", date="1 July 2025"
+        )
+    ]
+
+
+def test_the_format_checks_come_before_the_sense_checks(on_1_june_2025):
+    form = VisitForm(
+        {"visited_on_0": "1", "visited_on_1": "1", "visited_on_2": "2101"},
+        child=SimpleNamespace(date_of_birth=dt.date(2012, 5, 4)),
+    )
+    assert form.errors["visited_on"] == [DATE_YEAR_RANGE.format(question="Date of visit")]
+
+
+def test_a_field_without_sense_checks_takes_any_real_date_in_range():
+    field = GDSDateField(label="Date of the review")
+    assert field.clean(["31", "12", "2100"]) == LATEST_DATE
+    assert field.sense_errors(LATEST_DATE) == []
 
 
 # The pages themselves -------------------------------------------------------------------
