@@ -6,10 +6,19 @@ from django.utils import timezone
 
 from core.forms import ServiceForm, TimeField, gds_date
 from iro.models import IndependentReviewingOfficer
+from iro.services import ALREADY_HELD, REASON_NEEDED
+
+# The caseload's IRO filter: one IRO, everyone, or the children nobody holds.
+EVERYONE = ""
+NOBODY = "none"
 
 
 class CaseloadFilterForm(forms.Form):
-    """The caseload's filters: plain GET fields, so they work without JavaScript."""
+    """The caseload's filters: plain GET fields, so they work without JavaScript.
+
+    `iro` is cleaned to an IRO, NOBODY or EVERYONE, and the select always shows the
+    choice the list was drawn with (an IRO's own name when they chose nothing).
+    """
 
     q = forms.CharField(label="Name or child ID", required=False, max_length=60)
     status = forms.ChoiceField(
@@ -22,15 +31,29 @@ class CaseloadFilterForm(forms.Form):
         required=False,
         choices=[("", "All"), ("looked_after", "Looked after"), ("protection", "Child protection")],
     )
-    iro = forms.ModelChoiceField(
-        label="IRO",
-        required=False,
-        queryset=IndependentReviewingOfficer.objects.filter(active=True).select_related("user"),
-        empty_label="Everyone",
-    )
+    iro = forms.ChoiceField(label="IRO", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.iros = {
+            str(i.pk): i
+            for i in IndependentReviewingOfficer.objects.filter(active=True).select_related("user")
+        }
+        self.fields["iro"].choices = [
+            (EVERYONE, "Everyone"),
+            (NOBODY, "No IRO (not allocated)"),
+            *[(pk, str(i)) for pk, i in self.iros.items()],
+        ]
+
+    def clean_iro(self):
+        value = self.cleaned_data.get("iro") or EVERYONE
+        return self.iros.get(value, value)
 
 
 class ReallocationForm(ServiceForm):
+    """Move a child to another IRO from a date (a later date waits for its day), or give
+    a child with no IRO their first one."""
+
     submit_label = "Move the child"
 
     iro = forms.ModelChoiceField(
@@ -39,11 +62,15 @@ class ReallocationForm(ServiceForm):
         empty_label="Choose an IRO",
         error_messages={"required": "Choose the IRO who will hold the child"},
     )
-    started_on = gds_date("Date the new IRO takes over")
+    started_on = gds_date(
+        "Date the new IRO takes over",
+        help_text="A date in the future waits for its day: the current IRO keeps the child "
+        "until then.",
+    )
     reason = forms.CharField(
         label="Why is the child moving?",
         max_length=200,
-        error_messages={"required": "Enter why the child is moving to another IRO"},
+        error_messages={"required": REASON_NEEDED},
     )
     with_siblings = forms.BooleanField(
         label="Move their brothers and sisters too, so the family keeps one IRO",
@@ -51,13 +78,37 @@ class ReallocationForm(ServiceForm):
         initial=True,
     )
 
-    def __init__(self, *args, child, **kwargs):
+    def __init__(self, *args, child, current=None, **kwargs):
+        self.child, self.current = child, current
+        self.first_allocation = current is None
+        if self.first_allocation:
+            self.submit_label = "Allocate the IRO"
         super().__init__(*args, **kwargs)
+        if self.first_allocation:
+            self.fields["iro"].label = "IRO"
+            self.fields["started_on"].label = "Date the IRO takes the child"
+            self.fields["started_on"].help_text = "A date in the future waits for its day."
+            self.fields["reason"].label = "Note (optional)"
+            self.fields["reason"].required = False
+            self.fields[
+                "with_siblings"
+            ].label = "Allocate their brothers and sisters too, so the family keeps one IRO"
+        else:
+            self.fields["started_on"].not_before = (
+                current.started_on,
+                "the date the current IRO took over",
+            )
+        names = ["iro", "started_on", "reason", "with_siblings"]
         if child.family is None:
             del self.fields["with_siblings"]
-            self.helper.layout = self.helper.layout.__class__(
-                "iro", "started_on", "reason", *self.helper.layout.fields[-1:]
-            )
+            names.remove("with_siblings")
+        self.helper.layout = Layout(*names, Button("submit", self.submit_label))
+
+    def clean_iro(self):
+        iro = self.cleaned_data["iro"]
+        if self.current is not None and self.current.iro_id == iro.pk:
+            raise forms.ValidationError(ALREADY_HELD.format(child=self.child.full_name, iro=iro))
+        return iro
 
 
 class MeetingForm(ServiceForm):

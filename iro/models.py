@@ -146,3 +146,26 @@ class IROAllocation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.iro} holds {self.child.child_id} from {self.started_on}"
+
+
+class PlannedMove(TimeStampedModel):
+    """A move to another IRO dated in the future: the current IRO keeps the child until
+    `starts_on`, when worklists.tasks.deadline_alerts_send (nightly) makes it the child's
+    allocation. Until then it can be corrected or cancelled. One per child."""
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="planned_move")
+    iro = models.ForeignKey(
+        IndependentReviewingOfficer, on_delete=models.PROTECT, related_name="planned_moves"
+    )
+    starts_on = models.DateField()
+    reason = models.CharField(max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_on"]
+        # Read nightly by iro.services.planned_moves_apply for the moves due.
+        indexes = [models.Index(fields=["starts_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_id} moves to {self.iro} on {self.starts_on}"

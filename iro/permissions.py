@@ -6,13 +6,18 @@ import rules
 
 from core.roles import Role, model_perms
 
-# Every role reads these; the Head of Service allocates.
-VIEWABLE = ["child", "family", "independentreviewingofficer", "iroallocation"]
+# Every role reads these. Business support add children and families, and give a child
+# who has no IRO their first one (the unallocated list); the Head of Service moves a
+# child from one IRO to another.
+VIEWABLE = ["child", "family", "independentreviewingofficer", "iroallocation", "plannedmove"]
 
 GRANTS = {
     Role.IRO: model_perms("iro", view=VIEWABLE),
     Role.BUSINESS_SUPPORT: model_perms(
-        "iro", view=VIEWABLE, add=["child", "family"], change=["child", "family"]
+        "iro",
+        view=VIEWABLE,
+        add=["child", "family", "iroallocation"],
+        change=["child", "family"],
     ),
     Role.HEAD_OF_SERVICE: model_perms(
         "iro",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -12,8 +13,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.codes import Ethnicity, Sex
 from core.dates import long_date
 from core.models import later_return_wins
-from core.services import FieldErrors, valid_choice
-from iro.models import Child, Family, IndependentReviewingOfficer, IROAllocation
+from core.services import FieldErrors, today, valid_choice
+from iro.models import Child, Family, IndependentReviewingOfficer, IROAllocation, PlannedMove
 
 
 def child_problems(values: dict, *, exclude_pk: int | None = None) -> FieldErrors:
@@ -65,27 +66,51 @@ def child_update(*, child: Child, **values) -> Child:
     return child
 
 
-@transaction.atomic
-def iro_allocate(
-    *, child: Child, iro: IndependentReviewingOfficer, started_on: dt.date, reason: str = ""
-) -> IROAllocation:
-    """Give a child to an IRO from a date, ending the current allocation the same day."""
+# Allocation's refusals; tests import them.
+IRO_NOT_ACTIVE = "{iro} is no longer an active IRO"
+ALREADY_HELD = "{child} is already held by {iro}: choose another IRO"
+STARTS_BEFORE_CURRENT = (
+    "The date the new IRO takes over cannot be before the current IRO took over, {date}"
+)
+STARTS_BEFORE_BIRTH = "The date the new IRO takes over cannot be before the child was born, {date}"
+STARTS_TOO_FAR_AHEAD = "The date the new IRO takes over must be within {days} days from today"
+REASON_NEEDED = "Enter why the child is moving to another IRO"
+NO_PLANNED_MOVE = "{child} has no move to another IRO waiting"
+
+# A move is planned a few months ahead at most (a planned retirement, a new starter);
+# anything further is a slip of the keyboard.
+FURTHEST_AHEAD_DAYS = 366
+
+
+def _allocation_problems(
+    *,
+    child: Child,
+    current: IROAllocation | None,
+    iro: IndependentReviewingOfficer,
+    started_on: dt.date,
+    reason: str,
+    as_of: dt.date,
+) -> FieldErrors:
     errors = FieldErrors()
-    current = child.allocations.select_for_update().filter(ended_on__isnull=True).first()
     if not iro.active:
-        errors.add("iro", f"{iro} is no longer an active IRO")
-    if current is not None:
-        if current.iro_id == iro.pk:
-            errors.add("iro", f"{child.child_id} is already held by {iro}")
-        if started_on < current.started_on:
-            errors.add(
-                "started_on",
-                f"The new allocation cannot start before the current one "
-                f"({long_date(current.started_on)})",
-            )
-        if not reason.strip():
-            errors.add("reason", "Enter why the child is moving to another IRO")
-    errors.raise_if_any()
+        errors.add("iro", IRO_NOT_ACTIVE.format(iro=iro))
+    if current is not None and current.iro_id == iro.pk:
+        errors.add("iro", ALREADY_HELD.format(child=child.full_name, iro=iro))
+    if current is not None and started_on < current.started_on:
+        errors.add("started_on", STARTS_BEFORE_CURRENT.format(date=long_date(current.started_on)))
+    born = child.date_of_birth
+    if current is None and born is not None and born <= as_of and started_on < born:
+        errors.add("started_on", STARTS_BEFORE_BIRTH.format(date=long_date(born)))
+    if started_on > as_of + dt.timedelta(days=FURTHEST_AHEAD_DAYS):
+        errors.add("started_on", STARTS_TOO_FAR_AHEAD.format(days=FURTHEST_AHEAD_DAYS))
+    if current is not None and not reason.strip():
+        errors.add("reason", REASON_NEEDED)
+    return errors
+
+
+def _take_over(
+    *, child: Child, current: IROAllocation | None, iro, started_on: dt.date, reason: str
+) -> IROAllocation:
     if current is not None:
         current.ended_on = started_on
         current.save(update_fields=["ended_on", "updated_at"])
@@ -93,15 +118,110 @@ def iro_allocate(
 
 
 @transaction.atomic
+def iro_allocate(
+    *,
+    child: Child,
+    iro: IndependentReviewingOfficer,
+    started_on: dt.date,
+    reason: str = "",
+    as_of: dt.date | None = None,
+) -> IROAllocation | PlannedMove:
+    """Give a child to an IRO from a date.
+
+    From today or earlier: the current allocation ends that day and the new one starts.
+    From a later date: the move waits for its day as a PlannedMove (the current IRO keeps
+    the child until then); a move already waiting is corrected, not doubled.
+    """
+    as_of = as_of or today()
+    # Lock the child: two people moving one child at once queue here.
+    Child.objects.select_for_update().filter(pk=child.pk).first()
+    current = child.allocations.filter(ended_on__isnull=True).first()
+    _allocation_problems(
+        child=child, current=current, iro=iro, started_on=started_on, reason=reason, as_of=as_of
+    ).raise_if_any()
+    if started_on > as_of:
+        planned, _ = PlannedMove.objects.update_or_create(
+            child=child, defaults={"iro": iro, "starts_on": started_on, "reason": reason}
+        )
+        return planned
+    PlannedMove.objects.filter(child=child).delete()  # overtaken by a move made now
+    return _take_over(child=child, current=current, iro=iro, started_on=started_on, reason=reason)
+
+
+@transaction.atomic
 def family_allocate(
-    *, family: Family, iro: IndependentReviewingOfficer, started_on: dt.date, reason: str
-) -> list[IROAllocation]:
-    """Move a sibling group to one IRO together (siblings share an IRO)."""
+    *,
+    family: Family,
+    iro: IndependentReviewingOfficer,
+    started_on: dt.date,
+    reason: str,
+    as_of: dt.date | None = None,
+) -> list[IROAllocation | PlannedMove]:
+    """Move a sibling group to one IRO together (siblings share an IRO).
+
+    Siblings the IRO already holds are left as they are; if the IRO holds them all, the
+    move is refused as it would be for one child.
+    """
+    children = list(family.children.all())
+    held = set(
+        IROAllocation.objects.filter(
+            child__in=children, ended_on__isnull=True, iro=iro
+        ).values_list("child_id", flat=True)
+    )
+    to_move = [c for c in children if c.pk not in held]
+    if children and not to_move:
+        raise ValidationError(
+            {"iro": ALREADY_HELD.format(child=f"The {family.name} family", iro=iro)}
+        )
     return [
-        iro_allocate(child=child, iro=iro, started_on=started_on, reason=reason)
-        for child in family.children.all()
-        if not child.allocations.filter(ended_on__isnull=True, iro=iro).exists()
+        iro_allocate(child=child, iro=iro, started_on=started_on, reason=reason, as_of=as_of)
+        for child in to_move
     ]
+
+
+@transaction.atomic
+def planned_move_cancel(*, child: Child) -> PlannedMove:
+    """Cancel a child's move that is waiting for its day; the current IRO keeps the child."""
+    planned = PlannedMove.objects.select_for_update().filter(child=child).first()
+    if planned is None:
+        raise ValidationError(NO_PLANNED_MOVE.format(child=child.full_name))
+    planned.delete()
+    return planned
+
+
+def planned_moves_apply(*, as_of: dt.date) -> int:
+    """Make every planned move due by `as_of` the child's allocation (the nightly job).
+
+    Safe to run twice: each move is claimed under a row lock and deleted as it is made.
+    """
+    made = 0
+    for pk in PlannedMove.objects.filter(starts_on__lte=as_of).values_list("pk", flat=True):
+        with transaction.atomic():
+            planned = (
+                PlannedMove.objects.select_for_update(skip_locked=True)
+                .select_related("child", "iro")
+                .filter(pk=pk)
+                .first()
+            )
+            if planned is None:
+                continue
+            current = planned.child.allocations.filter(ended_on__isnull=True).first()
+            if current is not None and current.iro_id == planned.iro_id:
+                planned.delete()  # already there
+                continue
+            start = planned.starts_on
+            if current is not None and start < current.started_on:
+                start = current.started_on
+            _take_over(
+                child=planned.child,
+                current=current,
+                iro=planned.iro,
+                started_on=start,
+                reason=planned.reason,
+            )
+            planned.delete()
+            made += 1
+    return made
 
 
 CHILD_RETURN_FIELDS = (

@@ -7,7 +7,9 @@ app_name = "children"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("allocation/", views.allocation, name="allocation"),
+    path("unallocated/", views.unallocated_list, name="unallocated"),
     path("<str:child_id>/move/", views.reallocate, name="reallocate"),
+    path("<str:child_id>/move/cancel/", views.planned_move_cancel, name="planned_move_cancel"),
     path("<str:child_id>/access/", audit.child_access, name="access"),
     path("<str:child_id>/", views.child_detail, name="child_detail"),
 ]

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DateField, Exists, OuterRef, Subquery, Value
+from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Least
 
 from disputes.models import Dispute, DisputeStatus
-from iro.models import Child, IndependentReviewingOfficer, IROAllocation
+from iro.models import Child, IndependentReviewingOfficer, IROAllocation, PlannedMove
 from protection.selectors import enquiries_awaiting_icpc, open_plans
 from reviews.models import IROContact
 from reviews.selectors import open_periods
@@ -73,11 +73,46 @@ def caseloads() -> list[Caseload]:
 NEVER = dt.date(9999, 12, 31)
 
 
-def caseload_children(*, iro: IndependentReviewingOfficer | None = None):
-    """Children held now (by one IRO, or anyone), each annotated with what is due next.
+def _held_now():
+    return IROAllocation.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
 
-    One query, whatever the caseload: every figure is a subquery on indexed columns.
+
+def _needs_an_iro():
+    """Looked after (short breaks too) or on a child protection plan: an IRO's work."""
+    looked_after = open_periods().filter(child=OuterRef("pk"))
+    on_plan = open_plans().filter(child=OuterRef("pk"))
+    return Q(Exists(looked_after)) | Q(Exists(on_plan))
+
+
+def unallocated() -> QuerySet[Child]:
+    """Children looked after or on a child protection plan with no IRO now."""
+    return Child.objects.filter(~Exists(_held_now())).filter(_needs_an_iro())
+
+
+def caseload_children(*, iro: IndependentReviewingOfficer | None = None, who: str = "held"):
+    """Children (held by one IRO, by anyone, with no IRO, or all of these), each
+    annotated with what is due next and who holds them.
+
+    `who` is "held" (by `iro`, or by anyone), "unallocated" (looked after or on a plan
+    with no IRO) or "all" (held, or needing an IRO). One query, whatever the caseload:
+    every figure is a subquery on indexed columns.
     """
+    # Exists, not a join: a join with ended_on IS NULL would also match children with no
+    # allocation at all (the outer join's NULLs), and could repeat a child.
+    current = _held_now()
+    if iro is not None:
+        children = Child.objects.filter(Exists(current.filter(iro=iro)))
+    elif who == "unallocated":
+        children = unallocated()
+    elif who == "all":
+        children = Child.objects.filter(Q(Exists(current)) | _needs_an_iro())
+    else:
+        children = Child.objects.filter(Exists(current))
+    return with_next_due(children)
+
+
+def with_next_due(children: QuerySet[Child]) -> QuerySet[Child]:
+    """Annotate children with their statutory dates, last contact, challenges and IRO."""
     period = (
         open_periods()
         .filter(child=OuterRef("pk"), next_review_due__isnull=False)
@@ -95,13 +130,8 @@ def caseload_children(*, iro: IndependentReviewingOfficer | None = None):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    allocation = IROAllocation.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
-    # Exists, not a join: a join with ended_on IS NULL would also match children with no
-    # allocation at all (the outer join's NULLs), and could repeat a child.
-    current = IROAllocation.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
-    if iro is not None:
-        current = current.filter(iro=iro)
-    children = Child.objects.filter(Exists(current))
+    allocation = _held_now()
+    planned = PlannedMove.objects.filter(child=OuterRef("pk"))
     far = Value(NEVER, output_field=DateField())
     return children.annotate(
         lac_due=Subquery(period.values("next_review_due")[:1]),
@@ -113,6 +143,17 @@ def caseload_children(*, iro: IndependentReviewingOfficer | None = None):
         last_contact=Subquery(contact.values("occurred_on")[:1]),
         open_challenges=Coalesce(Subquery(open_disputes), 0),
         iro_name=Subquery(allocation.values("iro__user__last_name")[:1]),
+        iro_first_name=Subquery(allocation.values("iro__user__first_name")[:1]),
+        looked_after_since=Subquery(
+            open_periods()
+            .filter(child=OuterRef("pk"))
+            .order_by("started_on")
+            .values("started_on")[:1]
+        ),
+        plan_since=Subquery(plan.order_by("started_on").values("started_on")[:1]),
+        planned_on=Subquery(planned.values("starts_on")[:1]),
+        planned_iro_first=Subquery(planned.values("iro__user__first_name")[:1]),
+        planned_iro_last=Subquery(planned.values("iro__user__last_name")[:1]),
         next_due=Least(
             Coalesce("lac_due", far), Coalesce("rcpc_due", far), Coalesce("icpc_due", far)
         ),

@@ -4,21 +4,42 @@ PAGES maps each URL name to who may open it and how its parameters come from the
 QUERIES adds a query string; extend_world(objects) adds this area's records to the world
 and returns the parameters they give (objects holds the shared world's records)."""
 
+import datetime as dt
+
+from core.services import today
+from iro.services import iro_allocate
 from tests.core.page_roles import ALL, HEAD
+from tests.factories import ChildFactory, IROFactory
+
+# Business support give a child with no IRO their first; the Head of Service moves.
+ALLOCATING = {"business_support", "head_of_service", "administrator"}
 
 PAGES = {
     "home": (ALL, {}),
     "deadlines": (ALL, {}),
     "schedule": (ALL, {}),
     "schedule_week": (ALL, {}),
+    # "search": (ALL, {}),
     "children:caseload": (ALL, {}),
     "children:allocation": (ALL, {}),
+    "children:unallocated": (ALLOCATING, {}),
+    # "children:new": (ALLOCATING - {"head_of_service"}, {}),
     "children:child_detail": (ALL, {"child_id": "child"}),
     "children:reallocate": (HEAD, {"child_id": "child"}),
+    "children:planned_move_cancel": (HEAD, {"child_id": "moving"}),
     "children:access": (HEAD, {"child_id": "child"}),
 }
-QUERIES: dict[str, str] = {}
+QUERIES: dict[str, str] = {"search": "?q=W1"}
 
 
 def extend_world(objects: dict) -> dict:
-    return {}
+    """A child held by the world's IRO with a move to another IRO waiting for its day."""
+    moving = ChildFactory(child_id="W2", family=objects["family"])
+    iro_allocate(child=moving, iro=objects["iro"], started_on=today() - dt.timedelta(days=30))
+    iro_allocate(
+        child=moving,
+        iro=IROFactory(),
+        started_on=today() + dt.timedelta(days=14),
+        reason="A new starter takes the family",
+    )
+    return {"moving": moving.child_id}

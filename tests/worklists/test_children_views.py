@@ -36,7 +36,8 @@ def test_the_caseload_page_runs_the_same_queries_whatever_its_size(
 ):
     caseload_of(iro, size)
     client.force_login(iro.user)
-    with django_assert_max_num_queries(10):
+    # SESSION_SAVE_EVERY_REQUEST (the idle timeout) adds three statements to every page.
+    with django_assert_max_num_queries(13):
         response = client.get("/children/")
     assert response.status_code == 200
     assert response.context["page"].paginator.count == size
@@ -47,8 +48,11 @@ def test_the_allocation_page_runs_a_fixed_number_of_queries(
 ):
     for _ in range(5):
         caseload_of(IROFactory(), 3)
+    ChildFactory.create_batch(3)  # not looked after: not counted as needing an IRO
     client.force_login(head_of_service)
-    with django_assert_max_num_queries(8):
+    # The caseloads, and the count of children with no IRO: one query each; saving the
+    # session on every request (the idle timeout) adds three statements.
+    with django_assert_max_num_queries(12):
         assert client.get("/children/allocation/").status_code == 200
 
 
@@ -76,7 +80,10 @@ def test_a_move_dated_before_the_current_allocation_is_refused_and_nothing_chang
         },
     )
     assert response.status_code == 400
-    assert "cannot start before the current one (10 January 2025)" in response.content.decode()
+    assert (
+        "Date the new IRO takes over must be on or after the date the current IRO took over, "
+        "10 January 2025" in response.content.decode()
+    )
     assert list(IROAllocation.objects.values_list("iro", "ended_on")) == [(iro.pk, None)]
 
 

@@ -1,22 +1,33 @@
 import datetime as dt
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from core.dates import long_date
 from core.deadlines import deadline_state
 from core.forms import form_page, posted
 from core.permissions import role_required
 from core.record import record_sections_for
 from core.roles import Role, user_roles
 from core.services import today
-from iro.forms import CaseloadFilterForm, ReallocationForm
-from iro.models import Child
+from iro.forms import EVERYONE, NOBODY, CaseloadFilterForm, ReallocationForm
+from iro.models import Child, IndependentReviewingOfficer, PlannedMove
 from iro.services import family_allocate, iro_allocate
+from iro.services import planned_move_cancel as planned_move_cancel_service
 from reviews.models import ReviewStatus
-from worklists.selectors import NEVER, caseload_children, caseloads, child_timeline, next_due_of
+from worklists.selectors import (
+    NEVER,
+    caseload_children,
+    caseloads,
+    child_timeline,
+    next_due_of,
+    unallocated,
+)
 
 SORTS = {
     "due": (("next_due",), "Next statutory date"),
@@ -25,18 +36,35 @@ SORTS = {
 }
 
 
+def _caseload_form(request) -> CaseloadFilterForm:
+    """The filters as asked for; an IRO who chose no IRO sees (and is shown) their own."""
+    form = CaseloadFilterForm(request.GET.copy())
+    if "iro" not in form.data and Role.IRO in user_roles(request.user):
+        # The form has loaded the active IROs already: no query for the user's own.
+        mine = next((i for i in form.iros.values() if i.user_id == request.user.pk), None)
+        if mine is not None:
+            form.data["iro"] = str(mine.pk)
+    form.is_valid()
+    return form
+
+
 @role_required()
 def caseload(request):
-    """The children an IRO holds, with what is due next and why; sortable and filterable."""
-    form = CaseloadFilterForm(request.GET or None)
-    form.is_valid()
-    data = form.cleaned_data if form.is_bound else {}
-    mine = getattr(request.user, "iro_profile", None)
-    iro = data.get("iro") or (mine if Role.IRO in user_roles(request.user) else None)
-    if "iro" in request.GET and not data.get("iro"):
-        iro = None  # "Everyone" chosen explicitly
+    """The children an IRO holds, with what is due next and why; sortable and filterable.
+
+    The IRO filter is the one the list was drawn with: an IRO's own caseload unless they
+    choose another, "Everyone" (every child held by an IRO or needing one) or "No IRO".
+    """
+    form = _caseload_form(request)
+    data = form.cleaned_data
+    choice = data.get("iro", EVERYONE)
+    if "iro" in form.errors:  # an IRO who has left, or a made-up value: say so, show all
+        form.data = form.data.copy()
+        form.data["iro"] = EVERYONE
+    iro = choice if isinstance(choice, IndependentReviewingOfficer) else None
+    who = "unallocated" if choice == NOBODY else "held" if iro else "all"
     as_of = today()
-    children = caseload_children(iro=iro)
+    children = caseload_children(iro=iro, who=who)
     if q := data.get("q"):
         children = children.filter(
             Q(child_id__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
@@ -86,15 +114,32 @@ def caseload(request):
         request,
         "worklists/caseload.html",
         {
-            "form": form if form.is_bound else CaseloadFilterForm(initial={"iro": iro}),
+            "form": form,
             "rows": rows,
             "page": page,
             "headers": headers,
             "iro": iro,
+            "who": who,
             "query": query.urlencode(),
             "never": NEVER,
         },
     )
+
+
+def _record_contents(sections, *, has_disputes: bool):
+    """The record's sections with their anchors, and its contents list: the page's own
+    sections, and each registered section that gives a heading (its `heading`, or
+    `context["heading"]`)."""
+    anchored = [(f"record-section-{n}", s) for n, s in enumerate(sections, start=1)]
+    contents = [("due-next", "What is due next")]
+    if has_disputes:
+        contents.append(("challenges", "Challenges"))
+    for anchor, section in anchored:
+        title = getattr(section, "heading", "") or section.context.get("heading", "")
+        if title:
+            contents.append((anchor, title))
+    contents += [("iro-allocation", "IRO allocation"), ("timeline", "Timeline")]
+    return anchored, contents
 
 
 # The area's rule for recording a review (reviews/permissions.py).
@@ -105,7 +150,9 @@ RECORD_REVIEW = "reviews.record_review"
 def child_detail(request, child_id: str):
     """A child's record: identity, what is due next and why, and a timeline of events."""
     child = get_object_or_404(Child.objects.select_related("family"), child_id=child_id)
-    allocation = child.allocations.filter(ended_on__isnull=True).select_related("iro__user").first()
+    allocations = list(child.allocations.select_related("iro__user").order_by("-started_on", "-pk"))
+    allocation = next((a for a in allocations if a.ended_on is None), None)
+    planned = PlannedMove.objects.filter(child=child).select_related("iro__user").first()
     periods = list(child.periods_of_care.order_by("-first_recorded_on"))
     reviews = list(
         child.lac_reviews.exclude(status=ReviewStatus.CANCELLED)
@@ -131,6 +178,9 @@ def child_detail(request, child_id: str):
         (e for e in enquiries if e.concluded_on is None and not e.icpc_not_required), None
     )
     held = [r for r in reviews if r.status == ReviewStatus.HELD]
+    sections, contents = _record_contents(
+        record_sections_for(child=child, as_of=as_of), has_disputes=bool(disputes)
+    )
     return render(
         request,
         "worklists/child_detail.html",
@@ -139,6 +189,9 @@ def child_detail(request, child_id: str):
             "age": child.age_on(today()),
             "today": today(),
             "allocation": allocation,
+            "allocations": allocations,
+            "planned": planned,
+            "can_allocate": _may_allocate(user, allocation),
             "open_period": open_period,
             "open_plan": open_plan,
             "open_enquiry": open_enquiry,
@@ -154,7 +207,8 @@ def child_detail(request, child_id: str):
             and user.has_perm("reviews.record_contact", child),
             "latest_review": held[0] if held else None,
             "disputes": disputes,
-            "record_sections": record_sections_for(child=child, as_of=today()),
+            "record_sections": sections,
+            "contents": contents,
             "timeline": child_timeline(
                 periods=periods,
                 episodes=child.episodes.all(),
@@ -169,9 +223,15 @@ def child_detail(request, child_id: str):
     )
 
 
+def _may_allocate(user, current) -> bool:
+    """Business support give a child with no IRO their first; the Head of Service moves."""
+    return user.has_perm("iro.change_iroallocation" if current else "iro.add_iroallocation")
+
+
 @role_required(Role.HEAD_OF_SERVICE, Role.ADMINISTRATOR, Role.BUSINESS_SUPPORT, Role.IRO)
 def allocation(request):
-    """Each IRO's caseload per full-time post against the Handbook's range."""
+    """Each IRO's caseload per full-time post against the Handbook's range, and how many
+    children looked after or on a plan have no IRO at all."""
     low, high = settings.OVERSIGHT_CASELOAD_RANGE
     loads = sorted(caseloads(), key=lambda c: c.per_fte, reverse=True)
     return render(
@@ -182,37 +242,111 @@ def allocation(request):
             "low": low,
             "high": high,
             "can_reallocate": request.user.has_perm("iro.change_iroallocation"),
+            "can_see_unallocated": may_see_unallocated(request.user),
+            "unallocated": unallocated().count(),
             "total": sum(c.children for c in loads),
             "fte": sum(c.iro.fte for c in loads),
         },
     )
 
 
-@role_required(Role.HEAD_OF_SERVICE, Role.ADMINISTRATOR)
+UNALLOCATED_ROLES = (Role.HEAD_OF_SERVICE, Role.ADMINISTRATOR, Role.BUSINESS_SUPPORT)
+
+
+def may_see_unallocated(user) -> bool:
+    return bool(set(user_roles(user)) & set(UNALLOCATED_ROLES))
+
+
+@role_required(*UNALLOCATED_ROLES)
+def unallocated_list(request):
+    """Children looked after or on a plan with no IRO, soonest statutory date first, each
+    with a link to allocate them."""
+    as_of = today()
+    children = caseload_children(who="unallocated").order_by(
+        F("next_due").asc(nulls_last=True), "last_name", "child_id"
+    )
+    page = Paginator(children, 50).get_page(request.GET.get("page"))
+    rows = []
+    for child in page.object_list:
+        due = next_due_of(child)
+        state = deadline_state(due.on if due else None, as_of=as_of)
+        rows.append({"child": child, "due": due, "state": state})
+    return render(
+        request,
+        "worklists/unallocated.html",
+        {
+            "page": page,
+            "rows": rows,
+            "can_allocate": request.user.has_perm("iro.add_iroallocation"),
+        },
+    )
+
+
+@role_required(Role.HEAD_OF_SERVICE, Role.ADMINISTRATOR, Role.BUSINESS_SUPPORT)
 def reallocate(request, child_id: str):
-    """Move a child (and, by default, their siblings) to another IRO, recording why."""
+    """Move a child (and, by default, their siblings) to another IRO, recording why; or
+    give a child with no IRO their first. A later date waits for its day, and a move
+    waiting can be corrected here."""
     child = get_object_or_404(Child.objects.select_related("family"), child_id=child_id)
-    form = ReallocationForm(posted(request), child=child, initial={"started_on": today()})
+    current = child.allocations.filter(ended_on__isnull=True).select_related("iro__user").first()
+    if not _may_allocate(request.user, current):
+        raise PermissionDenied
+    planned = PlannedMove.objects.filter(child=child).select_related("iro__user").first()
+    initial = {"started_on": today()}
+    if planned is not None:
+        initial = {"iro": planned.iro, "started_on": planned.starts_on, "reason": planned.reason}
+    form = ReallocationForm(posted(request), child=child, current=current, initial=initial)
 
     def save(data):
+        args = {k: data[k] for k in ("iro", "started_on", "reason")}
         if data.get("with_siblings") and child.family is not None:
-            return family_allocate(
-                family=child.family,
-                iro=data["iro"],
-                started_on=data["started_on"],
-                reason=data["reason"],
-            )
-        return [iro_allocate(child=child, **{k: data[k] for k in ("iro", "started_on", "reason")})]
+            return family_allocate(family=child.family, **args)
+        return [iro_allocate(child=child, **args)]
 
+    def said(done):
+        names = ", ".join(a.child.full_name for a in done)
+        iro = form.cleaned_data["iro"]
+        if done and isinstance(done[0], PlannedMove):
+            return f"{names} will move to {iro} on {long_date(done[0].starts_on)}"
+        return f"{'Moved' if current else 'Allocated'} {names} to {iro}"
+
+    heading = (
+        f"Move {child.full_name} to another IRO"
+        if current
+        else (f"Allocate an IRO to {child.full_name}")
+    )
     return form_page(
         request,
         form,
-        heading=f"Move {child.full_name} to another IRO",
+        heading=heading,
         caption=f"Child {child.child_id}",
         back_url=reverse("children:child_detail", args=[child.child_id]),
         save=save,
-        success_url=reverse("children:allocation"),
-        success_message=lambda moved: (
-            f"Moved {', '.join(a.child.full_name for a in moved)} to {form.cleaned_data['iro']}"
-        ),
+        success_url=reverse("children:child_detail", args=[child.child_id])
+        if not current
+        else reverse("children:allocation"),
+        success_message=said,
+        template="worklists/reallocate.html",
+        current=current,
+        planned=planned,
+        child=child,
+    )
+
+
+@role_required(Role.HEAD_OF_SERVICE, Role.ADMINISTRATOR, Role.BUSINESS_SUPPORT)
+def planned_move_cancel(request, child_id: str):
+    """Cancel a move to another IRO that is waiting for its day (asks first)."""
+    child = get_object_or_404(Child, child_id=child_id)
+    planned = get_object_or_404(PlannedMove.objects.select_related("iro__user"), child=child)
+    current = child.allocations.filter(ended_on__isnull=True).select_related("iro__user").first()
+    if not _may_allocate(request.user, current):
+        raise PermissionDenied
+    if request.method == "POST":
+        planned_move_cancel_service(child=child)
+        messages.success(request, f"Cancelled {child.full_name}'s move to {planned.iro}")
+        return redirect("children:child_detail", child_id=child.child_id)
+    return render(
+        request,
+        "worklists/planned_move_cancel.html",
+        {"child": child, "planned": planned, "current": current},
     )

@@ -1,0 +1,55 @@
+"""Pure rules about children and allocation: no database, plain values in and out."""
+
+from __future__ import annotations
+
+import re
+
+# A UPN is a check letter, 11 digits, then a digit (permanent) or a letter (temporary);
+# the letters I, O and S are never used (DfE, "Unique pupil numbers", and the common
+# basic data set's UniquePupilNumber element).
+UPN_FORMAT = re.compile(r"^[A-Za-z]\d{11}[A-Za-z0-9]$")
+CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # remainder 0..22
+
+UPN_WRONG_LENGTH = "The UPN must be 13 characters, like A123456789012"
+UPN_WRONG_FORMAT = (
+    "The UPN must be a letter, then 11 numbers, then a number or a letter, like A123456789012"
+)
+UPN_WRONG_LETTER = "The UPN's last letter cannot be I, O or S"
+UPN_WRONG_CHECK_LETTER = "The UPN's first letter is not right for its numbers: check the UPN"
+
+
+def upn_normalised(value: str) -> str:
+    """The UPN as stored: spaces taken out, letters in capitals."""
+    return "".join(value.split()).upper()
+
+
+def upn_has_format(value: str) -> bool:
+    """The UPN has the shape of one (the returns' loaders check this much)."""
+    return bool(UPN_FORMAT.match(value))
+
+
+def upn_check_letter(value: str) -> str:
+    """The check letter for a UPN's characters 2 to 13 (the DfE's modulus 23 sum).
+
+    Each character is weighted by its position (the 2nd by 2 ... the 13th by 13); a
+    temporary UPN's final letter counts as its place in the check-letter table.
+    """
+    total = 0
+    for position, char in enumerate(value[1:13].upper(), start=2):
+        number = int(char) if char.isdigit() else CHECK_LETTERS.index(char)
+        total += position * number
+    return CHECK_LETTERS[total % 23]
+
+
+def upn_problem(value: str) -> str | None:
+    """What is wrong with a UPN as typed, or None: format first, then the check letter."""
+    upn = upn_normalised(value)
+    if len(upn) != 13:
+        return UPN_WRONG_LENGTH
+    if not upn_has_format(upn):
+        return UPN_WRONG_FORMAT
+    if not upn[-1].isdigit() and upn[-1] not in CHECK_LETTERS:
+        return UPN_WRONG_LETTER
+    if upn[0] not in CHECK_LETTERS or upn_check_letter(upn) != upn[0]:
+        return UPN_WRONG_CHECK_LETTER
+    return None
