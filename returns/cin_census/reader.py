@@ -16,11 +16,11 @@ from xml.parsers import expat
 
 from core.codes import CategoryOfAbuse, Ethnicity
 from core.dates import collection_year_of, long_date
+from iro.rules import upn_has_format
 from returns.cin_census import codes
 from returns.rules import sex_from_return
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-UPN_PATTERN = re.compile(r"^[A-Za-z]\d{11}[A-Za-z0-9]$")
 CHILD_ID_MAX_LENGTH = 10  # iro.models.Child.child_id
 
 
@@ -317,10 +317,10 @@ class _Reader:
                 f"is longer than the {CHILD_ID_MAX_LENGTH} characters Oversight holds",
             )
         upn = self.text(ids, "UPN")
-        if upn and not UPN_PATTERN.match(upn):
+        if upn and not upn_has_format(upn):
             self.problem(ids.find("UPN").line, "UPN", f"'{upn}' is not a UPN")
         former_upn = self.text(ids, "FormerUPN")
-        if former_upn and not UPN_PATTERN.match(former_upn):
+        if former_upn and not upn_has_format(former_upn):
             self.problem(ids.find("FormerUPN").line, "FormerUPN", f"'{former_upn}' is not a UPN")
         upn_unknown = self.code(
             ids, "UPNunknown", codes.UPN_UNKNOWN_REASONS, label="UPN unknown reason"
