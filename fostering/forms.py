@@ -1,4 +1,4 @@
-from crispy_forms_gds.layout import Field
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.db.models import Q
 
@@ -6,7 +6,16 @@ from core.dates import long_date
 from core.forms import ServiceForm, gds_date
 from core.models import User
 from core.roles import Role
-from fostering.models import FosterCarerHousehold
+from fostering.models import MOST_PLACES, OLDEST_AGE, ApprovalEnd, CareType, FosterCarerHousehold
+from fostering.services import (
+    AGE_BOTH,
+    AGE_ORDER,
+    END_KIND_REQUIRED,
+    NAME_REQUIRED,
+    REFERENCE_FORMAT,
+    REFERENCE_REQUIRED,
+    reference_problem,
+)
 
 DUE_FILTERS = [
     ("", "Any time"),
@@ -25,12 +34,14 @@ class HouseholdFilterForm(forms.Form):
     approval = forms.ChoiceField(label="Approval", required=False, choices=APPROVAL_FILTERS)
 
 
-def reviewing_officers(household: FosterCarerHousehold):
-    """Active IROs and business support staff, and whoever reviews the household now."""
+def reviewing_officers(household: FosterCarerHousehold, also: int | None = None):
+    """Active IROs and business support staff, whoever reviews the household now, and
+    `also` (who chaired the review being corrected)."""
     return (
         User.objects.filter(
             Q(is_active=True, groups__name__in=[Role.IRO.label, Role.BUSINESS_SUPPORT.label])
             | Q(pk=household.reviewing_officer_id)
+            | Q(pk=also)
         )
         .distinct()
         .order_by("first_name", "last_name", "username")
@@ -61,9 +72,16 @@ class CarerReviewForm(ServiceForm):
     )
     confirm_conflict = forms.BooleanField(label="Record the review anyway", required=False)
 
-    def __init__(self, *args, household: FosterCarerHousehold, first: bool, **kwargs):
+    def __init__(
+        self,
+        *args,
+        household: FosterCarerHousehold,
+        first: bool,
+        officer_id: int | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["reviewing_officer"].queryset = reviewing_officers(household)
+        self.fields["reviewing_officer"].queryset = reviewing_officers(household, officer_id)
         self.fields["reviewing_officer"].label_from_instance = lambda user: str(user)
         if first:
             self.fields["referred_to_panel"].help_text = (
@@ -94,3 +112,199 @@ class CarerReviewForm(ServiceForm):
         # The bound field, made while validating, keeps its own copy of the label.
         self.fields["confirm_conflict"].label = self["confirm_conflict"].label = label
         self.helper.layout.fields.insert(0, Field.checkbox("confirm_conflict"))
+
+
+def _number(label: str, *, required: bool, lowest: int, highest: int, **kwargs) -> forms.Field:
+    """A whole number typed in a GOV.UK text input, with messages naming the question."""
+    lower = label[:1].lower() + label[1:]
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=lowest,
+        max_value=highest,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "required": f"Enter the {lower}",
+            "invalid": f"{label} must be a whole number, like {lowest + 1}",
+            "min_value": f"{label} must be {lowest} or more",
+            "max_value": f"{label} must be {highest} or fewer",
+        },
+        **kwargs,
+    )
+
+
+class HouseholdDetailsForm(ServiceForm):
+    """Adding a household, question page 1: who the carers are and when they were approved."""
+
+    submit_label = "Continue"
+
+    reference = forms.CharField(
+        label="Household reference",
+        max_length=20,
+        help_text="The fostering service's reference, for example FC-0101.",
+        error_messages={
+            "required": REFERENCE_REQUIRED,
+            "max_length": REFERENCE_FORMAT,
+        },
+    )
+    name = forms.CharField(
+        label="Carers' names",
+        max_length=120,
+        help_text="As the unit uses them, for example Alex and Sam Carer.",
+        error_messages={"required": NAME_REQUIRED},
+    )
+    approved_on = gds_date(
+        "Date of approval",
+        help_text="The agency decision maker's decision. For example, 27 3 2025.",
+        not_in_future=True,
+    )
+    reviewing_officer = forms.ModelChoiceField(
+        label="Reviewing officer (optional)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Not chosen yet",
+        help_text="Who will chair the household's reviews: not the IRO of a child placed there.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewing_officer"].queryset = reviewing_officers(FosterCarerHousehold())
+        self.fields["reviewing_officer"].label_from_instance = lambda user: str(user)
+
+    def layout_fields(self) -> list:
+        return [
+            Field.text("reference", field_width=10),
+            "name",
+            "approved_on",
+            "reviewing_officer",
+        ]
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data["reference"].strip()
+        if problem := reference_problem(reference):
+            raise forms.ValidationError(problem)
+        return reference
+
+
+class TermsForm(ServiceForm):
+    """The terms of approval: how many children, of what ages, for what kinds of care."""
+
+    submit_label = "Continue"
+
+    places = _number("Number of children", required=True, lowest=1, highest=MOST_PLACES)
+    age_from = _number(
+        "Youngest age (optional)",
+        required=False,
+        lowest=0,
+        highest=OLDEST_AGE,
+        help_text="In years: 0 for a baby.",
+    )
+    age_to = _number("Oldest age (optional)", required=False, lowest=0, highest=OLDEST_AGE)
+    care_types = forms.MultipleChoiceField(
+        label="Kinds of care",
+        choices=CareType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={"required": "Choose at least one kind of care"},
+    )
+    conditions = forms.CharField(
+        label="Other conditions (optional)",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, including sibling groups, or the named children of a "
+        "connected person.",
+    )
+
+    def layout_fields(self) -> list:
+        return [
+            Field.text("places", field_width=2),
+            Field.text("age_from", field_width=2),
+            Field.text("age_to", field_width=2),
+            Field.checkboxes("care_types", legend_size=Size.SMALL),
+            "conditions",
+        ]
+
+    def clean(self):
+        data = super().clean() or {}
+        age_from, age_to = data.get("age_from"), data.get("age_to")
+        if "age_from" in data and "age_to" in data:
+            if (age_from is None) != (age_to is None):
+                self.add_error("age_to" if age_to is None else "age_from", AGE_BOTH)
+            elif age_from is not None and age_to is not None and age_from > age_to:
+                self.add_error("age_from", AGE_ORDER)
+        return data
+
+
+class TermsChangeForm(TermsForm):
+    submit_label = "Save the new terms"
+
+    changed_on = gds_date(
+        "Date the terms changed",
+        help_text="The agency decision maker's decision. For example, 27 3 2025.",
+        not_in_future=True,
+    )
+    reason = forms.CharField(
+        label="Why did the terms change?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the review of 4 March recommended approval for sibling groups.",
+        error_messages={"required": "Enter why the terms changed"},
+    )
+
+    def __init__(self, *args, household: FosterCarerHousehold, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["changed_on"].not_before = (household.approved_on, "the date of approval")
+
+    def layout_fields(self) -> list:
+        return ["changed_on", *super().layout_fields(), "reason"]
+
+
+class ApprovalEndForm(ServiceForm):
+    submit_label = "End the approval"
+
+    kind = forms.ChoiceField(
+        label="Why did the approval end?",
+        choices=ApprovalEnd.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": END_KIND_REQUIRED},
+    )
+    ended_on = gds_date("Date the approval ended", not_in_future=True)
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the carers retired, or the decision and its date.",
+        error_messages={"required": "Enter the reason the approval ended"},
+    )
+
+    def __init__(self, *args, household: FosterCarerHousehold, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ended_on"].not_before = (household.approved_on, "the date of approval")
+
+    def layout_fields(self) -> list:
+        return [Field.radios("kind", legend_size=Size.SMALL), "ended_on", "reason"]
+
+
+class CarerReviewCorrectForm(CarerReviewForm):
+    submit_label = "Save the correction"
+
+    reason = forms.CharField(
+        label="Why are you correcting the review?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The review's record keeps what it said before, and this reason.",
+        error_messages={"required": "Enter why you are correcting the review"},
+    )
+
+    def layout_fields(self) -> list:
+        return [*super().layout_fields(), "reason"]
+
+
+class CarerReviewWithdrawForm(ServiceForm):
+    submit_label = "Withdraw the review"
+
+    reason = forms.CharField(
+        label="Why is the review being withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, recorded against the wrong household. The review stays on "
+        "record, but no longer counts.",
+        error_messages={"required": "Enter why the review is being withdrawn"},
+    )

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from core.deadlines import OpenDeadline, due_window
-from fostering.models import FosterCarerHousehold
+from fostering.models import FosterCarerHousehold, FosterCarerReview
 from iro.models import Child
 
 
@@ -79,3 +79,17 @@ def is_first_review(*, household: FosterCarerHousehold, held_on: dt.date | None 
     if held_on is not None:
         held = held.filter(held_on__lt=held_on)
     return not held.exists()
+
+
+def household_by_reference(reference: str) -> FosterCarerHousehold | None:
+    """The household with this reference, whatever its letter case."""
+    return FosterCarerHousehold.objects.filter(reference__iexact=reference.strip()).first()
+
+
+def withdrawn_reviews(*, household: FosterCarerHousehold):
+    """Reviews withdrawn with a reason: kept and shown, never counted."""
+    return (
+        FosterCarerReview.all_objects.filter(household=household, withdrawn_at__isnull=False)
+        .select_related("withdrawn_by")
+        .order_by("-withdrawn_at")
+    )

@@ -4,15 +4,35 @@ PAGES maps each URL name to who may open it and how its parameters come from the
 QUERIES adds a query string; extend_world(objects) adds this area's records to the world
 and returns the parameters they give (objects holds the shared world's records)."""
 
-from tests.core.page_roles import ALL, BOOKING
+import datetime as dt
+
+from core.services import today
+from fostering.services import carer_review_record
+from tests.core.page_roles import ALL, BOOKING, HEAD
 
 PAGES = {
     "fostering:list": (ALL, {}),
     "fostering:household": (ALL, {"reference": "household"}),
     "fostering:review": (BOOKING, {"reference": "household"}),
+    "fostering:add": (BOOKING, {}),
+    "fostering:add_terms": (BOOKING, {}),
+    "fostering:add_check": (BOOKING, {}),
+    "fostering:terms": (BOOKING, {"reference": "household"}),
+    "fostering:end": (BOOKING, {"reference": "household"}),
+    # The world's review was recorded by nobody in the walk: only a manager may correct it
+    # (its author may too: tests/fostering/test_views.py).
+    "fostering:review_correct": (HEAD, {"reference": "household", "pk": "carer_review"}),
+    "fostering:review_withdraw": (HEAD, {"reference": "household", "pk": "carer_review"}),
 }
 QUERIES: dict[str, str] = {}
 
 
 def extend_world(objects: dict) -> dict:
-    return {}
+    review, _ = carer_review_record(
+        household=objects["household"],
+        held_on=today() - dt.timedelta(days=30),
+        reviewing_officer=None,
+        referred_to_panel=True,
+        recommendation="Continued approval.",
+    )
+    return {"carer_review": review.pk}
