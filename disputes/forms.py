@@ -127,3 +127,52 @@ class DisputeWithdrawForm(ServiceForm):
         error_messages={"required": "Enter why the challenge is being withdrawn"},
     )
     withdrawn_on = gds_date("Date it was withdrawn")
+
+
+_CORRECTION_REASON = {
+    "label": "Why are you correcting it?",
+    "widget": forms.Textarea(attrs={"rows": 3}),
+    "help_text": "The challenge's record keeps what it said before, and this reason.",
+    "error_messages": {"required": "Enter why you are making the correction"},
+}
+
+
+class DisputeCorrectForm(DisputeRaiseForm):
+    submit_label = "Save the correction"
+
+    reason = forms.CharField(**_CORRECTION_REASON)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["raised_on"].not_in_future = True
+
+    def layout_fields(self) -> list:
+        return [*super().layout_fields(), "reason"]
+
+
+class StageCorrectForm(ServiceForm):
+    submit_label = "Save the correction"
+
+    addressee = forms.CharField(
+        label="Name of the person the challenge is addressed to",
+        max_length=120,
+        error_messages={"required": "Enter who the challenge is addressed to"},
+    )
+    started_on = gds_date("Date of the escalation", not_in_future=True)
+    responded_on = gds_date("Date of the response", not_in_future=True)
+    response = forms.CharField(
+        label="What did they say?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the response"},
+    )
+    reason = forms.CharField(**_CORRECTION_REASON)
+
+    def __init__(self, *args, stage, raised_on, **kwargs):
+        super().__init__(*args, **kwargs)
+        if stage.responded_on is None:
+            # No response yet: recording one is its own page.
+            del self.fields["responded_on"], self.fields["response"]
+            self.helper.layout = self.helper.layout.__class__(
+                *[f for f in self.helper.layout.fields if f not in ("responded_on", "response")]
+            )
+        self.fields["started_on"].not_before = (raised_on, "the date the challenge was raised")

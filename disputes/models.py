@@ -1,5 +1,6 @@
 """The IRO dispute resolution process: a challenge, informal first, then formal stages."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -159,3 +160,29 @@ class DisputeStage(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.level} stage of {self.dispute}"
+
+
+class DisputeCorrection(TimeStampedModel):
+    """A correction to a challenge's details or one of its stages: what changed
+    (field: [before, after], in words) and why. Kept; never edited or deleted."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="corrections")
+    stage = models.ForeignKey(
+        DisputeStage,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        help_text="Empty when the challenge's own details were corrected.",
+    )
+    changes = models.JSONField(default=dict)
+    reason = models.TextField()
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["dispute", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Correction of {self.stage or self.dispute}"

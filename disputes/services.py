@@ -12,6 +12,7 @@ from core.timescales import default_timescales
 from disputes.models import (
     Dispute,
     DisputeCategory,
+    DisputeCorrection,
     DisputeLevel,
     DisputeStage,
     DisputeStatus,
@@ -20,7 +21,31 @@ from disputes.models import (
 from disputes.rules import formal_process_due, stage_response_due
 from iro.models import Child, IndependentReviewingOfficer
 
+OPEN_STATUSES = [DisputeStatus.INFORMAL, DisputeStatus.FORMAL]
 
+
+# Error messages the tests import.
+CHALLENGE_ALREADY_OPEN = (
+    "A challenge about {category} for this child raised on {date} is already open: "
+    "open it from the challenges list rather than raising it again"
+)
+REASON_REQUIRED = "Enter why you are making the correction"
+NOTHING_CORRECTED = "Nothing has changed: correct at least one answer, or go back"
+RAISED_AFTER_STAGE = "The challenge cannot have been raised after its first stage started on {date}"
+RAISED_AFTER_CLOSE = "The challenge cannot have been raised after it was {verb} on {date}"
+RAISED_AFTER_CAFCASS = (
+    "The challenge cannot have been raised after its referral to Cafcass on {date}"
+)
+STAGE_BEFORE_RAISED = "A stage cannot start before the challenge was raised on {date}"
+STAGE_BEFORE_PREVIOUS = "A stage cannot start before the previous stage started on {date}"
+STAGE_AFTER_NEXT = "A stage cannot start after the next stage started on {date}"
+STAGE_AFTER_CLOSE = "A stage cannot start after the challenge was {verb} on {date}"
+RESPONSE_BEFORE_STAGE = "The response cannot be before {date}"
+RESPONSE_REQUIRED = "Enter the response"
+RESPONSE_DATE_REQUIRED = "Enter the date of the response"
+
+
+@transaction.atomic
 def dispute_raise(
     *,
     child: Child,
@@ -29,11 +54,26 @@ def dispute_raise(
     category: str,
     summary: str,
 ) -> Dispute:
-    """Raise a challenge. It starts informally (IRO Handbook 6.4)."""
+    """Raise a challenge. It starts informally (IRO Handbook 6.4).
+
+    The same challenge (child, category and day) is not raised twice while one is open:
+    two quick presses of the button, or two people at once, make one challenge.
+    """
+    # Raising waits for any other raising for this child, so the check below sees it.
+    Child.objects.select_for_update().filter(pk=child.pk).first()
     errors = FieldErrors()
     not_in_future(errors, "raised_on", raised_on, "The date the challenge was raised")
     if category not in DisputeCategory.values:
         errors.add("category", "Choose what the challenge is about")
+    elif Dispute.objects.filter(
+        child=child, category=category, raised_on=raised_on, status__in=OPEN_STATUSES
+    ).exists():
+        errors.add(
+            "category",
+            CHALLENGE_ALREADY_OPEN.format(
+                category=DisputeCategory(category).label.lower(), date=long_date(raised_on)
+            ),
+        )
     if not summary.strip():
         errors.add("summary", "Describe the concern")
     errors.raise_if_any()
@@ -195,3 +235,156 @@ def dispute_withdraw(*, dispute: Dispute, withdrawn_on: dt.date, reason: str) ->
     dispute.outcome = reason.strip()
     dispute.save()
     return dispute
+
+
+def _shown(value) -> str | None:
+    """A value as a correction keeps it: dates in words, choices by their label."""
+    if isinstance(value, dt.date):
+        return long_date(value)
+    return None if value is None else str(value)
+
+
+def _closed_on(dispute: Dispute) -> tuple[str, dt.date | None]:
+    verb = "withdrawn" if dispute.status == DisputeStatus.WITHDRAWN else "resolved"
+    return verb, dispute.resolved_on if not dispute.is_open else None
+
+
+@transaction.atomic
+def dispute_correct(
+    *,
+    dispute: Dispute,
+    corrected_by,
+    reason: str,
+    category: str,
+    summary: str,
+    raised_on: dt.date,
+) -> DisputeCorrection:
+    """Correct a challenge's details, keeping what they were and why they changed."""
+    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    errors = FieldErrors()
+    not_in_future(errors, "raised_on", raised_on, "The date the challenge was raised")
+    first = dispute.stages.order_by("started_on").first()
+    if first is not None and raised_on > first.started_on:
+        errors.add("raised_on", RAISED_AFTER_STAGE.format(date=long_date(first.started_on)))
+    verb, closed_on = _closed_on(dispute)
+    if closed_on is not None and raised_on > closed_on:
+        errors.add("raised_on", RAISED_AFTER_CLOSE.format(verb=verb, date=long_date(closed_on)))
+    if dispute.cafcass_referred_on is not None and raised_on > dispute.cafcass_referred_on:
+        errors.add(
+            "raised_on",
+            RAISED_AFTER_CAFCASS.format(date=long_date(dispute.cafcass_referred_on)),
+        )
+    if category not in DisputeCategory.values:
+        errors.add("category", "Choose what the challenge is about")
+    if not summary.strip():
+        errors.add("summary", "Describe the concern")
+    if not reason.strip():
+        errors.add("reason", REASON_REQUIRED)
+    errors.raise_if_any()
+    changes = {}
+    if category != dispute.category:
+        changes["category"] = [dispute.get_category_display(), DisputeCategory(category).label]
+    if summary.strip() != dispute.summary.strip():
+        changes["summary"] = [dispute.summary, summary.strip()]
+    if raised_on != dispute.raised_on:
+        changes["raised_on"] = [_shown(dispute.raised_on), _shown(raised_on)]
+    if not changes:
+        errors.add("category", NOTHING_CORRECTED)
+        errors.raise_if_any()
+    dispute.category, dispute.summary, dispute.raised_on = category, summary.strip(), raised_on
+    dispute.save()
+    return DisputeCorrection.objects.create(
+        dispute=dispute, changes=changes, reason=reason.strip(), corrected_by=corrected_by
+    )
+
+
+@transaction.atomic
+def dispute_stage_correct(
+    *,
+    stage: DisputeStage,
+    corrected_by,
+    reason: str,
+    addressee: str,
+    started_on: dt.date,
+    responded_on: dt.date | None = None,
+    response: str = "",
+) -> DisputeCorrection:
+    """Correct a stage's details; its response deadline (and the formal process's, for the
+    first stage) is worked out again from a corrected start."""
+    dispute = Dispute.objects.select_for_update().get(pk=stage.dispute_id)
+    stage = DisputeStage.objects.select_related("level").get(pk=stage.pk)
+    stages = list(dispute.stages.select_related("level").order_by("level__rank"))
+    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
+    errors = FieldErrors()
+    not_in_future(errors, "started_on", started_on, "The escalation date")
+    if started_on < dispute.raised_on:
+        errors.add("started_on", STAGE_BEFORE_RAISED.format(date=long_date(dispute.raised_on)))
+    if index > 0 and started_on < stages[index - 1].started_on:
+        errors.add(
+            "started_on",
+            STAGE_BEFORE_PREVIOUS.format(date=long_date(stages[index - 1].started_on)),
+        )
+    if index + 1 < len(stages) and started_on > stages[index + 1].started_on:
+        errors.add(
+            "started_on", STAGE_AFTER_NEXT.format(date=long_date(stages[index + 1].started_on))
+        )
+    verb, closed_on = _closed_on(dispute)
+    if closed_on is not None and started_on > closed_on:
+        errors.add("started_on", STAGE_AFTER_CLOSE.format(verb=verb, date=long_date(closed_on)))
+    if not addressee.strip():
+        errors.add("addressee", "Enter who the challenge is addressed to")
+    if stage.responded_on is not None:
+        if responded_on is None:
+            errors.add("responded_on", RESPONSE_DATE_REQUIRED)
+        else:
+            not_in_future(errors, "responded_on", responded_on, "The response date")
+            if responded_on < started_on:
+                errors.add("responded_on", RESPONSE_BEFORE_STAGE.format(date=long_date(started_on)))
+        if not response.strip():
+            errors.add("response", RESPONSE_REQUIRED)
+    else:
+        # Recording a response is its own page; a correction only corrects.
+        responded_on, response = None, ""
+    if not reason.strip():
+        errors.add("reason", REASON_REQUIRED)
+    errors.raise_if_any()
+    changes = {}
+    if addressee.strip() != stage.addressee:
+        changes["addressee"] = [stage.addressee, addressee.strip()]
+    if started_on != stage.started_on:
+        changes["started_on"] = [_shown(stage.started_on), _shown(started_on)]
+    if responded_on != stage.responded_on:
+        changes["responded_on"] = [_shown(stage.responded_on), _shown(responded_on)]
+    if response.strip() != stage.response.strip():
+        changes["response"] = [stage.response, response.strip()]
+    if not changes:
+        errors.add("addressee", NOTHING_CORRECTED)
+        errors.raise_if_any()
+    if started_on != stage.started_on:
+        calendar = default_calendar()
+        due = stage_response_due(
+            started_on,
+            level_name=stage.level.name,
+            working_days=stage.level.response_working_days,
+            calendar=calendar,
+        )
+        stage.response_due_on, stage.response_due_reason = due.on, due.reason
+        stage.response_due_rule = due.rule
+        if index == 0:
+            formal = formal_process_due(
+                started_on, calendar=calendar, timescales=default_timescales()
+            )
+            dispute.formal_due_on = formal.on
+            dispute.formal_due_reason = formal.reason
+            dispute.formal_due_rule = formal.rule
+            dispute.save()
+    stage.addressee, stage.started_on = addressee.strip(), started_on
+    stage.responded_on, stage.response = responded_on, response.strip()
+    stage.save()
+    return DisputeCorrection.objects.create(
+        dispute=dispute,
+        stage=stage,
+        changes=changes,
+        reason=reason.strip(),
+        corrected_by=corrected_by,
+    )

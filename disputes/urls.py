@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/resolve/", views.dispute_resolve_view, name="resolve"),
     path("<int:pk>/cafcass/", views.dispute_cafcass_view, name="cafcass"),
     path("<int:pk>/withdraw/", views.dispute_withdraw_view, name="withdraw"),
+    path("<int:pk>/correct/", views.dispute_correct_view, name="correct"),
+    path("<int:pk>/stages/<int:stage_pk>/correct/", views.stage_correct_view, name="stage_correct"),
 ]

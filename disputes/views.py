@@ -22,14 +22,16 @@ from core.services import today
 from core.timescales import default_timescales
 from disputes.forms import (
     CafcassReferralForm,
+    DisputeCorrectForm,
     DisputeEscalateForm,
     DisputeFilterForm,
     DisputeRaiseForm,
     DisputeResolveForm,
     DisputeWithdrawForm,
+    StageCorrectForm,
     StageResponseForm,
 )
-from disputes.models import Dispute, DisputeStatus, StageOutcome
+from disputes.models import Dispute, DisputeCorrection, DisputeStatus, StageOutcome
 from disputes.selectors import (
     awaiting_stage,
     clock,
@@ -40,10 +42,12 @@ from disputes.selectors import (
     levels_to_escalate_to,
 )
 from disputes.services import (
+    dispute_correct,
     dispute_escalate,
     dispute_raise,
     dispute_refer_to_cafcass,
     dispute_resolve,
+    dispute_stage_correct,
     dispute_stage_respond,
     dispute_withdraw,
 )
@@ -51,6 +55,16 @@ from iro.models import Child
 
 # Who may act on a challenge (disputes/permissions.py): its IRO, or a manager.
 ACT_ON_DISPUTE = "disputes.act_on_dispute"
+# A correction's fields in words, as its record on the challenge page shows them.
+CORRECTED_LABELS = {
+    "category": "What it is about",
+    "summary": "The concern",
+    "raised_on": "Date raised",
+    "addressee": "Addressed to",
+    "started_on": "Date of the escalation",
+    "responded_on": "Date of the response",
+    "response": "The response",
+}
 
 
 def _overdue(due, as_of) -> bool:
@@ -159,7 +173,13 @@ def dispute_detail_view(request, pk: int):
     # (loaded from elsewhere) goes on top.
     events.sort(key=lambda e: (e["on"] or dt.date.max, e["order"]), reverse=True)
     user = request.user
-    is_open = dispute.is_open and user.has_perm(ACT_ON_DISPUTE, dispute)
+    may_act = user.has_perm(ACT_ON_DISPUTE, dispute)
+    is_open = dispute.is_open and may_act
+    corrections = list(
+        DisputeCorrection.objects.filter(dispute=dispute)
+        .select_related("corrected_by", "stage__level")
+        .order_by("-created_at", "-pk")
+    )
     awaiting = awaiting_stage(dispute=dispute)
     return render(
         request,
@@ -183,7 +203,18 @@ def dispute_detail_view(request, pk: int):
             "can_close": is_open and user.has_perm("disputes.change_dispute"),
             "can_refer": dispute.cafcass_referred_on is None
             and user.has_perm("disputes.change_dispute")
-            and user.has_perm(ACT_ON_DISPUTE, dispute),
+            and may_act,
+            "can_correct": may_act,
+            "corrections": [
+                {
+                    "correction": c,
+                    "changes": [
+                        (CORRECTED_LABELS.get(name, name), before or "Not recorded", after)
+                        for name, (before, after) in c.changes.items()
+                    ],
+                }
+                for c in corrections
+            ],
         },
     )
 
@@ -338,4 +369,81 @@ def dispute_withdraw_view(request, pk: int):
         save=lambda data: dispute_withdraw(dispute=dispute, **data),
         success_url=_back(dispute),
         success_message="Challenge withdrawn",
+    )
+
+
+def _correctable_dispute(request, pk: int) -> Dispute:
+    """The challenge to correct, if the person may: its IRO, or a manager (open or closed)."""
+    try:
+        dispute = dispute_detail(pk=pk)
+    except Dispute.DoesNotExist:
+        raise Http404("No such challenge") from None
+    require_object_perm(request, ACT_ON_DISPUTE, dispute)
+    return dispute
+
+
+@role_required()
+def dispute_correct_view(request, pk: int):
+    """Correct what the challenge is about, the concern or the date it was raised."""
+    dispute = _correctable_dispute(request, pk)
+    form = DisputeCorrectForm(
+        posted(request),
+        initial={
+            "category": dispute.category,
+            "summary": dispute.summary,
+            "raised_on": dispute.raised_on,
+        },
+    )
+    return form_page(
+        request,
+        form,
+        heading="Correct the challenge",
+        caption=_caption(dispute),
+        intro="The challenge's record keeps what it said before, and why it was corrected.",
+        back_url=_back(dispute),
+        save=lambda data: dispute_correct(dispute=dispute, corrected_by=request.user, **data),
+        success_url=_back(dispute),
+        success_message="Challenge corrected",
+    )
+
+
+@role_required()
+def stage_correct_view(request, pk: int, stage_pk: int):
+    """Correct a stage: who it went to, when, and the response if there is one."""
+    dispute = _correctable_dispute(request, pk)
+    stage = next((s for s in dispute.stages.all() if s.pk == stage_pk), None)
+    if stage is None:
+        raise Http404("No such stage")
+    form = StageCorrectForm(
+        posted(request),
+        stage=stage,
+        raised_on=dispute.raised_on,
+        initial={
+            "addressee": stage.addressee,
+            "started_on": stage.started_on,
+            "responded_on": stage.responded_on,
+            "response": stage.response,
+        },
+    )
+    return form_page(
+        request,
+        form,
+        heading=f"Correct the stage at {stage.level.name.lower()}",
+        caption=_caption(dispute),
+        intro="A corrected escalation date moves the response deadline with it. The "
+        "challenge's record keeps what the stage said before, and why it was corrected.",
+        back_url=_back(dispute),
+        save=lambda data: dispute_stage_correct(
+            stage=stage,
+            corrected_by=request.user,
+            reason=data["reason"],
+            addressee=data["addressee"],
+            started_on=data["started_on"],
+            responded_on=data.get("responded_on"),
+            response=data.get("response", ""),
+        ),
+        success_url=_back(dispute),
+        success_message=lambda correction: (
+            f"Stage corrected: response due {long_date(correction.stage.response_due_on)}"
+        ),
     )

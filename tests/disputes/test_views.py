@@ -70,11 +70,12 @@ def test_the_challenges_list_runs_the_same_queries_whatever_its_size(
 ):
     mixed_challenges(iro, size)
     client.force_login(iro.user)
-    with django_assert_max_num_queries(10):
+    # Fixed whatever the size; the session's expiry is saved on each page (3 queries).
+    with django_assert_max_num_queries(13):
         response = client.get("/challenges/")
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 5 * size
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(13):
         assert client.get("/challenges/?status=formal&category=drift&page=2").status_code == 200
 
 
