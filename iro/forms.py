@@ -1,11 +1,14 @@
 import datetime as dt
+import re
 
-from crispy_forms_gds.layout import Button, Layout
+from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.utils import timezone
 
+from core.codes import Ethnicity, Sex
 from core.forms import ServiceForm, TimeField, gds_date
-from iro.models import IndependentReviewingOfficer
+from iro.models import Family, IndependentReviewingOfficer
+from iro.rules import UPN_WRONG_LENGTH, upn_normalised, upn_problem
 from iro.services import ALREADY_HELD, REASON_NEEDED
 
 # The caseload's IRO filter: one IRO, everyone, or the children nobody holds.
@@ -148,3 +151,221 @@ class MeetingForm(ServiceForm):
     def starts_at(self):
         data = self.cleaned_data
         return timezone.make_aware(dt.datetime.combine(data["date"], data["time"]))
+
+
+# The new-child questions (worklists.views.new_child): one GOV.UK question page each,
+# then check your answers. Tests import the messages.
+EXPECTED_TOO_EARLY = "The expected date of birth must be no more than 8 weeks ago"
+EXPECTED_TOO_LATE = "The expected date of birth must be within 10 months from today"
+BORN_TOO_LONG_AGO = "The date of birth must be within the last 25 years"
+CHILD_ID_CHARACTERS = "The council child ID must only include letters, numbers and hyphens"
+FAMILY_NOT_FOUND = "There is no family with the reference {reference}"
+FAMILY_REFERENCE_TAKEN = "A family with the reference {reference} already exists"
+
+
+class NewChildNameForm(ServiceForm):
+    submit_label = "Continue"
+    heading = "What is the child's name?"
+
+    first_name = forms.CharField(
+        label="First name",
+        max_length=60,
+        error_messages={"required": "Enter the child's first name"},
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=60,
+        error_messages={"required": "Enter the child's last name"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("first_name", "last_name"):
+            if name in data and not data[name].strip():
+                self.add_error(name, self.fields[name].error_messages["required"])
+        return data
+
+
+class NewChildBornForm(ServiceForm):
+    submit_label = "Continue"
+    heading = "Has the child been born?"
+
+    born = forms.ChoiceField(
+        label="Has the child been born?",
+        choices=[("yes", "Yes"), ("no", "No, the child is unborn")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if the child has been born"},
+    )
+
+    def layout_fields(self):
+        return [Field.radios("born", legend_size=Size.SMALL, legend_tag="h1")]
+
+
+class NewChildDateForm(ServiceForm):
+    """The date of birth, or for an unborn child the expected date of birth."""
+
+    submit_label = "Continue"
+
+    date = gds_date("Date of birth", help_text="For example, 27 3 2014")
+
+    def __init__(self, *args, unborn: bool = False, **kwargs):
+        self.unborn = unborn
+        super().__init__(*args, **kwargs)
+        self.heading = "When is the baby due?" if unborn else "What is the child's date of birth?"
+        if unborn:
+            self.fields["date"] = gds_date(
+                "Expected date of birth", help_text="For example, 27 3 2027"
+            )
+        else:
+            self.fields["date"] = gds_date(
+                "Date of birth", help_text="For example, 27 3 2014", not_in_future=True
+            )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        now = timezone.localdate()
+        if self.unborn and day < now - dt.timedelta(weeks=8):
+            raise forms.ValidationError(EXPECTED_TOO_EARLY)
+        if self.unborn and day > now + dt.timedelta(days=305):
+            raise forms.ValidationError(EXPECTED_TOO_LATE)
+        if not self.unborn and day < now.replace(year=now.year - 25, day=min(now.day, 28)):
+            raise forms.ValidationError(BORN_TOO_LONG_AGO)
+        return day
+
+
+class NewChildSexForm(ServiceForm):
+    submit_label = "Continue"
+    heading = "What is the child's sex?"
+
+    sex = forms.ChoiceField(
+        label="What is the child's sex?",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the child's sex"},
+    )
+
+    def layout_fields(self):
+        return [Field.radios("sex", legend_size=Size.SMALL, legend_tag="h1")]
+
+
+class NewChildEthnicityForm(ServiceForm):
+    submit_label = "Continue"
+    heading = "What is the child's ethnicity?"
+
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity",
+        choices=[("", "Choose the ethnicity"), *Ethnicity.choices],
+        help_text="The DfE's codes, as in the returns. Choose 'Information not yet obtained' "
+        "if it is not known yet.",
+        error_messages={"required": "Choose the child's ethnicity"},
+    )
+
+
+class NewChildIdentifiersForm(ServiceForm):
+    submit_label = "Continue"
+    heading = "The child's identifiers"
+
+    child_id = forms.CharField(
+        label="Council child ID",
+        max_length=10,
+        help_text="The ID in the council's case management system, as in the DfE returns",
+        error_messages={
+            "required": "Enter the council child ID",
+            "max_length": "The council child ID must be 10 characters or fewer",
+        },
+    )
+    upn = forms.CharField(
+        label="Unique pupil number (UPN) (optional)",
+        required=False,
+        max_length=20,
+        help_text="13 characters, like A123456789012",
+        error_messages={"max_length": UPN_WRONG_LENGTH},
+    )
+
+    def clean_child_id(self):
+        value = self.cleaned_data["child_id"].strip()
+        if not re.fullmatch(r"[A-Za-z0-9-]+", value):
+            raise forms.ValidationError(CHILD_ID_CHARACTERS)
+        return value
+
+    def clean_upn(self):
+        value = self.cleaned_data["upn"]
+        if not value.strip():
+            return ""
+        if problem := upn_problem(value):
+            raise forms.ValidationError(problem)
+        return upn_normalised(value)
+
+
+class NewChildFamilyForm(ServiceForm):
+    """A new family, a family already held (siblings), or none."""
+
+    submit_label = "Continue"
+    heading = "Does the child belong to a family or sibling group?"
+
+    family = forms.ChoiceField(
+        label="Does the child belong to a family or sibling group?",
+        choices=[
+            ("existing", "Yes, a family already in Oversight (a brother or sister is here)"),
+            ("new", "Yes, a new family"),
+            ("none", "No"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the child belongs to a family"},
+    )
+    existing_reference = forms.CharField(
+        label="The family's reference", required=False, max_length=30
+    )
+    new_name = forms.CharField(
+        label="The new family's name",
+        required=False,
+        max_length=100,
+        help_text="Usually the family's surname",
+    )
+    new_reference = forms.CharField(
+        label="The new family's reference", required=False, max_length=30
+    )
+
+    def layout_fields(self):
+        return [
+            Field.radios("family", legend_size=Size.SMALL, legend_tag="h1"),
+            "existing_reference",
+            "new_name",
+            "new_reference",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("family")
+        if choice == "existing":
+            reference = data.get("existing_reference", "").strip()
+            if not reference:
+                self.add_error("existing_reference", "Enter the family's reference")
+            elif not Family.objects.filter(reference=reference).exists():
+                self.add_error("existing_reference", FAMILY_NOT_FOUND.format(reference=reference))
+        if choice == "new":
+            if not data.get("new_name", "").strip():
+                self.add_error("new_name", "Enter the new family's name")
+            reference = data.get("new_reference", "").strip()
+            if not reference:
+                self.add_error("new_reference", "Enter the new family's reference")
+            elif Family.objects.filter(reference=reference).exists():
+                self.add_error("new_reference", FAMILY_REFERENCE_TAKEN.format(reference=reference))
+        return data
+
+
+class NewChildConfirmForm(ServiceForm):
+    """Check your answers: save, confirming a child of the same name and birth date is
+    another child when one is found."""
+
+    submit_label = "Save the child"
+
+    different_child = forms.BooleanField(
+        label="I have checked: this is a different child", required=False
+    )
+
+    def __init__(self, *args, ask_different: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not ask_different:
+            del self.fields["different_child"]
+            self.helper.layout = Layout(Button("submit", self.submit_label))

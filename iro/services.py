@@ -15,6 +15,7 @@ from core.dates import long_date
 from core.models import later_return_wins
 from core.services import FieldErrors, today, valid_choice
 from iro.models import Child, Family, IndependentReviewingOfficer, IROAllocation, PlannedMove
+from iro.rules import upn_problem
 
 
 def child_problems(values: dict, *, exclude_pk: int | None = None) -> FieldErrors:
@@ -64,6 +65,75 @@ def child_update(*, child: Child, **values) -> Child:
         setattr(child, field, value)
     child.save()
     return child
+
+
+# A new child's refusals; tests import them.
+CHILD_ID_TAKEN = "A child with the council child ID {child_id} is already in Oversight"
+UPN_TAKEN = "A child with the UPN {upn} is already in Oversight"
+SAME_NAME_AND_BIRTH = (
+    "A child with the same name and date of birth is already in Oversight: check it is "
+    "not the same child"
+)
+
+
+@transaction.atomic
+def child_register(
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: dt.date | None = None,
+    expected_date_of_birth: dt.date | None = None,
+    sex: str,
+    ethnicity: str,
+    child_id: str,
+    upn: str = "",
+    family: Family | None = None,
+    new_family: tuple[str, str] | None = None,
+    different_child: bool = False,
+) -> Child:
+    """Add a child (born or unborn) from business support's questions.
+
+    The same council child ID or UPN as a child already held is refused; the same names
+    and date of birth need `different_child` (a person has checked). A new family is
+    `new_family` (name, reference) and is made with the child, or not at all.
+    """
+    from iro.selectors import child_possible_duplicates
+
+    found = child_possible_duplicates(
+        first_name=first_name,
+        last_name=last_name,
+        born_on=date_of_birth or expected_date_of_birth,
+        upn=upn,
+        child_id=child_id,
+    )
+    errors = FieldErrors()
+    if found["child_id"]:
+        errors.add("child_id", CHILD_ID_TAKEN.format(child_id=child_id))
+    if found["upn"]:
+        errors.add("upn", UPN_TAKEN.format(upn=upn))
+    if found["name_and_birth"] and not different_child:
+        errors.add("different_child", SAME_NAME_AND_BIRTH)
+    if upn and (problem := upn_problem(upn)):
+        errors.add("upn", problem)
+    errors.raise_if_any()
+    if new_family is not None:
+        name, reference = new_family
+        if Family.objects.filter(reference=reference).exists():
+            raise ValidationError(
+                {"family": f"A family with the reference {reference} already exists"}
+            )
+        family = Family.objects.create(name=name, reference=reference)
+    return child_create(
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        date_of_birth=date_of_birth,
+        expected_date_of_birth=expected_date_of_birth,
+        sex=sex,
+        ethnicity=ethnicity,
+        child_id=child_id,
+        upn=upn,
+        family=family,
+    )
 
 
 # Allocation's refusals; tests import them.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from worklists.views import audit
+from worklists.views import audit, new_child
 from worklists.views import children as views
 
 app_name = "children"
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("allocation/", views.allocation, name="allocation"),
     path("unallocated/", views.unallocated_list, name="unallocated"),
+    path("new/", new_child.new_child, name="new"),
+    path("new/check/", new_child.new_child_check, name="new_check"),
+    path("new/<slug:step>/", new_child.new_child, name="new_step"),
     path("<str:child_id>/move/", views.reallocate, name="reallocate"),
     path("<str:child_id>/move/cancel/", views.planned_move_cancel, name="planned_move_cancel"),
     path("<str:child_id>/access/", audit.child_access, name="access"),

@@ -13,6 +13,8 @@ from tests.factories import ChildFactory, IROFactory
 
 # Business support give a child with no IRO their first; the Head of Service moves.
 ALLOCATING = {"business_support", "head_of_service", "administrator"}
+# Business support add children (iro.permissions GRANTS).
+ADDING = {"business_support", "administrator"}
 
 PAGES = {
     "home": (ALL, {}),
@@ -23,7 +25,9 @@ PAGES = {
     "children:caseload": (ALL, {}),
     "children:allocation": (ALL, {}),
     "children:unallocated": (ALLOCATING, {}),
-    # "children:new": (ALLOCATING - {"head_of_service"}, {}),
+    "children:new": (ADDING, {}),
+    "children:new_step": (ADDING, {"step": "new_child_step"}),
+    "children:new_check": (ADDING, {}),
     "children:child_detail": (ALL, {"child_id": "child"}),
     "children:reallocate": (HEAD, {"child_id": "child"}),
     "children:planned_move_cancel": (HEAD, {"child_id": "moving"}),
@@ -42,4 +46,4 @@ def extend_world(objects: dict) -> dict:
         started_on=today() + dt.timedelta(days=14),
         reason="A new starter takes the family",
     )
-    return {"moving": moving.child_id}
+    return {"moving": moving.child_id, "new_child_step": "date"}

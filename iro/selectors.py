@@ -1,0 +1,59 @@
+"""Reads for people and allocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from iro.models import Child
+
+
+def child_possible_duplicates(
+    *,
+    first_name: str,
+    last_name: str,
+    born_on: dt.date | None,
+    upn: str = "",
+    child_id: str = "",
+) -> dict[str, list[Child]]:
+    """Children already held who may be this one, by what matches (one query).
+
+    "child_id" and "upn" are the same child for certain (a new record is refused);
+    "name_and_birth" (same names and date of birth, or expected date) is for a person
+    to judge.
+    """
+    same = Q(pk__in=[])
+    if child_id:
+        same |= Q(child_id__iexact=child_id)
+    if upn:
+        same |= Q(upn__iexact=upn)
+    if born_on is not None:
+        same |= Q(first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip()) & (
+            Q(date_of_birth=born_on) | Q(expected_date_of_birth=born_on)
+        )
+    found: dict[str, list[Child]] = {"child_id": [], "upn": [], "name_and_birth": []}
+    for child in Child.objects.filter(same).select_related("family")[:50]:
+        if child_id and child.child_id.lower() == child_id.lower():
+            found["child_id"].append(child)
+        elif upn and child.upn.upper() == upn.upper():
+            found["upn"].append(child)
+        else:
+            found["name_and_birth"].append(child)
+    return found
+
+
+def children_matching(query: str) -> QuerySet[Child]:
+    """Children whose name, council child ID or UPN contains the words searched for.
+
+    Every word must match one of them ("amy smith" finds Amy Smith); at most 10 words.
+    """
+    children = Child.objects.all()
+    for word in query.split()[:10]:
+        children = children.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(child_id__icontains=word)
+            | Q(upn__iexact=word)
+        )
+    return children
