@@ -86,9 +86,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.NoStoreWhenSignedInMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Who holds the session in this browser, so a form sent after it ends is kept for them.
+    "core.submissions.LastUserCookieMiddleware",
+    # Django's LoginRequiredMiddleware, keeping a form sent after the session ended.
+    "core.submissions.KeepingLoginRequiredMiddleware",
     "core.audit.AccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the CSRF and sign-in checks: a form's one-time token is claimed before its view.
+    "core.submissions.OneSubmissionMiddleware",
+    "core.submissions.KeptSubmissionSentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -109,7 +115,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.roles",
                 "core.context_processors.timescales",
+                "core.context_processors.session_timeout",
             ],
+            # {% submission_token %} beside {% csrf_token %} in any posted form, unloaded.
+            "builtins": ["core.templatetags.submissions"],
         },
     },
 ]
@@ -120,6 +129,17 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+# SQLite (a laptop, the demo): two saves at once must not fail with "database is locked".
+# A write waits up to `timeout` seconds for the other; a transaction takes the write lock
+# when it begins (IMMEDIATE), so two that read and then write cannot deadlock; and WAL
+# lets pages be read while a save is being written. PostgreSQL needs none of this.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
@@ -146,9 +166,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+# Signed out after this many minutes without a request (every request saves the session,
+# so its end moves on): the page warns two minutes before, with "Stay signed in"
+# (templates/includes/timeout_warning.html, docs/adr/0011-nothing-lost-nothing-doubled.md).
+OVERSIGHT_IDLE_TIMEOUT_MINUTES = int(os.environ.get("OVERSIGHT_IDLE_TIMEOUT_MINUTES", "30"))
+OVERSIGHT_TIMEOUT_WARNING_SECONDS = 2 * 60
+SESSION_COOKIE_AGE = OVERSIGHT_IDLE_TIMEOUT_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
-# The session ends when the browser closes, as well as after SESSION_COOKIE_AGE.
+# The session ends when the browser closes, as well as after the idle timeout.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # HTTPS only, in one switch: DJANGO_SECURE=true wherever the app is served over TLS
@@ -242,6 +268,13 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "oversight@council.example")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+# GOV.UK Notify (core/notify.py, docs/adr/0010-invitations-through-notify.md): with a key,
+# conference invitations go through Notify's email template (one personalisation field,
+# "body"); with none, through EMAIL_BACKEND above.
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
+if NOTIFY_API_KEY and not NOTIFY_EMAIL_TEMPLATE_ID:
+    raise ImproperlyConfigured("NOTIFY_API_KEY is set: set NOTIFY_EMAIL_TEMPLATE_ID too.")
 # Where links in emails point.
 OVERSIGHT_BASE_URL = os.environ.get("OVERSIGHT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

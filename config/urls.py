@@ -46,6 +46,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("healthz", core_views.healthz, name="healthz"),
+    path("session/", include("core.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("worklists.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

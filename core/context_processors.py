@@ -11,3 +11,13 @@ def roles(request: HttpRequest) -> dict[str, set[str]]:
 def timescales(request: HttpRequest) -> dict[str, Timescales]:
     """The council's timescales, so pages say "20 working days" from the setting."""
     return {"timescales": default_timescales()}
+
+
+def session_timeout(request: HttpRequest) -> dict[str, int]:
+    """When a signed-in page's session ends and when to warn (the timeout warning)."""
+    from django.conf import settings
+
+    return {
+        "session_timeout_seconds": settings.SESSION_COOKIE_AGE,
+        "session_warning_seconds": settings.OVERSIGHT_TIMEOUT_WARNING_SECONDS,
+    }

@@ -157,3 +157,40 @@ class AccessEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Access events are never deleted.")
+
+
+class FormSubmission(models.Model):
+    """A form sent with its one-time token (core.submissions): claimed before the view
+    runs, so a second click on Save saves nothing twice and is sent where the first went.
+
+    Rows older than a day are removed as new ones are claimed (nothing reads them then).
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    path = models.CharField(max_length=500)
+    claimed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    redirect_to = models.CharField(max_length=2000, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.path} at {self.claimed_at}"
+
+
+class KeptSubmission(models.Model):
+    """A form sent after its sign-in had ended, kept for the same person to send again
+    once they have signed in (core.submissions). Never shown to anyone else; removed
+    when sent or discarded, and after a day."""
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=500)
+    # The posted fields as [name, value] pairs, in order, without the CSRF and
+    # one-time tokens (the page that sends them again draws fresh ones).
+    data = models.JSONField(default=list)
+    kept_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.path} kept at {self.kept_at}"

@@ -59,6 +59,10 @@ OUTSIDE = {
     "data_quality:check",
     "imports:export_return",
     "imports:export_annex_a",
+    # Staying signed in: a POST only, answering 401 when signed out; kept answers are
+    # their sender's alone (tests/core/test_submissions.py).
+    "keep_alive",
+    "kept_submission",
 }
 
 
