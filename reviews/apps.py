@@ -7,6 +7,8 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.meetings import meeting_providers
-        from reviews.selectors import booked_reviews_between
+        from core.record import child_record_sections
+        from reviews.selectors import booked_reviews_between, looked_after_section
 
         meeting_providers.register(booked_reviews_between)
+        child_record_sections.register(looked_after_section)

@@ -6,11 +6,27 @@ import datetime as dt
 
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
+from django.utils import timezone
 
-from core.codes import ParticipationCode, PermanencePlan
+from core.codes import (
+    CategoryOfNeed,
+    LegalStatus,
+    ParticipationCode,
+    PermanencePlan,
+    Placement,
+    PlacementProvider,
+    ReasonEpisodeCeased,
+    ReasonPlaceChange,
+)
+from core.dates import long_date
 from core.forms import GuardedForm, ServiceForm, gds_date
+from iro.forms import MeetingForm
 from reviews.models import ContactKind
-from reviews.services import participation_codes_for_age
+from reviews.services import (
+    BOOKING_EXISTS,
+    CORRECTION_REASON_LENGTH,
+    participation_codes_for_age,
+)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -104,10 +120,28 @@ class CirculationForm(GuardedForm):
     record_circulated_on = gds_date("Date the full record went out", required=False)
 
 
+def _reason_field(label: str, *, max_length: int = CORRECTION_REASON_LENGTH, hint: str = ""):
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        help_text=hint or f"Up to {max_length} characters. It is kept with the record's history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter the reason",
+            "max_length": f"The reason must be {max_length} characters or fewer",
+        },
+    )
+
+
+def _not_before_birth(field, child) -> None:
+    if child is not None and child.date_of_birth is not None:
+        field.not_before = (child.date_of_birth, f"{child.full_name}'s date of birth")
+
+
 class ContactForm(ServiceForm):
     submit_label = "Record the contact"
 
-    occurred_on = gds_date("Date of the contact")
+    occurred_on = gds_date("Date of the contact", not_in_future=True)
     kind = forms.ChoiceField(
         label="Type of contact",
         choices=ContactKind.choices,
@@ -123,10 +157,304 @@ class ContactForm(ServiceForm):
         help_text="Keep case details in the child's record; this is a short note.",
     )
 
+    def __init__(self, *args, child=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _not_before_birth(self.fields["occurred_on"], child)
+
     def layout_fields(self):
         return [
             "occurred_on",
             Field.radios("kind", legend_size=Size.SMALL, inline=True),
             "seen_alone",
             "note",
+            *(["reason"] if "reason" in self.fields else []),
         ]
+
+
+class ContactCorrectForm(ContactForm):
+    submit_label = "Save the correction"
+
+    reason = _reason_field("Why are you correcting it?")
+
+
+class WithdrawForm(ServiceForm):
+    """Withdraw a record made in error: it is kept, with the reason, and counted nowhere."""
+
+    submit_label = "Withdraw it"
+
+    reason = _reason_field(
+        "Why is it being withdrawn?",
+        max_length=500,
+        hint="For example, recorded for the wrong child. The record is kept with the reason.",
+    )
+
+
+# Booking, moving and cancelling a review -----------------------------------------------
+
+
+class ReviewBookingForm(MeetingForm):
+    """A looked-after review's date, time, venue and chair (iro.forms.MeetingForm), not
+    in the past and not before the child's period of care started."""
+
+    date = gds_date("Date", not_in_past=True)
+
+    def __init__(self, *args, child=None, period=None, booked=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.child, self.booked = child, booked
+        start = period and (period.started_on or period.first_recorded_on)
+        if start and child is not None:
+            self.fields["date"].not_before = (
+                start,
+                f"the day {child.full_name} started to be looked after",
+            )
+
+    def clean_date(self):
+        """A child has one review booked at a time: move that one instead (before any
+        warning is shown about the date)."""
+        day = self.cleaned_data["date"]
+        if self.booked is not None and self.booked.scheduled_for is not None:
+            when = timezone.localtime(self.booked.scheduled_for)
+            raise forms.ValidationError(
+                BOOKING_EXISTS.format(
+                    child=self.child.full_name,
+                    when=f"{long_date(when.date())} at {when:%H:%M}",
+                )
+            )
+        return day
+
+
+class ReviewRescheduleForm(ReviewBookingForm):
+    submit_label = "Move the review"
+
+    reason = forms.CharField(
+        label="Why is the review being moved?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the review is being moved"},
+    )
+
+    def layout_fields(self):
+        order = ["date", "time", "venue", "chair", "reason", "confirm_clash"]
+        return [name for name in order if name in self.fields]
+
+
+class ReviewCancelForm(ServiceForm):
+    submit_label = "Cancel the review"
+
+    cancellation_reason = forms.CharField(
+        label="Why is the review cancelled?",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the review is cancelled"},
+    )
+
+
+class ReviewCorrectForm(ServiceForm):
+    """A held review's date, participation code and whether the child was seen alone."""
+
+    submit_label = "Save the correction"
+
+    held_on = gds_date("Date of the review", not_in_future=True)
+    participation_code = forms.ChoiceField(
+        label="How did the child take part?",
+        choices=ParticipationCode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the child took part in the review"},
+    )
+    child_seen_alone = forms.ChoiceField(
+        label="Did you see the child on their own before the review?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you saw the child on their own"},
+    )
+    reason = _reason_field("Why are you correcting it?")
+
+    def layout_fields(self):
+        return [
+            "held_on",
+            Field.radios("participation_code", legend_size=Size.SMALL),
+            Field.radios("child_seen_alone", legend_size=Size.SMALL, inline=True),
+            "reason",
+        ]
+
+    def clean_child_seen_alone(self):
+        return self.cleaned_data["child_seen_alone"] == "yes"
+
+
+# A decision: done, corrected or withdrawn -----------------------------------------------
+
+
+class DecisionDoneForm(ServiceForm):
+    submit_label = "Mark it done"
+
+    completed_on = gds_date("Date it was done", not_in_future=True)
+
+
+class DecisionCorrectForm(ServiceForm):
+    submit_label = "Save the correction"
+
+    action = forms.CharField(
+        label="Decision",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter what is to be done"},
+    )
+    owner = forms.CharField(
+        label="Who is responsible",
+        max_length=100,
+        error_messages={"required": "Enter who is responsible for the decision"},
+    )
+    due_on = gds_date("Due by")
+    reason = _reason_field("Why are you correcting it?")
+
+
+# Starting, changing and ending a period of care: one question a page ---------------------
+
+
+class CareQuestion(ServiceForm):
+    """A page of a care journey (reviews.care_views). `child` and `current` (the open
+    episode, for a change) are the journey's."""
+
+    submit_label = "Continue"
+
+    def __init__(self, *args, child, current=None, **kwargs):
+        self.child, self.current = child, current
+        super().__init__(*args, **kwargs)
+
+
+def _after_current_start(form: CareQuestion, day: dt.date, what: str) -> dt.date:
+    """A change or an end is after the day the open episode started (an episode lasts
+    at least a day)."""
+    if form.current is not None and day <= form.current.started_on:
+        raise forms.ValidationError(
+            f"{what} must be after the current episode started, on "
+            f"{long_date(form.current.started_on)}"
+        )
+    return day
+
+
+def _radios(name: str):
+    return Field.radios(name, legend_size=Size.MEDIUM)
+
+
+class CareStartedForm(CareQuestion):
+    started_on = gds_date(
+        "Date they started to be looked after",
+        not_in_future=True,
+        help_text="For example, 1 12 2026",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _not_before_birth(self.fields["started_on"], self.child)
+
+
+class LegalStatusForm(CareQuestion):
+    legal_status = forms.ChoiceField(
+        label="Legal status",
+        choices=LegalStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the legal status"},
+    )
+
+    def layout_fields(self):
+        return [_radios("legal_status")]
+
+
+class CategoryOfNeedForm(CareQuestion):
+    category_of_need = forms.ChoiceField(
+        label="Category of need",
+        choices=CategoryOfNeed.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the category of need"},
+    )
+
+    def layout_fields(self):
+        return [_radios("category_of_need")]
+
+
+class PlacementForm(CareQuestion):
+    placement = forms.ChoiceField(
+        label="Type of placement",
+        choices=[("", "Choose the type of placement"), *Placement.choices],
+        error_messages={"required": "Choose the type of placement"},
+    )
+    placement_provider = forms.ChoiceField(
+        label="Placement provider",
+        choices=PlacementProvider.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the placement provider"},
+    )
+    placement_postcode = forms.CharField(
+        label="Postcode of the placement (optional)", max_length=8, required=False
+    )
+
+    def layout_fields(self):
+        return [
+            "placement",
+            Field.radios("placement_provider", legend_size=Size.SMALL),
+            "placement_postcode",
+        ]
+
+
+CHANGE_LEGAL_STATUS, CHANGE_PLACEMENT, CHANGE_BOTH = "legal_status", "placement", "both"
+
+
+class ChangeWhatForm(CareQuestion):
+    changes = forms.ChoiceField(
+        label="What has changed?",
+        choices=[
+            (CHANGE_LEGAL_STATUS, "The legal status only"),
+            (CHANGE_PLACEMENT, "The placement only"),
+            (CHANGE_BOTH, "Both the legal status and the placement"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what has changed"},
+    )
+    changed_on = gds_date("Date of the change", not_in_future=True)
+
+    def layout_fields(self):
+        return [Field.radios("changes", legend_size=Size.SMALL), "changed_on"]
+
+    def clean_changed_on(self):
+        return _after_current_start(self, self.cleaned_data["changed_on"], "The change")
+
+
+class ChangePlacementForm(PlacementForm):
+    same_carer = forms.ChoiceField(
+        label="Is the child staying with the same carer?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the child is staying with the same carer"},
+    )
+    reason_place_change = forms.ChoiceField(
+        label="Reason the placement changed",
+        choices=[("", "Choose the reason"), *ReasonPlaceChange.choices],
+        required=False,
+        help_text="Not needed when the new or the old placement is a temporary one (T0 to T4).",
+    )
+
+    def layout_fields(self):
+        return [
+            *super().layout_fields(),
+            Field.radios("same_carer", legend_size=Size.SMALL, inline=True),
+            "reason_place_change",
+        ]
+
+    def clean_same_carer(self):
+        return self.cleaned_data["same_carer"] == "yes"
+
+
+class CareEndedForm(CareQuestion):
+    ended_on = gds_date("Date they stopped being looked after", not_in_future=True)
+    reason_ceased = forms.ChoiceField(
+        label="Why did they stop being looked after?",
+        choices=[(c, label) for c, label in ReasonEpisodeCeased.choices if c != "X1"],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why they stopped being looked after"},
+    )
+
+    def layout_fields(self):
+        return ["ended_on", Field.radios("reason_ceased", legend_size=Size.SMALL)]
+
+    def clean_ended_on(self):
+        return _after_current_start(self, self.cleaned_data["ended_on"], "Care")

@@ -1,5 +1,6 @@
 """Looked after: periods of care, SSDA903 episodes, adoption, reviews and IRO contacts."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -288,6 +289,9 @@ class LookedAfterReview(TimeStampedModel):
     decisions_circulated_on = models.DateField(null=True, blank=True)
     record_circulated_on = models.DateField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=200, blank=True)
+    # What the person booking was warned of and confirmed (a weekend, a bank holiday, a
+    # date after the due date, a chair already booked): core.meetings, one a line.
+    booking_warnings_accepted = models.TextField(blank=True)
     return_year = return_year_field()
 
     history = HistoricalRecords()
@@ -319,8 +323,79 @@ class LookedAfterReview(TimeStampedModel):
         when = self.held_on or self.scheduled_for or "unscheduled"
         return f"{self.child.child_id} looked-after review {when}"
 
+    @property
+    def is_booked(self) -> bool:
+        return self.status == ReviewStatus.SCHEDULED
 
-class ReviewDecision(TimeStampedModel):
+    @property
+    def accepted_warnings(self) -> list[str]:
+        return [w for w in self.booking_warnings_accepted.splitlines() if w]
+
+
+class ReviewReschedule(TimeStampedModel):
+    """A booked review moved to another time: from what, to what, by whom and why.
+
+    Appended by reviews.services.lac_review_reschedule; never changed afterwards."""
+
+    review = models.ForeignKey(LookedAfterReview, on_delete=models.CASCADE, related_name="moves")
+    moved_from = models.DateTimeField()
+    moved_to = models.DateTimeField()
+    venue_from = models.CharField(max_length=200, blank=True)
+    venue_to = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=500)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="review_moves",
+    )
+    warnings_accepted = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["review", "created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="move_has_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.review} moved from {self.moved_from} to {self.moved_to}"
+
+
+class CurrentManager(models.Manager):
+    """Rows not withdrawn: what every page, count and figure reads.
+
+    A withdrawn record stays (with who withdrew it, when and why) and is read through
+    `all_objects`."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
+class Withdrawable(models.Model):
+    """A record its author or a manager can withdraw with a reason; never deleted."""
+
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=500, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = CurrentManager()  # first, so the default: related lookups leave withdrawn out
+    all_objects = models.Manager()  # noqa: DJ012 (ruff takes the custom manager for a field)
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class ReviewDecision(Withdrawable, TimeStampedModel):
     """A decision of a review: an action with an owner and a due date."""
 
     review = models.ForeignKey(
@@ -333,11 +408,23 @@ class ReviewDecision(TimeStampedModel):
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Withdrawable.Meta):
         ordering = ["review", "due_on"]
+        indexes = [
+            # reviews.selectors.open_deadlines reads the open ones (the digest, nightly).
+            models.Index(
+                fields=["due_on"],
+                condition=Q(completed_on__isnull=True, withdrawn_at__isnull=True),
+                name="open_review_decision_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.owner}: {self.action[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_on is None and not self.is_withdrawn
 
 
 class ContactKind(models.TextChoices):
@@ -346,8 +433,10 @@ class ContactKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class IROContact(TimeStampedModel):
-    """The IRO's contact with the child between reviews (Report ¶35; Annex A list 8)."""
+class IROContact(Withdrawable, TimeStampedModel):
+    """The IRO's contact with the child between reviews (Report ¶35; Annex A list 8).
+
+    A withdrawn contact is left out of every page, count and figure (`objects`)."""
 
     Kind = ContactKind
 
@@ -362,7 +451,7 @@ class IROContact(TimeStampedModel):
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Withdrawable.Meta):
         verbose_name = "IRO contact"
         ordering = ["child", "-occurred_on"]
         constraints = [choices_check("kind", ContactKind)]

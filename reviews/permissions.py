@@ -7,7 +7,7 @@ import rules
 from core.permissions import is_business_support, is_iro, is_manager
 from core.roles import Role, model_perms
 from iro.permissions import holds_child, is_chair_of
-from reviews.models import LookedAfterReview
+from reviews.models import IROContact, LookedAfterReview, ReviewDecision
 
 VIEWABLE = [
     "periodofcare",
@@ -20,12 +20,13 @@ VIEWABLE = [
 ]
 
 GRANTS = {
-    # IROs record reviews, their decisions and their own contacts with the child.
+    # IROs record reviews, their decisions and their own contacts with the child, and
+    # (for the children they hold) a child's entry to care and its changes.
     Role.IRO: model_perms(
         "reviews",
         view=VIEWABLE,
-        add=["lookedafterreview", "reviewdecision", "irocontact"],
-        change=["lookedafterreview", "reviewdecision", "irocontact"],
+        add=["periodofcare", "episode", "lookedafterreview", "reviewdecision", "irocontact"],
+        change=["episode", "lookedafterreview", "reviewdecision", "irocontact"],
     ),
     # Business support record entries to care and book reviews.
     Role.BUSINESS_SUPPORT: model_perms(
@@ -49,11 +50,59 @@ def answers_for(user, record) -> bool:
     return holds_child(user, record)
 
 
+@rules.predicate
+def records_review_for(user, record) -> bool:
+    """Who records a review's outcome: a booked review's chair. For a child (recording a
+    review not reached through its booking) the chair of the child's booked review, so the
+    booking is recorded by its chair whichever link is followed; with none, the child's IRO."""
+    if not isinstance(record, LookedAfterReview):
+        booked = (
+            record.lac_reviews.filter(status="scheduled", chair__isnull=False)
+            .select_related("chair")
+            .first()
+        )
+        if booked is None:
+            return holds_child(user, record)
+        record = booked
+    return answers_for(user, record)
+
+
+@rules.predicate
+def chairs_or_holds(user, review) -> bool:
+    """The review's chair, or the IRO the child is allocated to."""
+    return is_chair_of(review, user) or holds_child(user, review.child)
+
+
+@rules.predicate
+def answers_for_decision(user, decision: ReviewDecision) -> bool:
+    """A review's decision: its chair's, or the child's IRO's."""
+    return chairs_or_holds(user, decision.review)
+
+
+@rules.predicate
+def wrote_contact(user, contact: IROContact) -> bool:
+    return contact.iro.user_id == user.pk
+
+
 # A review (object: the child, or the booked review), a contact (object: the child).
-rules.add_perm("reviews.record_review", is_manager | (is_iro & answers_for))
+rules.add_perm("reviews.record_review", is_manager | (is_iro & records_review_for))
 rules.add_perm("reviews.record_contact", is_manager | (is_iro & answers_for))
 # When a held review's decisions and record went out: its chair, the child's IRO, or the
 # business support who sent them.
 rules.add_perm(
     "reviews.record_circulation", is_manager | is_business_support | (is_iro & answers_for)
 )
+# Moving or cancelling a booked review (object: the review): whoever books reviews, or
+# an IRO who chairs it or holds the child.
+rules.add_perm(
+    "reviews.change_booking", is_manager | is_business_support | (is_iro & chairs_or_holds)
+)
+# Correcting a held review's details (object: the review): who records it.
+rules.add_perm("reviews.correct_review", is_manager | (is_iro & chairs_or_holds))
+# Marking a decision done, correcting or withdrawing it (object: the decision).
+rules.add_perm("reviews.update_decision", is_manager | (is_iro & answers_for_decision))
+# Correcting or withdrawing a contact (object: the contact): its author or a manager.
+rules.add_perm("reviews.correct_contact", is_manager | (is_iro & wrote_contact))
+# Recording a child's entry to care, a change or its end (object: the child): business
+# support, or the child's IRO.
+rules.add_perm("reviews.record_care", is_manager | is_business_support | (is_iro & answers_for))

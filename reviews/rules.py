@@ -8,8 +8,10 @@ within their period of care, and when several schedules apply the earliest due d
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
 from core.codes import ADOPTION_AUTHORITY_STATUSES, ADOPTION_PLACEMENTS, SHORT_BREAK_STATUSES
 from core.dates import (
@@ -17,8 +19,10 @@ from core.dates import (
     add_days,
     add_months,
     add_working_days,
+    add_years,
     long_date,
 )
+from core.deadlines import deadline_state
 from core.timescales import Due, Timescales
 
 
@@ -363,3 +367,256 @@ def needs_permanence_plan(*, reviews_held_before: int, period_start_known: bool)
     Where the period's start is not on record, which review is the second cannot be
     known, so every review records one."""
     return reviews_held_before >= PERMANENCE_PLAN_REVIEW_NUMBER - 1 or not period_start_known
+
+
+# A review's decisions: tracked actions ------------------------------------------------
+
+
+class DecisionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    OVERDUE = "overdue"
+    WITHDRAWN = "withdrawn"
+
+
+def decision_status(
+    *, due_on: dt.date, completed_on: dt.date | None, withdrawn: bool, as_of: dt.date
+) -> DecisionStatus:
+    """Done once completed, withdrawn once withdrawn; otherwise open, or overdue when its
+    due date has passed (core.deadlines.deadline_state, the one definition)."""
+    if withdrawn:
+        return DecisionStatus.WITHDRAWN
+    if completed_on is not None:
+        return DecisionStatus.DONE
+    state = deadline_state(due_on, as_of=as_of)
+    return DecisionStatus.OVERDUE if state and state.overdue else DecisionStatus.OPEN
+
+
+# SSDA903 episode rules, checked where an episode is entered ----------------------------
+#
+# The DfE's validator (lac_validator) runs the whole return's rules on the records every
+# night (returns.data_quality); these are the rules about one episode and the one before
+# it, checked when a person records the start, a change or the end of a period of care,
+# so what is entered is valid in the next return. Each message names its DfE rule.
+
+TEMPORARY_PLACEMENTS = frozenset({"T0", "T1", "T2", "T3", "T4"})
+# What a continuation episode's RNE says changed: (the legal status, the placement).
+CHANGES_BY_REASON = {
+    "L": (True, False),
+    "P": (False, True),
+    "T": (False, True),
+    "U": (True, True),
+    "B": (True, True),
+}
+# The columns that say where a child is placed (rules 434-436 compare them).
+PLACEMENT_FIELDS = ("placement", "placement_postcode", "urn", "placement_provider")
+ADOPTED = frozenset({"E11", "E12"})
+# Reasons a period ends that need the child to have reached an age (DfE rules 387, 389,
+# 460) or not to have (386, 407).
+LEAVING_AGE_AT_LEAST = {"E5": 14, "E6": 14, "E7": 16, "E17": 18}
+LEAVING_AGE_UNDER = {"E11": 18, "E12": 18, "E45": 18, "E46": 18, "E47": 18, "E48": 18}
+
+
+def episodes_overlap(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two episodes share a day other than one's end and the next one's start."""
+    return bool(
+        a["started_on"] < (b["ended_on"] or dt.date.max)
+        and b["started_on"] < (a["ended_on"] or dt.date.max)
+    )
+
+
+def reason_new_episode_for(
+    *, legal_status_changes: bool, placement_changes: bool, same_carer: bool
+) -> str:
+    """The RNE code of a change (SSDA903): L, P, T, U or B."""
+    if legal_status_changes and placement_changes:
+        return "U" if same_carer else "B"
+    if legal_status_changes:
+        return "L"
+    if placement_changes:
+        return "T" if same_carer else "P"
+    raise ValueError("A new episode needs the legal status or the placement to change")
+
+
+def _aged(date_of_birth: dt.date, years: int, on: dt.date) -> bool:
+    return add_years(date_of_birth, years) <= on
+
+
+def episode_rule_problems(
+    episode: Mapping[str, Any],
+    *,
+    previous: Mapping[str, Any] | None,
+    date_of_birth: dt.date | None,
+) -> list[tuple[str, str]]:
+    """(field, message) for each DfE rule the episode breaks, given the episode before it.
+
+    `episode` and `previous` hold Episode field values; `previous` is the child's episode
+    just before (with its end), or None for the child's first.
+    """
+    problems: list[tuple[str, str]] = []
+    start, rne = episode["started_on"], episode.get("reason_new_episode", "")
+    legal, place = episode.get("legal_status", ""), episode.get("placement", "")
+    if date_of_birth is not None and start < date_of_birth:
+        problems.append(
+            ("started_on", "The episode cannot start before the child was born (DfE rule 302)")
+        )
+    if rne == "S" and date_of_birth is not None and _aged(date_of_birth, 18, start):
+        problems.append(
+            (
+                "started_on",
+                "A child cannot start to be looked after aged 18 or over (DfE rule 352)",
+            )
+        )
+    if place in TEMPORARY_PLACEMENTS and rne not in {"P", "B"}:
+        problems.append(
+            (
+                "placement",
+                "A temporary placement can only follow a change of placement (DfE rule 380)",
+            )
+        )
+    if place == "P1" and legal == "V2":
+        problems.append(
+            (
+                "legal_status",
+                "A child placed with parents cannot be accommodated under section 20 "
+                "(V2) (DfE rule 378)",
+            )
+        )
+    if (
+        legal in {"J1", "J2", "J3"}
+        and date_of_birth is not None
+        and not add_years(date_of_birth, 10) < start
+    ):
+        problems.append(
+            ("legal_status", "A child under 10 cannot have this legal status (DfE rule 358)")
+        )
+    problems += _continuation_problems(episode, previous)
+    problems += episode_end_problems(episode, date_of_birth)
+    return problems
+
+
+def _continuation_problems(
+    episode: Mapping[str, Any], previous: Mapping[str, Any] | None
+) -> list[tuple[str, str]]:
+    rne, start = episode.get("reason_new_episode", ""), episode["started_on"]
+    if previous is None:
+        if rne != "S":
+            return [
+                (
+                    "reason_new_episode",
+                    "A child's first episode is the start of being looked after, RNE S "
+                    "(DfE rule 357)",
+                )
+            ]
+        return []
+    ended, rec = previous.get("ended_on"), previous.get("reason_ceased", "")
+    if ended is None:
+        return [("started_on", "The episode before has not ended (DfE rule 142)")]
+    if rne == "S":
+        if start <= ended:
+            return [
+                (
+                    "started_on",
+                    f"A new period of care must start after the last one ended on "
+                    f"{long_date(ended)} (DfE rule 431)",
+                )
+            ]
+        return []
+    if rec != "X1":
+        return [
+            (
+                "reason_new_episode",
+                "The child had stopped being looked after, so this is a new start, RNE S "
+                "(DfE rule 432)",
+            )
+        ]
+    problems = []
+    if start != ended:
+        problems.append(
+            (
+                "started_on",
+                f"A change starts the day the episode before ended, {long_date(ended)} "
+                "(DfE rule 433)",
+            )
+        )
+    legal_changes, placement_changes = CHANGES_BY_REASON.get(rne, (None, None))
+    legal_changed = episode.get("legal_status") != previous.get("legal_status")
+    placement_changed = any(
+        (episode.get(f) or "") != (previous.get(f) or "") for f in PLACEMENT_FIELDS
+    )
+    if legal_changes is not None and legal_changed != legal_changes:
+        problems.append(
+            (
+                "legal_status",
+                "The legal status must change (DfE rules 434, 436)"
+                if legal_changes
+                else "The legal status cannot change with a change of placement only "
+                "(DfE rule 435)",
+            )
+        )
+    if placement_changes is not None and placement_changed != placement_changes:
+        problems.append(
+            (
+                "placement",
+                "Something about the placement must change: its type, provider or postcode "
+                "(DfE rules 435, 436)"
+                if placement_changes
+                else "The placement cannot change with a change of legal status only "
+                "(DfE rule 434)",
+            )
+        )
+    temporary = {episode.get("placement"), previous.get("placement")} & TEMPORARY_PLACEMENTS
+    if placement_changes and not temporary and not previous.get("reason_place_change"):
+        problems.append(
+            ("reason_place_change", "Give the reason the placement changed (DfE rule 225)")
+        )
+    if temporary and previous.get("reason_place_change"):
+        problems.append(
+            (
+                "reason_place_change",
+                "No reason for the change is recorded for a temporary placement (DfE rule 226)",
+            )
+        )
+    return problems
+
+
+def episode_end_problems(
+    episode: Mapping[str, Any], date_of_birth: dt.date | None
+) -> list[tuple[str, str]]:
+    """(field, message) for each DfE rule broken by how an episode that ends care ends."""
+    rec, ended = episode.get("reason_ceased", ""), episode.get("ended_on")
+    if not rec or rec == "X1" or ended is None:
+        return []
+    problems = []
+    if episode.get("placement") in TEMPORARY_PLACEMENTS:
+        problems.append(
+            ("reason_ceased", "A period of care cannot end in a temporary placement (DfE rule 381)")
+        )
+    if rec in ADOPTED and episode.get("placement") not in ADOPTION_PLACEMENTS:
+        problems.append(
+            (
+                "reason_ceased",
+                "A child can only leave care adopted from a placement for adoption, A3 to A6 "
+                "(DfE rule 390)",
+            )
+        )
+    if date_of_birth is not None:
+        if rec in LEAVING_AGE_AT_LEAST and not _aged(
+            date_of_birth, LEAVING_AGE_AT_LEAST[rec], ended
+        ):
+            problems.append(
+                (
+                    "reason_ceased",
+                    f"The child was under {LEAVING_AGE_AT_LEAST[rec]} when care ended, so the "
+                    f"reason cannot be {rec} (DfE rules 387, 389, 460)",
+                )
+            )
+        if rec in LEAVING_AGE_UNDER and _aged(date_of_birth, LEAVING_AGE_UNDER[rec], ended):
+            problems.append(
+                (
+                    "reason_ceased",
+                    f"The child was 18 or over when care ended, so the reason cannot be {rec} "
+                    "(DfE rules 386, 407)",
+                )
+            )
+    return problems

@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from core.deadlines import OpenDeadline, due_window
+from core.dates import long_date
+from core.deadlines import DeadlineState, OpenDeadline, deadline_state, due_window
 from core.meetings import BookingNeed, Meeting
-from reviews.models import LookedAfterReview, PeriodOfCare, ReviewStatus
+from core.record import RecordSection
+from core.services import today
+from reviews.models import (
+    IROContact,
+    LookedAfterReview,
+    PeriodOfCare,
+    ReviewDecision,
+    ReviewReschedule,
+    ReviewStatus,
+)
+from reviews.rules import DecisionStatus, decision_status, needs_permanence_plan
 
 LAC_REVIEW = "lac_review"
+# The rule an overdue decision reports under: it is the child's looked-after work, so it
+# reaches the child's IRO as a looked-after deadline (worklists composes the kinds).
+REVIEW_DECISION_RULE = "lac_review_decision"
 
 
 def open_periods() -> QuerySet[PeriodOfCare]:
@@ -19,9 +35,10 @@ def open_periods() -> QuerySet[PeriodOfCare]:
 
 
 def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
-    """Each open period's next looked-after review (one query)."""
+    """Each open period's next looked-after review, and each decision of a review still
+    open after its due date while the child is looked after (two queries)."""
     rows = open_periods().filter(**due_window("next_review_due", horizon))
-    return [
+    reviews = [
         OpenDeadline(LAC_REVIEW, "Looked-after review", due, reason, pk, child_id, rule=rule)
         for pk, child_id, due, reason, rule in rows.order_by().values_list(
             "child_id",
@@ -32,6 +49,43 @@ def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
         )
         if due is not None
     ]
+    return reviews + overdue_decisions()
+
+
+def overdue_decisions() -> list[OpenDeadline]:
+    """Decisions not done by their due date, of children still looked after (one query)."""
+    rows = ReviewDecision.objects.filter(
+        completed_on__isnull=True,
+        due_on__lt=today(),
+        review__status=ReviewStatus.HELD,
+        review__period__ended_on__isnull=True,
+    ).values_list(
+        "review__child_id",
+        "review__child__child_id",
+        "due_on",
+        "review__held_on",
+        "owner",
+        "action",
+    )
+    return [
+        OpenDeadline(
+            LAC_REVIEW,
+            "Decision of a looked-after review",
+            due,
+            f"Decision of the review on {long_date(held_on)}, for {owner}: {_short(action)}"
+            if held_on
+            else f"Decision of a review, for {owner}: {_short(action)}",
+            pk,
+            child_id,
+            rule=REVIEW_DECISION_RULE,
+        )
+        for pk, child_id, due, held_on, owner, action in rows.order_by()
+    ]
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def booked_reviews_between(
@@ -83,3 +137,118 @@ def booking_needs(*, until: dt.date) -> list[BookingNeed]:
         for cid, first, last, family, due, reason in rows
         if due is not None
     ]
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """A decision as the record shows it: its status on the day and the deadline's words."""
+
+    decision: ReviewDecision
+    status: DecisionStatus
+    state: DeadlineState | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in {DecisionStatus.OPEN, DecisionStatus.OVERDUE}
+
+
+def _decision_row(decision: ReviewDecision, as_of: dt.date) -> DecisionRow:
+    status = decision_status(
+        due_on=decision.due_on,
+        completed_on=decision.completed_on,
+        withdrawn=decision.is_withdrawn,
+        as_of=as_of,
+    )
+    open_ = status in {DecisionStatus.OPEN, DecisionStatus.OVERDUE}
+    return DecisionRow(
+        decision, status, deadline_state(decision.due_on, as_of=as_of) if open_ else None
+    )
+
+
+def decision_rows(review: LookedAfterReview, *, as_of: dt.date) -> list[DecisionRow]:
+    """A review's decisions, withdrawn ones too, each with its status on `as_of`."""
+    decisions = getattr(review, "all_decisions", None)
+    if decisions is None:
+        decisions = ReviewDecision.all_objects.filter(review=review).select_related("withdrawn_by")
+    return [_decision_row(d, as_of) for d in decisions]
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    review: LookedAfterReview
+    decisions: list[DecisionRow]
+    shows_permanence_plan: bool
+    corrections: list[Any]
+
+
+def _corrections(review: LookedAfterReview) -> list[Any]:
+    """The history entries of a review's corrections: who, when and why."""
+    return [
+        h
+        for h in review.history.filter(history_change_reason__isnull=False)
+        .exclude(history_change_reason="")
+        .select_related("history_user")
+        .order_by("history_date")
+        if not h.history_change_reason.startswith(("Moved:", "Cancelled:"))
+    ]
+
+
+def looked_after_section(*, child, as_of: dt.date) -> RecordSection | None:
+    """The child's reviews on their record: the booking (with its moves and the warnings
+    accepted), each held review with its decisions (open, done, overdue), cancelled
+    bookings, and the IRO's contacts with any corrections or withdrawals."""
+    reviews = list(
+        child.lac_reviews.select_related("chair__user", "period")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=ReviewDecision.all_objects.select_related("withdrawn_by").order_by(
+                    "due_on", "pk"
+                ),
+                to_attr="all_decisions",
+            ),
+            Prefetch(
+                "moves",
+                queryset=ReviewReschedule.objects.select_related("moved_by").order_by(
+                    "created_at", "pk"
+                ),
+            ),
+        )
+        .order_by("-held_on", "-scheduled_for")
+    )
+    contacts = list(
+        IROContact.all_objects.filter(child=child).select_related("iro__user", "withdrawn_by")
+    )
+    if not reviews and not contacts:
+        return None
+    held = sorted(
+        (r for r in reviews if r.status == ReviewStatus.HELD),
+        key=lambda r: (r.period_id, r.held_on),
+    )
+    rows = []
+    position: dict[int, int] = {}
+    for review in held:
+        before = position.get(review.period_id, 0)
+        position[review.period_id] = before + 1
+        rows.append(
+            ReviewRow(
+                review,
+                decision_rows(review, as_of=as_of),
+                needs_permanence_plan(
+                    reviews_held_before=before,
+                    period_start_known=review.period.started_on is not None,
+                ),
+                _corrections(review),
+            )
+        )
+    rows.reverse()
+    booked = [r for r in reviews if r.status == ReviewStatus.SCHEDULED]
+    return RecordSection(
+        "reviews/_looked_after.html",
+        {
+            "booked": booked,
+            "held_rows": rows,
+            "cancelled": [r for r in reviews if r.status == ReviewStatus.CANCELLED],
+            "contacts": contacts,
+        },
+    )

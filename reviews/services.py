@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +24,7 @@ from core.codes import (
     ReasonPlaceChange,
 )
 from core.dates import WorkingCalendar, add_years, default_calendar, long_date
+from core.models import User
 from core.services import FieldErrors, not_in_future, transition
 from core.timescales import Timescales, default_timescales
 from iro.models import Child, IndependentReviewingOfficer
@@ -35,6 +37,7 @@ from reviews.models import (
     PeriodOfCare,
     PlacementOrder,
     ReviewDecision,
+    ReviewReschedule,
     ReviewStatus,
 )
 from reviews.rules import (
@@ -42,9 +45,13 @@ from reviews.rules import (
     EpisodeFacts,
     LacSchedule,
     adoption_facts,
+    episode_end_problems,
+    episode_rule_problems,
+    episodes_overlap,
     lac_schedule,
     needs_permanence_plan,
     periods_from_episodes,
+    reason_new_episode_for,
 )
 
 
@@ -559,6 +566,11 @@ def lac_review_record(
     errors.raise_if_any()
 
     if review is None:
+        # A booking answers the review now due; once a review is held that date is
+        # answered, so the booking is this review, however it was recorded (else it is
+        # left behind with its "record it" link).
+        review = booked_review(child)
+    if review is None:
         review = LookedAfterReview(child=child)
     else:
         transition(review, ReviewStatus.HELD)
@@ -573,7 +585,8 @@ def lac_review_record(
     review.status = ReviewStatus.HELD
     review.held_on = held_on
     review.participation_code = participation_code
-    review.chair = chair
+    # A manager recording for the chair leaves the booked chair in place.
+    review.chair = chair if chair is not None else review.chair
     review.child_seen_alone = child_seen_alone
     review.permanence_plan = permanence_plan
     review.decisions_circulated_on = decisions_circulated_on
@@ -588,6 +601,48 @@ def lac_review_record(
     return review
 
 
+BOOKING_EXISTS = (
+    "{child} already has a review booked for {when}: reschedule that review instead of "
+    "booking another"
+)
+BOOKING_BEFORE_CARE = "The review cannot be before {child} started to be looked after on {start}"
+REVIEW_CANCELLED = "This review was cancelled ({reason}), so it cannot be changed"
+REVIEW_HELD = "This review has been held and recorded, so its booking cannot be changed"
+REASON_REQUIRED = "Enter why"
+
+
+def _booking_problems(
+    errors: FieldErrors,
+    *,
+    child: Child,
+    period: PeriodOfCare | None,
+    scheduled_for: dt.datetime,
+    venue: str,
+) -> None:
+    if not venue.strip():
+        errors.add("venue", "Enter where the review will be held")
+    start = period and (period.started_on or period.first_recorded_on)
+    if start and timezone.localtime(scheduled_for).date() < start:
+        errors.add(
+            "scheduled_for",
+            BOOKING_BEFORE_CARE.format(child=child.full_name, start=long_date(start)),
+        )
+
+
+def booked_review(child: Child) -> LookedAfterReview | None:
+    """The child's booked review, if one is booked (there is at most one)."""
+    return child.lac_reviews.filter(status=ReviewStatus.SCHEDULED).order_by("scheduled_for").first()
+
+
+def review_open_to_changes(review: LookedAfterReview) -> str | None:
+    """Why a review's booking can no longer be changed, or None while it is booked."""
+    if review.status == ReviewStatus.CANCELLED:
+        return REVIEW_CANCELLED.format(reason=review.cancellation_reason)
+    if review.status == ReviewStatus.HELD:
+        return REVIEW_HELD
+    return None
+
+
 @transaction.atomic
 def lac_review_book(
     *,
@@ -595,15 +650,31 @@ def lac_review_book(
     scheduled_for: dt.datetime,
     venue: str,
     chair: IndependentReviewingOfficer | None,
+    warnings_accepted: Sequence[str] = (),
 ) -> LookedAfterReview:
-    """Book the next review of a child's open period of care."""
+    """Book the next review of a child's open period of care.
+
+    Refused before the period of care started, and while another review is booked (that
+    one is rescheduled instead). `warnings_accepted` are what the person booking was
+    warned of and confirmed (core.meetings.date_warnings, chair clashes)."""
     errors = FieldErrors()
+    # Locked so that two bookings made at once cannot both pass the check below.
+    Child.objects.select_for_update().filter(pk=child.pk).first()
     period = child.periods_of_care.filter(ended_on__isnull=True).first()
     if period is None:
         errors.add("child", f"{child.child_id} is not looked after, so no review can be booked")
-    if not venue.strip():
-        errors.add("venue", "Enter where the review will be held")
+    _booking_problems(errors, child=child, period=period, scheduled_for=scheduled_for, venue=venue)
+    existing = booked_review(child)
+    if existing is not None and existing.scheduled_for is not None:
+        when = timezone.localtime(existing.scheduled_for)
+        errors.add(
+            "scheduled_for",
+            BOOKING_EXISTS.format(
+                child=child.full_name, when=f"{long_date(when.date())} at {when:%H:%M}"
+            ),
+        )
     errors.raise_if_any()
+    assert period is not None
     return LookedAfterReview.objects.create(
         child=child,
         period=period,
@@ -613,19 +684,95 @@ def lac_review_book(
         due_on=period.next_review_due,
         due_reason=period.next_review_reason,
         due_rule=period.next_review_rule,
+        booking_warnings_accepted="\n".join(warnings_accepted),
     )
 
 
 @transaction.atomic
-def lac_review_cancel(*, review: LookedAfterReview, reason: str) -> LookedAfterReview:
+def lac_review_reschedule(
+    *,
+    review: LookedAfterReview,
+    scheduled_for: dt.datetime,
+    venue: str,
+    chair: IndependentReviewingOfficer | None,
+    reason: str,
+    by: User | None = None,
+    warnings_accepted: Sequence[str] = (),
+) -> LookedAfterReview:
+    """Move a booked review to another time (or venue, or chair), keeping everything else,
+    and append who moved it, when, from what to what and why."""
     errors = FieldErrors()
+    review = LookedAfterReview.objects.select_for_update().get(pk=review.pk)
+    closed = review_open_to_changes(review)
+    if closed:
+        raise ValidationError(closed)
+    if not reason.strip():
+        errors.add("reason", "Enter why the review is being moved")
+    _booking_problems(
+        errors, child=review.child, period=review.period, scheduled_for=scheduled_for, venue=venue
+    )
+    if (scheduled_for, venue.strip(), chair) == (review.scheduled_for, review.venue, review.chair):
+        errors.add("scheduled_for", "Choose a different date, time, venue or chair")
+    errors.raise_if_any()
+    ReviewReschedule.objects.create(
+        review=review,
+        moved_from=review.scheduled_for or scheduled_for,
+        moved_to=scheduled_for,
+        venue_from=review.venue,
+        venue_to=venue,
+        reason=reason.strip(),
+        moved_by=by,
+        warnings_accepted="\n".join(warnings_accepted),
+    )
+    review.scheduled_for = scheduled_for
+    review.venue = venue
+    review.chair = chair
+    review.booking_warnings_accepted = "\n".join(warnings_accepted)
+    _history_note(review, by=by, reason=f"Moved: {reason}")
+    review.save()
+    return review
+
+
+def _history_note(row, *, by: User | None, reason: str) -> None:
+    """Who made the change and why, for the row's next history entry (simple_history
+    keeps 100 characters of the reason; the full reason is on the row itself)."""
+    if by is not None:
+        row._history_user = by
+    row._change_reason = reason[:100]
+
+
+@transaction.atomic
+def lac_review_cancel(
+    *, review: LookedAfterReview, reason: str, by: User | None = None
+) -> LookedAfterReview:
+    """Cancel a booked review, saying why; it is then closed to changes."""
+    errors = FieldErrors()
+    review = LookedAfterReview.objects.select_for_update().get(pk=review.pk)
+    closed = review_open_to_changes(review)
+    if closed:
+        raise ValidationError(closed)
     if not reason.strip():
         errors.add("cancellation_reason", "Enter why the review is cancelled")
     errors.raise_if_any()
     transition(review, ReviewStatus.CANCELLED)
-    review.cancellation_reason = reason
+    review.cancellation_reason = reason.strip()
+    _history_note(review, by=by, reason=f"Cancelled: {reason}")
     review.save()
     return review
+
+
+def _contact_problems(
+    errors: FieldErrors, *, child: Child, occurred_on: dt.date, kind: str
+) -> None:
+    not_in_future(errors, "occurred_on", occurred_on, "The date of the contact")
+    if child.date_of_birth is not None and occurred_on < child.date_of_birth:
+        errors.add(
+            "occurred_on",
+            f"The date of the contact cannot be before {child.full_name} was born on "
+            f"{long_date(child.date_of_birth)}",
+        )
+    if kind not in ContactKind.values:
+        errors.add("kind", "Choose visit, call or other")
 
 
 def iro_contact_record(
@@ -638,13 +785,188 @@ def iro_contact_record(
     note: str = "",
 ) -> IROContact:
     errors = FieldErrors()
-    not_in_future(errors, "occurred_on", occurred_on, "The date of the contact")
-    if kind not in ContactKind.values:
-        errors.add("kind", "Choose visit, call or other")
+    _contact_problems(errors, child=child, occurred_on=occurred_on, kind=kind)
     errors.raise_if_any()
     return IROContact.objects.create(
         child=child, iro=iro, occurred_on=occurred_on, kind=kind, seen_alone=seen_alone, note=note
     )
+
+
+CORRECTION_REASON_LENGTH = 100  # simple_history's history_change_reason
+WITHDRAWN = "This has been withdrawn, so it cannot be changed"
+
+
+def _reason_problem(errors: FieldErrors, reason: str, field: str = "reason") -> None:
+    if not reason.strip():
+        errors.add(field, "Enter the reason")
+    elif len(reason.strip()) > CORRECTION_REASON_LENGTH:
+        errors.add(field, f"The reason must be {CORRECTION_REASON_LENGTH} characters or fewer")
+
+
+@transaction.atomic
+def iro_contact_correct(
+    *,
+    contact: IROContact,
+    occurred_on: dt.date,
+    kind: str,
+    seen_alone: bool,
+    note: str,
+    reason: str,
+    by: User | None = None,
+) -> IROContact:
+    """Correct a contact; the history keeps what it said before, who changed it and why."""
+    errors = FieldErrors()
+    if contact.is_withdrawn:
+        raise ValidationError(WITHDRAWN)
+    _contact_problems(errors, child=contact.child, occurred_on=occurred_on, kind=kind)
+    _reason_problem(errors, reason)
+    errors.raise_if_any()
+    contact.occurred_on, contact.kind = occurred_on, kind
+    contact.seen_alone, contact.note = seen_alone, note
+    _history_note(contact, by=by, reason=reason.strip())
+    contact.save()
+    return contact
+
+
+def _withdraw(row, *, reason: str, by: User | None):
+    errors = FieldErrors()
+    if row.is_withdrawn:
+        raise ValidationError(WITHDRAWN)
+    if not reason.strip():
+        errors.add("reason", "Enter why it is being withdrawn")
+    errors.raise_if_any()
+    row.withdrawn_at = timezone.now()
+    row.withdrawn_reason = reason.strip()
+    row.withdrawn_by = by
+    _history_note(row, by=by, reason=f"Withdrawn: {reason.strip()}")
+    row.save()
+    return row
+
+
+@transaction.atomic
+def iro_contact_withdraw(*, contact: IROContact, reason: str, by: User | None = None) -> IROContact:
+    """Withdraw a contact recorded in error: kept, with why, but counted nowhere."""
+    return _withdraw(contact, reason=reason, by=by)
+
+
+@transaction.atomic
+def lac_review_correct(
+    *,
+    review: LookedAfterReview,
+    held_on: dt.date,
+    participation_code: str,
+    child_seen_alone: bool | None,
+    reason: str,
+    by: User | None = None,
+) -> LookedAfterReview:
+    """Correct a held review's date, participation code or whether the child was seen
+    alone, saying why; the schedule is worked out again from the corrected date."""
+    errors = FieldErrors()
+    if review.status != ReviewStatus.HELD:
+        raise ValidationError("Only a review that has been held can be corrected")
+    child = review.child
+    not_in_future(errors, "held_on", held_on, "The date the review was held")
+    period = _period_on(list(child.periods_of_care.all()), held_on)
+    if period is None:
+        errors.add(
+            "held_on",
+            f"{long_date(held_on)} is not within a period of care for {child.child_id}",
+        )
+    problem = participation_code_problem(
+        participation_code, date_of_birth=child.date_of_birth, held_on=held_on
+    )
+    if problem:
+        errors.add("participation_code", problem)
+    clash = child.lac_reviews.filter(status=ReviewStatus.HELD, held_on=held_on).exclude(
+        pk=review.pk
+    )
+    if clash.exists():
+        errors.add("held_on", f"A review held on {long_date(held_on)} is already recorded")
+    _reason_problem(errors, reason)
+    if (held_on, participation_code, child_seen_alone) == (
+        review.held_on,
+        review.participation_code,
+        review.child_seen_alone,
+    ):
+        errors.add("held_on", "Nothing has changed: change the date, code or answer to correct")
+    errors.raise_if_any()
+    assert period is not None
+    before = review.period
+    review.held_on = held_on
+    review.participation_code = participation_code
+    review.child_seen_alone = child_seen_alone
+    review.period = period
+    _history_note(review, by=by, reason=reason.strip())
+    review.save()
+    for affected in {before.pk: before, period.pk: period}.values():
+        period_schedule_refresh(period=affected)
+    review.refresh_from_db()
+    return review
+
+
+# A review's decisions: tracked actions -----------------------------------------------
+
+
+def _decision_open(decision: ReviewDecision) -> None:
+    if decision.is_withdrawn:
+        raise ValidationError(WITHDRAWN)
+
+
+@transaction.atomic
+def review_decision_complete(
+    *, decision: ReviewDecision, completed_on: dt.date, by: User | None = None
+) -> ReviewDecision:
+    """Mark a decision done on a day (not before its review, not in the future)."""
+    _decision_open(decision)
+    errors = FieldErrors()
+    not_in_future(errors, "completed_on", completed_on, "The date it was done")
+    held_on = decision.review.held_on
+    if held_on and completed_on < held_on:
+        errors.add(
+            "completed_on",
+            f"The date it was done cannot be before the review on {long_date(held_on)}",
+        )
+    errors.raise_if_any()
+    decision.completed_on = completed_on
+    _history_note(decision, by=by, reason="Done")
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def review_decision_correct(
+    *,
+    decision: ReviewDecision,
+    action: str,
+    owner: str,
+    due_on: dt.date,
+    reason: str,
+    by: User | None = None,
+) -> ReviewDecision:
+    """Correct what a decision says, who owns it or when it is due, saying why."""
+    _decision_open(decision)
+    errors = FieldErrors()
+    if not action.strip():
+        errors.add("action", "Enter what is to be done")
+    if not owner.strip():
+        errors.add("owner", "Enter who is responsible for the decision")
+    held_on = decision.review.held_on
+    if held_on and due_on < held_on:
+        errors.add("due_on", "A decision cannot be due before the review")
+    _reason_problem(errors, reason)
+    errors.raise_if_any()
+    decision.action, decision.owner, decision.due_on = action.strip(), owner.strip(), due_on
+    _history_note(decision, by=by, reason=reason.strip())
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def review_decision_withdraw(
+    *, decision: ReviewDecision, reason: str, by: User | None = None
+) -> ReviewDecision:
+    """Withdraw a decision recorded in error: kept, with why, but no longer tracked."""
+    return _withdraw(decision, reason=reason, by=by)
 
 
 EPISODE_CODE_FIELDS = [
@@ -678,7 +1000,10 @@ def episode_problems(
             "Give both the end date and the reason the episode ceased, or neither",
         )
     for other_start, other_end in others:
-        if start < (other_end or dt.date.max) and other_start < (end or dt.date.max):
+        if episodes_overlap(
+            {"started_on": start, "ended_on": end},
+            {"started_on": other_start, "ended_on": other_end},
+        ):
             errors.add(
                 "started_on",
                 f"This episode overlaps the episode starting {long_date(other_start)}",
@@ -736,3 +1061,216 @@ def lac_review_circulation_record(
     review.record_circulated_on = record_circulated_on
     review.save()
     return review
+
+
+# Starting, changing and ending a period of care in the browser -------------------------
+
+ALREADY_LOOKED_AFTER = (
+    "{child} is already looked after (since {start}): record a change of placement or legal "
+    "status, or the end of care, instead"
+)
+NOT_LOOKED_AFTER = "{child} is not looked after now"
+NOTHING_CHANGES = "Change the legal status or the placement (or both)"
+
+# Every value of an episode that episode_record writes.
+EPISODE_VALUES = (
+    "started_on",
+    "reason_new_episode",
+    "legal_status",
+    "category_of_need",
+    "placement",
+    "placement_provider",
+    "placement_postcode",
+    "home_postcode",
+    "urn",
+    "ended_on",
+    "reason_ceased",
+    "reason_place_change",
+)
+
+
+def _episode_values(episode: Episode) -> dict:
+    return {f: getattr(episode, f) for f in EPISODE_VALUES}
+
+
+def current_episode(child: Child) -> Episode | None:
+    """The child's open episode: they are looked after now."""
+    return child.episodes.filter(ended_on__isnull=True).order_by("-started_on").first()
+
+
+def _add_problems(errors: FieldErrors, problems, rename: Mapping[str, str] | None = None) -> None:
+    for field, message in problems:
+        errors.add((rename or {}).get(field, field), message)
+
+
+@transaction.atomic
+def care_start(
+    *,
+    child: Child,
+    started_on: dt.date,
+    legal_status: str,
+    category_of_need: str,
+    placement: str,
+    placement_provider: str = "",
+    placement_postcode: str = "",
+    home_postcode: str = "",
+) -> PeriodOfCare:
+    """A child starts to be looked after: the first episode of a period (RNE S), checked
+    against the DfE's episode rules; the review clock starts."""
+    errors = FieldErrors()
+    not_in_future(errors, "started_on", started_on, "The date care started")
+    current = current_episode(child)
+    if current is not None:
+        period = current.period
+        start = period.started_on if period and period.started_on else current.started_on
+        errors.add(
+            "started_on",
+            ALREADY_LOOKED_AFTER.format(child=child.full_name, start=long_date(start)),
+        )
+    values: dict[str, Any] = {
+        "started_on": started_on,
+        "reason_new_episode": ReasonNewEpisode.S,
+        "legal_status": legal_status,
+        "category_of_need": category_of_need,
+        "placement": placement,
+        "placement_provider": placement_provider,
+        "placement_postcode": placement_postcode,
+        "home_postcode": home_postcode,
+        "urn": "",
+        "ended_on": None,
+        "reason_ceased": "",
+        "reason_place_change": "",
+    }
+    if current is None:
+        before = child.episodes.filter(started_on__lt=started_on).order_by("-started_on").first()
+        _add_problems(
+            errors,
+            episode_rule_problems(
+                values,
+                previous=_episode_values(before) if before else None,
+                date_of_birth=child.date_of_birth,
+            ),
+        )
+    errors.raise_if_any()
+    episode = episode_record(child=child, **values)
+    assert episode.period is not None
+    return episode.period
+
+
+@transaction.atomic
+def care_change(
+    *,
+    child: Child,
+    changed_on: dt.date,
+    legal_status: str,
+    placement: str,
+    placement_provider: str,
+    placement_postcode: str = "",
+    same_carer: bool = False,
+    reason_place_change: str = "",
+) -> PeriodOfCare:
+    """A change of legal status or placement (or both): the open episode ends that day
+    (REC X1) and the next starts with the RNE the SSDA903 gives the change (L, P, T, U
+    or B); the category of need and home postcode carry over."""
+    errors = FieldErrors()
+    current = current_episode(child)
+    if current is None:
+        raise ValidationError({"changed_on": NOT_LOOKED_AFTER.format(child=child.full_name)})
+    not_in_future(errors, "changed_on", changed_on, "The date of the change")
+    if changed_on <= current.started_on:
+        errors.add(
+            "changed_on",
+            f"The change must be after the current episode started, on "
+            f"{long_date(current.started_on)}",
+        )
+    legal_changes = legal_status != current.legal_status
+    place = {
+        "placement": placement,
+        "placement_provider": placement_provider,
+        "placement_postcode": placement_postcode,
+        "urn": current.urn if placement == current.placement else "",
+    }
+    placement_changes = any(
+        (value or "") != (getattr(current, f) or "") for f, value in place.items()
+    )
+    if not (legal_changes or placement_changes):
+        errors.add("legal_status", NOTHING_CHANGES)
+        errors.raise_if_any()
+    ending = {
+        **_episode_values(current),
+        "ended_on": changed_on,
+        "reason_ceased": ReasonEpisodeCeased.X1,
+        "reason_place_change": reason_place_change if placement_changes else "",
+    }
+    starting = {
+        **_episode_values(current),
+        **place,
+        "started_on": changed_on,
+        "reason_new_episode": reason_new_episode_for(
+            legal_status_changes=legal_changes,
+            placement_changes=placement_changes,
+            same_carer=same_carer,
+        ),
+        "legal_status": legal_status,
+        "ended_on": None,
+        "reason_ceased": "",
+        "reason_place_change": "",
+    }
+    if not errors:
+        _add_problems(
+            errors,
+            episode_rule_problems(starting, previous=ending, date_of_birth=child.date_of_birth),
+            rename={"started_on": "changed_on"},
+        )
+    errors.raise_if_any()
+    episode_record(child=child, episode=current, **ending)
+    episode = episode_record(child=child, **starting)
+    assert episode.period is not None
+    return episode.period
+
+
+@transaction.atomic
+def care_end(
+    *, child: Child, ended_on: dt.date, reason_ceased: str, by: User | None = None
+) -> PeriodOfCare:
+    """The period of care ends: the open episode ends with the reason (REC, not X1). A
+    review still booked is cancelled, saying why; no more reviews fall due."""
+    errors = FieldErrors()
+    current = current_episode(child)
+    if current is None:
+        raise ValidationError({"ended_on": NOT_LOOKED_AFTER.format(child=child.full_name)})
+    not_in_future(errors, "ended_on", ended_on, "The date care ended")
+    if ended_on <= current.started_on:
+        errors.add(
+            "ended_on",
+            f"Care must end after the current episode started, on {long_date(current.started_on)}",
+        )
+    if reason_ceased == ReasonEpisodeCeased.X1:
+        errors.add("reason_ceased", "Choose why the child stopped being looked after")
+    values = {**_episode_values(current), "ended_on": ended_on, "reason_ceased": reason_ceased}
+    _add_problems(errors, episode_end_problems(values, child.date_of_birth))
+    errors.raise_if_any()
+    period = current.period
+    if period is not None:
+        for review in period.reviews.filter(status=ReviewStatus.SCHEDULED):
+            lac_review_cancel(
+                review=review,
+                reason=f"{child.full_name} stopped being looked after on {long_date(ended_on)}",
+                by=by,
+            )
+    episode = episode_record(child=child, episode=current, **values)
+    assert episode.period is not None
+    return episode.period
+
+
+def due_message(period: PeriodOfCare) -> str:
+    """What a period's review clock now says, for the page after a save."""
+    if period.ended_on is not None:
+        return f"The period of care ended on {long_date(period.ended_on)}: no more reviews are due."
+    if period.next_review_due is None:
+        return "The next review's due date cannot be worked out from the records held."
+    held = period.reviews.filter(status=ReviewStatus.HELD).exists()
+    which = "Next" if held else "First"
+    return (
+        f"{which} review due by {long_date(period.next_review_due)}: {period.next_review_reason}."
+    )

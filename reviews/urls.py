@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import views
+from reviews import care_views, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -9,6 +9,22 @@ urlpatterns = [
         "<str:child_id>/review/<int:review_pk>/", views.review_record, name="review_record_booked"
     ),
     path("reviews/<int:review_pk>/circulation/", views.circulation, name="circulation"),
+    path("reviews/<int:review_pk>/reschedule/", views.review_reschedule, name="review_reschedule"),
+    path("reviews/<int:review_pk>/cancel/", views.review_cancel, name="review_cancel"),
+    path("reviews/<int:review_pk>/correct/", views.review_correct, name="review_correct"),
+    path("decisions/<int:decision_pk>/done/", views.decision_done, name="decision_done"),
+    path("decisions/<int:decision_pk>/correct/", views.decision_correct, name="decision_correct"),
+    path(
+        "decisions/<int:decision_pk>/withdraw/", views.decision_withdraw, name="decision_withdraw"
+    ),
     path("<str:child_id>/contact/", views.contact_record, name="contact_record"),
+    path("contacts/<int:contact_pk>/correct/", views.contact_correct, name="contact_correct"),
+    path("contacts/<int:contact_pk>/withdraw/", views.contact_withdraw, name="contact_withdraw"),
     path("<str:child_id>/book/", views.review_book, name="review_book"),
+    path("<str:child_id>/care/<slug:journey>/check/", care_views.care_check, name="care_check"),
+    path(
+        "<str:child_id>/care/<slug:journey>/<slug:question>/",
+        care_views.care_question,
+        name="care_question",
+    ),
 ]

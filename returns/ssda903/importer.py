@@ -38,13 +38,12 @@ from returns.ssda903.reading import (
     Progress,
     Row,
     YearReturn,
-    episodes_overlap,
     return_read,
     row_read,
     year_label,
 )
 from reviews.models import AdoptionDecision, Episode, LookedAfterReview, ReviewStatus
-from reviews.rules import EpisodeFacts, periods_from_episodes
+from reviews.rules import EpisodeFacts, episodes_overlap, periods_from_episodes
 from reviews.services import children_periods_rebuild
 
 MAX_PROBLEMS_SHOWN = 50

@@ -31,6 +31,7 @@ from returns.ssda903.tables import (
     table_for,
 )
 from reviews.models import AdoptionDecisionCeased
+from reviews.rules import episodes_overlap
 from reviews.services import EPISODE_CODE_FIELDS, participation_code_problem
 
 Progress = Callable[[str], None]
@@ -497,13 +498,6 @@ def _repeats_check(rows: list[Row], key: str, noun: str, problems: Problems) -> 
                 f"repeats {row.child_id}'s {noun} of {value:%d/%m/%Y} (row {first.position})",
                 row=row.position,
             )
-
-
-def episodes_overlap(a: dict, b: dict) -> bool:
-    """Whether two episodes share a day other than one's end and the next one's start."""
-    return a["started_on"] < (b["ended_on"] or dt.date.max) and b["started_on"] < (
-        a["ended_on"] or dt.date.max
-    )
 
 
 def _overlaps_check(rows: list[Row], problems: Problems) -> None:

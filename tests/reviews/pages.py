@@ -4,7 +4,15 @@ PAGES maps each URL name to who may open it and how its parameters come from the
 QUERIES adds a query string; extend_world(objects) adds this area's records to the world
 and returns the parameters they give (objects holds the shared world's records)."""
 
+import datetime as dt
+
+from core.services import today
+from reviews.models import ReviewDecision
+from reviews.services import iro_contact_record
 from tests.core.page_roles import BOOKING, HEAD, IRO_WORK
+
+# Business support and the child's IRO record entries to care (reviews/permissions.py).
+CARE = {"iro", "business_support", "administrator"}
 
 PAGES = {
     # The Head of Service may record for the chair (reviews/permissions.py).
@@ -16,9 +24,40 @@ PAGES = {
     "reviews:circulation": (IRO_WORK | {"business_support"}, {"review_pk": "held"}),
     "reviews:contact_record": ({"iro"}, {"child_id": "child"}),
     "reviews:review_book": (IRO_WORK | BOOKING, {"child_id": "child"}),
+    "reviews:review_reschedule": (IRO_WORK | BOOKING, {"review_pk": "booked"}),
+    "reviews:review_cancel": (IRO_WORK | BOOKING, {"review_pk": "booked"}),
+    # A held review's details: its chair, the child's IRO, or a manager.
+    "reviews:review_correct": (IRO_WORK | HEAD, {"review_pk": "held"}),
+    "reviews:decision_done": (IRO_WORK | HEAD, {"decision_pk": "decision"}),
+    "reviews:decision_correct": (IRO_WORK | HEAD, {"decision_pk": "decision"}),
+    "reviews:decision_withdraw": (IRO_WORK | HEAD, {"decision_pk": "decision"}),
+    # A contact: its author, or a manager.
+    "reviews:contact_correct": (IRO_WORK | HEAD, {"contact_pk": "contact"}),
+    "reviews:contact_withdraw": (IRO_WORK | HEAD, {"contact_pk": "contact"}),
+    "reviews:care_question": (
+        CARE,
+        {"child_id": "child", "journey": "care_journey", "question": "care_question"},
+    ),
+    "reviews:care_check": (CARE, {"child_id": "child", "journey": "care_journey"}),
 }
 QUERIES: dict[str, str] = {}
 
 
 def extend_world(objects: dict) -> dict:
-    return {}
+    held = objects["held"]
+    decision = ReviewDecision.objects.create(
+        review=held, action="Arrange a dental check", owner="Social worker", due_on=today()
+    )
+    contact = iro_contact_record(
+        child=objects["child"],
+        iro=objects["iro"],
+        occurred_on=today() - dt.timedelta(days=10),
+        kind="visit",
+    )
+    return {
+        "decision": decision.pk,
+        "contact": contact.pk,
+        # The world's child is looked after: a change of placement or legal status.
+        "care_journey": "change",
+        "care_question": "what",
+    }

@@ -1,0 +1,435 @@
+"""Start, change and end a period of care in the browser: GOV.UK question pages, one
+question a page, then a check-your-answers page that saves through reviews.services.
+
+Each journey's answers are kept in the session (as the browser sent them) until saved,
+and every page asks the same DfE rules again when the answers are saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from core.dates import long_date
+from core.forms import form_page
+from core.permissions import require_object_perm, require_perm, role_required
+from core.roles import Role
+from iro.models import Child
+from reviews.forms import (
+    CHANGE_BOTH,
+    CHANGE_LEGAL_STATUS,
+    CHANGE_PLACEMENT,
+    CareEndedForm,
+    CareQuestion,
+    CareStartedForm,
+    CategoryOfNeedForm,
+    ChangePlacementForm,
+    ChangeWhatForm,
+    LegalStatusForm,
+    PlacementForm,
+)
+from reviews.models import Episode, PeriodOfCare
+from reviews.services import (
+    ALREADY_LOOKED_AFTER,
+    NOT_LOOKED_AFTER,
+    care_change,
+    care_end,
+    care_start,
+    current_episode,
+    due_message,
+)
+
+Answers = dict
+
+
+@dataclass(frozen=True)
+class Question:
+    slug: str
+    form_class: type[CareQuestion]
+    heading: str  # {child} is the child's name
+    asked: Callable[[Answers], bool] = lambda answers: True
+    # (label, answer) rows for the check page, from the form's cleaned data.
+    rows: Callable[[CareQuestion], list[tuple[str, str]]] = lambda form: []
+
+
+@dataclass(frozen=True)
+class CareJourney:
+    slug: str
+    title: str  # {child} is the child's name
+    questions: tuple[Question, ...]
+    needs_open_episode: bool
+    save: Callable[..., PeriodOfCare]
+    # Which question page each service error belongs on.
+    field_questions: dict[str, str] = field(default_factory=dict)
+
+
+def _choice(form: CareQuestion, name: str) -> str:
+    value = form.cleaned_data.get(name)
+    choices = dict(getattr(form.fields[name], "choices", []))
+    return str(choices.get(value, value or "Not given"))
+
+
+def _date(form: CareQuestion, name: str) -> str:
+    return long_date(form.cleaned_data[name])
+
+
+def _placement_rows(form: CareQuestion) -> list[tuple[str, str]]:
+    return [
+        ("Type of placement", _choice(form, "placement")),
+        ("Placement provider", _choice(form, "placement_provider")),
+        ("Postcode of the placement", form.cleaned_data.get("placement_postcode") or "Not given"),
+    ]
+
+
+def _changes(answers: Answers, *kinds: str) -> bool:
+    return answers.get("changes") in kinds
+
+
+def _save_start(*, child: Child, answers: Answers, user) -> PeriodOfCare:
+    return care_start(
+        child=child,
+        started_on=answers["started_on"],
+        legal_status=answers["legal_status"],
+        category_of_need=answers["category_of_need"],
+        placement=answers["placement"],
+        placement_provider=answers["placement_provider"],
+        placement_postcode=answers.get("placement_postcode", ""),
+    )
+
+
+def _save_change(*, child: Child, answers: Answers, user) -> PeriodOfCare:
+    current = current_episode(child)
+    if current is None:
+        raise ValidationError({"changed_on": NOT_LOOKED_AFTER.format(child=child.full_name)})
+    placement_changes = _changes(answers, CHANGE_PLACEMENT, CHANGE_BOTH)
+    legal_changes = _changes(answers, CHANGE_LEGAL_STATUS, CHANGE_BOTH)
+    return care_change(
+        child=child,
+        changed_on=answers["changed_on"],
+        legal_status=answers["legal_status"] if legal_changes else current.legal_status,
+        placement=answers["placement"] if placement_changes else current.placement,
+        placement_provider=answers["placement_provider"]
+        if placement_changes
+        else current.placement_provider,
+        placement_postcode=answers.get("placement_postcode", "")
+        if placement_changes
+        else current.placement_postcode,
+        same_carer=answers.get("same_carer", False),
+        reason_place_change=answers.get("reason_place_change", ""),
+    )
+
+
+def _save_end(*, child: Child, answers: Answers, user) -> PeriodOfCare:
+    return care_end(
+        child=child,
+        ended_on=answers["ended_on"],
+        reason_ceased=answers["reason_ceased"],
+        by=user,
+    )
+
+
+JOURNEYS = {
+    journey.slug: journey
+    for journey in [
+        CareJourney(
+            slug="start",
+            title="{child} starts to be looked after",
+            needs_open_episode=False,
+            save=_save_start,
+            questions=(
+                Question(
+                    "date",
+                    CareStartedForm,
+                    "When did {child} start to be looked after?",
+                    rows=lambda f: [("Started to be looked after", _date(f, "started_on"))],
+                ),
+                Question(
+                    "legal-status",
+                    LegalStatusForm,
+                    "What is {child}'s legal status?",
+                    rows=lambda f: [("Legal status", _choice(f, "legal_status"))],
+                ),
+                Question(
+                    "need",
+                    CategoryOfNeedForm,
+                    "What is {child}'s category of need?",
+                    rows=lambda f: [("Category of need", _choice(f, "category_of_need"))],
+                ),
+                Question(
+                    "placement", PlacementForm, "Where is {child} placed?", rows=_placement_rows
+                ),
+            ),
+            field_questions={
+                "started_on": "date",
+                "reason_new_episode": "date",
+                "legal_status": "legal-status",
+                "category_of_need": "need",
+                "placement": "placement",
+                "placement_provider": "placement",
+            },
+        ),
+        CareJourney(
+            slug="change",
+            title="A change of placement or legal status for {child}",
+            needs_open_episode=True,
+            save=_save_change,
+            questions=(
+                Question(
+                    "what",
+                    ChangeWhatForm,
+                    "What has changed for {child}?",
+                    rows=lambda f: [
+                        ("What has changed", _choice(f, "changes")),
+                        ("Date of the change", _date(f, "changed_on")),
+                    ],
+                ),
+                Question(
+                    "legal-status",
+                    LegalStatusForm,
+                    "What is {child}'s new legal status?",
+                    asked=lambda a: _changes(a, CHANGE_LEGAL_STATUS, CHANGE_BOTH),
+                    rows=lambda f: [("New legal status", _choice(f, "legal_status"))],
+                ),
+                Question(
+                    "placement",
+                    ChangePlacementForm,
+                    "Where is {child} placed now?",
+                    asked=lambda a: _changes(a, CHANGE_PLACEMENT, CHANGE_BOTH),
+                    rows=lambda f: [
+                        *_placement_rows(f),
+                        ("Same carer", "Yes" if f.cleaned_data["same_carer"] else "No"),
+                        (
+                            "Reason the placement changed",
+                            _choice(f, "reason_place_change"),
+                        ),
+                    ],
+                ),
+            ),
+            field_questions={
+                "changed_on": "what",
+                "reason_new_episode": "what",
+                "legal_status": "legal-status",
+                "placement": "placement",
+                "placement_provider": "placement",
+                "reason_place_change": "placement",
+            },
+        ),
+        CareJourney(
+            slug="end",
+            title="{child} stops being looked after",
+            needs_open_episode=True,
+            save=_save_end,
+            questions=(
+                Question(
+                    "end",
+                    CareEndedForm,
+                    "When and why did {child} stop being looked after?",
+                    rows=lambda f: [
+                        ("Stopped being looked after", _date(f, "ended_on")),
+                        ("Reason", _choice(f, "reason_ceased")),
+                    ],
+                ),
+            ),
+            field_questions={"ended_on": "end", "reason_ceased": "end"},
+        ),
+    ]
+}
+
+
+def _session_key(child: Child, journey: CareJourney) -> str:
+    return f"care:{child.child_id}:{journey.slug}"
+
+
+def _stored(request, child: Child, journey: CareJourney) -> dict[str, dict[str, list[str]]]:
+    return request.session.get(_session_key(child, journey), {})
+
+
+def _form(question: Question, data, *, child: Child, current: Episode | None) -> CareQuestion:
+    bound = None
+    if data is not None:
+        bound = QueryDict(mutable=True)
+        for key, values in data.items():
+            bound.setlist(key, values)
+    return question.form_class(bound, child=child, current=current)
+
+
+@dataclass
+class _Walk:
+    """The journey's questions as answered so far: which are asked, their forms."""
+
+    answers: Answers
+    forms: list[tuple[Question, CareQuestion | None]]  # None: asked but not answered
+
+    @property
+    def unanswered(self) -> list[Question]:
+        return [q for q, form in self.forms if form is None]
+
+
+def _walk(journey: CareJourney, stored, *, child: Child, current: Episode | None) -> _Walk:
+    answers: Answers = {}
+    forms: list[tuple[Question, CareQuestion | None]] = []
+    for question in journey.questions:
+        if not question.asked(answers):
+            continue
+        form = None
+        if question.slug in stored:
+            candidate = _form(question, stored[question.slug], child=child, current=current)
+            if candidate.is_valid():
+                form = candidate
+                answers.update(candidate.cleaned_data)
+        forms.append((question, form))
+    return _Walk(answers, forms)
+
+
+def _journey(request, child_id: str, slug: str) -> tuple[Child, CareJourney]:
+    journey = JOURNEYS.get(slug)
+    if journey is None:
+        raise Http404
+    require_perm(request, "reviews.add_episode")
+    child = get_object_or_404(Child, child_id=child_id)
+    require_object_perm(request, "reviews.record_care", child)
+    return child, journey
+
+
+def _does_not_apply(child: Child, journey: CareJourney, current: Episode | None) -> str | None:
+    if journey.needs_open_episode and current is None:
+        return NOT_LOOKED_AFTER.format(child=child.full_name)
+    if not journey.needs_open_episode and current is not None:
+        start = current.period.started_on if current.period else None
+        return ALREADY_LOOKED_AFTER.format(
+            child=child.full_name, start=long_date(start or current.started_on)
+        )
+    return None
+
+
+def _not_applicable_page(request, child: Child, journey: CareJourney, why: str):
+    return render(
+        request,
+        "reviews/care_not_applicable.html",
+        {"child": child, "heading": journey.title.format(child=child.full_name), "why": why},
+    )
+
+
+def _caption(child: Child, journey: CareJourney) -> str:
+    return f"{journey.title.format(child=child.full_name)}, child {child.child_id}"
+
+
+def _question_url(child: Child, journey: CareJourney, question: Question) -> str:
+    return reverse("reviews:care_question", args=[child.child_id, journey.slug, question.slug])
+
+
+def _check_url(child: Child, journey: CareJourney) -> str:
+    return reverse("reviews:care_check", args=[child.child_id, journey.slug])
+
+
+@role_required(Role.BUSINESS_SUPPORT, Role.IRO, Role.ADMINISTRATOR)
+def care_question(request, child_id: str, journey: str, question: str):
+    """One question of a care journey; on an answer, the next unanswered question, or
+    the check-your-answers page."""
+    child, care = _journey(request, child_id, journey)
+    current = current_episode(child)
+    why = _does_not_apply(child, care, current)
+    if why:
+        return _not_applicable_page(request, child, care, why)
+    asked = next((q for q in care.questions if q.slug == question), None)
+    if asked is None:
+        raise Http404
+    stored = _stored(request, child, care)
+    if request.method == "POST":
+        form = _form(asked, dict(request.POST.lists()), child=child, current=current)
+    elif asked.slug in stored:
+        form = _form(asked, stored[asked.slug], child=child, current=current)
+    else:
+        form = _form(asked, None, child=child, current=current)
+    first = care.questions[0]
+
+    def keep(_data) -> str:
+        answers = {
+            key: values
+            for key, values in request.POST.lists()
+            if key not in {"csrfmiddlewaretoken", "submit", "submission_token", "kept_submission"}
+        }
+        request.session[_session_key(child, care)] = {**stored, asked.slug: answers}
+        walk = _walk(care, request.session[_session_key(child, care)], child=child, current=current)
+        later = [
+            q for q in walk.unanswered if care.questions.index(q) > care.questions.index(asked)
+        ]
+        remaining = later or walk.unanswered
+        return _question_url(child, care, remaining[0]) if remaining else _check_url(child, care)
+
+    back = (
+        reverse("children:child_detail", args=[child.child_id])
+        if asked is first
+        else _question_url(child, care, care.questions[care.questions.index(asked) - 1])
+    )
+    return form_page(
+        request,
+        form,
+        heading=asked.heading.format(child=child.full_name),
+        caption=_caption(child, care),
+        back_url=back,
+        save=keep,
+        success_url=lambda url: url,
+    )
+
+
+@role_required(Role.BUSINESS_SUPPORT, Role.IRO, Role.ADMINISTRATOR)
+def care_check(request, child_id: str, journey: str):
+    """Check your answers, then save them: the service checks the DfE rules again, and
+    the page after shows the review due date that the change started, and why."""
+    child, care = _journey(request, child_id, journey)
+    current = current_episode(child)
+    why = _does_not_apply(child, care, current)
+    if why:
+        return _not_applicable_page(request, child, care, why)
+    walk = _walk(care, _stored(request, child, care), child=child, current=current)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST" and walk.unanswered:
+        return redirect(_question_url(child, care, walk.unanswered[0]))
+    if request.method == "POST":
+        try:
+            period = care.save(child=child, answers=walk.answers, user=request.user)
+        except ValidationError as error:
+            messages_by_field = (
+                error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            )
+            first = care.questions[0].slug
+            for name, texts in messages_by_field.items():
+                slug = care.field_questions.get(name, first)
+                errors += [(_question_url(child, care, _by_slug(care, slug)), t) for t in texts]
+        else:
+            request.session.pop(_session_key(child, care), None)
+            messages.success(request, due_message(period))
+            return redirect("children:child_detail", child_id=child.child_id)
+    sections = [
+        (
+            _question_url(child, care, question),
+            question.rows(form) if form else [(question.heading.format(child=child.full_name), "")],
+            form is not None,
+        )
+        for question, form in walk.forms
+    ]
+    return render(
+        request,
+        "reviews/care_check.html",
+        {
+            "child": child,
+            "heading": "Check your answers",
+            "caption": _caption(child, care),
+            "sections": sections,
+            "errors": errors,
+            "back_url": sections[-1][0] if sections else "",
+            "complete": not walk.unanswered,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _by_slug(journey: CareJourney, slug: str) -> Question:
+    return next(q for q in journey.questions if q.slug == slug)
