@@ -377,6 +377,12 @@ def household_add_check(request):
         forms_[step] = form
     details, terms = forms_["household"].cleaned_data, forms_["terms"].cleaned_data
     errors: list[tuple[str, str]] = []
+    first_due = carer_review_schedule(
+        approved_on=details["approved_on"],
+        held_reviews=[],
+        approval_ended_on=None,
+        timescales=default_timescales(),
+    ).next_due
     if request.method == "POST":
         try:
             household = household_approve(
@@ -406,12 +412,8 @@ def household_add_check(request):
             "rows": _summary_rows(details, terms),
             "change_urls": {step: reverse(url) for step, url in ADD_URLS.items()},
             "errors": errors,
-            "first_due": carer_review_schedule(
-                approved_on=details["approved_on"],
-                held_reviews=[],
-                approval_ended_on=None,
-                timescales=default_timescales(),
-            ).next_due,
+            "first_due": first_due,
+            "first_overdue": first_due is not None and first_due.on < today(),
         },
         status=400 if errors else 200,
     )
