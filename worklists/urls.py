@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from worklists.views import home, schedule
+from worklists.views import home, schedule, search
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("deadlines/", home.deadline_list, name="deadlines"),
+    path("search/", search.search, name="search"),
     path("schedule/", schedule.board, name="schedule"),
     path("schedule/week/", schedule.week, name="schedule_week"),
     path("calendar/<str:token>.ics", schedule.calendar_feed, name="calendar_feed"),

@@ -21,7 +21,7 @@ PAGES = {
     "deadlines": (ALL, {}),
     "schedule": (ALL, {}),
     "schedule_week": (ALL, {}),
-    # "search": (ALL, {}),
+    "search": (ALL, {}),
     "children:caseload": (ALL, {}),
     "children:allocation": (ALL, {}),
     "children:unallocated": (ALLOCATING, {}),
