@@ -13,3 +13,12 @@ register = template.Library()
 def govuk_datetime(value: dt.datetime | None) -> str:
     """1 December 2026 at 2:05pm."""
     return long_datetime(value) if value else ""
+
+
+@register.filter
+def timeout_words(seconds: int) -> str:
+    """120 -> "2 minutes", 45 -> "45 seconds" (as static/src/timeout-warning.js counts)."""
+    if seconds >= 60:
+        minutes = -(-seconds // 60)
+        return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"
