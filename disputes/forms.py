@@ -129,18 +129,19 @@ class DisputeWithdrawForm(ServiceForm):
     withdrawn_on = gds_date("Date it was withdrawn")
 
 
-_CORRECTION_REASON = {
-    "label": "Why are you correcting it?",
-    "widget": forms.Textarea(attrs={"rows": 3}),
-    "help_text": "The challenge's record keeps what it said before, and this reason.",
-    "error_messages": {"required": "Enter why you are making the correction"},
-}
+def _correction_reason() -> forms.CharField:
+    return forms.CharField(
+        label="Why are you correcting it?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The challenge's record keeps what it said before, and this reason.",
+        error_messages={"required": "Enter why you are making the correction"},
+    )
 
 
 class DisputeCorrectForm(DisputeRaiseForm):
     submit_label = "Save the correction"
 
-    reason = forms.CharField(**_CORRECTION_REASON)
+    reason = _correction_reason()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,7 +166,7 @@ class StageCorrectForm(ServiceForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter the response"},
     )
-    reason = forms.CharField(**_CORRECTION_REASON)
+    reason = _correction_reason()
 
     def __init__(self, *args, stage, raised_on, **kwargs):
         super().__init__(*args, **kwargs)

@@ -281,7 +281,7 @@ def dispute_correct(
     if not reason.strip():
         errors.add("reason", REASON_REQUIRED)
     errors.raise_if_any()
-    changes = {}
+    changes: dict[str, list[str | None]] = {}
     if category != dispute.category:
         changes["category"] = [dispute.get_category_display(), DisputeCategory(category).label]
     if summary.strip() != dispute.summary.strip():
@@ -348,7 +348,7 @@ def dispute_stage_correct(
     if not reason.strip():
         errors.add("reason", REASON_REQUIRED)
     errors.raise_if_any()
-    changes = {}
+    changes: dict[str, list[str | None]] = {}
     if addressee.strip() != stage.addressee:
         changes["addressee"] = [stage.addressee, addressee.strip()]
     if started_on != stage.started_on:

@@ -443,7 +443,11 @@ def stage_correct_view(request, pk: int, stage_pk: int):
             response=data.get("response", ""),
         ),
         success_url=_back(dispute),
-        success_message=lambda correction: (
-            f"Stage corrected: response due {long_date(correction.stage.response_due_on)}"
-        ),
+        success_message=_stage_corrected,
     )
+
+
+def _stage_corrected(correction: DisputeCorrection) -> str:
+    if correction.stage is None:
+        return "Stage corrected"
+    return f"Stage corrected: response due {long_date(correction.stage.response_due_on)}"

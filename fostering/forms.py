@@ -1,9 +1,11 @@
+from typing import cast
+
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.db.models import Q
 
 from core.dates import long_date
-from core.forms import ServiceForm, gds_date
+from core.forms import GDSDateField, ServiceForm, gds_date
 from core.models import User
 from core.roles import Role
 from fostering.models import MOST_PLACES, OLDEST_AGE, ApprovalEnd, CareType, FosterCarerHousehold
@@ -81,8 +83,9 @@ class CarerReviewForm(ServiceForm):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.fields["reviewing_officer"].queryset = reviewing_officers(household, officer_id)
-        self.fields["reviewing_officer"].label_from_instance = lambda user: str(user)
+        officer = cast(forms.ModelChoiceField, self.fields["reviewing_officer"])
+        officer.queryset = reviewing_officers(household, officer_id)
+        officer.label_from_instance = lambda user: str(user)  # type: ignore[assignment]
         if first:
             self.fields["referred_to_panel"].help_text = (
                 "This is the household's first review since approval on "
@@ -253,7 +256,8 @@ class TermsChangeForm(TermsForm):
 
     def __init__(self, *args, household: FosterCarerHousehold, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["changed_on"].not_before = (household.approved_on, "the date of approval")
+        changed_on = cast(GDSDateField, self.fields["changed_on"])
+        changed_on.not_before = (household.approved_on, "the date of approval")
 
     def layout_fields(self) -> list:
         return ["changed_on", *super().layout_fields(), "reason"]
@@ -278,7 +282,8 @@ class ApprovalEndForm(ServiceForm):
 
     def __init__(self, *args, household: FosterCarerHousehold, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ended_on"].not_before = (household.approved_on, "the date of approval")
+        ended_on = cast(GDSDateField, self.fields["ended_on"])
+        ended_on.not_before = (household.approved_on, "the date of approval")
 
     def layout_fields(self) -> list:
         return [Field.radios("kind", legend_size=Size.SMALL), "ended_on", "reason"]

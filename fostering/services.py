@@ -73,7 +73,7 @@ def household_schedule_refresh(
     reviews = list(household.reviews.filter(held_on__isnull=False).order_by("held_on"))
     schedule = carer_review_schedule(
         approved_on=household.approved_on,
-        held_reviews=[r.held_on for r in reviews],
+        held_reviews=[r.held_on for r in reviews if r.held_on is not None],
         approval_ended_on=household.approval_ended_on,
         timescales=timescales or default_timescales(),
     )

@@ -7,6 +7,7 @@ Everyone in the unit may read; recording a review needs `fostering.add_fostercar
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -160,6 +161,10 @@ def household_detail(request, reference: str):
     )
 
 
+def _on(day: dt.date | None) -> str:
+    return long_date(day) if day else "a date not recorded"
+
+
 def _shown(value) -> str:
     if value is True:
         return "Yes"
@@ -189,7 +194,7 @@ def carer_review_create(request, reference: str):
         first=first,
         initial={"held_on": today(), "reviewing_officer": household.reviewing_officer_id},
     )
-    context = {
+    context: dict[str, Any] = {
         "heading": "Record a review",
         "caption": f"{household.name} ({household.reference})",
         "back_url": reverse("fostering:household", args=[household.reference]),
@@ -513,7 +518,7 @@ def household_approval_end_view(request, reference: str):
             reason=data["reason"],
         ),
         success_url=_household_url(household),
-        success_message=lambda h: f"Approval ended on {long_date(h.approval_ended_on)}.",
+        success_message=lambda h: f"Approval ended on {_on(h.approval_ended_on)}.",
     )
 
 
@@ -574,7 +579,7 @@ def carer_review_correct_view(request, reference: str, pk: int):
         form,
         heading="Correct the review",
         caption=f"{household.name} ({household.reference})",
-        intro=f"The review held on {long_date(review.held_on)}.",
+        intro=f"The review held on {_on(review.held_on)}.",
         back_url=_household_url(household),
         save=save,
         success_url=_household_url(household),
@@ -603,7 +608,7 @@ def carer_review_withdraw_view(request, reference: str, pk: int):
         CarerReviewWithdrawForm(posted(request)),
         heading="Withdraw the review",
         caption=f"{household.name} ({household.reference})",
-        intro=f"The review held on {long_date(review.held_on)}. It stays on the household's "
+        intro=f"The review held on {_on(review.held_on)}. It stays on the household's "
         "record, but leaves the review schedule and the figures, so the next review is worked "
         "out again without it.",
         back_url=_household_url(household),
