@@ -36,6 +36,9 @@ class ServiceForm(forms.Form):
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
         self.helper.layout = Layout(*self.layout_fields(), Button("submit", self.submit_label))
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea) and getattr(field, "max_length", None):
+                count_characters(field)
 
     def layout_fields(self) -> list[Any]:  # field names, or crispy-forms layout objects
         return list(self.fields)
@@ -46,6 +49,28 @@ class ServiceForm(forms.Form):
             target = field if field in self.fields else None
             for text in texts:
                 self.add_error(target, text)
+
+
+# A long answer's limit, as the GOV.UK character count says it (tests import it).
+TEXT_TOO_LONG = "{label} must be {limit} characters or less"
+CHARACTER_COUNT_CLASS = "govuk-js-character-count"
+
+
+def count_characters(field: forms.Field) -> None:
+    """Give a textarea with a max_length the GOV.UK character count ("You have 20
+    characters remaining"; templates/gds/field.html draws it). The browser's own
+    maxlength goes: it would cut a pasted note short without a word, where the count
+    shows how far over it is and the server refuses it by name."""
+    widget = field.widget
+    classes = widget.attrs.get("class", "")
+    if CHARACTER_COUNT_CLASS not in classes:
+        widget.attrs["class"] = f"{classes} {CHARACTER_COUNT_CLASS}".strip()
+    widget.attrs.pop("maxlength", None)
+    # crispy-forms-gds appends the count's message id to this, and needs it present.
+    widget.attrs.setdefault("aria-describedby", "")
+    limit = getattr(field, "max_length", None)
+    label = str(field.label or "This answer")
+    field.error_messages["max_length"] = TEXT_TOO_LONG.format(label=label, limit=limit)
 
 
 STALE_FORM = (

@@ -1,6 +1,7 @@
 """Template filters for GOV.UK's date and time style (core.dates)."""
 
 import datetime as dt
+from typing import Any
 
 from django import template
 
@@ -22,3 +23,14 @@ def timeout_words(seconds: int) -> str:
         minutes = -(-seconds // 60)
         return f"{minutes} minute{'' if minutes == 1 else 's'}"
     return f"{seconds} second{'' if seconds == 1 else 's'}"
+
+
+@register.filter
+def character_limit(bound_field: Any) -> int | str:
+    """A textarea's max_length when it shows the GOV.UK character count (core.forms)."""
+    from core.forms import CHARACTER_COUNT_CLASS
+
+    field = getattr(bound_field, "field", None)
+    if field is None or CHARACTER_COUNT_CLASS not in field.widget.attrs.get("class", ""):
+        return ""
+    return getattr(field, "max_length", None) or ""
