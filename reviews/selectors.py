@@ -193,7 +193,7 @@ def _corrections(review: LookedAfterReview) -> list[Any]:
     ]
 
 
-def looked_after_section(*, child, as_of: dt.date) -> RecordSection | None:
+def looked_after_section(*, child, as_of: dt.date) -> RecordSection:
     """The child's reviews on their record: the booking (with its moves and the warnings
     accepted), each held review with its decisions (open, done, overdue), cancelled
     bookings, and the IRO's contacts with any corrections or withdrawals."""
@@ -219,8 +219,7 @@ def looked_after_section(*, child, as_of: dt.date) -> RecordSection | None:
     contacts = list(
         IROContact.all_objects.filter(child=child).select_related("iro__user", "withdrawn_by")
     )
-    if not reviews and not contacts:
-        return None
+    looked_after = child.episodes.filter(ended_on__isnull=True).exists()
     held = sorted(
         (r for r in reviews if r.status == ReviewStatus.HELD),
         key=lambda r: (r.period_id, r.held_on),
@@ -250,5 +249,7 @@ def looked_after_section(*, child, as_of: dt.date) -> RecordSection | None:
             "held_rows": rows,
             "cancelled": [r for r in reviews if r.status == ReviewStatus.CANCELLED],
             "contacts": contacts,
+            "child": child,
+            "looked_after": looked_after,
         },
     )

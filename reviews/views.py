@@ -354,7 +354,7 @@ def review_book(request, child_id: str):
             chair=data["chair"],
             warnings_accepted=form.accepted_warnings,
         )
-        return _child_url(child), (
+        return reverse("schedule"), (
             f"Review for {child.full_name} booked for "
             f"{long_date(review.scheduled_for.date())} at {data['time']:%H:%M}."
         )
@@ -375,7 +375,7 @@ def review_book(request, child_id: str):
         heading=f"Book a looked-after review for {child.full_name}",
         caption=f"Child {child.child_id}",
         intro=intro,
-        back_url=_child_url(child),
+        back_url=reverse("schedule"),
         book=book,
         form_class=ReviewBookingForm,
         extra_fields={"child": child, "period": period, "booked": existing},
@@ -435,7 +435,7 @@ def review_reschedule(request, review_pk: int):
         due_on=lambda form: period.next_review_due if period else None,
         initial={
             "date": when.date() if when else None,
-            "time": when.time() if when else None,
+            "time": f"{when:%H:%M}" if when else None,
             "venue": review.venue,
             "chair": review.chair_id,
         },
