@@ -21,6 +21,19 @@ HOUSEHOLDS = 60
 KIN = {"U1", "U2", "U3"}
 MAX_CHILDREN = 3
 
+# Terms of approval: (number of children, youngest, oldest, kinds of care, other conditions).
+Terms = tuple[int, int, int, list[str], str]
+TERMS_MAINSTREAM: list[Terms] = [
+    (2, 0, 18, ["short_term", "long_term"], ""),
+    (3, 0, 18, ["short_term", "long_term"], "Including sibling groups"),
+    (1, 0, 10, ["emergency", "short_term"], ""),
+    (2, 5, 18, ["long_term"], ""),
+    (2, 0, 5, ["parent_and_child", "short_term"], ""),
+    (2, 11, 18, ["long_term", "remand"], ""),
+]
+TERMS_CONNECTED: Terms = (2, 0, 18, ["connected_person"], "For the named children only")
+TERMS_SHORT_BREAKS: Terms = (2, 5, 18, ["short_breaks"], "Disabled children")
+
 
 class Fostering:
     def __init__(self, b: DemoBuilder, looked_after: LookedAfter):
@@ -42,14 +55,14 @@ class Fostering:
         for _key, since, episodes in sorted(kin, key=lambda c: c[0]):
             household = self._household(
                 approved_on=min(since - b.days(0, 10), b.as_of - dt.timedelta(days=1)),
-                terms=names.FOSTER_TERMS_CONNECTED,
+                terms=TERMS_CONNECTED,
                 surname=episodes[0].child.last_name if b.chance(0.6) else None,
             )
             self._place(household, episodes)
             households.append(household)
 
         short_breaks = self._household(
-            approved_on=b.as_of - b.days(3 * 365, 8 * 365), terms=names.FOSTER_TERMS_SHORT_BREAKS
+            approved_on=b.as_of - b.days(3 * 365, 8 * 365), terms=TERMS_SHORT_BREAKS
         )
         if self.looked_after.short_break_episode is not None:
             self._place(short_breaks, [self.looked_after.short_break_episode])
@@ -101,7 +114,7 @@ class Fostering:
         self,
         *,
         approved_on: dt.date,
-        terms: str | None = None,
+        terms: Terms | None = None,
         surname: str | None = None,
     ) -> FosterCarerHousehold:
         b = self.b
@@ -112,12 +125,17 @@ class Fostering:
             if b.chance(0.7)
             else f"{woman} {surname}"
         )
+        places, age_from, age_to, care_types, conditions = terms or b.rng.choice(TERMS_MAINSTREAM)
         return b.add(
             FosterCarerHousehold(
                 reference=b.reference("FC"),
                 name=carers,
                 approved_on=approved_on,
-                terms_of_approval=terms or b.rng.choice(names.FOSTER_TERMS_MAINSTREAM),
+                places=places,
+                age_from=age_from,
+                age_to=age_to,
+                care_types=care_types,
+                terms_of_approval=conditions,
             )
         )
 
