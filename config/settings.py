@@ -117,8 +117,9 @@ TEMPLATES = [
                 "core.context_processors.timescales",
                 "core.context_processors.session_timeout",
             ],
-            # {% submission_token %} beside {% csrf_token %} in any posted form, unloaded.
-            "builtins": ["core.templatetags.submissions"],
+            # {% submission_token %} beside {% csrf_token %} in any posted form, and the
+            # GOV.UK date filters and {% deadline %}, in every template unloaded.
+            "builtins": ["core.templatetags.submissions", "core.templatetags.govuk"],
         },
     },
 ]

@@ -121,13 +121,16 @@ def long_datetime(at: dt.datetime) -> str:
     from django.utils import timezone
 
     at = timezone.localtime(at)
+    return f"{long_date(at.date())} at {long_time(at.time())}"
+
+
+def long_time(at: dt.time) -> str:
+    """The GOV.UK style for a time of day: 2:05pm, 10am, midday, midnight."""
     if at.minute == 0 and at.hour in (0, 12):
-        time = "midnight" if at.hour == 0 else "midday"
-    else:
-        hour = at.hour % 12 or 12
-        minutes = f":{at.minute:02d}" if at.minute else ""
-        time = f"{hour}{minutes}{'am' if at.hour < 12 else 'pm'}"
-    return f"{long_date(at.date())} at {time}"
+        return "midnight" if at.hour == 0 else "midday"
+    hour = at.hour % 12 or 12
+    minutes = f":{at.minute:02d}" if at.minute else ""
+    return f"{hour}{minutes}{'am' if at.hour < 12 else 'pm'}"
 
 
 def parse_closure_dates(values: Iterable[str]) -> frozenset[dt.date]:

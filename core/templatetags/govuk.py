@@ -1,11 +1,12 @@
-"""Template filters for GOV.UK's date and time style (core.dates)."""
+"""Template filters for GOV.UK's date and time style (core.dates) and a deadline's
+state (core.deadlines); built in to every template (config/settings.py)."""
 
 import datetime as dt
 from typing import Any
 
 from django import template
 
-from core.dates import long_datetime
+from core.dates import long_datetime, long_time
 
 register = template.Library()
 
@@ -14,6 +15,16 @@ register = template.Library()
 def govuk_datetime(value: dt.datetime | None) -> str:
     """1 December 2026 at 2:05pm."""
     return long_datetime(value) if value else ""
+
+
+@register.filter
+def govuk_time(value: dt.datetime | dt.time | None) -> str:
+    """2:05pm, 10am, midday (a moment in local time)."""
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        value = timezone.localtime(value).time()
+    return long_time(value) if value else ""
 
 
 @register.filter
@@ -34,3 +45,13 @@ def character_limit(bound_field: Any) -> int | str:
     if field is None or CHARACTER_COUNT_CLASS not in field.widget.attrs.get("class", ""):
         return ""
     return getattr(field, "max_length", None) or ""
+
+
+@register.inclusion_tag("includes/deadline_tag.html")
+def deadline(due: dt.date | None) -> dict[str, Any]:
+    """`{% deadline item.due_on %}`: the due date's state today, from the one definition
+    (core.deadlines.deadline_state): "Overdue (overdue by 41 days)", "(due in 3 days)"."""
+    from core.deadlines import deadline_state
+    from core.services import today
+
+    return {"state": deadline_state(due, as_of=today())}
