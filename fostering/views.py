@@ -274,10 +274,12 @@ def _add_step(request, step: str, *, heading: str, next_url: str, back_url: str,
     if request.method == "POST":
         form = ADD_STEPS[step](request.POST)
         if form.is_valid():
+            # Only the page's own fields are kept (a date's parts are name_0, name_1...).
+            names = set(form.fields)
             answers[step] = {
-                key: values
+                key: [value[:1000] for value in values[:20]]
                 for key, values in request.POST.lists()
-                if key not in {"csrfmiddlewaretoken", "submit"}
+                if key.rpartition("_")[0] in names or key in names
             }
             request.session[NEW_HOUSEHOLD] = answers
             return redirect(next_url)

@@ -330,3 +330,10 @@ def test_people_without_the_change_permission_see_no_button_and_are_refused(
         assert "End the approval" not in html
         assert client.get("/fostering/FC-0101/terms/").status_code == 403
         assert client.post("/fostering/FC-0101/end/", {}).status_code == 403
+
+
+def test_the_answers_kept_between_pages_are_only_the_questions_asked(client, business_support):
+    client.force_login(business_support)
+    client.post("/fostering/new/", {**details(), "is_superuser": "1", "x" * 50: "y" * 5000})
+    kept = client.session["fostering.new_household"]["household"]
+    assert set(kept) == {"reference", "name", "approved_on_0", "approved_on_1", "approved_on_2"}
