@@ -22,6 +22,11 @@ app.conf.beat_schedule = {
         "task": "returns.tasks.data_quality_check_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Conference invitations whose email failed, tried again once their wait is over.
+    "retry-conference-invitations": {
+        "task": "protection.tasks.invitations_retry_due",
+        "schedule": crontab(minute="*/5"),
+    },
     "resume-waiting-imports": {
         "task": "returns.tasks.import_runs_resume_task",
         "schedule": crontab(minute="*/5"),

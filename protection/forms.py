@@ -9,7 +9,112 @@ from django import forms
 from core.codes import CategoryOfAbuse
 from core.forms import ServiceForm, gds_date
 from iro.forms import MeetingForm
-from protection.models import Attendance, ConferenceKind, ConferenceOutcome, InvitationKind
+from protection.models import (
+    Attendance,
+    ConferenceKind,
+    ConferenceOutcome,
+    InvitationDelivery,
+    InvitationKind,
+)
+
+STRATEGY_BEFORE_REFERRAL = (
+    "The date of the strategy discussion must be on or after the referral date, {date}"
+)
+CHOOSE_ICPC_NEEDED = "Choose whether an initial child protection conference is needed"
+
+
+def _born(field: forms.Field, child) -> None:
+    """A born child's dates are not before their birth; an unborn child's may be."""
+    if child.date_of_birth is not None:
+        field.not_before = (child.date_of_birth, "the child's date of birth")
+
+
+class ReferralForm(ServiceForm):
+    """Question page 1: the referral and the strategy discussion that started the
+    section 47 enquiry (the enquiry's start date in the CIN census)."""
+
+    submit_label = "Continue"
+
+    referral_on = gds_date(
+        "Referral date",
+        help_text="The day the referral arrived. For example, 27 3 2026.",
+        not_in_future=True,
+    )
+    strategy_discussion_on = gds_date(
+        "Date of the strategy discussion",
+        help_text=(
+            "The strategy discussion at which the section 47 enquiry started. This is the "
+            "section 47 start date in the CIN census, and the initial conference's "
+            "15 working days count from it."
+        ),
+        not_in_future=True,
+    )
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        _born(self.fields["referral_on"], child)
+        _born(self.fields["strategy_discussion_on"], child)
+
+    def clean(self):
+        data = super().clean()
+        referral, strategy = data.get("referral_on"), data.get("strategy_discussion_on")
+        if referral and strategy and strategy < referral:
+            from core.dates import long_date
+
+            self.add_error(
+                "strategy_discussion_on", STRATEGY_BEFORE_REFERRAL.format(date=long_date(referral))
+            )
+        return data
+
+
+class IcpcNeededForm(ServiceForm):
+    """Question page 2: the strategy discussion's outcome."""
+
+    submit_label = "Continue"
+
+    icpc_needed = forms.ChoiceField(
+        label="Is an initial child protection conference needed?",
+        choices=[
+            ("yes", "Yes, the enquiry found the child may be at risk of significant harm"),
+            ("no", "No, an initial conference is not needed"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": CHOOSE_ICPC_NEEDED},
+    )
+
+    def layout_fields(self):
+        return [Field.radios("icpc_needed", legend_size=Size.MEDIUM, legend_tag="h1")]
+
+
+class ConfirmForm(ServiceForm):
+    """A check-your-answers page's one button."""
+
+    submit_label = "Save"
+
+    def __init__(self, *args, submit_label: str = "Save", **kwargs):
+        self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
+
+
+class TransferInForm(ServiceForm):
+    """Notice that a child on another council's plan is moving here."""
+
+    submit_label = "Continue"
+
+    notified_on = gds_date(
+        "Date notified",
+        help_text="The day written notice came from the other council.",
+        not_in_future=True,
+    )
+    from_council = forms.CharField(
+        label="Council the child is moving from",
+        max_length=100,
+        error_messages={"required": "Enter the council the child is moving from"},
+    )
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        _born(self.fields["notified_on"], child)
 
 
 class ConferenceBookingForm(MeetingForm):
@@ -20,16 +125,24 @@ class ConferenceBookingForm(MeetingForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one child"},
     )
+    deputy_chair = forms.ModelChoiceField(
+        label="Deputy chair (optional)",
+        queryset=None,
+        required=False,
+        empty_label="No deputy",
+        help_text="Another IRO who may record the outcome if the chair cannot.",
+    )
     transfer_notified_on = gds_date("Date the transfer was notified", required=False)
 
-    def __init__(self, *args, kind: str, child_choices, **kwargs):
+    def __init__(self, *args, kind: str, child_choices, notified: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["deputy_chair"].queryset = self.fields["chair"].queryset
         self.fields["children"].choices = child_choices
         self.fields[
             "children"
         ].help_text = "Brothers and sisters who need the same conference can share one meeting."
-        fields = ["children", "date", "time", "venue", "chair"]
-        if kind == ConferenceKind.TRANSFER_IN:
+        fields = ["children", "date", "time", "venue", "chair", "deputy_chair"]
+        if kind == ConferenceKind.TRANSFER_IN and not notified:
             fields.append("transfer_notified_on")
         else:
             del self.fields["transfer_notified_on"]
@@ -65,7 +178,27 @@ class InvitationForm(ServiceForm):
     has_parental_responsibility = forms.BooleanField(
         label="Has parental responsibility", required=False
     )
-    invited_on = gds_date("Date invited", required=False)
+    delivery = forms.ChoiceField(
+        label="How should the invitation be sent?",
+        choices=InvitationDelivery.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the invitation is sent"},
+    )
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+    address = forms.CharField(
+        label="Postal address",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    invited_on = gds_date("Date invited", required=False, not_in_future=True)
 
     def layout_fields(self):
         return [
@@ -73,8 +206,38 @@ class InvitationForm(ServiceForm):
             Field.radios("kind", legend_size=Size.SMALL, inline=True),
             "role",
             "has_parental_responsibility",
+            Field.radios("delivery", legend_size=Size.SMALL),
+            "email",
+            "address",
             "invited_on",
         ]
+
+
+class InvitationCorrectionForm(InvitationForm):
+    submit_label = "Save the correction"
+
+    reason = forms.CharField(
+        label="Why is it being corrected?",
+        max_length=300,
+        error_messages={"required": "Enter why the invitation is being corrected"},
+    )
+
+    def layout_fields(self):
+        return [f for f in super().layout_fields() if f != "invited_on"] + ["reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["invited_on"]
+
+
+class WithdrawalForm(ServiceForm):
+    submit_label = "Withdraw the invitation"
+
+    reason = forms.CharField(
+        label="Why is the invitation being withdrawn?",
+        max_length=300,
+        error_messages={"required": "Enter why the invitation is being withdrawn"},
+    )
 
 
 class AttendanceForm(ServiceForm):
@@ -153,6 +316,12 @@ class MinutesForm(ServiceForm):
     minutes_sent_on = gds_date("Date the minutes were sent")
 
 
+class ReportsForm(ServiceForm):
+    submit_label = "Save"
+
+    reports_in_on = gds_date("Date the reports were all in", not_in_future=True)
+
+
 class CancelForm(ServiceForm):
     submit_label = "Cancel the conference"
 
@@ -161,3 +330,20 @@ class CancelForm(ServiceForm):
         max_length=200,
         error_messages={"required": "Enter why the conference is cancelled"},
     )
+
+
+class RescheduleForm(MeetingForm):
+    submit_label = "Move the conference"
+
+    reason = forms.CharField(
+        label="Why is it moving?",
+        max_length=300,
+        error_messages={"required": "Enter why the conference is moving"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = ["date", "time", "venue", "chair", "reason"]
+        if "confirm_clash" in self.fields:
+            fields.append("confirm_clash")
+        self.helper.layout = Layout(*fields, Button("submit", self.submit_label))

@@ -1,7 +1,9 @@
 """Child protection: section 47 enquiries, conferences, invitations and plans."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.codes import CategoryOfAbuse, choices_check
@@ -11,6 +13,12 @@ from iro.models import Child, Family, IndependentReviewingOfficer
 
 class Section47Enquiry(TimeStampedModel):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="section47_enquiries")
+    referral_on = models.DateField(
+        "referral date",
+        null=True,
+        blank=True,
+        help_text="When the referral that led to the enquiry arrived (CINreferralDate).",
+    )
     strategy_discussion_on = models.DateField(
         help_text="The strategy discussion at which the section 47 enquiry was initiated."
     )
@@ -50,6 +58,51 @@ class Section47Enquiry(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.child.child_id} section 47 from {self.strategy_discussion_on}"
+
+
+class TransferIn(TimeStampedModel):
+    """Notice that a child on another council's plan is moving here: it starts the clock
+    for the transfer-in conference, which this council then holds (RULES.md 5)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="transfers_in")
+    notified_on = models.DateField(
+        "date notified", help_text="When written notice came from the other council."
+    )
+    from_council = models.CharField("council the child is moving from", max_length=100)
+    # Set when the transfer-in conference is held (protection.services.conference_record_held).
+    concluded_on = models.DateField(null=True, blank=True)
+    # Stored by protection.services.transfer_in_notify; read by the deadlines list.
+    conference_due = models.DateField(null=True, blank=True)
+    conference_due_reason = models.CharField(max_length=200, blank=True)
+    conference_due_rule = due_rule_field()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "transfer-in notification"
+        ordering = ["child", "notified_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(concluded_on__isnull=True),
+                name="one_open_transfer_in",
+            ),
+            models.CheckConstraint(
+                condition=Q(concluded_on__isnull=True) | Q(concluded_on__gte=F("notified_on")),
+                name="transfer_in_concludes_after_notice",
+            ),
+        ]
+        indexes = [
+            # Read by protection.selectors.open_deadlines and booking_needs.
+            models.Index(
+                fields=["conference_due"],
+                condition=Q(concluded_on__isnull=True),
+                name="transfer_in_awaiting_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_id} transfer in from {self.from_council}"
 
 
 class ChildProtectionPlan(TimeStampedModel):
@@ -136,12 +189,26 @@ class ChildProtectionConference(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="chaired_conferences",
     )
+    deputy_chair = models.ForeignKey(
+        IndependentReviewingOfficer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deputised_conferences",
+        help_text="Another IRO who may record the outcome if the chair cannot.",
+    )
     held_on = models.DateField(null=True, blank=True)
     transfer_notified_on = models.DateField(
         null=True, blank=True, help_text="For a transfer-in: when the council was notified."
     )
+    reports_in_on = models.DateField(
+        "reports received", null=True, blank=True, help_text="When the reports were all in."
+    )
     minutes_sent_on = models.DateField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=200, blank=True)
+    # What the person booking was warned of and confirmed (core.forms.meeting_page): a
+    # weekend, a bank holiday, a date after the due date, the chair's other booking.
+    booking_warnings = models.JSONField(default=list, blank=True)
     return_year = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -175,6 +242,42 @@ class ChildProtectionConference(TimeStampedModel):
     def __str__(self) -> str:
         when = self.held_on or self.scheduled_for or "unscheduled"
         return f"{self.get_kind_display()} conference {when}"
+
+
+class ConferenceMove(models.Model):
+    """A booked conference moved to another time or place: who moved it, when, from
+    what, and why. Invitations and attendance stay with the conference."""
+
+    conference = models.ForeignKey(
+        ChildProtectionConference, on_delete=models.CASCADE, related_name="moves"
+    )
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moved_at = models.DateTimeField(default=timezone.now)
+    from_scheduled_for = models.DateTimeField(null=True, blank=True)
+    from_venue = models.CharField(max_length=200, blank=True)
+    from_chair = models.ForeignKey(
+        IndependentReviewingOfficer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_scheduled_for = models.DateTimeField()
+    to_venue = models.CharField(max_length=200)
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        verbose_name = "conference moved"
+        verbose_name_plural = "conferences moved"
+        ordering = ["conference", "moved_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="conference_move_has_reason")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conference} moved {self.moved_at:%Y-%m-%d}"
 
 
 class ConferenceOutcome(models.TextChoices):
@@ -243,21 +346,68 @@ class Attendance(models.TextChoices):
     EXCLUDED = "excluded", "Excluded"
 
 
+class InvitationDelivery(models.TextChoices):
+    EMAIL = "email", "By email"
+    POST = "post", "By letter in the post"
+
+
+class SendStatus(models.TextChoices):
+    NOT_SENT = "", "Not sent by Oversight"
+    QUEUED = "queued", "Waiting to send"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed to send"
+
+
+def person_key(text: str) -> str:
+    """A name or email as compared for "the same person": case and spacing ignored."""
+    return " ".join(text.split()).casefold()
+
+
 class ConferenceInvitation(TimeStampedModel):
+    """One person invited to one conference. Corrected or withdrawn with a reason (kept
+    in the history), never deleted."""
+
     Kind = InvitationKind
 
     Attendance = Attendance
+
+    Delivery = InvitationDelivery
+
+    SendStatus = SendStatus
 
     conference = models.ForeignKey(
         ChildProtectionConference, on_delete=models.CASCADE, related_name="invitations"
     )
     name = models.CharField(max_length=120)
+    # person_key(name), kept by protection.services: the same person is invited once.
+    name_key = models.CharField(max_length=120, editable=False, default="")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     role = models.CharField(max_length=80, help_text="e.g. Mother, Health visitor, School.")
     has_parental_responsibility = models.BooleanField(default=False)
+    delivery = models.CharField(
+        max_length=5,
+        choices=Delivery.choices,
+        blank=True,
+        help_text="Empty for an invitation Oversight did not send (recorded before, or by hand).",
+    )
+    email = models.EmailField(blank=True, help_text="Stored in lower case.")
+    address = models.TextField("postal address", blank=True)
     invited_on = models.DateField(null=True, blank=True)
     attendance = models.CharField(max_length=14, choices=Attendance, default=Attendance.INVITED)
     exclusion_reason = models.CharField(max_length=300, blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=300, blank=True)
+    # Sending the email (protection.tasks.invitation_send claims a queued row).
+    send_status = models.CharField(
+        max_length=8, choices=SendStatus.choices, default=SendStatus.NOT_SENT, blank=True
+    )
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    send_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # When a failed send is tried again (protection.tasks.invitations_retry_due).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    provider_reference = models.CharField(max_length=64, blank=True)
 
     history = HistoricalRecords()
 
@@ -268,9 +418,37 @@ class ConferenceInvitation(TimeStampedModel):
                 condition=~Q(attendance="excluded") | ~Q(exclusion_reason=""),
                 name="exclusion_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | ~Q(withdrawn_reason=""),
+                name="withdrawal_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["conference", "name_key"],
+                condition=Q(withdrawn_on__isnull=True),
+                name="person_invited_once_by_name",
+            ),
+            models.UniqueConstraint(
+                fields=["conference", "email"],
+                condition=Q(withdrawn_on__isnull=True) & ~Q(email=""),
+                name="person_invited_once_by_email",
+            ),
             choices_check("kind", InvitationKind),
             choices_check("attendance", Attendance),
+            choices_check("delivery", InvitationDelivery, blank=True),
+            choices_check("send_status", SendStatus, blank=True),
+        ]
+        indexes = [
+            # Read by protection.tasks.invitations_send_due: rows still to send.
+            models.Index(
+                fields=["send_status"],
+                condition=Q(send_status__in=["queued", "failed"]),
+                name="invitation_to_send",
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role})"
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_on is not None

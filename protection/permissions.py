@@ -4,12 +4,13 @@ Collected by core.roles into the role groups after every migrate."""
 
 import rules
 
-from core.permissions import is_iro, is_manager
-from core.roles import Role, model_perms
+from core.permissions import is_business_support, is_iro
+from core.roles import Role, model_perms, user_roles
 from iro.permissions import is_chair_of
 
 VIEWABLE = [
     "section47enquiry",
+    "transferin",
     "childprotectionconference",
     "conferencechild",
     "conferenceinvitation",
@@ -24,10 +25,16 @@ GRANTS = {
         add=["conferencechild"],
         change=["childprotectionconference", "conferencechild", "childprotectionplan"],
     ),
-    # Business support record enquiries, book conferences and send invitations.
+    # Business support record referrals (the strategy discussion and section 47 enquiry)
+    # and transfers in, book conferences and send invitations.
     Role.BUSINESS_SUPPORT: model_perms("protection", view=VIEWABLE, add=VIEWABLE, change=VIEWABLE),
     Role.HEAD_OF_SERVICE: model_perms("protection", view=VIEWABLE),
 }
+
+
+@rules.predicate
+def is_head_of_service(user) -> bool:
+    return Role.HEAD_OF_SERVICE.value in user_roles(user)
 
 
 @rules.predicate
@@ -35,6 +42,45 @@ def chairs(user, conference) -> bool:
     return is_chair_of(conference, user)
 
 
-# Only the chair (or a manager) records what a conference decided; business support book,
-# invite and record attendance, but not outcomes.
-rules.add_perm("protection.record_outcome", is_manager | (is_iro & chairs))
+@rules.predicate
+def deputises(user, conference) -> bool:
+    """The user is the conference's named deputy chair."""
+    return (
+        conference is not None
+        and conference.deputy_chair_id is not None
+        and conference.deputy_chair.user_id == user.pk
+    )
+
+
+# Only the chair, the named deputy or the Head of Service records what a conference
+# decided; business support book, invite and record attendance, but not outcomes.
+rules.add_perm("protection.record_outcome", is_head_of_service | (is_iro & (chairs | deputises)))
+
+
+def _holds_perm(name: str) -> rules.Predicate:
+    def holds(user) -> bool:
+        return user.has_perm(name)
+
+    return rules.Predicate(holds, name=f"holds_{name}")
+
+
+@rules.predicate
+def is_administrator(user) -> bool:
+    return Role.ADMINISTRATOR.value in user_roles(user)
+
+
+# Business support (and administrators) book, move and cancel conferences, invite, record
+# attendance and the minutes: the pages ask these, and the conference page shows a link
+# only to someone they allow.
+is_booker = is_business_support | is_administrator
+rules.add_perm(
+    "protection.manage_conference",
+    is_booker & _holds_perm("protection.change_childprotectionconference"),
+)
+rules.add_perm(
+    "protection.manage_invitations",
+    is_booker & _holds_perm("protection.change_conferenceinvitation"),
+)
+rules.add_perm(
+    "protection.record_referral", is_booker & _holds_perm("protection.add_section47enquiry")
+)

@@ -86,3 +86,46 @@ def _next(started_on: dt.date, previous: dt.date | None, timescales: Timescales)
         f"{n} months after the previous review conference on {long_date(previous)}",
         "rcpc_later",
     )
+
+
+# Sense checks on the dates of an enquiry, a conference and a plan: the CIN census's own
+# rules, pure, shared by the pages (protection.services) and the census reader
+# (returns.cin_census.reader). Each returns what is wrong in words, or None.
+
+
+def conference_before_enquiry(
+    conference_on: dt.date, strategy_discussion_on: dt.date
+) -> str | None:
+    """CIN rule 8615: the initial conference cannot be before the strategy discussion at
+    which the section 47 enquiry started."""
+    if conference_on < strategy_discussion_on:
+        return (
+            f"{long_date(conference_on)} is before the strategy discussion that started the "
+            f"enquiry ({long_date(strategy_discussion_on)})"
+        )
+    return None
+
+
+def enquiry_before_referral(strategy_discussion_on: dt.date, referral_on: dt.date) -> str | None:
+    """CIN rules 1104 and 2889: the section 47 enquiry cannot start before the referral."""
+    if strategy_discussion_on < referral_on:
+        return (
+            f"{long_date(strategy_discussion_on)} is before the referral arrived "
+            f"({long_date(referral_on)})"
+        )
+    return None
+
+
+def not_after_plan_start(day: dt.date, started_on: dt.date) -> str | None:
+    """A plan's review conferences, and its end, come after the day it started."""
+    if day <= started_on:
+        return f"{long_date(day)} is not after the plan started ({long_date(started_on)})"
+    return None
+
+
+def before_birth(day: dt.date, *, date_of_birth: dt.date | None) -> str | None:
+    """A date in a born child's record cannot be before they were born (an unborn
+    child's enquiry or conference may be, and often is, before the birth)."""
+    if date_of_birth is not None and day < date_of_birth:
+        return f"{long_date(day)} is before the child was born ({long_date(date_of_birth)})"
+    return None

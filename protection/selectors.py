@@ -15,6 +15,7 @@ from protection.models import (
     ConferenceKind,
     ConferenceStatus,
     Section47Enquiry,
+    TransferIn,
 )
 
 ICPC = "icpc"
@@ -26,19 +27,40 @@ def enquiries_awaiting_icpc() -> QuerySet[Section47Enquiry]:
     return Section47Enquiry.objects.filter(concluded_on__isnull=True, icpc_not_required=False)
 
 
+def transfers_awaiting_conference() -> QuerySet[TransferIn]:
+    """Children moving here on another council's plan whose transfer-in conference has
+    not been held."""
+    return TransferIn.objects.filter(concluded_on__isnull=True)
+
+
 def open_plans() -> QuerySet[ChildProtectionPlan]:
     """Child protection plans not yet ended."""
     return ChildProtectionPlan.objects.filter(ended_on__isnull=True)
 
 
 def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
-    """Each initial conference due and each plan's next review conference (two queries)."""
+    """Each initial conference due (a transfer-in conference counts as one, RULES.md 5)
+    and each plan's next review conference (three queries)."""
     items = [
         OpenDeadline(ICPC, "Initial child protection conference", due, why, pk, cid, rule=rule)
         for pk, cid, due, why, rule in enquiries_awaiting_icpc()
         .filter(**due_window("icpc_due", horizon))
         .order_by()
         .values_list("child_id", "child__child_id", "icpc_due", "icpc_due_reason", "icpc_due_rule")
+        if due is not None
+    ]
+    items += [
+        OpenDeadline(ICPC, "Transfer-in child protection conference", due, why, pk, cid, rule=rule)
+        for pk, cid, due, why, rule in transfers_awaiting_conference()
+        .filter(**due_window("conference_due", horizon))
+        .order_by()
+        .values_list(
+            "child_id",
+            "child__child_id",
+            "conference_due",
+            "conference_due_reason",
+            "conference_due_rule",
+        )
         if due is not None
     ]
     items += [

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from core.codes import CategoryOfAbuse
 from core.dates import WorkingCalendar, default_calendar, long_date
-from core.services import FieldErrors, not_in_future, transition
+from core.services import FieldErrors, not_in_future, today, transition
 from core.timescales import Timescales, default_timescales
 from iro.models import Child, Family, IndependentReviewingOfficer
 from protection.models import (
@@ -20,12 +23,29 @@ from protection.models import (
     ConferenceChild,
     ConferenceInvitation,
     ConferenceKind,
+    ConferenceMove,
     ConferenceOutcome,
     ConferenceStatus,
+    InvitationDelivery,
     InvitationKind,
     Section47Enquiry,
+    SendStatus,
+    TransferIn,
+    person_key,
 )
-from protection.rules import PlanSchedule, icpc_due, plan_review_schedule, transfer_in_due
+from protection.rules import (
+    PlanSchedule,
+    before_birth,
+    conference_before_enquiry,
+    enquiry_before_referral,
+    icpc_due,
+    not_after_plan_start,
+    plan_review_schedule,
+    transfer_in_due,
+)
+
+if TYPE_CHECKING:
+    from core.models import User
 
 
 def section47_schedule_refresh(
@@ -81,28 +101,91 @@ def _icpc_due_of(enquiry: Section47Enquiry) -> tuple[dt.date | None, str, str]:
     return enquiry.icpc_due, enquiry.icpc_due_reason, enquiry.icpc_due_rule
 
 
+# Error messages the pages show and the tests import.
+ENQUIRY_TWICE = "A section 47 enquiry from {date} is already recorded"
+REFERRAL_IN_FUTURE = "The referral date must be today or in the past"
+STRATEGY_IN_FUTURE = "The strategy discussion must be today or in the past"
+TRANSFER_IN_FUTURE = "The date notified must be today or in the past"
+TRANSFER_OPEN = "A transfer-in from {council}, notified on {date}, is already open for this child"
+TRANSFER_ON_PLAN = "{name} is already on a child protection plan here"
+ENTER_COUNCIL = "Enter the council the child is moving from"
+
+
+def _date_problems(
+    errors: FieldErrors, field: str, day: dt.date | None, label: str, child: Child
+) -> None:
+    """Not in the future, and not before a born child's birth (CIN census sense)."""
+    if day is None:
+        return
+    if day > today():
+        errors.add(field, f"{label} must be today or in the past")
+    elif wrong := before_birth(day, date_of_birth=child.date_of_birth):
+        errors.add(field, f"{label}: {wrong}")
+
+
 @transaction.atomic
 def section47_start(
-    *, child: Child, strategy_discussion_on: dt.date, icpc_not_required: bool = False
+    *,
+    child: Child,
+    strategy_discussion_on: dt.date,
+    icpc_not_required: bool = False,
+    referral_on: dt.date | None = None,
 ) -> Section47Enquiry:
+    """Record a referral's strategy discussion and the section 47 enquiry it started; the
+    initial conference falls due 15 working days later unless none is needed."""
     errors = FieldErrors()
-    not_in_future(
-        errors, "strategy_discussion_on", strategy_discussion_on, "The strategy discussion"
+    _date_problems(errors, "referral_on", referral_on, "The referral date", child)
+    _date_problems(
+        errors, "strategy_discussion_on", strategy_discussion_on, "The strategy discussion", child
     )
+    if referral_on is not None and (
+        wrong := enquiry_before_referral(strategy_discussion_on, referral_on)
+    ):
+        errors.add("strategy_discussion_on", f"The strategy discussion: {wrong}")
     if child.section47_enquiries.filter(strategy_discussion_on=strategy_discussion_on).exists():
         errors.add(
-            "strategy_discussion_on",
-            f"A section 47 enquiry from {long_date(strategy_discussion_on)} is already recorded",
+            "strategy_discussion_on", ENQUIRY_TWICE.format(date=long_date(strategy_discussion_on))
         )
     errors.raise_if_any()
     enquiry = Section47Enquiry.objects.create(
         child=child,
+        referral_on=referral_on,
         strategy_discussion_on=strategy_discussion_on,
         icpc_not_required=icpc_not_required,
         concluded_on=strategy_discussion_on if icpc_not_required else None,
     )
     section47_schedule_refresh(enquiry=enquiry)
     return enquiry
+
+
+@transaction.atomic
+def transfer_in_notify(*, child: Child, notified_on: dt.date, from_council: str) -> TransferIn:
+    """Record notice that a child on another council's plan is moving here: the
+    transfer-in conference falls due 15 working days after it (local rule)."""
+    errors = FieldErrors()
+    _date_problems(errors, "notified_on", notified_on, "The date notified", child)
+    if not from_council.strip():
+        errors.add("from_council", ENTER_COUNCIL)
+    open_transfer = child.transfers_in.filter(concluded_on__isnull=True).first()
+    if open_transfer is not None:
+        errors.add(
+            "notified_on",
+            TRANSFER_OPEN.format(
+                council=open_transfer.from_council, date=long_date(open_transfer.notified_on)
+            ),
+        )
+    if child.cp_plans.filter(ended_on__isnull=True).exists():
+        errors.add("notified_on", TRANSFER_ON_PLAN.format(name=child.full_name))
+    errors.raise_if_any()
+    due = transfer_in_due(notified_on, calendar=default_calendar(), timescales=default_timescales())
+    return TransferIn.objects.create(
+        child=child,
+        notified_on=notified_on,
+        from_council=from_council.strip(),
+        conference_due=due.on,
+        conference_due_reason=due.reason,
+        conference_due_rule=due.rule,
+    )
 
 
 def plan_schedule_refresh(
@@ -236,6 +319,58 @@ def plan_record(
     return plan
 
 
+ALREADY_BOOKED = "{name} already has {kind} conference booked for {date}"
+BOOKED_BEFORE_ENQUIRY = (
+    "The date must be on or after the strategy discussion that started {name}'s section 47 "
+    "enquiry, {date}"
+)
+BOOKED_BEFORE_TRANSFER = "The date must be on or after the transfer was notified for {name}, {date}"
+BOOKED_BEFORE_PLAN = "The date must be after {name}'s plan started, {date}"
+DEPUTY_IS_CHAIR = "Choose a deputy other than the chair, or leave it empty"
+NO_TRANSFER = "Enter when the transfer was notified: {name} has no transfer in recorded"
+
+
+def _a(label: str) -> str:
+    return f"a{'n' if label[:1] in 'aeiou' else ''} {label}"
+
+
+def conferences_already_booked(*, children: Sequence[Child], kind: str) -> list[ConferenceChild]:
+    """The chosen children's booked (not yet held) conferences of this kind."""
+    return list(
+        ConferenceChild.objects.filter(
+            child__in=list(children),
+            conference__kind=kind,
+            conference__status=ConferenceStatus.SCHEDULED,
+        )
+        .select_related("child", "conference")
+        .order_by("conference__scheduled_for", "child__child_id")
+    )
+
+
+def _open_transfer(child: Child) -> TransferIn | None:
+    return child.transfers_in.filter(concluded_on__isnull=True).first()
+
+
+def conference_due_for(*, kind: str, child: Child) -> tuple[dt.date | None, str, str] | None:
+    """When a conference of this kind is due for the child, and why (the stored dates)."""
+    if kind == ConferenceKind.INITIAL:
+        enquiry = (
+            child.section47_enquiries.filter(concluded_on__isnull=True)
+            .order_by("-strategy_discussion_on")
+            .first()
+        )
+        return _icpc_due_of(enquiry) if enquiry else None
+    if kind == ConferenceKind.REVIEW:
+        plan = child.cp_plans.filter(ended_on__isnull=True).first()
+        if plan is None:
+            return None
+        return plan.next_review_due, plan.next_review_reason, plan.next_review_rule
+    transfer = _open_transfer(child)
+    if transfer is None:
+        return None
+    return transfer.conference_due, transfer.conference_due_reason, transfer.conference_due_rule
+
+
 @transaction.atomic
 def conference_book(
     *,
@@ -244,10 +379,17 @@ def conference_book(
     scheduled_for: dt.datetime,
     venue: str,
     chair: IndependentReviewingOfficer | None = None,
+    deputy_chair: IndependentReviewingOfficer | None = None,
     family: Family | None = None,
     transfer_notified_on: dt.date | None = None,
+    booking_warnings: Sequence[str] = (),
 ) -> ChildProtectionConference:
-    """Book a conference for one child or a sibling group, as one meeting."""
+    """Book a conference for one child or a sibling group, as one meeting.
+
+    Refused for a child who already has a conference of this kind booked, and for a date
+    before the event that started the clock (the strategy discussion, the notice of the
+    transfer, the plan's start). The warnings the person confirmed are kept with it.
+    """
     errors = FieldErrors()
     if kind not in ConferenceKind.values:
         errors.add("kind", "Choose initial, transfer-in or review")
@@ -255,13 +397,25 @@ def conference_book(
         errors.add("children", "Choose at least one child")
     if not venue.strip():
         errors.add("venue", "Enter where the conference will be held")
-    if kind == ConferenceKind.TRANSFER_IN and transfer_notified_on is None:
-        errors.add("transfer_notified_on", "Enter when the transfer was notified")
     if len({c.pk for c in children}) != len(children):
         errors.add("children", "Each child can be listed only once")
+    if deputy_chair is not None and chair is not None and deputy_chair.pk == chair.pk:
+        errors.add("deputy_chair", DEPUTY_IS_CHAIR)
+    label = ConferenceKind(kind).label.lower() if kind in ConferenceKind.values else "a"
+    for entry in conferences_already_booked(children=children, kind=kind):
+        when = entry.conference.scheduled_for
+        errors.add(
+            "children",
+            ALREADY_BOOKED.format(
+                name=entry.child.full_name,
+                kind=_a(label),
+                date=long_date(timezone.localtime(when).date()) if when else "no date yet",
+            ),
+        )
+    day = timezone.localtime(scheduled_for).date()
     entries = []
     for child in children:
-        enquiry = plan = None
+        enquiry = plan = transfer = None
         if kind == ConferenceKind.INITIAL:
             enquiry = (
                 child.section47_enquiries.filter(concluded_on__isnull=True)
@@ -270,11 +424,37 @@ def conference_book(
             )
             if enquiry is None:
                 errors.add("children", f"{child.child_id} has no open section 47 enquiry")
+            elif conference_before_enquiry(day, enquiry.strategy_discussion_on):
+                errors.add(
+                    "date",
+                    BOOKED_BEFORE_ENQUIRY.format(
+                        name=child.full_name, date=long_date(enquiry.strategy_discussion_on)
+                    ),
+                )
         elif kind == ConferenceKind.REVIEW:
             plan = child.cp_plans.filter(ended_on__isnull=True).first()
             if plan is None:
                 errors.add("children", f"{child.child_id} is not on a child protection plan")
-        entries.append((child, enquiry, plan))
+            elif not_after_plan_start(day, plan.started_on):
+                errors.add(
+                    "date",
+                    BOOKED_BEFORE_PLAN.format(
+                        name=child.full_name, date=long_date(plan.started_on)
+                    ),
+                )
+        elif kind == ConferenceKind.TRANSFER_IN:
+            transfer = _open_transfer(child)
+            notified = transfer.notified_on if transfer else transfer_notified_on
+            if notified is None:
+                errors.add("transfer_notified_on", NO_TRANSFER.format(name=child.full_name))
+            elif day < notified:
+                errors.add(
+                    "date",
+                    BOOKED_BEFORE_TRANSFER.format(name=child.full_name, date=long_date(notified)),
+                )
+            elif transfer_notified_on is None or notified < transfer_notified_on:
+                transfer_notified_on = notified
+        entries.append((child, enquiry, plan, transfer))
     errors.raise_if_any()
 
     conference = ChildProtectionConference.objects.create(
@@ -283,14 +463,22 @@ def conference_book(
         scheduled_for=scheduled_for,
         venue=venue,
         chair=chair,
+        deputy_chair=deputy_chair,
         transfer_notified_on=transfer_notified_on,
+        booking_warnings=list(booking_warnings),
     )
-    for child, enquiry, plan in entries:
+    for child, enquiry, plan, transfer in entries:
         due = None
         if enquiry is not None:
             due = _icpc_due_of(enquiry)
         elif plan is not None:
             due = (plan.next_review_due, plan.next_review_reason, plan.next_review_rule)
+        elif transfer is not None:
+            due = (
+                transfer.conference_due,
+                transfer.conference_due_reason,
+                transfer.conference_due_rule,
+            )
         elif transfer_notified_on is not None:
             d = transfer_in_due(
                 transfer_notified_on, calendar=default_calendar(), timescales=default_timescales()
@@ -390,20 +578,182 @@ def conference_record_held(
             entry.plan.save(update_fields=["ended_on"])
         if entry.plan is not None:
             plan_schedule_refresh(plan=entry.plan)
+    if conference.kind == ConferenceKind.TRANSFER_IN:
+        TransferIn.objects.filter(
+            child__in=[e.child for e in entries.values()], concluded_on__isnull=True
+        ).update(concluded_on=held_on)
     return conference
+
+
+CONFERENCE_CANCELLED = "This conference was cancelled ({reason}), so it cannot be changed"
+CONFERENCE_HELD = "This conference has been held, so it cannot be moved or cancelled"
+ENTER_MOVE_REASON = "Enter why the conference is moving"
+MOVE_CHANGES_NOTHING = "Change the date, time, venue or chair, or go back"
+
+
+def conference_closed_problem(conference: ChildProtectionConference) -> str | None:
+    """Why nothing more may be recorded about a conference (it was cancelled), or None."""
+    if conference.status == ConferenceStatus.CANCELLED:
+        return CONFERENCE_CANCELLED.format(reason=conference.cancellation_reason)
+    return None
+
+
+def _refuse_if_closed(conference: ChildProtectionConference, field: str = "status") -> None:
+    if problem := conference_closed_problem(conference):
+        raise ValidationError({field: problem})
+
+
+@transaction.atomic
+def conference_reschedule(
+    *,
+    conference: ChildProtectionConference,
+    scheduled_for: dt.datetime,
+    venue: str,
+    chair: IndependentReviewingOfficer | None,
+    reason: str,
+    moved_by: User | None,
+    booking_warnings: Sequence[str] = (),
+) -> ConferenceMove:
+    """Move a booked conference to another time, place or chair, keeping its invitations
+    and attendance, and record who moved it, when, from what and why."""
+    conference = ChildProtectionConference.objects.select_for_update().get(pk=conference.pk)
+    _refuse_if_closed(conference)
+    errors = FieldErrors()
+    if conference.status == ConferenceStatus.HELD:
+        errors.add("status", CONFERENCE_HELD)
+    if not reason.strip():
+        errors.add("reason", ENTER_MOVE_REASON)
+    if not venue.strip():
+        errors.add("venue", "Enter where the conference will be held")
+    day = timezone.localtime(scheduled_for).date()
+    for entry in conference.covered.select_related("child", "section47", "plan"):
+        if entry.section47 and conference_before_enquiry(
+            day, entry.section47.strategy_discussion_on
+        ):
+            errors.add(
+                "date",
+                BOOKED_BEFORE_ENQUIRY.format(
+                    name=entry.child.full_name,
+                    date=long_date(entry.section47.strategy_discussion_on),
+                ),
+            )
+    if conference.transfer_notified_on and day < conference.transfer_notified_on:
+        errors.add(
+            "date",
+            BOOKED_BEFORE_TRANSFER.format(
+                name="the children", date=long_date(conference.transfer_notified_on)
+            ),
+        )
+    if (scheduled_for, venue.strip(), chair.pk if chair else None) == (
+        conference.scheduled_for,
+        conference.venue,
+        conference.chair_id,
+    ):
+        errors.add("date", MOVE_CHANGES_NOTHING)
+    errors.raise_if_any()
+    move = ConferenceMove.objects.create(
+        conference=conference,
+        moved_by=moved_by,
+        from_scheduled_for=conference.scheduled_for,
+        from_venue=conference.venue,
+        from_chair=conference.chair,
+        to_scheduled_for=scheduled_for,
+        to_venue=venue.strip(),
+        reason=reason.strip(),
+    )
+    conference.scheduled_for = scheduled_for
+    conference.venue = venue.strip()
+    conference.chair = chair
+    conference.booking_warnings = list(booking_warnings)
+    conference._change_reason = f"Moved: {reason.strip()}"  # type: ignore[attr-defined]
+    conference.save()
+    return move
 
 
 @transaction.atomic
 def conference_cancel(*, conference: ChildProtectionConference, reason: str) -> None:
     errors = FieldErrors()
+    if conference.status == ConferenceStatus.HELD:
+        errors.add("status", CONFERENCE_HELD)
+    _refuse_if_closed(conference)
     if not reason.strip():
         errors.add("cancellation_reason", "Enter why the conference is cancelled")
     errors.raise_if_any()
     transition(conference, ConferenceStatus.CANCELLED)
-    conference.cancellation_reason = reason
+    conference.cancellation_reason = reason.strip()
     conference.save()
+    # Nobody is left waiting for an email about a meeting that will not happen.
+    conference.invitations.filter(send_status=SendStatus.QUEUED).update(
+        send_status=SendStatus.NOT_SENT
+    )
 
 
+INVITED_TWICE = "{name} is already invited to this conference"
+EMAIL_INVITED_TWICE = "Someone with the email address {email} is already invited"
+ENTER_EMAIL = "Enter the email address to send the invitation to"
+ENTER_ADDRESS = "Enter the postal address to send the letter to"
+INVITED_AFTER_CONFERENCE = "The date invited must be on or before the conference, {date}"
+ATTENDANCE_TOO_EARLY = "Attendance can be recorded once the conference has taken place ({date})"
+ENTER_CORRECTION_REASON = "Enter why the invitation is being corrected"
+ENTER_WITHDRAWAL_REASON = "Enter why the invitation is being withdrawn"
+INVITATION_WITHDRAWN = "This invitation was withdrawn ({reason}), so it cannot be changed"
+NOTHING_TO_SEND = "Only an email invitation that failed can be sent again"
+
+
+def _invitation_problems(
+    *,
+    conference: ChildProtectionConference,
+    name: str,
+    kind: str,
+    role: str,
+    delivery: str,
+    email: str,
+    address: str,
+    invited_on: dt.date | None,
+    exclude_pk: int | None = None,
+) -> FieldErrors:
+    errors = FieldErrors()
+    if problem := conference_closed_problem(conference):
+        errors.add("name", problem)
+    if not name.strip():
+        errors.add("name", "Enter the name of the person invited")
+    if kind not in InvitationKind.values:
+        errors.add("kind", "Choose family member or professional")
+    if not role.strip():
+        errors.add("role", "Enter their role or relationship to the child")
+    # Empty: an invitation Oversight does not send (given by hand, or recorded after).
+    if delivery and delivery not in InvitationDelivery.values:
+        errors.add("delivery", "Choose how the invitation is sent")
+    if delivery == InvitationDelivery.EMAIL and not email:
+        errors.add("email", ENTER_EMAIL)
+    if delivery == InvitationDelivery.POST and not address.strip():
+        errors.add("address", ENTER_ADDRESS)
+    not_in_future(errors, "invited_on", invited_on, "The date invited")
+    starts = conference.scheduled_for
+    if invited_on and starts and invited_on > timezone.localtime(starts).date():
+        errors.add(
+            "invited_on",
+            INVITED_AFTER_CONFERENCE.format(date=long_date(timezone.localtime(starts).date())),
+        )
+    others = conference.invitations.filter(withdrawn_on__isnull=True).exclude(pk=exclude_pk)
+    if name.strip() and others.filter(name_key=person_key(name)).exists():
+        errors.add("name", INVITED_TWICE.format(name=" ".join(name.split())))
+    if email and others.filter(email=email).exists():
+        errors.add("email", EMAIL_INVITED_TWICE.format(email=email))
+    return errors
+
+
+def _save_invitation(invitation: ConferenceInvitation) -> None:
+    """Save, turning a race with another save of the same person into the form error
+    (the unique constraints are the last word)."""
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError as error:
+        raise ValidationError({"name": INVITED_TWICE.format(name=invitation.name)}) from error
+
+
+@transaction.atomic
 def invitation_add(
     *,
     conference: ChildProtectionConference,
@@ -412,29 +762,142 @@ def invitation_add(
     role: str,
     has_parental_responsibility: bool = False,
     invited_on: dt.date | None = None,
+    delivery: str = "",
+    email: str = "",
+    address: str = "",
 ) -> ConferenceInvitation:
-    errors = FieldErrors()
-    if not name.strip():
-        errors.add("name", "Enter the name of the person invited")
-    if kind not in InvitationKind.values:
-        errors.add("kind", "Choose family member or professional")
-    if not role.strip():
-        errors.add("role", "Enter their role or relationship to the child")
-    errors.raise_if_any()
-    return ConferenceInvitation.objects.create(
+    """Invite one person to a conference, once; an email invitation is queued to send
+    (protection.tasks.invitation_send), a letter is ready to print from the page."""
+    email = email.strip().lower()
+    errors = _invitation_problems(
         conference=conference,
         name=name,
         kind=kind,
         role=role,
-        has_parental_responsibility=has_parental_responsibility,
+        delivery=delivery,
+        email=email,
+        address=address,
         invited_on=invited_on,
     )
+    errors.raise_if_any()
+    invitation = ConferenceInvitation(
+        conference=conference,
+        name=" ".join(name.split()),
+        name_key=person_key(name),
+        kind=kind,
+        role=role.strip(),
+        has_parental_responsibility=has_parental_responsibility,
+        invited_on=invited_on,
+        delivery=delivery,
+        email=email,
+        address=address.strip(),
+        send_status=SendStatus.QUEUED if delivery == InvitationDelivery.EMAIL else "",
+    )
+    _save_invitation(invitation)
+    if invitation.send_status == SendStatus.QUEUED:
+        _enqueue_send(invitation)
+    return invitation
+
+
+def _enqueue_send(invitation: ConferenceInvitation) -> None:
+    from protection.tasks import invitation_send
+
+    pk = invitation.pk
+    transaction.on_commit(lambda: invitation_send.delay(pk))
+
+
+@transaction.atomic
+def invitation_correct(
+    *,
+    invitation: ConferenceInvitation,
+    name: str,
+    kind: str,
+    role: str,
+    has_parental_responsibility: bool,
+    delivery: str,
+    email: str,
+    address: str,
+    reason: str,
+) -> ConferenceInvitation:
+    """Correct an invitation, with the reason kept in its history; a corrected email
+    address is sent to afresh."""
+    email = email.strip().lower()
+    errors = _invitation_problems(
+        conference=invitation.conference,
+        name=name,
+        kind=kind,
+        role=role,
+        delivery=delivery,
+        email=email,
+        address=address,
+        invited_on=invitation.invited_on,
+        exclude_pk=invitation.pk,
+    )
+    if invitation.withdrawn:
+        errors.add("name", INVITATION_WITHDRAWN.format(reason=invitation.withdrawn_reason))
+    if not reason.strip():
+        errors.add("reason", ENTER_CORRECTION_REASON)
+    errors.raise_if_any()
+    resend = delivery == InvitationDelivery.EMAIL and (
+        email != invitation.email or invitation.delivery != delivery
+    )
+    invitation.name = " ".join(name.split())
+    invitation.name_key = person_key(name)
+    invitation.kind = kind
+    invitation.role = role.strip()
+    invitation.has_parental_responsibility = has_parental_responsibility
+    invitation.delivery = delivery
+    invitation.email = email
+    invitation.address = address.strip()
+    if resend:
+        invitation.send_status, invitation.send_error = SendStatus.QUEUED, ""
+    elif delivery != InvitationDelivery.EMAIL:
+        invitation.send_status = SendStatus.NOT_SENT
+    invitation._change_reason = f"Corrected: {reason.strip()}"  # type: ignore[attr-defined]
+    _save_invitation(invitation)
+    if resend:
+        _enqueue_send(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: ConferenceInvitation, reason: str) -> ConferenceInvitation:
+    """Withdraw an invitation: kept, with the reason, never deleted; nothing more is sent."""
+    errors = FieldErrors()
+    if invitation.withdrawn:
+        errors.add("reason", INVITATION_WITHDRAWN.format(reason=invitation.withdrawn_reason))
+    if not reason.strip():
+        errors.add("reason", ENTER_WITHDRAWAL_REASON)
+    errors.raise_if_any()
+    invitation.withdrawn_on = today()
+    invitation.withdrawn_reason = reason.strip()
+    if invitation.send_status in (SendStatus.QUEUED, SendStatus.FAILED):
+        invitation.send_status = SendStatus.NOT_SENT
+    invitation._change_reason = f"Withdrawn: {reason.strip()}"  # type: ignore[attr-defined]
+    invitation.save()
+    return invitation
+
+
+def attendance_too_early(conference: ChildProtectionConference) -> str | None:
+    """Why attendance cannot be recorded yet (the conference has not happened), or None."""
+    if conference.status == ConferenceStatus.HELD:
+        return None
+    starts = conference.scheduled_for
+    if starts is None or starts > timezone.now():
+        when = long_date(timezone.localtime(starts).date()) if starts else "not booked"
+        return ATTENDANCE_TOO_EARLY.format(date=when)
+    return None
 
 
 def invitation_record_attendance(
     *, invitation: ConferenceInvitation, attendance: str, exclusion_reason: str = ""
 ) -> ConferenceInvitation:
     errors = FieldErrors()
+    conference = invitation.conference
+    if problem := conference_closed_problem(conference) or attendance_too_early(conference):
+        errors.add("attendance", problem)
+    if invitation.withdrawn:
+        errors.add("attendance", INVITATION_WITHDRAWN.format(reason=invitation.withdrawn_reason))
     if attendance not in Attendance.values:
         errors.add("attendance", "Choose attended, sent apologies, did not attend or excluded")
     if attendance == Attendance.EXCLUDED and not exclusion_reason.strip():
@@ -446,10 +909,26 @@ def invitation_record_attendance(
     return invitation
 
 
+def invitation_send_again(*, invitation: ConferenceInvitation) -> ConferenceInvitation:
+    """Queue a failed email invitation to send again (the "send again" action)."""
+    sent = ConferenceInvitation.objects.filter(
+        pk=invitation.pk,
+        send_status=SendStatus.FAILED,
+        withdrawn_on__isnull=True,
+        delivery=InvitationDelivery.EMAIL,
+    ).update(send_status=SendStatus.QUEUED, send_error="")
+    if not sent:
+        raise ValidationError({"send": NOTHING_TO_SEND})
+    invitation.refresh_from_db()
+    _enqueue_send(invitation)
+    return invitation
+
+
 def conference_minutes_record(
     *, conference: ChildProtectionConference, minutes_sent_on: dt.date
 ) -> ChildProtectionConference:
     """Record the date a held conference's minutes were sent out."""
+    _refuse_if_closed(conference, "minutes_sent_on")
     errors = FieldErrors()
     not_in_future(errors, "minutes_sent_on", minutes_sent_on, "The date the minutes were sent")
     if conference.status != ConferenceStatus.HELD:
@@ -458,5 +937,25 @@ def conference_minutes_record(
         errors.add("minutes_sent_on", "The minutes cannot be sent before the conference")
     errors.raise_if_any()
     conference.minutes_sent_on = minutes_sent_on
+    conference.save()
+    return conference
+
+
+REPORTS_BEFORE_BOOKING = "The date the reports were in must be on or before the conference, {date}"
+
+
+def conference_reports_record(
+    *, conference: ChildProtectionConference, reports_in_on: dt.date
+) -> ChildProtectionConference:
+    """Record the day the conference's reports were all in (its preparation task list)."""
+    _refuse_if_closed(conference, "reports_in_on")
+    errors = FieldErrors()
+    not_in_future(errors, "reports_in_on", reports_in_on, "The date the reports were in")
+    if conference.held_on and reports_in_on > conference.held_on:
+        errors.add(
+            "reports_in_on", REPORTS_BEFORE_BOOKING.format(date=long_date(conference.held_on))
+        )
+    errors.raise_if_any()
+    conference.reports_in_on = reports_in_on
     conference.save()
     return conference

@@ -1,11 +1,19 @@
-"""Pages for conferences: booking, the conference record, invitations and outcomes."""
+"""Pages for child protection: starting the clock (a referral's strategy discussion and
+section 47 enquiry, a transfer in), booking, the conference record, invitations and
+outcomes."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from core.dates import long_date
 from core.forms import form_page, meeting_page, posted
@@ -17,24 +25,47 @@ from protection.forms import (
     AttendanceForm,
     CancelForm,
     ConferenceBookingForm,
+    ConfirmForm,
+    IcpcNeededForm,
+    InvitationCorrectionForm,
     InvitationForm,
     MinutesForm,
     OutcomeForm,
+    ReferralForm,
+    ReportsForm,
+    RescheduleForm,
+    TransferInForm,
+    WithdrawalForm,
 )
+from protection.invitations import invitation_letter
 from protection.models import (
     ChildProtectionConference,
     ConferenceChild,
     ConferenceInvitation,
     ConferenceKind,
     ConferenceStatus,
+    InvitationDelivery,
+    SendStatus,
 )
+from protection.preparation import preparation_tasks
 from protection.services import (
     ChildOutcome,
+    attendance_too_early,
     conference_cancel,
+    conference_closed_problem,
+    conference_due_for,
     conference_minutes_record,
     conference_record_held,
+    conference_reports_record,
+    conference_reschedule,
+    conferences_already_booked,
     invitation_add,
+    invitation_correct,
     invitation_record_attendance,
+    invitation_send_again,
+    invitation_withdraw,
+    section47_start,
+    transfer_in_notify,
 )
 from protection.services import (
     conference_book as book_conference,
@@ -42,9 +73,12 @@ from protection.services import (
 
 BOOKERS = (Role.BUSINESS_SUPPORT, Role.ADMINISTRATOR)
 
-
-# Who may record a conference's outcome (protection/permissions.py): its chair, or a manager.
+# Who may do what (protection/permissions.py): each page asks, and the conference page
+# shows an action only to someone its rule allows.
 RECORD_OUTCOME = "protection.record_outcome"
+MANAGE = "protection.manage_conference"
+INVITE = "protection.manage_invitations"
+RECORD_REFERRAL = "protection.record_referral"
 
 
 def _candidates(kind: str, child: Child) -> list[Child]:
@@ -58,7 +92,35 @@ def _candidates(kind: str, child: Child) -> list[Child]:
         family = family.filter(section47_enquiries__concluded_on__isnull=True)
     elif kind == ConferenceKind.REVIEW:
         family = family.filter(cp_plans__ended_on__isnull=True)
+    elif kind == ConferenceKind.TRANSFER_IN:
+        family = family.filter(transfers_in__concluded_on__isnull=True)
     return list(family.distinct().order_by("date_of_birth", "first_name"))
+
+
+def _booked_links(entries: list[ConferenceChild]):
+    """Links to the conferences the children already have booked, for the page's intro."""
+    if not entries:
+        return ""
+    items = format_html_join(
+        "",
+        '<li><a class="govuk-link" href="{}">{} conference for {} on {}</a></li>',
+        (
+            (
+                reverse("protection:conference", args=[e.conference_id]),
+                e.conference.get_kind_display(),
+                e.child.full_name,
+                long_date(timezone.localtime(e.conference.scheduled_for).date())
+                if e.conference.scheduled_for
+                else "no date",
+            )
+            for e in entries
+        ),
+    )
+    return format_html(
+        '<p class="govuk-body">Already booked (move or cancel it there rather than '
+        'booking again):</p><ul class="govuk-list govuk-list--bullet">{}</ul>',
+        items,
+    )
 
 
 @role_required(*BOOKERS)
@@ -72,20 +134,34 @@ def conference_book(request):
     candidates = _candidates(kind, child) or [child]
     choices = [(c.child_id, f"{c.full_name} ({c.child_id})") for c in candidates]
     label = ConferenceKind(kind).label.lower()
+    notified = kind == ConferenceKind.TRANSFER_IN and any(
+        c.transfers_in.filter(concluded_on__isnull=True).exists() for c in candidates
+    )
+
+    def chosen(form) -> list[Child]:
+        picked = form.cleaned_data.get("children") or []
+        return [c for c in candidates if c.child_id in picked]
+
+    def earliest_due(form) -> dt.date | None:
+        dues = [d[0] for c in chosen(form) if (d := conference_due_for(kind=kind, child=c))]
+        dues = [d for d in dues if d is not None]
+        return min(dues) if dues else None
 
     def book(form):
         data = form.cleaned_data
-        chosen = [c for c in candidates if c.child_id in data["children"]]
+        picked = chosen(form)
         conference = book_conference(
             kind=kind,
-            children=chosen,
+            children=picked,
             scheduled_for=form.starts_at(),
             venue=data["venue"],
             chair=data["chair"],
+            deputy_chair=data.get("deputy_chair"),
             family=child.family,
             transfer_notified_on=data.get("transfer_notified_on"),
+            booking_warnings=getattr(form, "accepted_warnings", []),
         )
-        names = ", ".join(c.full_name for c in chosen)
+        names = ", ".join(c.full_name for c in picked)
         return reverse("protection:conference", args=[conference.pk]), (
             f"The {label} conference for {names} is booked for "
             f"{long_date(data['date'])} at {data['time']:%H:%M}."
@@ -98,25 +174,41 @@ def conference_book(request):
         caption=f"{child.full_name}, child {child.child_id}",
         back_url=reverse("schedule"),
         book=book,
+        due_on=earliest_due,
         form_class=ConferenceBookingForm,
-        extra_fields={"kind": kind, "child_choices": choices},
+        extra_fields={"kind": kind, "child_choices": choices, "notified": notified},
         initial={
             "children": [c.child_id for c in candidates],
             "chair": allocation.iro_id if allocation else None,
         },
+        intro=_booked_links(conferences_already_booked(children=candidates, kind=kind)),
     )
 
 
 def _conference(pk: int) -> ChildProtectionConference:
     return get_object_or_404(
-        ChildProtectionConference.objects.select_related("chair__user", "family").prefetch_related(
+        ChildProtectionConference.objects.select_related(
+            "chair__user", "deputy_chair__user", "family"
+        ).prefetch_related(
             Prefetch(
                 "covered",
                 queryset=ConferenceChild.objects.select_related("child", "plan", "section47"),
             ),
             "invitations",
+            "moves__moved_by",
+            "moves__from_chair__user",
         ),
         pk=pk,
+    )
+
+
+def _refusal(request, conference: ChildProtectionConference, message: str) -> HttpResponse:
+    """A page that cannot be used for this conference now, saying why (409)."""
+    return render(
+        request,
+        "protection/conference_refusal.html",
+        {"conference": conference, "message": message},
+        status=409,
     )
 
 
@@ -127,21 +219,60 @@ def _conference_form(request, pk: int, form, **page):
     return form_page(request, form, back_url=here, **page)
 
 
+def _task_urls(conference, *, can_manage: bool, can_invite: bool, can_record: bool) -> dict:
+    """The task list's links, only those the person may use."""
+    if conference.status == ConferenceStatus.CANCELLED:
+        return {}
+    pk = conference.pk
+    urls = {}
+    if can_invite:
+        urls["invite"] = reverse("protection:invite", args=[pk])
+    if can_manage:
+        urls["reports"] = reverse("protection:reports", args=[pk])
+        if conference.status == ConferenceStatus.HELD:
+            urls["record"] = reverse("protection:minutes", args=[pk])
+    if can_record:
+        urls["held"] = reverse("protection:outcome", args=[pk])
+    return urls
+
+
 @role_required()
 def conference_detail(request, pk: int):
     conference = _conference(pk)
     scheduled = conference.status == ConferenceStatus.SCHEDULED
+    user = request.user
+    can_manage = user.has_perm(MANAGE, conference)
+    can_invite = scheduled and user.has_perm(INVITE, conference)
+    invitations = list(conference.invitations.all())
     return render(
         request,
         "protection/conference_detail.html",
         {
             "conference": conference,
             "entries": list(conference.covered.all()),
-            "invitations": list(conference.invitations.all()),
+            "invitations": [i for i in invitations if not i.withdrawn],
+            "withdrawn": [i for i in invitations if i.withdrawn],
+            "moves": list(conference.moves.all()),
             "scheduled": scheduled,
-            "can_book": request.user.has_perm("protection.change_childprotectionconference"),
-            "can_invite": request.user.has_perm("protection.add_conferenceinvitation"),
-            "can_record": scheduled and request.user.has_perm(RECORD_OUTCOME, conference),
+            "closed": conference_closed_problem(conference),
+            "can_manage": can_manage and conference.status != ConferenceStatus.CANCELLED,
+            "can_move": can_manage and scheduled,
+            "can_invite": can_invite,
+            "can_attendance": user.has_perm(INVITE, conference)
+            and conference.status != ConferenceStatus.CANCELLED
+            and attendance_too_early(conference) is None,
+            "can_record": scheduled and user.has_perm(RECORD_OUTCOME, conference),
+            "failed": [i for i in invitations if i.send_status == SendStatus.FAILED],
+            "tasks": preparation_tasks(
+                conference,
+                invitations,
+                urls=_task_urls(
+                    conference,
+                    can_manage=can_manage,
+                    can_invite=can_invite,
+                    can_record=scheduled and user.has_perm(RECORD_OUTCOME, conference),
+                ),
+            ),
             "starts": timezone.localtime(conference.scheduled_for)
             if conference.scheduled_for
             else None,
@@ -149,10 +280,30 @@ def conference_detail(request, pk: int):
     )
 
 
+def _invitation(pk: int, invitation_pk: int) -> ConferenceInvitation:
+    return get_object_or_404(
+        ConferenceInvitation.objects.select_related("conference__chair__user"),
+        pk=invitation_pk,
+        conference_id=pk,
+    )
+
+
+def _closed(request, conference) -> HttpResponse | None:
+    problem = conference_closed_problem(conference)
+    return _refusal(request, conference, problem) if problem else None
+
+
 @role_required(*BOOKERS)
 def invitation_new(request, pk: int):
     require_perm(request, "protection.add_conferenceinvitation")
     conference = _conference(pk)
+    require_object_perm(request, INVITE, conference)
+    if refused := _closed(request, conference):
+        return refused
+    if conference.status == ConferenceStatus.HELD:
+        return _refusal(
+            request, conference, "This conference has been held: nobody more can be invited"
+        )
     form = InvitationForm(posted(request), initial={"invited_on": today()})
     return _conference_form(
         request,
@@ -161,14 +312,29 @@ def invitation_new(request, pk: int):
         heading="Invite someone to the conference",
         caption=str(conference),
         save=lambda data: invitation_add(conference=conference, **data),
-        success_message=lambda i: f"{i.name} added to the invitations.",
+        success_message=lambda i: (
+            f"{i.name} added to the invitations."
+            + (" The email is on its way." if i.delivery == InvitationDelivery.EMAIL else "")
+            + (
+                " Print the letter from the invitations list."
+                if i.delivery == InvitationDelivery.POST
+                else ""
+            )
+        ),
     )
 
 
 @role_required(*BOOKERS)
 def attendance(request, pk: int, invitation_pk: int):
     require_perm(request, "protection.change_conferenceinvitation")
-    invitation = get_object_or_404(ConferenceInvitation, pk=invitation_pk, conference_id=pk)
+    invitation = _invitation(pk, invitation_pk)
+    conference = invitation.conference
+    if refused := _closed(request, conference):
+        return refused
+    if problem := attendance_too_early(conference):
+        return _refusal(request, conference, problem)
+    if invitation.withdrawn:
+        return _refusal(request, conference, f"The invitation to {invitation.name} was withdrawn")
     form = AttendanceForm(posted(request), initial={"attendance": invitation.attendance})
     return _conference_form(
         request,
@@ -181,12 +347,161 @@ def attendance(request, pk: int, invitation_pk: int):
     )
 
 
-@role_required(Role.IRO, Role.HEAD_OF_SERVICE, Role.ADMINISTRATOR)
+@role_required(*BOOKERS)
+def invitation_change(request, pk: int, invitation_pk: int):
+    """Correct an invitation (name, role, how it is sent), with a reason kept in history."""
+    require_perm(request, "protection.change_conferenceinvitation")
+    invitation = _invitation(pk, invitation_pk)
+    conference = invitation.conference
+    if refused := _closed(request, conference):
+        return refused
+    if invitation.withdrawn:
+        return _refusal(request, conference, f"The invitation to {invitation.name} was withdrawn")
+    form = InvitationCorrectionForm(
+        posted(request),
+        initial={
+            "name": invitation.name,
+            "kind": invitation.kind,
+            "role": invitation.role,
+            "has_parental_responsibility": invitation.has_parental_responsibility,
+            "delivery": invitation.delivery,
+            "email": invitation.email,
+            "address": invitation.address,
+        },
+    )
+    return _conference_form(
+        request,
+        pk,
+        form,
+        heading=f"Correct the invitation to {invitation.name}",
+        caption=str(conference),
+        save=lambda data: invitation_correct(invitation=invitation, **data),
+        success_message=lambda i: f"The invitation to {i.name} is corrected.",
+    )
+
+
+@role_required(*BOOKERS)
+def invitation_withdrawal(request, pk: int, invitation_pk: int):
+    require_perm(request, "protection.change_conferenceinvitation")
+    invitation = _invitation(pk, invitation_pk)
+    conference = invitation.conference
+    if refused := _closed(request, conference):
+        return refused
+    if invitation.withdrawn:
+        return _refusal(request, conference, f"The invitation to {invitation.name} was withdrawn")
+    form = WithdrawalForm(posted(request))
+    return _conference_form(
+        request,
+        pk,
+        form,
+        heading=f"Withdraw the invitation to {invitation.name}",
+        caption=str(conference),
+        save=lambda data: invitation_withdraw(invitation=invitation, reason=data["reason"]),
+        success_message=lambda i: (
+            f"The invitation to {i.name} is withdrawn. It stays in the record."
+        ),
+    )
+
+
+@role_required(*BOOKERS)
+def invitation_resend(request, pk: int, invitation_pk: int):
+    """Send a failed invitation email again (a button on a page of its own)."""
+    require_perm(request, "protection.change_conferenceinvitation")
+    invitation = _invitation(pk, invitation_pk)
+    conference = invitation.conference
+    if refused := _closed(request, conference):
+        return refused
+    form = ConfirmForm(posted(request), submit_label="Send it again")
+    return _conference_form(
+        request,
+        pk,
+        form,
+        heading=f"Send the invitation to {invitation.name} again",
+        caption=str(conference),
+        intro=(
+            f"The last attempt to {invitation.email} failed: {invitation.send_error}"
+            if invitation.send_error
+            else f"It will be sent to {invitation.email}."
+        ),
+        save=lambda data: invitation_send_again(invitation=invitation),
+        success_message=lambda i: f"The invitation to {i.name} is being sent again.",
+    )
+
+
+@role_required(*BOOKERS)
+def invitation_letter_pdf(request, pk: int, invitation_pk: int):
+    """The invitation as a letter to print and post."""
+    require_perm(request, "protection.view_conferenceinvitation")
+    invitation = _invitation(pk, invitation_pk)
+    if invitation.withdrawn or conference_closed_problem(invitation.conference):
+        raise PermissionDenied
+    response = HttpResponse(invitation_letter(invitation), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="conference-invitation-{invitation.pk}.pdf"'
+    )
+    return response
+
+
+@role_required(*BOOKERS)
+def reschedule(request, pk: int):
+    """Move a booked conference: invitations and attendance stay with it."""
+    require_perm(request, "protection.change_childprotectionconference")
+    conference = _conference(pk)
+    require_object_perm(request, MANAGE, conference)
+    if refused := _closed(request, conference):
+        return refused
+    if conference.status != ConferenceStatus.SCHEDULED:
+        return _refusal(request, conference, "This conference has been held, so it cannot be moved")
+    starts = timezone.localtime(conference.scheduled_for) if conference.scheduled_for else None
+
+    def earliest_due(form) -> dt.date | None:
+        dues = [e.due_on for e in conference.covered.all() if e.due_on]
+        return min(dues) if dues else None
+
+    def book(form):
+        data = form.cleaned_data
+        conference_reschedule(
+            conference=conference,
+            scheduled_for=form.starts_at(),
+            venue=data["venue"],
+            chair=data["chair"],
+            reason=data["reason"],
+            moved_by=request.user,
+            booking_warnings=getattr(form, "accepted_warnings", []),
+        )
+        return reverse("protection:conference", args=[pk]), (
+            f"The conference is moved to {long_date(data['date'])} at {data['time']:%H:%M}. "
+            "Tell the people invited."
+        )
+
+    return meeting_page(
+        request,
+        heading="Move the conference",
+        caption=str(conference),
+        back_url=reverse("protection:conference", args=[pk]),
+        book=book,
+        due_on=earliest_due,
+        ignore=("conference", conference.pk),
+        form_class=RescheduleForm,
+        initial={
+            "date": starts.date() if starts else None,
+            "time": starts.time() if starts else None,
+            "venue": conference.venue,
+            "chair": conference.chair_id,
+        },
+    )
+
+
+@role_required(Role.IRO, Role.HEAD_OF_SERVICE)
 def outcome(request, pk: int):
-    """The chair (or a manager) records that the conference took place and what it
-    decided per child."""
+    """The chair, the named deputy or the Head of Service records that the conference
+    took place and what it decided per child."""
     conference = _conference(pk)
     require_object_perm(request, RECORD_OUTCOME, conference)
+    if refused := _closed(request, conference):
+        return refused
+    if conference.status == ConferenceStatus.HELD:
+        return _refusal(request, conference, "The outcome of this conference is already recorded")
     entries = list(conference.covered.all())
     form = OutcomeForm(
         posted(request), conference=conference, entries=entries, initial={"held_on": today()}
@@ -201,7 +516,7 @@ def outcome(request, pk: int):
             )
             for e in entries
         ]
-        # The booked chair stays the chair when a manager records it for them.
+        # The booked chair stays the chair when a deputy or a manager records it for them.
         chair = conference.chair or getattr(request.user, "iro_profile", None)
         return conference_record_held(
             conference=conference, held_on=data["held_on"], outcomes=outcomes, chair=chair
@@ -222,6 +537,9 @@ def outcome(request, pk: int):
 def minutes(request, pk: int):
     require_perm(request, "protection.change_childprotectionconference")
     conference = _conference(pk)
+    require_object_perm(request, MANAGE, conference)
+    if refused := _closed(request, conference):
+        return refused
     form = MinutesForm(posted(request), initial={"minutes_sent_on": today()})
     return _conference_form(
         request,
@@ -235,9 +553,37 @@ def minutes(request, pk: int):
 
 
 @role_required(*BOOKERS)
+def reports(request, pk: int):
+    require_perm(request, "protection.change_childprotectionconference")
+    conference = _conference(pk)
+    require_object_perm(request, MANAGE, conference)
+    if refused := _closed(request, conference):
+        return refused
+    form = ReportsForm(
+        posted(request), initial={"reports_in_on": conference.reports_in_on or today()}
+    )
+    return _conference_form(
+        request,
+        pk,
+        form,
+        heading="When were the reports all in?",
+        caption=str(conference),
+        save=lambda data: conference_reports_record(conference=conference, **data),
+        success_message="Reports recorded as in.",
+    )
+
+
+@role_required(*BOOKERS)
 def cancel(request, pk: int):
     require_perm(request, "protection.change_childprotectionconference")
     conference = _conference(pk)
+    require_object_perm(request, MANAGE, conference)
+    if refused := _closed(request, conference):
+        return refused
+    if conference.status == ConferenceStatus.HELD:
+        return _refusal(
+            request, conference, "This conference has been held, so it cannot be cancelled"
+        )
     form = CancelForm(posted(request))
     return _conference_form(
         request,
@@ -245,9 +591,281 @@ def cancel(request, pk: int):
         form,
         heading="Cancel the conference",
         caption=str(conference),
+        intro="The people invited are not told by Oversight: tell them yourself.",
         save=lambda data: conference_cancel(
             conference=conference, reason=data["cancellation_reason"]
         ),
         success_url=reverse("schedule"),
         success_message="Conference cancelled.",
+    )
+
+
+# --- Starting the clock: a referral's strategy discussion and section 47 enquiry ------
+
+REFERRAL_SESSION = "protection:referral:{child}"
+TRANSFER_SESSION = "protection:transfer_in:{child}"
+
+
+def _child(child_id: str) -> Child:
+    return get_object_or_404(Child, child_id=child_id)
+
+
+def _answers(request, key: str) -> dict:
+    return dict(request.session.get(key, {}))
+
+
+def _remember(request, key: str, **values) -> None:
+    answers = _answers(request, key)
+    answers.update({k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()})
+    request.session[key] = answers
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _start_again(request, child: Child, start: str) -> HttpResponse:
+    """A later question asked for before the earlier ones were answered (or after the
+    session ended): say so, and link to the first question."""
+    return render(
+        request,
+        "protection/start_again.html",
+        {
+            "heading": "Start from the first question",
+            "caption": f"{child.full_name}, child {child.child_id}",
+            "back_url": _record_url(child),
+            "start_url": reverse(start, args=[child.child_id]),
+        },
+    )
+
+
+def _record_url(child: Child) -> str:
+    return reverse("children:child_detail", args=[child.child_id])
+
+
+@role_required(*BOOKERS)
+def referral(request, child_id: str):
+    """Question 1 of 2: the referral date and the strategy discussion's date."""
+    require_perm(request, RECORD_REFERRAL)
+    child = _child(child_id)
+    key = REFERRAL_SESSION.format(child=child.child_id)
+    answers = _answers(request, key)
+    form = ReferralForm(
+        posted(request),
+        child=child,
+        initial={
+            "referral_on": _day(answers.get("referral_on")),
+            "strategy_discussion_on": _day(answers.get("strategy_discussion_on")),
+        },
+    )
+
+    def save(data):
+        _remember(request, key, **data)
+        return None
+
+    following = (
+        reverse("protection:referral_check", args=[child.child_id])
+        if "icpc_needed" in answers
+        else reverse("protection:referral_outcome", args=[child.child_id])
+    )
+    return form_page(
+        request,
+        form,
+        heading="The referral and the strategy discussion",
+        caption=f"{child.full_name}, child {child.child_id}",
+        back_url=_record_url(child),
+        save=save,
+        success_url=following,
+    )
+
+
+@role_required(*BOOKERS)
+def referral_outcome(request, child_id: str):
+    """Question 2 of 2: whether the enquiry needs an initial conference."""
+    require_perm(request, RECORD_REFERRAL)
+    child = _child(child_id)
+    key = REFERRAL_SESSION.format(child=child.child_id)
+    answers = _answers(request, key)
+    if "strategy_discussion_on" not in answers:
+        return _start_again(request, child, "protection:referral")
+    form = IcpcNeededForm(posted(request), initial={"icpc_needed": answers.get("icpc_needed")})
+
+    def save(data):
+        _remember(request, key, icpc_needed=data["icpc_needed"])
+        return None
+
+    return form_page(
+        request,
+        form,
+        heading="The outcome of the strategy discussion",
+        caption=f"{child.full_name}, child {child.child_id}",
+        back_url=reverse("protection:referral", args=[child.child_id]),
+        save=save,
+        success_url=reverse("protection:referral_check", args=[child.child_id]),
+    )
+
+
+def _check_page(request, *, child, heading, rows, save, back_url, submit_label, field_rows):
+    """A check-your-answers page: the answers with Change links, and one button that
+    calls the service. A service's refusal is listed, linked to the answer to change."""
+    form = ConfirmForm(posted(request), submit_label=submit_label)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            url, message = save()
+        except ValidationError as error:
+            for field, texts in error.message_dict.items():
+                anchor = f"answer-{field_rows.get(field, next(iter(field_rows.values())))}"
+                errors += [(anchor, text) for text in texts]
+        else:
+            messages.success(request, message)
+            return redirect(url)
+    return render(
+        request,
+        "protection/check_answers.html",
+        {
+            "heading": heading,
+            "caption": f"{child.full_name}, child {child.child_id}",
+            "back_url": back_url,
+            "rows": rows,
+            "form": form,
+            "error_list": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@role_required(*BOOKERS)
+def referral_check(request, child_id: str):
+    """Check the answers, then record the enquiry and say when the conference is due."""
+    require_perm(request, RECORD_REFERRAL)
+    child = _child(child_id)
+    key = REFERRAL_SESSION.format(child=child.child_id)
+    answers = _answers(request, key)
+    if "strategy_discussion_on" not in answers:
+        return _start_again(request, child, "protection:referral")
+    if "icpc_needed" not in answers:
+        return redirect("protection:referral_outcome", child.child_id)
+    referral_on = _day(answers.get("referral_on"))
+    strategy_on = _day(answers["strategy_discussion_on"])
+    needed = answers["icpc_needed"] == "yes"
+    dates_url = reverse("protection:referral", args=[child.child_id])
+    outcome_url = reverse("protection:referral_outcome", args=[child.child_id])
+    rows = [
+        ("referral_on", "Referral date", long_date(referral_on) if referral_on else "", dates_url),
+        (
+            "strategy_discussion_on",
+            "Date of the strategy discussion (section 47 start)",
+            long_date(strategy_on),
+            dates_url,
+        ),
+        (
+            "icpc_needed",
+            "Initial conference needed",
+            "Yes" if needed else "No",
+            outcome_url,
+        ),
+    ]
+
+    def save():
+        enquiry = section47_start(
+            child=child,
+            referral_on=referral_on,
+            strategy_discussion_on=strategy_on,
+            icpc_not_required=not needed,
+        )
+        request.session.pop(key, None)
+        if needed:
+            message = (
+                f"Section 47 enquiry recorded. Initial conference due by "
+                f"{long_date(enquiry.icpc_due)}: {enquiry.icpc_due_reason}."
+            )
+        else:
+            message = (
+                "Section 47 enquiry recorded. No initial conference is needed, so no "
+                "conference date is due."
+            )
+        return _record_url(child), message
+
+    return _check_page(
+        request,
+        child=child,
+        heading="Check your answers before recording the enquiry",
+        rows=rows,
+        save=save,
+        back_url=outcome_url,
+        submit_label="Record the enquiry",
+        field_rows={
+            "referral_on": "referral_on",
+            "strategy_discussion_on": "strategy_discussion_on",
+            "icpc_not_required": "icpc_needed",
+        },
+    )
+
+
+@role_required(*BOOKERS)
+def transfer_in(request, child_id: str):
+    """Notice of a child on another council's plan moving here."""
+    require_perm(request, RECORD_REFERRAL)
+    child = _child(child_id)
+    key = TRANSFER_SESSION.format(child=child.child_id)
+    answers = _answers(request, key)
+    form = TransferInForm(
+        posted(request),
+        child=child,
+        initial={
+            "notified_on": _day(answers.get("notified_on")),
+            "from_council": answers.get("from_council", ""),
+        },
+    )
+
+    def save(data):
+        _remember(request, key, **data)
+        return None
+
+    return form_page(
+        request,
+        form,
+        heading="A child on a plan is moving here",
+        caption=f"{child.full_name}, child {child.child_id}",
+        back_url=_record_url(child),
+        save=save,
+        success_url=reverse("protection:transfer_in_check", args=[child.child_id]),
+    )
+
+
+@role_required(*BOOKERS)
+def transfer_in_check(request, child_id: str):
+    require_perm(request, RECORD_REFERRAL)
+    child = _child(child_id)
+    key = TRANSFER_SESSION.format(child=child.child_id)
+    answers = _answers(request, key)
+    if "notified_on" not in answers:
+        return _start_again(request, child, "protection:transfer_in")
+    notified_on = _day(answers["notified_on"])
+    change = reverse("protection:transfer_in", args=[child.child_id])
+    rows = [
+        ("notified_on", "Date notified", long_date(notified_on), change),
+        ("from_council", "Moving from", answers.get("from_council", ""), change),
+    ]
+
+    def save():
+        transfer = transfer_in_notify(
+            child=child, notified_on=notified_on, from_council=answers.get("from_council", "")
+        )
+        request.session.pop(key, None)
+        return _record_url(child), (
+            f"Transfer in recorded. Transfer-in conference due by "
+            f"{long_date(transfer.conference_due)}: {transfer.conference_due_reason}."
+        )
+
+    return _check_page(
+        request,
+        child=child,
+        heading="Check your answers before recording the transfer in",
+        rows=rows,
+        save=save,
+        back_url=change,
+        submit_label="Record the transfer in",
+        field_rows={"notified_on": "notified_on", "from_council": "from_council"},
     )

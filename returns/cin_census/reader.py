@@ -17,6 +17,7 @@ from xml.parsers import expat
 from core.codes import CategoryOfAbuse, Ethnicity
 from core.dates import collection_year_of, long_date
 from iro.rules import upn_has_format
+from protection.rules import conference_before_enquiry, not_after_plan_start
 from returns.cin_census import codes
 from returns.rules import sex_from_return
 
@@ -437,13 +438,8 @@ class _Reader:
         self.date(node, "InitialCPCtarget")
         icpc_on = self.date(node, "DateOfInitialCPC", by_reference=True)
         icpc_not_required = self.yes_no(node, "ICPCnotRequired")
-        if started_on and icpc_on and icpc_on < started_on:
-            self.problem(
-                node.find("DateOfInitialCPC").line,
-                "DateOfInitialCPC",
-                f"{long_date(icpc_on)} is before the strategy discussion that started the "
-                f"enquiry ({long_date(started_on)})",
-            )
+        if started_on and icpc_on and (wrong := conference_before_enquiry(icpc_on, started_on)):
+            self.problem(node.find("DateOfInitialCPC").line, "DateOfInitialCPC", wrong)
         if started_on is None:
             return None
         return CensusSection47(started_on, icpc_on, icpc_not_required, node.line)
@@ -482,20 +478,12 @@ class _Reader:
                 if not review.text:
                     continue
                 day = self._date_value(review, by_reference=True)
-                if day and started_on and day <= started_on:
-                    self.problem(
-                        review.line,
-                        "CPPreviewDate",
-                        f"{long_date(day)} is not after the plan started ({long_date(started_on)})",
-                    )
+                if day and started_on and (wrong := not_after_plan_start(day, started_on)):
+                    self.problem(review.line, "CPPreviewDate", wrong)
                 if day:
                     reviews.append(day)
-        if started_on and ended_on and ended_on <= started_on:
-            self.problem(
-                node.find("CPPendDate").line,
-                "CPPendDate",
-                f"{long_date(ended_on)} is not after the plan started ({long_date(started_on)})",
-            )
+        if started_on and ended_on and (wrong := not_after_plan_start(ended_on, started_on)):
+            self.problem(node.find("CPPendDate").line, "CPPendDate", wrong)
         if started_on is None:
             return None
         return CensusPlan(

@@ -4,14 +4,44 @@ PAGES maps each URL name to who may open it and how its parameters come from the
 QUERIES adds a query string; extend_world(objects) adds this area's records to the world
 and returns the parameters they give (objects holds the shared world's records)."""
 
-from tests.core.page_roles import ALL, BOOKING, HEAD, IRO_WORK
+import datetime as dt
+
+from django.utils import timezone
+
+from tests.core.page_roles import ALL, BOOKING
+
+# Only the chair (the world's IRO), a named deputy or the Head of Service record outcomes.
+OUTCOME = {"iro", "head_of_service"}
 
 PAGES = {
+    "protection:referral": (BOOKING, {"child_id": "child"}),
+    "protection:referral_outcome": (BOOKING, {"child_id": "referral_child"}),
+    "protection:referral_check": (BOOKING, {"child_id": "referral_child"}),
+    "protection:transfer_in": (BOOKING, {"child_id": "child"}),
+    "protection:transfer_in_check": (BOOKING, {"child_id": "referral_child"}),
     "protection:conference_book": (BOOKING, {}),
     "protection:conference": (ALL, {"pk": "conference"}),
+    "protection:reschedule": (BOOKING, {"pk": "conference"}),
     "protection:invite": (BOOKING, {"pk": "conference"}),
-    "protection:attendance": (BOOKING, {"pk": "conference", "invitation_pk": "invitation"}),
-    "protection:outcome": (IRO_WORK | HEAD, {"pk": "conference"}),
+    "protection:attendance": (
+        BOOKING,
+        {"pk": "started_conference", "invitation_pk": "started_invitation"},
+    ),
+    "protection:invitation_correct": (BOOKING, {"pk": "conference", "invitation_pk": "invitation"}),
+    "protection:invitation_withdraw": (
+        BOOKING,
+        {"pk": "conference", "invitation_pk": "invitation"},
+    ),
+    "protection:invitation_send_again": (
+        BOOKING,
+        {"pk": "conference", "invitation_pk": "invitation"},
+    ),
+    "protection:invitation_letter": (
+        BOOKING,
+        {"pk": "conference", "invitation_pk": "invitation"},
+    ),
+    "protection:reports": (BOOKING, {"pk": "conference"}),
+    "protection:outcome": (OUTCOME, {"pk": "conference"}),
     "protection:minutes": (BOOKING, {"pk": "conference"}),
     "protection:cancel": (BOOKING, {"pk": "conference"}),
 }
@@ -19,4 +49,29 @@ QUERIES: dict[str, str] = {"protection:conference_book": "?kind=initial&child={c
 
 
 def extend_world(objects: dict) -> dict:
-    return {}
+    """A child part-way through recording a referral (the question pages keep answers in
+    the session, so the later pages open for anyone, showing the first question again
+    when it has not been answered), and a conference that has started, whose attendance
+    can be recorded."""
+    from protection.services import conference_book, invitation_add, section47_start
+    from tests.factories import ChildFactory
+
+    sibling = ChildFactory(
+        child_id="WP1", family=objects["family"], date_of_birth=dt.date(2014, 1, 1)
+    )
+    section47_start(
+        child=sibling, strategy_discussion_on=timezone.localdate() - dt.timedelta(days=4)
+    )
+    started = conference_book(
+        kind="initial",
+        children=[sibling],
+        scheduled_for=timezone.now() - dt.timedelta(hours=1),
+        venue="Civic Centre",
+        chair=objects["iro"],
+    )
+    invitation = invitation_add(conference=started, name="A Carer", kind="family", role="Aunt")
+    return {
+        "referral_child": objects["child"].child_id,
+        "started_conference": started.pk,
+        "started_invitation": invitation.pk,
+    }

@@ -50,9 +50,8 @@ def book(kind, children, **extra):
     return conference_book(
         kind=kind,
         children=children,
-        scheduled_for=dt.datetime(2025, 4, 24, 10, 0, tzinfo=dt.UTC),
         venue="Civic Centre, Room 2",
-        **extra,
+        **{"scheduled_for": dt.datetime(2025, 5, 30, 10, 0, tzinfo=dt.UTC), **extra},
     )
 
 

@@ -1,0 +1,28 @@
+"""The child protection section of the child's record (core.record.child_record_sections):
+an open transfer in and its conference's due date, the conferences booked, and the
+pages that start the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.record import RecordSection
+from iro.models import Child
+from protection.models import ConferenceChild, ConferenceKind, ConferenceStatus
+
+
+def protection_section(*, child: Child, as_of: dt.date) -> RecordSection:
+    booked = list(
+        ConferenceChild.objects.filter(child=child, conference__status=ConferenceStatus.SCHEDULED)
+        .select_related("conference")
+        .order_by("conference__scheduled_for")
+    )
+    return RecordSection(
+        "protection/_record_section.html",
+        {
+            "transfer": child.transfers_in.filter(concluded_on__isnull=True).first(),
+            "booked": booked,
+            "transfer_booked": any(e.conference.kind == ConferenceKind.TRANSFER_IN for e in booked),
+            "enquiries": list(child.section47_enquiries.order_by("-strategy_discussion_on")[:3]),
+        },
+    )
