@@ -337,3 +337,14 @@ def test_the_answers_kept_between_pages_are_only_the_questions_asked(client, bus
     client.post("/fostering/new/", {**details(), "is_superuser": "1", "x" * 50: "y" * 5000})
     kept = client.session["fostering.new_household"]["household"]
     assert set(kept) == {"reference", "name", "approved_on_0", "approved_on_1", "approved_on_2"}
+
+
+def test_two_people_saving_the_same_reference_at_once_keep_one_household(monkeypatch):
+    from fostering import services
+
+    approve("FC-0301")
+    # The second saw no household when it checked: the database refuses it all the same.
+    monkeypatch.setattr(services, "reference_problem", lambda reference: None)
+    message = refused(lambda: approve("FC-0301"), "reference")
+    assert message == services.REFERENCE_TAKEN_NOW.format(reference="FC-0301")
+    assert FosterCarerHousehold.objects.filter(reference="FC-0301").count() == 1
