@@ -1,5 +1,6 @@
 import datetime as dt
 import re
+from typing import cast
 
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
@@ -130,7 +131,7 @@ class MeetingForm(ServiceForm):
     )
     chair = forms.ModelChoiceField(
         label="Chair",
-        queryset=None,
+        queryset=IndependentReviewingOfficer.objects.none(),  # the active IROs, per request
         empty_label="Choose the chair",
         error_messages={"required": "Choose who will chair it"},
     )
@@ -138,9 +139,10 @@ class MeetingForm(ServiceForm):
 
     def __init__(self, *args, show_confirm: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chair"].queryset = IndependentReviewingOfficer.objects.filter(
-            active=True
-        ).select_related("user")
+        chair = cast(forms.ModelChoiceField, self.fields["chair"])
+        chair.queryset = IndependentReviewingOfficer.objects.filter(active=True).select_related(
+            "user"
+        )
         if not show_confirm:
             del self.fields["confirm_clash"]
             self.helper.layout = Layout(

@@ -25,7 +25,11 @@ def child_problems(values: dict, *, exclude_pk: int | None = None) -> FieldError
         errors.add("child_id", "Enter the child ID")
     elif len(child_id) > 10:
         errors.add("child_id", "The child ID must be 10 characters or fewer")
-    elif Child.objects.filter(child_id=child_id).exclude(pk=exclude_pk).exists():
+    elif (
+        Child.objects.filter(child_id=child_id)
+        .exclude(pk__in=[exclude_pk] if exclude_pk else [])
+        .exists()
+    ):
         errors.add("child_id", f"A child with ID {child_id} already exists")
     for field, label in [("first_name", "first name"), ("last_name", "last name")]:
         if not (values.get(field) or "").strip():

@@ -38,12 +38,13 @@ SORTS = {
 
 def _caseload_form(request) -> CaseloadFilterForm:
     """The filters as asked for; an IRO who chose no IRO sees (and is shown) their own."""
-    form = CaseloadFilterForm(request.GET.copy())
-    if "iro" not in form.data and Role.IRO in user_roles(request.user):
+    data = request.GET.copy()
+    form = CaseloadFilterForm(data)
+    if "iro" not in data and Role.IRO in user_roles(request.user):
         # The form has loaded the active IROs already: no query for the user's own.
         mine = next((i for i in form.iros.values() if i.user_id == request.user.pk), None)
         if mine is not None:
-            form.data["iro"] = str(mine.pk)
+            data["iro"] = str(mine.pk)
     form.is_valid()
     return form
 
@@ -59,8 +60,9 @@ def caseload(request):
     data = form.cleaned_data
     choice = data.get("iro", EVERYONE)
     if "iro" in form.errors:  # an IRO who has left, or a made-up value: say so, show all
-        form.data = form.data.copy()
-        form.data["iro"] = EVERYONE
+        shown = form.data.copy()
+        shown["iro"] = EVERYONE
+        form.data = shown
     iro = choice if isinstance(choice, IndependentReviewingOfficer) else None
     who = "unallocated" if choice == NOBODY else "held" if iro else "all"
     as_of = today()
@@ -196,9 +198,15 @@ def child_detail(request, child_id: str):
             "open_plan": open_plan,
             "open_enquiry": open_enquiry,
             "states": {
-                "lac": deadline_state(open_period and open_period.next_review_due, as_of=as_of),
-                "icpc": deadline_state(open_enquiry and open_enquiry.icpc_due, as_of=as_of),
-                "rcpc": deadline_state(open_plan and open_plan.next_review_due, as_of=as_of),
+                "lac": deadline_state(
+                    open_period.next_review_due if open_period else None, as_of=as_of
+                ),
+                "icpc": deadline_state(
+                    open_enquiry.icpc_due if open_enquiry else None, as_of=as_of
+                ),
+                "rcpc": deadline_state(
+                    open_plan.next_review_due if open_plan else None, as_of=as_of
+                ),
             },
             "booked": booked,
             "booked_rows": [(r, user.has_perm(RECORD_REVIEW, r)) for r in booked],
@@ -292,7 +300,7 @@ def reallocate(request, child_id: str):
     if not _may_allocate(request.user, current):
         raise PermissionDenied
     planned = PlannedMove.objects.filter(child=child).select_related("iro__user").first()
-    initial = {"started_on": today()}
+    initial: dict[str, object] = {"started_on": today()}
     if planned is not None:
         initial = {"iro": planned.iro, "started_on": planned.starts_on, "reason": planned.reason}
     form = ReallocationForm(posted(request), child=child, current=current, initial=initial)
