@@ -53,7 +53,7 @@ def reviewing_officers(household: FosterCarerHousehold, also: int | None = None)
 class CarerReviewForm(ServiceForm):
     submit_label = "Record the review"
 
-    held_on = gds_date("Date of the review meeting")
+    held_on = gds_date("Date of the review meeting", not_in_future=True)
     reviewing_officer = forms.ModelChoiceField(
         label="Reviewing officer",
         queryset=User.objects.none(),
@@ -86,6 +86,9 @@ class CarerReviewForm(ServiceForm):
         officer = cast(forms.ModelChoiceField, self.fields["reviewing_officer"])
         officer.queryset = reviewing_officers(household, officer_id)
         officer.label_from_instance = lambda user: str(user)  # type: ignore[assignment]
+        held_on = cast(GDSDateField, self.fields["held_on"])
+        held_on.not_before = (household.approved_on, "the date of approval")
+        held_on.not_after = (household.approval_ended_on, "the end of the approval")
         if first:
             self.fields["referred_to_panel"].help_text = (
                 "This is the household's first review since approval on "

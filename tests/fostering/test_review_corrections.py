@@ -201,3 +201,23 @@ def test_only_the_author_or_a_manager_may_correct_or_withdraw(
     assert client.post(url + "withdraw/", {"reason": "x"}).status_code == 403
     review.refresh_from_db()
     assert not review.is_withdrawn
+
+
+def test_a_review_before_the_approval_is_refused_on_the_page_naming_the_date(
+    client, household, business_support
+):
+    client.force_login(business_support)
+    page = client.post(
+        "/fostering/FC-0101/review/",
+        {
+            **date_fields("held_on", D(2023, 6, 1)),
+            "reviewing_officer": business_support.pk,
+            "referred_to_panel": "on",
+            "recommendation": "x",
+        },
+    )
+    assert page.status_code == 400
+    assert (
+        "Date of the review meeting must be on or after the date of approval, 5 June 2023"
+    ) in page.content.decode()
+    assert not FosterCarerReview.all_objects.exists()
