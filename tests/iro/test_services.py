@@ -120,3 +120,14 @@ def test_a_move_before_the_current_iro_took_over_or_over_a_year_ahead_is_refused
     ]
     assert IROAllocation.objects.count() == 1
     assert not PlannedMove.objects.exists()
+
+
+def test_the_nightly_job_makes_the_moves_due_that_day(settings):
+    from worklists.tasks import deadline_alerts_send
+
+    first, second = IROFactory(), IROFactory()
+    child = ChildFactory()
+    iro_allocate(child=child, iro=first, started_on=D(2025, 1, 6))
+    iro_allocate(child=child, iro=second, started_on=D(2025, 3, 3), reason="x", as_of=D(2025, 2, 1))
+    deadline_alerts_send(as_of="2025-03-03")
+    assert held_by(child) == second

@@ -261,3 +261,21 @@ class TestMovesWithEffectiveDates:
         assert [(a.iro, a.ended_on) for a in history] == [(other, None), (iro, today())]
         assert ("iro-allocation", "IRO allocation") in record.context["contents"]
         assert 'href="#iro-allocation"' in body
+
+
+def test_a_registered_record_section_with_a_heading_is_in_the_contents_list(client, unit, iro):
+    from core.record import RecordSection, child_record_sections
+
+    def provider(*, child, as_of):
+        return RecordSection("includes/deadline_tag.html", {"heading": "Decisions"})
+
+    child_record_sections.register(provider)
+    try:
+        client.force_login(iro.user)
+        response = client.get("/children/HELD/")
+    finally:
+        child_record_sections._providers.remove(provider)
+    contents = response.context["contents"]
+    anchor = next(a for a, title in contents if title == "Decisions")
+    assert f'href="#{anchor}"' in response.content.decode()
+    assert f'id="{anchor}"' in response.content.decode()
