@@ -126,7 +126,7 @@ class ConferenceBookingForm(MeetingForm):
         error_messages={"required": "Choose at least one child"},
     )
     deputy_chair = forms.ModelChoiceField(
-        label="Deputy chair (optional)",
+        label="Deputy (optional)",
         queryset=None,
         required=False,
         empty_label="No deputy",

@@ -81,7 +81,14 @@ def test_business_support_books_and_runs_a_sibling_groups_initial_conference(
     page.get_by_label("Family member").check()
     page.get_by_label("Relationship or role").fill("Father")
     page.get_by_label("Has parental responsibility").check()
+    page.get_by_label("By letter in the post").check()
+    page.get_by_label("Postal address").fill("1 High Street")
     page.get_by_role("button", name="Add the invitation").click()
+    # Attendance is recorded once the conference has taken place.
+    assert page.get_by_role("link", name="Record attendance for Sam Example").count() == 0
+    booked_for = conference.scheduled_for
+    ChildProtectionConference.objects.update(scheduled_for=timezone.now() - dt.timedelta(hours=2))
+    page.reload()
     page.get_by_role("link", name="Record attendance for Sam Example").click()
     page.get_by_label("Excluded", exact=True).check()
     page.get_by_role("button", name="Save attendance").click()
@@ -94,6 +101,7 @@ def test_business_support_books_and_runs_a_sibling_groups_initial_conference(
     page.get_by_role("button", name="Save attendance").click()
     invitation = ConferenceInvitation.objects.get()
     assert (invitation.attendance, invitation.has_parental_responsibility) == ("excluded", True)
+    ChildProtectionConference.objects.update(scheduled_for=booked_for)
 
     page.get_by_role("link", name="Back to scheduling").click()
     page.get_by_role("link", name="See this week's bookings").click()
