@@ -28,6 +28,7 @@ from core.submissions import (
 )
 from iro.services import iro_allocate
 from reviews.models import IROContact
+from tests.core.submission_urls import ENTERED
 from tests.factories import ChildFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,9 +156,9 @@ def test_a_second_click_while_the_first_is_saving_saves_nothing(iro, settings):
         connection.close()
 
     first = threading.Thread(target=send, args=("first", "1"))
+    ENTERED.clear()
     first.start()
-    while not FormSubmission.objects.filter(token="c" * 32).exists():
-        pass
+    assert ENTERED.wait(10)
     send("second", "0")
     first.join()
     assert saved_count() == 1
@@ -179,9 +180,9 @@ def test_a_second_click_on_a_slow_save_says_it_is_still_saving(iro, monkeypatch)
         connection.close()
 
     first = threading.Thread(target=send, args=("first", "1.5"))
+    ENTERED.clear()
     first.start()
-    while not FormSubmission.objects.filter(token="s" * 32).exists():
-        pass
+    assert ENTERED.wait(10)
     send("second", "0")
     first.join()
     assert saved_count() == 1
