@@ -25,6 +25,7 @@ from protection.models import (
     ConferenceStatus,
     InvitationKind,
     Section47Enquiry,
+    person_key,
 )
 from protection.rules import icpc_due, transfer_in_due
 
@@ -284,7 +285,12 @@ def _invitations(b: DemoBuilder, conference, kids: list[ChildStory], day: dt.dat
     for role in roles:
         name = fam.social_worker if role == "Social worker" else _someone(b)
         people.append((name, InvitationKind.PROFESSIONAL, role, False))
+    invited = set()
     for name, kind, role, has_pr in people:
+        # One invitation per person (protection's unique constraint on the name's key).
+        if person_key(name) in invited:
+            continue
+        invited.add(person_key(name))
         attendance, reason = Attendance.INVITED, ""
         if held:
             attendance = _attendance(b, role)
@@ -300,6 +306,7 @@ def _invitations(b: DemoBuilder, conference, kids: list[ChildStory], day: dt.dat
             ConferenceInvitation(
                 conference=conference,
                 name=name,
+                name_key=person_key(name),
                 kind=kind,
                 role=role,
                 has_parental_responsibility=has_pr,
