@@ -245,6 +245,7 @@ def looked_after_section(*, child, as_of: dt.date) -> RecordSection:
     return RecordSection(
         "reviews/_looked_after.html",
         {
+            "heading": "Looked after",
             "booked": booked,
             "held_rows": rows,
             "cancelled": [r for r in reviews if r.status == ReviewStatus.CANCELLED],
