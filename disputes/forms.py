@@ -1,7 +1,7 @@
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
-from core.forms import ServiceForm, gds_date
+from core.forms import GuardedForm, ServiceForm, gds_date
 from disputes.models import DisputeCategory, DisputeLevel, DisputeStatus
 from iro.models import IndependentReviewingOfficer
 
@@ -129,16 +129,26 @@ class DisputeWithdrawForm(ServiceForm):
     withdrawn_on = gds_date("Date it was withdrawn")
 
 
+REASON_LENGTH = 1000
+
+
 def _correction_reason() -> forms.CharField:
     return forms.CharField(
         label="Why are you correcting it?",
+        max_length=REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The challenge's record keeps what it said before, and this reason.",
-        error_messages={"required": "Enter why you are making the correction"},
+        error_messages={
+            "required": "Enter why you are making the correction",
+            "max_length": f"The reason must be {REASON_LENGTH} characters or fewer",
+        },
     )
 
 
-class DisputeCorrectForm(DisputeRaiseForm):
+class DisputeCorrectForm(GuardedForm, DisputeRaiseForm):
+    """A challenge's details; a save from a page drawn before someone else's correction is
+    refused, saying what changed (core.forms.GuardedForm)."""
+
     submit_label = "Save the correction"
 
     reason = _correction_reason()
@@ -148,10 +158,10 @@ class DisputeCorrectForm(DisputeRaiseForm):
         self.fields["raised_on"].not_in_future = True
 
     def layout_fields(self) -> list:
-        return [*super().layout_fields(), "reason"]
+        return ["seen", *super().layout_fields(), "reason"]
 
 
-class StageCorrectForm(ServiceForm):
+class StageCorrectForm(GuardedForm):
     submit_label = "Save the correction"
 
     addressee = forms.CharField(
@@ -169,7 +179,10 @@ class StageCorrectForm(ServiceForm):
     reason = _correction_reason()
 
     def __init__(self, *args, stage, raised_on, **kwargs):
-        super().__init__(*args, **kwargs)
+        current = {"addressee": stage.addressee, "started_on": stage.started_on}
+        if stage.responded_on is not None:
+            current |= {"responded_on": stage.responded_on, "response": stage.response}
+        super().__init__(*args, current=current, **kwargs)
         if stage.responded_on is None:
             # No response yet: recording one is its own page.
             del self.fields["responded_on"], self.fields["response"]

@@ -388,7 +388,7 @@ def dispute_correct_view(request, pk: int):
     dispute = _correctable_dispute(request, pk)
     form = DisputeCorrectForm(
         posted(request),
-        initial={
+        current={
             "category": dispute.category,
             "summary": dispute.summary,
             "raised_on": dispute.raised_on,
@@ -401,7 +401,14 @@ def dispute_correct_view(request, pk: int):
         caption=_caption(dispute),
         intro="The challenge's record keeps what it said before, and why it was corrected.",
         back_url=_back(dispute),
-        save=lambda data: dispute_correct(dispute=dispute, corrected_by=request.user, **data),
+        save=lambda data: dispute_correct(
+            dispute=dispute,
+            corrected_by=request.user,
+            reason=data["reason"],
+            category=data["category"],
+            summary=data["summary"],
+            raised_on=data["raised_on"],
+        ),
         success_url=_back(dispute),
         success_message="Challenge corrected",
     )
@@ -418,12 +425,6 @@ def stage_correct_view(request, pk: int, stage_pk: int):
         posted(request),
         stage=stage,
         raised_on=dispute.raised_on,
-        initial={
-            "addressee": stage.addressee,
-            "started_on": stage.started_on,
-            "responded_on": stage.responded_on,
-            "response": stage.response,
-        },
     )
     return form_page(
         request,

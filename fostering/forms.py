@@ -19,6 +19,9 @@ from fostering.services import (
     reference_problem,
 )
 
+REASON_LENGTH = 1000
+REASON_TOO_LONG = f"The reason must be {REASON_LENGTH} characters or fewer"
+
 DUE_FILTERS = [
     ("", "Any time"),
     ("overdue", "Overdue"),
@@ -254,7 +257,8 @@ class TermsChangeForm(TermsForm):
         label="Why did the terms change?",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, the review of 4 March recommended approval for sibling groups.",
-        error_messages={"required": "Enter why the terms changed"},
+        max_length=REASON_LENGTH,
+        error_messages={"max_length": REASON_TOO_LONG, "required": "Enter why the terms changed"},
     )
 
     def __init__(self, *args, household: FosterCarerHousehold, **kwargs):
@@ -280,7 +284,11 @@ class ApprovalEndForm(ServiceForm):
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, the carers retired, or the decision and its date.",
-        error_messages={"required": "Enter the reason the approval ended"},
+        max_length=REASON_LENGTH,
+        error_messages={
+            "max_length": REASON_TOO_LONG,
+            "required": "Enter the reason the approval ended",
+        },
     )
 
     def __init__(self, *args, household: FosterCarerHousehold, **kwargs):
@@ -299,7 +307,11 @@ class CarerReviewCorrectForm(CarerReviewForm):
         label="Why are you correcting the review?",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The review's record keeps what it said before, and this reason.",
-        error_messages={"required": "Enter why you are correcting the review"},
+        max_length=REASON_LENGTH,
+        error_messages={
+            "max_length": REASON_TOO_LONG,
+            "required": "Enter why you are correcting the review",
+        },
     )
 
     def layout_fields(self) -> list:
@@ -314,5 +326,9 @@ class CarerReviewWithdrawForm(ServiceForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, recorded against the wrong household. The review stays on "
         "record, but no longer counts.",
-        error_messages={"required": "Enter why the review is being withdrawn"},
+        max_length=REASON_LENGTH,
+        error_messages={
+            "max_length": REASON_TOO_LONG,
+            "required": "Enter why the review is being withdrawn",
+        },
     )

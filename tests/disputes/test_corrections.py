@@ -3,6 +3,8 @@ or a manager; what they said is kept. Impossible dates are refused, and the same
 challenge is not raised twice."""
 
 import datetime as dt
+import html
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -61,6 +63,13 @@ def refused(call, field):
         call()
     assert field in exc.value.message_dict, exc.value.message_dict
     return " ".join(exc.value.message_dict[field])
+
+
+def seen(client, url):
+    """The page's record of what it showed (core.forms.GuardedForm), as a browser sends it."""
+    found = re.search(r'name="seen" value="([^"]*)"', client.get(url).content.decode())
+    assert found, "the page carries what it showed"
+    return {"seen": html.unescape(found[1])}
 
 
 def date_fields(name, day):
@@ -145,9 +154,11 @@ def test_withdrawing_a_challenge_needs_a_reason(client, iro, dispute):
 
 def test_a_corrected_challenge_keeps_what_it_said_and_why(client, iro, dispute):
     client.force_login(iro.user)
+    url = f"/challenges/{dispute.pk}/correct/"
     page = client.post(
-        f"/challenges/{dispute.pk}/correct/",
+        url,
         {
+            **seen(client, url),
             "category": "care_planning",
             "summary": "No plan.",
             **date_fields("raised_on", D(2025, 4, 30)),
@@ -239,7 +250,12 @@ def test_a_stage_awaiting_a_response_is_corrected_without_asking_for_one(client,
     assert "What did they say?" not in client.get(url).content.decode()
     page = client.post(
         url,
-        {"addressee": "Pat Manager", **date_fields("started_on", D(2025, 5, 7)), "reason": "x"},
+        {
+            **seen(client, url),
+            "addressee": "Pat Manager",
+            **date_fields("started_on", D(2025, 5, 7)),
+            "reason": "x",
+        },
         follow=True,
     )
     assert "Stage corrected: response due 14 May 2025" in page.content.decode()
@@ -276,3 +292,26 @@ def test_only_the_raising_iro_or_a_manager_sees_and_may_use_the_correct_links(
     client.post(urls[0], {"category": "other", "summary": "x", "reason": "x"})
     dispute.refresh_from_db()
     assert dispute.category == "drift"
+
+
+def test_a_correction_from_a_page_drawn_before_another_is_refused_saying_what_changed(
+    client, iro, dispute
+):
+    client.force_login(iro.user)
+    url = f"/challenges/{dispute.pk}/correct/"
+    stale = seen(client, url)
+    correct(dispute, summary="No plan for six months.")
+    page = client.post(
+        url,
+        {
+            **stale,
+            "category": "other",
+            "summary": "No plan.",
+            **date_fields("raised_on", RAISED),
+            "reason": "Wrong category",
+        },
+    )
+    assert page.status_code == 400
+    assert "Someone else saved a change while you had this page open" in page.content.decode()
+    dispute.refresh_from_db()
+    assert (dispute.category, dispute.summary) == ("drift", "No plan for six months.")

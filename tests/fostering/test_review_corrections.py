@@ -221,3 +221,11 @@ def test_a_review_before_the_approval_is_refused_on_the_page_naming_the_date(
         "Date of the review meeting must be on or after the date of approval, 5 June 2023"
     ) in page.content.decode()
     assert not FosterCarerReview.all_objects.exists()
+
+
+def test_a_reason_longer_than_a_page_is_refused(client, household, business_support):
+    review = record(household, D(2024, 5, 20), by=business_support)
+    client.force_login(business_support)
+    page = client.post(f"/fostering/FC-0101/reviews/{review.pk}/withdraw/", {"reason": "x" * 1001})
+    assert page.status_code == 400
+    assert "must be 1000 characters or less" in page.content.decode()
