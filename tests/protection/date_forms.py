@@ -1,0 +1,26 @@
+"""The protection area's forms with dates, for tests/core/test_date_input.py: how each
+view builds its form."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+from protection.forms import (
+    InvitationCorrectionForm,
+    ReferralForm,
+    ReportsForm,
+    RescheduleForm,
+    TransferInForm,
+)
+
+CHILD = SimpleNamespace(
+    child_id="W1", full_name="Ann Example", date_of_birth=dt.date(2012, 1, 1), family=None
+)
+
+BUILDERS = {
+    ReferralForm: lambda data: ReferralForm(data, child=CHILD),
+    TransferInForm: lambda data: TransferInForm(data, child=CHILD),
+    ReportsForm: lambda data: ReportsForm(data),
+    RescheduleForm: lambda data: RescheduleForm(data),
+    # Its date invited is not corrected (the field is dropped as it is built).
+    InvitationCorrectionForm: lambda data: InvitationCorrectionForm(data),
+}
