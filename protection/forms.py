@@ -3,12 +3,15 @@ attendance, outcomes and minutes. Writes go through protection.services."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from core.codes import CategoryOfAbuse
 from core.forms import ServiceForm, gds_date
 from iro.forms import MeetingForm
+from iro.models import IndependentReviewingOfficer
 from protection.models import (
     Attendance,
     ConferenceKind,
@@ -23,7 +26,7 @@ STRATEGY_BEFORE_REFERRAL = (
 CHOOSE_ICPC_NEEDED = "Choose whether an initial child protection conference is needed"
 
 
-def _born(field: forms.Field, child) -> None:
+def _born(field: Any, child) -> None:  # a GDSDateField
     """A born child's dates are not before their birth; an unborn child's may be."""
     if child.date_of_birth is not None:
         field.not_before = (child.date_of_birth, "the child's date of birth")
@@ -127,7 +130,7 @@ class ConferenceBookingForm(MeetingForm):
     )
     deputy_chair = forms.ModelChoiceField(
         label="Deputy (optional)",
-        queryset=None,
+        queryset=IndependentReviewingOfficer.objects.none(),
         required=False,
         empty_label="No deputy",
         help_text="Another IRO who may record the outcome if the chair cannot.",
@@ -136,7 +139,8 @@ class ConferenceBookingForm(MeetingForm):
 
     def __init__(self, *args, kind: str, child_choices, notified: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["deputy_chair"].queryset = self.fields["chair"].queryset
+        deputy = cast(forms.ModelChoiceField, self.fields["deputy_chair"])
+        deputy.queryset = cast(forms.ModelChoiceField, self.fields["chair"]).queryset
         self.fields["children"].choices = child_choices
         self.fields[
             "children"

@@ -735,7 +735,9 @@ def _invitation_problems(
             "invited_on",
             INVITED_AFTER_CONFERENCE.format(date=long_date(timezone.localtime(starts).date())),
         )
-    others = conference.invitations.filter(withdrawn_on__isnull=True).exclude(pk=exclude_pk)
+    others = conference.invitations.filter(withdrawn_on__isnull=True)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
     if name.strip() and others.filter(name_key=person_key(name)).exists():
         errors.add("name", INVITED_TWICE.format(name=" ".join(name.split())))
     if email and others.filter(email=email).exists():

@@ -143,8 +143,11 @@ def conference_book(request):
         return [c for c in candidates if c.child_id in picked]
 
     def earliest_due(form) -> dt.date | None:
-        dues = [d[0] for c in chosen(form) if (d := conference_due_for(kind=kind, child=c))]
-        dues = [d for d in dues if d is not None]
+        dues = [
+            d[0]
+            for c in chosen(form)
+            if (d := conference_due_for(kind=kind, child=c)) and d[0] is not None
+        ]
         return min(dues) if dues else None
 
     def book(form):
@@ -747,7 +750,7 @@ def referral_check(request, child_id: str):
     if "icpc_needed" not in answers:
         return redirect("protection:referral_outcome", child.child_id)
     referral_on = _day(answers.get("referral_on"))
-    strategy_on = _day(answers["strategy_discussion_on"])
+    strategy_on = dt.date.fromisoformat(answers["strategy_discussion_on"])
     needed = answers["icpc_needed"] == "yes"
     dates_url = reverse("protection:referral", args=[child.child_id])
     outcome_url = reverse("protection:referral_outcome", args=[child.child_id])
@@ -842,7 +845,7 @@ def transfer_in_check(request, child_id: str):
     answers = _answers(request, key)
     if "notified_on" not in answers:
         return _start_again(request, child, "protection:transfer_in")
-    notified_on = _day(answers["notified_on"])
+    notified_on = dt.date.fromisoformat(answers["notified_on"])
     change = reverse("protection:transfer_in", args=[child.child_id])
     rows = [
         ("notified_on", "Date notified", long_date(notified_on), change),
