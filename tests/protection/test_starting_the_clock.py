@@ -239,3 +239,71 @@ def test_hostile_text_in_the_council_name_is_shown_as_text(client, business_supp
     )
     page = client.get(reverse("protection:transfer_in_check", args=["R7"])).content.decode()
     assert "<script>x()</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_a_transfer_in_conference_answers_the_notice_and_closes_it_when_held():
+    from django.utils import timezone
+
+    from protection.services import ChildOutcome, conference_book, conference_record_held
+
+    child = ChildFactory(child_id="T2")
+    transfer = transfer_in_notify(child=child, notified_on=D(2026, 11, 16), from_council="North")
+    conference = conference_book(
+        kind="transfer_in",
+        children=[child],
+        scheduled_for=timezone.make_aware(dt.datetime(2026, 11, 30, 10)),
+        venue="Civic Centre",
+    )
+    assert conference.transfer_notified_on == D(2026, 11, 16)
+    entry = conference.covered.get()
+    assert (entry.due_on, entry.due_rule) == (D(2026, 12, 7), "transfer_in")
+    conference_record_held(
+        conference=conference,
+        held_on=D(2026, 11, 30),
+        outcomes=[ChildOutcome(child, "plan_started", "NEG")],
+    )
+    transfer.refresh_from_db()
+    assert transfer.concluded_on == D(2026, 11, 30)
+    assert not [d for d in open_deadlines() if d.child_id == "T2" and d.rule == "transfer_in"]
+
+
+def test_a_transfer_in_conference_before_the_notice_is_refused():
+    from django.utils import timezone
+
+    from protection.services import BOOKED_BEFORE_TRANSFER, conference_book
+
+    child = ChildFactory(child_id="T3", first_name="Ari", last_name="Example")
+    transfer_in_notify(child=child, notified_on=D(2026, 11, 16), from_council="North")
+    with pytest.raises(Exception) as exc:
+        conference_book(
+            kind="transfer_in",
+            children=[child],
+            scheduled_for=timezone.make_aware(dt.datetime(2026, 11, 13, 10)),
+            venue="Civic Centre",
+        )
+    assert exc.value.message_dict["date"] == [
+        BOOKED_BEFORE_TRANSFER.format(name="Ari Example", date="16 November 2026")
+    ]
+
+
+def test_the_booking_page_takes_the_notice_date_from_the_recorded_transfer(
+    client, business_support, iro
+):
+    child = ChildFactory(child_id="T4")
+    transfer_in_notify(child=child, notified_on=D(2026, 11, 16), from_council="North")
+    client.force_login(business_support)
+    url = reverse("protection:conference_book") + "?kind=transfer_in&child=T4"
+    assert "transfer_notified_on" not in client.get(url).content.decode()
+    client.post(
+        url,
+        {
+            "children": ["T4"],
+            **date_post("date", D(2026, 12, 3)),
+            "time": "10:00",
+            "venue": "Civic Centre",
+            "chair": iro.pk,
+        },
+    )
+    from protection.models import ChildProtectionConference
+
+    assert ChildProtectionConference.objects.get().transfer_notified_on == D(2026, 11, 16)
