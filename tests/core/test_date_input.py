@@ -57,7 +57,9 @@ APPS += ["reporting", "worklists"]
 CHILD = SimpleNamespace(
     child_id="W1", full_name="Ann Example", date_of_birth=dt.date(2012, 1, 1), family=None
 )
-HOUSEHOLD = SimpleNamespace(reviewing_officer_id=None, approved_on=dt.date(2024, 1, 5))
+HOUSEHOLD = SimpleNamespace(
+    reviewing_officer_id=None, approved_on=dt.date(2024, 1, 5), approval_ended_on=None
+)
 
 
 def _plain(form_class):
