@@ -157,9 +157,6 @@ class MeetingForm(ServiceForm):
 
 # The new-child questions (worklists.views.new_child): one GOV.UK question page each,
 # then check your answers. Tests import the messages.
-EXPECTED_TOO_EARLY = "The expected date of birth must be no more than 8 weeks ago"
-EXPECTED_TOO_LATE = "The expected date of birth must be within 10 months from today"
-BORN_TOO_LONG_AGO = "The date of birth must be within the last 25 years"
 CHILD_ID_CHARACTERS = "The council child ID must only include letters, numbers and hyphens"
 FAMILY_NOT_FOUND = "There is no family with the reference {reference}"
 FAMILY_REFERENCE_TAKEN = "A family with the reference {reference} already exists"
@@ -204,35 +201,31 @@ class NewChildBornForm(ServiceForm):
 
 
 class NewChildDateForm(ServiceForm):
-    """The date of birth, or for an unborn child the expected date of birth."""
+    """The date of birth (within the last 25 years), or for an unborn child the expected
+    date of birth (from 8 weeks ago, a baby who is late, to 10 months ahead)."""
 
     submit_label = "Continue"
 
-    date = gds_date("Date of birth", help_text="For example, 27 3 2014")
+    date = gds_date("Date of birth", help_text="For example, 27 3 2014", not_in_future=True)
 
     def __init__(self, *args, unborn: bool = False, **kwargs):
         self.unborn = unborn
         super().__init__(*args, **kwargs)
-        self.heading = "When is the baby due?" if unborn else "What is the child's date of birth?"
+        now = timezone.localdate()
         if unborn:
+            self.heading = "When is the baby due?"
             self.fields["date"] = gds_date(
-                "Expected date of birth", help_text="For example, 27 3 2027"
+                "Expected date of birth",
+                help_text="For example, 27 3 2027",
+                not_before=(now - dt.timedelta(weeks=8), "the date 8 weeks ago"),
+                not_after=(now + dt.timedelta(days=305), "the date 10 months from today"),
             )
         else:
-            self.fields["date"] = gds_date(
-                "Date of birth", help_text="For example, 27 3 2014", not_in_future=True
+            self.heading = "What is the child's date of birth?"
+            self.fields["date"].not_before = (
+                now.replace(year=now.year - 25, day=min(now.day, 28)),
+                "the date 25 years ago",
             )
-
-    def clean_date(self):
-        day = self.cleaned_data["date"]
-        now = timezone.localdate()
-        if self.unborn and day < now - dt.timedelta(weeks=8):
-            raise forms.ValidationError(EXPECTED_TOO_EARLY)
-        if self.unborn and day > now + dt.timedelta(days=305):
-            raise forms.ValidationError(EXPECTED_TOO_LATE)
-        if not self.unborn and day < now.replace(year=now.year - 25, day=min(now.day, 28)):
-            raise forms.ValidationError(BORN_TOO_LONG_AGO)
-        return day
 
 
 class NewChildSexForm(ServiceForm):

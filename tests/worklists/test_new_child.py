@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from core.services import today
-from iro.forms import BORN_TOO_LONG_AGO, CHILD_ID_CHARACTERS, EXPECTED_TOO_LATE
+from iro.forms import CHILD_ID_CHARACTERS
 from iro.models import Child, Family
 from iro.rules import UPN_WRONG_CHECK_LETTER
 from iro.services import SAME_NAME_AND_BIRTH
@@ -15,6 +15,7 @@ from tests.factories import ChildFactory, FamilyFactory
 pytestmark = pytest.mark.django_db
 
 FIRST_NAME_NEEDED = "Enter the child's first name"
+TOO_LONG_AGO = "Date of birth must be on or after the date 25 years ago"
 
 
 def date_parts(day):
@@ -95,7 +96,12 @@ def test_a_new_family_is_made_with_the_child(client, business_support):
         ),
         ("identifiers", {"child_id": "A B<", "upn": ""}, "child_id", CHILD_ID_CHARACTERS),
         ("identifiers", {"child_id": "OK1", "upn": "A801200005001"}, "upn", UPN_WRONG_CHECK_LETTER),
-        ("date", date_parts(dt.date(1990, 1, 1)), "date", BORN_TOO_LONG_AGO),
+        (
+            "date",
+            date_parts(dt.date(1990, 1, 1)),
+            "date",
+            "Date of birth must be on or after the date 25 years ago",
+        ),
         (
             "family",
             {"family": "existing", "existing_reference": "NOPE"},
@@ -112,7 +118,7 @@ def test_a_bad_answer_is_refused_naming_the_field(
     response = client.post(f"/children/new/{step}/", data)
     assert response.status_code == 400
     assert any(
-        anchor.startswith(f"id_{field}") and text == message
+        anchor.startswith(f"id_{field}") and text.startswith(message)
         for anchor, text in response.context["error_list"]
     )
 
@@ -123,7 +129,10 @@ def test_an_expected_date_a_year_ahead_is_refused(client, business_support):
     answer(client, "born", {"born": "no"})
     response = client.post("/children/new/date/", date_parts(today() + dt.timedelta(days=365)))
     assert response.status_code == 400
-    assert EXPECTED_TOO_LATE in response.content.decode()
+    assert (
+        "Expected date of birth must be on or before the date 10 months from today"
+        in response.content.decode()
+    )
 
 
 def test_the_same_council_child_id_or_upn_is_refused_with_a_link_to_the_child(
