@@ -46,7 +46,7 @@ validators: $(VALIDATORS)/.installed ## Install the DfE return validators in the
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-static/build/app.css: node_modules/.package-lock.json static/src/app.scss static/src/copy-assets.mjs
+static/build/app.css: node_modules/.package-lock.json static/src/app.scss static/src/copy-assets.mjs $(wildcard static/src/*.js)
 	npm run --silent build
 
 .PHONY: assets
