@@ -63,6 +63,13 @@ def test_business_support_add_an_unborn_child_to_a_family_checking_their_answers
 
     assert page.get_by_role("heading", level=1).inner_text() == "Baby Example"
     assert "Added Baby Example (UNB1)" in page.locator(".govuk-notification-banner").inner_text()
+    contents = page.get_by_role("navigation", name="Contents")
+    contents.get_by_role("link", name="IRO allocation").click()
+    assert "Baby Example has never had an IRO" in page.inner_text("main")
+    assert_accessible(page)
+    page.get_by_role("link", name="Allocate an IRO").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Allocate an IRO to Baby Example"
+    assert_accessible(page)
     child = Child.objects.get(child_id="UNB1")
     assert (child.expected_date_of_birth, child.sex, child.family) == (due, "U", family)
 
