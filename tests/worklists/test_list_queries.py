@@ -51,3 +51,28 @@ def test_unit_wide_lists_run_a_fixed_number_of_queries(
     client.force_login(business_support)
     with django_assert_max_num_queries(most):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_the_head_of_services_home_page_runs_a_fixed_number_of_queries(
+    client, head_of_service, iro, size, django_assert_max_num_queries
+):
+    """However many children are overdue or have no IRO, grouped and paged."""
+    unit_of(size, iro)
+    for child in ChildFactory.create_batch(size):  # looked after, with no IRO
+        episode_record(
+            child=child,
+            started_on=today() - dt.timedelta(days=90),
+            reason_new_episode="S",
+            legal_status="C2",
+            category_of_need="N1",
+            placement="U4",
+            placement_provider="PR1",
+            ended_on=None,
+            reason_ceased="",
+        )
+    client.force_login(head_of_service)
+    with django_assert_max_num_queries(30):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert response.context["unallocated"] == size
