@@ -424,7 +424,8 @@ class ConferenceInvitation(TimeStampedModel):
             ),
             models.UniqueConstraint(
                 fields=["conference", "name_key"],
-                condition=Q(withdrawn_on__isnull=True),
+                # A row bulk-loaded without its key (an import, a fixture) is not compared.
+                condition=Q(withdrawn_on__isnull=True) & ~Q(name_key=""),
                 name="person_invited_once_by_name",
             ),
             models.UniqueConstraint(
