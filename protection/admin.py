@@ -6,7 +6,9 @@ from protection.models import (
     ChildProtectionPlan,
     ConferenceChild,
     ConferenceInvitation,
+    ConferenceMove,
     Section47Enquiry,
+    TransferIn,
 )
 
 
@@ -41,6 +43,24 @@ class InvitationInline(ReadOnlyInline):
     model = ConferenceInvitation
 
 
+class MoveInline(ReadOnlyInline):
+    model = ConferenceMove
+
+
+@admin.register(TransferIn)
+class TransferInAdmin(ServiceOwnedAdmin):
+    service_fields = [
+        "child",
+        "notified_on",
+        "from_council",
+        "concluded_on",
+        "conference_due",
+        "conference_due_reason",
+    ]
+    list_display = ["child", "notified_on", "from_council", "conference_due", "concluded_on"]
+    search_fields = ["child__child_id"]
+
+
 @admin.register(ChildProtectionConference)
 class ChildProtectionConferenceAdmin(ServiceOwnedAdmin):
     service_fields = [
@@ -51,7 +71,10 @@ class ChildProtectionConferenceAdmin(ServiceOwnedAdmin):
         "held_on",
         "transfer_notified_on",
         "cancellation_reason",
+        "deputy_chair",
+        "booking_warnings",
+        "reports_in_on",
     ]
     list_display = ["__str__", "kind", "status", "scheduled_for", "held_on", "chair"]
     list_filter = ["kind", "status"]
-    inlines = [ConferenceChildInline, InvitationInline]
+    inlines = [ConferenceChildInline, InvitationInline, MoveInline]
