@@ -69,7 +69,7 @@ def test_an_iro_sees_their_caseload_sorted_filtered_and_a_childs_record(page, ir
 
     page.get_by_role("link", name="Avery Example").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Avery Example"
-    due = page.locator(".govuk-summary-list").inner_text()
+    due = page.locator("#due-next + .govuk-summary-list").inner_text()
     assert "Looked-after review" in due
     assert "20 working days after entering care" in due
     assert_accessible(page)

@@ -83,6 +83,21 @@ def test_a_search_records_the_parameter_name_and_never_what_was_searched_for(cli
     assert "Sam" not in stored and "Example" not in stored and "overdue" not in stored
 
 
+def test_the_header_search_is_recorded_as_a_search_without_the_words(client, iro, child):
+    client.force_login(iro.user)
+    assert client.get("/search/", {"q": child.last_name}).status_code == 200
+    event = AccessEvent.objects.get()
+    assert (event.kind, event.url_name, event.detail) == (AccessKind.SEARCH, "search", "q")
+    stored = " ".join(str(v) for v in AccessEvent.objects.values().get().values())
+    assert child.last_name not in stored
+
+
+def test_the_list_of_children_with_no_iro_is_recorded(client, business_support):
+    client.force_login(business_support)
+    assert client.get("/children/unallocated/").status_code == 200
+    assert AccessEvent.objects.get().url_name == "children:unallocated"
+
+
 def test_an_api_read_is_recorded(client, iro):
     client.force_login(iro.user)
     assert client.get("/api/deadlines/").status_code == 200
