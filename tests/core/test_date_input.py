@@ -324,6 +324,24 @@ DATE_PAGES = [
     ("fostering:review", "business_support", None),
     ("children:reallocate", "head_of_service", None),
     ("imports:export", "business_support", "/imports/export/annex-a/"),
+    # Pages of issue 10: starting the clocks, moving meetings, corrections.
+    ("children:new_step", "business_support", None),
+    ("reviews:review_reschedule", "business_support", None),
+    ("reviews:review_correct", "iro", None),
+    ("reviews:decision_done", "iro", None),
+    ("reviews:decision_correct", "iro", None),
+    ("reviews:contact_correct", "iro", None),
+    ("reviews:care_question", "business_support", None),
+    ("protection:referral", "business_support", None),
+    ("protection:transfer_in", "business_support", None),
+    ("protection:reports", "business_support", None),
+    ("protection:reschedule", "business_support", None),
+    ("fostering:add", "business_support", None),
+    ("fostering:terms", "business_support", None),
+    ("fostering:end", "business_support", None),
+    ("fostering:review_correct", "head_of_service", None),
+    ("disputes:correct", "iro", None),
+    ("disputes:stage_correct", "iro", None),
 ]
 
 
