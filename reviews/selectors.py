@@ -24,8 +24,9 @@ from reviews.models import (
 from reviews.rules import DecisionStatus, decision_status, needs_permanence_plan
 
 LAC_REVIEW = "lac_review"
-# The rule an overdue decision reports under: it is the child's looked-after work, so it
-# reaches the child's IRO as a looked-after deadline (worklists composes the kinds).
+# An overdue decision is the child's looked-after work: it reaches the child's IRO, listed
+# as a kind of its own so it is never mistaken for a review that is due.
+REVIEW_DECISION = "review_decision"
 REVIEW_DECISION_RULE = "lac_review_decision"
 
 
@@ -69,7 +70,7 @@ def overdue_decisions() -> list[OpenDeadline]:
     )
     return [
         OpenDeadline(
-            LAC_REVIEW,
+            REVIEW_DECISION,
             "Decision of a looked-after review",
             due,
             f"Decision of the review on {long_date(held_on)}, for {owner}: {_short(action)}"
