@@ -40,7 +40,7 @@ class Meeting:
 class BookingNeed:
     """A review or conference that is due soon and has no date booked."""
 
-    kind: str  # lac_review, icpc or rcpc
+    kind: str  # lac_review, icpc, transfer_in or rcpc
     label: str
     child_id: str
     child_name: str

@@ -20,6 +20,9 @@ from protection.models import (
 
 ICPC = "icpc"
 RCPC = "rcpc"
+# A transfer-in conference to book (on the deadlines list it is an initial conference
+# with the rule transfer_in; the board books it as its own kind of conference).
+TRANSFER_IN = "transfer_in"
 
 
 def enquiries_awaiting_icpc() -> QuerySet[Section47Enquiry]:
@@ -112,8 +115,8 @@ def booked_conferences_between(
 
 
 def booking_needs(*, until: dt.date) -> list[BookingNeed]:
-    """Initial conferences and review conferences due by `until`, or overdue, with no
-    conference of that kind booked for the child (two queries)."""
+    """Initial, transfer-in and review conferences due by `until`, or overdue, with no
+    conference of that kind booked for the child (three queries)."""
     booked = ConferenceChild.objects.filter(
         child=OuterRef("child"), conference__status=ConferenceStatus.SCHEDULED
     )
@@ -130,10 +133,25 @@ def booking_needs(*, until: dt.date) -> list[BookingNeed]:
         .exclude(Exists(booked.filter(conference__kind=ConferenceKind.REVIEW)))
         .values_list(*fields, "next_review_due", "next_review_reason")
     )
-    return [
-        BookingNeed(ICPC, "Initial conference", cid, f"{first} {last}", family, due, reason)
-        for cid, first, last, family, due, reason in enquiries
-    ] + [
-        BookingNeed(RCPC, "Review conference", cid, f"{first} {last}", family, due, reason)
-        for cid, first, last, family, due, reason in plans
-    ]
+    transfers = (
+        transfers_awaiting_conference()
+        .filter(conference_due__lte=until)
+        .exclude(Exists(booked.filter(conference__kind=ConferenceKind.TRANSFER_IN)))
+        .values_list(*fields, "conference_due", "conference_due_reason")
+    )
+    return (
+        [
+            BookingNeed(ICPC, "Initial conference", cid, f"{first} {last}", family, due, reason)
+            for cid, first, last, family, due, reason in enquiries
+        ]
+        + [
+            BookingNeed(
+                TRANSFER_IN, "Transfer-in conference", cid, f"{first} {last}", family, due, reason
+            )
+            for cid, first, last, family, due, reason in transfers
+        ]
+        + [
+            BookingNeed(RCPC, "Review conference", cid, f"{first} {last}", family, due, reason)
+            for cid, first, last, family, due, reason in plans
+        ]
+    )
