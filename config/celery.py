@@ -27,6 +27,11 @@ app.conf.beat_schedule = {
         "task": "protection.tasks.invitations_retry_due",
         "schedule": crontab(minute="*/5"),
     },
+    # Looked-after review invitations likewise (reviews.tasks).
+    "retry-review-invitations": {
+        "task": "reviews.tasks.review_invitations_retry_due",
+        "schedule": crontab(minute="*/5"),
+    },
     "resume-waiting-imports": {
         "task": "returns.tasks.import_runs_resume_task",
         "schedule": crontab(minute="*/5"),

@@ -10,13 +10,13 @@ from django import forms
 
 from core.codes import CategoryOfAbuse
 from core.forms import ServiceForm, gds_date
+from core.invitations import InvitationFormBase
 from iro.forms import MeetingForm
 from iro.models import IndependentReviewingOfficer
 from protection.models import (
     Attendance,
     ConferenceKind,
     ConferenceOutcome,
-    InvitationDelivery,
     InvitationKind,
 )
 
@@ -159,48 +159,17 @@ class ConferenceBookingForm(MeetingForm):
         )
 
 
-class InvitationForm(ServiceForm):
+class InvitationForm(InvitationFormBase):
     submit_label = "Add the invitation"
 
-    name = forms.CharField(
-        label="Name",
-        max_length=120,
-        error_messages={"required": "Enter the name of the person invited"},
-    )
     kind = forms.ChoiceField(
         label="Family member or professional?",
         choices=InvitationKind.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose family member or professional"},
     )
-    role = forms.CharField(
-        label="Relationship or role",
-        max_length=80,
-        help_text="For example, mother, health visitor, school.",
-        error_messages={"required": "Enter their role or relationship to the child"},
-    )
     has_parental_responsibility = forms.BooleanField(
         label="Has parental responsibility", required=False
-    )
-    delivery = forms.ChoiceField(
-        label="How should the invitation be sent?",
-        choices=InvitationDelivery.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how the invitation is sent"},
-    )
-    email = forms.EmailField(
-        label="Email address",
-        required=False,
-        max_length=254,
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.com"
-        },
-    )
-    address = forms.CharField(
-        label="Postal address",
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 4}),
     )
     invited_on = gds_date("Date invited", required=False, not_in_future=True)
 

@@ -7,6 +7,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.codes import CategoryOfAbuse, choices_check
+from core.invitations import Invitation, invitation_constraints, to_send_index
+from core.invitations import InvitationDelivery as InvitationDelivery
+from core.invitations import SendStatus as SendStatus
+from core.invitations import person_key as person_key  # where demo and services look
 from core.models import TimeStampedModel, due_rule_field, return_year_field
 from iro.models import Child, Family, IndependentReviewingOfficer
 
@@ -346,25 +350,7 @@ class Attendance(models.TextChoices):
     EXCLUDED = "excluded", "Excluded"
 
 
-class InvitationDelivery(models.TextChoices):
-    EMAIL = "email", "By email"
-    POST = "post", "By letter in the post"
-
-
-class SendStatus(models.TextChoices):
-    NOT_SENT = "", "Not sent by Oversight"
-    QUEUED = "queued", "Waiting to send"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed to send"
-
-
-def person_key(text: str) -> str:
-    """A name or email as compared for "the same person": case and spacing ignored."""
-    return " ".join(text.split()).casefold()
-
-
-class ConferenceInvitation(TimeStampedModel):
+class ConferenceInvitation(Invitation):
     """One person invited to one conference. Corrected or withdrawn with a reason (kept
     in the history), never deleted."""
 
@@ -372,42 +358,13 @@ class ConferenceInvitation(TimeStampedModel):
 
     Attendance = Attendance
 
-    Delivery = InvitationDelivery
-
-    SendStatus = SendStatus
-
     conference = models.ForeignKey(
         ChildProtectionConference, on_delete=models.CASCADE, related_name="invitations"
     )
-    name = models.CharField(max_length=120)
-    # person_key(name), kept by protection.services: the same person is invited once.
-    name_key = models.CharField(max_length=120, editable=False, default="")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    role = models.CharField(max_length=80, help_text="e.g. Mother, Health visitor, School.")
     has_parental_responsibility = models.BooleanField(default=False)
-    delivery = models.CharField(
-        max_length=5,
-        choices=Delivery.choices,
-        blank=True,
-        help_text="Empty for an invitation Oversight did not send (recorded before, or by hand).",
-    )
-    email = models.EmailField(blank=True, help_text="Stored in lower case.")
-    address = models.TextField("postal address", blank=True)
-    invited_on = models.DateField(null=True, blank=True)
     attendance = models.CharField(max_length=14, choices=Attendance, default=Attendance.INVITED)
     exclusion_reason = models.CharField(max_length=300, blank=True)
-    withdrawn_on = models.DateField(null=True, blank=True)
-    withdrawn_reason = models.CharField(max_length=300, blank=True)
-    # Sending the email (protection.tasks.invitation_send claims a queued row).
-    send_status = models.CharField(
-        max_length=8, choices=SendStatus.choices, default=SendStatus.NOT_SENT, blank=True
-    )
-    send_attempts = models.PositiveSmallIntegerField(default=0)
-    send_error = models.TextField(blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    # When a failed send is tried again (protection.tasks.invitations_retry_due).
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    provider_reference = models.CharField(max_length=64, blank=True)
 
     history = HistoricalRecords()
 
@@ -418,38 +375,14 @@ class ConferenceInvitation(TimeStampedModel):
                 condition=~Q(attendance="excluded") | ~Q(exclusion_reason=""),
                 name="exclusion_has_reason",
             ),
-            models.CheckConstraint(
-                condition=Q(withdrawn_on__isnull=True) | ~Q(withdrawn_reason=""),
-                name="withdrawal_has_reason",
-            ),
-            models.UniqueConstraint(
-                fields=["conference", "name_key"],
-                # A row bulk-loaded without its key (an import, a fixture) is not compared.
-                condition=Q(withdrawn_on__isnull=True) & ~Q(name_key=""),
-                name="person_invited_once_by_name",
-            ),
-            models.UniqueConstraint(
-                fields=["conference", "email"],
-                condition=Q(withdrawn_on__isnull=True) & ~Q(email=""),
-                name="person_invited_once_by_email",
+            *invitation_constraints(
+                "conference",
+                withdrawal="withdrawal_has_reason",
+                by_name="person_invited_once_by_name",
+                by_email="person_invited_once_by_email",
             ),
             choices_check("kind", InvitationKind),
             choices_check("attendance", Attendance),
-            choices_check("delivery", InvitationDelivery, blank=True),
-            choices_check("send_status", SendStatus, blank=True),
         ]
-        indexes = [
-            # Read by protection.tasks.invitations_send_due: rows still to send.
-            models.Index(
-                fields=["send_status"],
-                condition=Q(send_status__in=["queued", "failed"]),
-                name="invitation_to_send",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.role})"
-
-    @property
-    def withdrawn(self) -> bool:
-        return self.withdrawn_on is not None
+        # Read by protection.tasks.invitations_retry_due: rows still to send.
+        indexes = [to_send_index("invitation_to_send")]

@@ -8,11 +8,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core.codes import CategoryOfAbuse
 from core.dates import WorkingCalendar, default_calendar, long_date
+from core.invitations import EMAIL_INVITED_TWICE as EMAIL_INVITED_TWICE  # tests read it here
+from core.invitations import (
+    INVITATION_WITHDRAWN,
+    delivery_problems,
+    invitation_new,
+    invitation_queue_again,
+    invitation_save,
+    invitation_withdraw_row,
+    invitee_problems,
+)
 from core.services import FieldErrors, not_in_future, today, transition
 from core.timescales import Timescales, default_timescales
 from iro.models import Child, Family, IndependentReviewingOfficer
@@ -689,15 +699,9 @@ def conference_cancel(*, conference: ChildProtectionConference, reason: str) -> 
 
 
 INVITED_TWICE = "{name} is already invited to this conference"
-EMAIL_INVITED_TWICE = "Someone with the email address {email} is already invited"
-ENTER_EMAIL = "Enter the email address to send the invitation to"
-ENTER_ADDRESS = "Enter the postal address to send the letter to"
 INVITED_AFTER_CONFERENCE = "The date invited must be on or before the conference, {date}"
 ATTENDANCE_TOO_EARLY = "Attendance can be recorded once the conference has taken place ({date})"
 ENTER_CORRECTION_REASON = "Enter why the invitation is being corrected"
-ENTER_WITHDRAWAL_REASON = "Enter why the invitation is being withdrawn"
-INVITATION_WITHDRAWN = "This invitation was withdrawn ({reason}), so it cannot be changed"
-NOTHING_TO_SEND = "Only an email invitation that failed can be sent again"
 
 
 def _invitation_problems(
@@ -715,19 +719,9 @@ def _invitation_problems(
     errors = FieldErrors()
     if problem := conference_closed_problem(conference):
         errors.add("name", problem)
-    if not name.strip():
-        errors.add("name", "Enter the name of the person invited")
     if kind not in InvitationKind.values:
         errors.add("kind", "Choose family member or professional")
-    if not role.strip():
-        errors.add("role", "Enter their role or relationship to the child")
-    # Empty: an invitation Oversight does not send (given by hand, or recorded after).
-    if delivery and delivery not in InvitationDelivery.values:
-        errors.add("delivery", "Choose how the invitation is sent")
-    if delivery == InvitationDelivery.EMAIL and not email:
-        errors.add("email", ENTER_EMAIL)
-    if delivery == InvitationDelivery.POST and not address.strip():
-        errors.add("address", ENTER_ADDRESS)
+    delivery_problems(errors, delivery=delivery, email=email, address=address)
     not_in_future(errors, "invited_on", invited_on, "The date invited")
     starts = conference.scheduled_for
     if invited_on and starts and invited_on > timezone.localtime(starts).date():
@@ -738,21 +732,14 @@ def _invitation_problems(
     others = conference.invitations.filter(withdrawn_on__isnull=True)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
-    if name.strip() and others.filter(name_key=person_key(name)).exists():
-        errors.add("name", INVITED_TWICE.format(name=" ".join(name.split())))
-    if email and others.filter(email=email).exists():
-        errors.add("email", EMAIL_INVITED_TWICE.format(email=email))
+    invitee_problems(
+        errors, name=name, role=role, email=email, others=others, invited_twice=INVITED_TWICE
+    )
     return errors
 
 
 def _save_invitation(invitation: ConferenceInvitation) -> None:
-    """Save, turning a race with another save of the same person into the form error
-    (the unique constraints are the last word)."""
-    try:
-        with transaction.atomic():
-            invitation.save()
-    except IntegrityError as error:
-        raise ValidationError({"name": INVITED_TWICE.format(name=invitation.name)}) from error
+    invitation_save(invitation, invited_twice=INVITED_TWICE)
 
 
 @transaction.atomic
@@ -782,18 +769,17 @@ def invitation_add(
         invited_on=invited_on,
     )
     errors.raise_if_any()
-    invitation = ConferenceInvitation(
-        conference=conference,
-        name=" ".join(name.split()),
-        name_key=person_key(name),
-        kind=kind,
-        role=role.strip(),
-        has_parental_responsibility=has_parental_responsibility,
-        invited_on=invited_on,
+    invitation = invitation_new(
+        ConferenceInvitation,
+        name=name,
+        role=role,
         delivery=delivery,
         email=email,
-        address=address.strip(),
-        send_status=SendStatus.QUEUED if delivery == InvitationDelivery.EMAIL else "",
+        address=address,
+        conference=conference,
+        kind=kind,
+        has_parental_responsibility=has_parental_responsibility,
+        invited_on=invited_on,
     )
     _save_invitation(invitation)
     if invitation.send_status == SendStatus.QUEUED:
@@ -865,19 +851,7 @@ def invitation_correct(
 @transaction.atomic
 def invitation_withdraw(*, invitation: ConferenceInvitation, reason: str) -> ConferenceInvitation:
     """Withdraw an invitation: kept, with the reason, never deleted; nothing more is sent."""
-    errors = FieldErrors()
-    if invitation.withdrawn:
-        errors.add("reason", INVITATION_WITHDRAWN.format(reason=invitation.withdrawn_reason))
-    if not reason.strip():
-        errors.add("reason", ENTER_WITHDRAWAL_REASON)
-    errors.raise_if_any()
-    invitation.withdrawn_on = today()
-    invitation.withdrawn_reason = reason.strip()
-    if invitation.send_status in (SendStatus.QUEUED, SendStatus.FAILED):
-        invitation.send_status = SendStatus.NOT_SENT
-    invitation._change_reason = f"Withdrawn: {reason.strip()}"  # type: ignore[attr-defined]
-    invitation.save()
-    return invitation
+    return invitation_withdraw_row(invitation, reason=reason)
 
 
 def attendance_too_early(conference: ChildProtectionConference) -> str | None:
@@ -913,15 +887,7 @@ def invitation_record_attendance(
 
 def invitation_send_again(*, invitation: ConferenceInvitation) -> ConferenceInvitation:
     """Queue a failed email invitation to send again (the "send again" action)."""
-    sent = ConferenceInvitation.objects.filter(
-        pk=invitation.pk,
-        send_status=SendStatus.FAILED,
-        withdrawn_on__isnull=True,
-        delivery=InvitationDelivery.EMAIL,
-    ).update(send_status=SendStatus.QUEUED, send_error="")
-    if not sent:
-        raise ValidationError({"send": NOTHING_TO_SEND})
-    invitation.refresh_from_db()
+    invitation_queue_again(invitation)
     _enqueue_send(invitation)
     return invitation
 

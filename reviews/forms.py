@@ -20,8 +20,9 @@ from core.codes import (
 )
 from core.dates import long_date
 from core.forms import GuardedForm, ServiceForm, gds_date
+from core.invitations import ENTER_WITHDRAWAL_REASON, InvitationFormBase
 from iro.forms import MeetingForm
-from reviews.models import ContactKind
+from reviews.models import ContactKind, ReviewInvitationKind
 from reviews.services import (
     BOOKING_EXISTS,
     CORRECTION_REASON_LENGTH,
@@ -458,3 +459,41 @@ class CareEndedForm(CareQuestion):
 
     def clean_ended_on(self):
         return _after_current_start(self, self.cleaned_data["ended_on"], "Care")
+
+
+# Invitations to a booked review ------------------------------------------------------
+
+
+class ReviewInvitationForm(InvitationFormBase):
+    """Who is invited to the review and how the invitation reaches them."""
+
+    submit_label = "Invite them"
+
+    kind = forms.ChoiceField(
+        label="Who are they?",
+        choices=ReviewInvitationKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the child, a parent, a carer or a professional"},
+    )
+
+    def layout_fields(self):
+        return [
+            "name",
+            Field.radios("kind", legend_size=Size.SMALL),
+            "role",
+            Field.radios("delivery", legend_size=Size.SMALL),
+            "email",
+            "address",
+        ]
+
+
+class ReviewInvitationWithdrawForm(WithdrawForm):
+    submit_label = "Withdraw the invitation"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = ENTER_WITHDRAWAL_REASON
+
+
+class SendAgainForm(ServiceForm):
+    submit_label = "Send it again"

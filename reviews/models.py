@@ -17,6 +17,7 @@ from core.codes import (
     ReasonPlaceChange,
     choices_check,
 )
+from core.invitations import Invitation, invitation_constraints, to_send_index
 from core.models import TimeStampedModel, due_rule_field, return_year_field
 from iro.models import Child, IndependentReviewingOfficer
 
@@ -458,3 +459,38 @@ class IROContact(Withdrawable, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} with {self.child.child_id} on {self.occurred_on}"
+
+
+class ReviewInvitationKind(models.TextChoices):
+    CHILD = "child", "The child"
+    PARENT = "parent", "Parent"
+    CARER = "carer", "Carer"
+    PROFESSIONAL = "professional", "Professional"
+
+
+class ReviewInvitation(Invitation):
+    """One person invited to one looked-after review: the child, a parent, a carer or a
+    professional. Kept when the review is moved; withdrawn with a reason, never deleted."""
+
+    Kind = ReviewInvitationKind
+
+    review = models.ForeignKey(
+        LookedAfterReview, on_delete=models.CASCADE, related_name="invitations"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "kind", "name"]
+        constraints = [
+            *invitation_constraints(
+                "review",
+                withdrawal="review_withdrawal_has_reason",
+                by_name="invited_once_to_review_by_name",
+                by_email="invited_once_to_review_by_email",
+            ),
+            choices_check("kind", ReviewInvitationKind),
+        ]
+        # Read by reviews.tasks.review_invitations_retry_due.
+        indexes = [to_send_index("review_invitation_to_send")]

@@ -208,6 +208,7 @@ def looked_after_section(*, child, as_of: dt.date) -> RecordSection:
                 ),
                 to_attr="all_decisions",
             ),
+            "invitations",
             Prefetch(
                 "moves",
                 queryset=ReviewReschedule.objects.select_related("moved_by").order_by(

@@ -28,6 +28,7 @@ from core.models import User
 from core.services import FieldErrors, not_in_future, transition
 from core.timescales import Timescales, default_timescales
 from iro.models import Child, IndependentReviewingOfficer
+from reviews.invitations import review_invitations_cancelled, review_invitations_moved
 from reviews.models import (
     AdoptionPlacement,
     ContactKind,
@@ -730,6 +731,8 @@ def lac_review_reschedule(
     review.booking_warnings_accepted = "\n".join(warnings_accepted)
     _history_note(review, by=by, reason=f"Moved: {reason}")
     review.save()
+    # The invitations stay; each one already emailed is sent the new time.
+    review_invitations_moved(review=review)
     return review
 
 
@@ -758,6 +761,7 @@ def lac_review_cancel(
     review.cancellation_reason = reason.strip()
     _history_note(review, by=by, reason=f"Cancelled: {reason}")
     review.save()
+    review_invitations_cancelled(review=review)
     return review
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import care_views, views
+from reviews import care_views, invitation_views, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -11,6 +11,22 @@ urlpatterns = [
     path("reviews/<int:review_pk>/circulation/", views.circulation, name="circulation"),
     path("reviews/<int:review_pk>/reschedule/", views.review_reschedule, name="review_reschedule"),
     path("reviews/<int:review_pk>/cancel/", views.review_cancel, name="review_cancel"),
+    path("reviews/<int:review_pk>/invite/", invitation_views.review_invite, name="review_invite"),
+    path(
+        "review-invitations/<int:invitation_pk>/withdraw/",
+        invitation_views.review_invitation_withdrawal,
+        name="review_invitation_withdraw",
+    ),
+    path(
+        "review-invitations/<int:invitation_pk>/send-again/",
+        invitation_views.review_invitation_resend,
+        name="review_invitation_send_again",
+    ),
+    path(
+        "review-invitations/<int:invitation_pk>/letter.pdf",
+        invitation_views.review_invitation_letter_pdf,
+        name="review_invitation_letter",
+    ),
     path("reviews/<int:review_pk>/correct/", views.review_correct, name="review_correct"),
     path("decisions/<int:decision_pk>/done/", views.decision_done, name="decision_done"),
     path("decisions/<int:decision_pk>/correct/", views.decision_correct, name="decision_correct"),

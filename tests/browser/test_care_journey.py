@@ -1,6 +1,7 @@
 """Journey: a child enters care (business support), is allocated an IRO, the first
-review is booked and rescheduled once, the IRO records it held with three decisions,
-and the decisions appear on the child's record and on the next review's page."""
+review is booked, two people are invited, it is rescheduled once (invitations kept),
+the IRO records it held with three decisions, and the decisions appear on the child's
+record and on the next review's page."""
 
 import datetime as dt
 
@@ -86,6 +87,24 @@ def test_a_child_enters_care_and_the_first_review_is_booked_moved_and_held(page,
     assert_accessible(page)
     page.get_by_role("button", name="Book it").click()
     assert "booked for" in page.locator(".govuk-notification-banner").inner_text()
+    # They invite the foster carer by email and the mother by letter.
+    for name, kind, role, delivery, where in [
+        ("Alex Carer", "Carer", "Foster carer", "By email", "alex@example.org"),
+        ("Sam Example", "Parent", "Mother", "By letter in the post", "1 Example Street"),
+    ]:
+        page.goto("/children/J001/")
+        page.get_by_role("link", name="Invite someone to the booked review").click()
+        page.get_by_label("Name", exact=True).fill(name)
+        page.get_by_label(kind, exact=True).check()
+        page.get_by_label("Relationship or role").fill(role)
+        page.get_by_label(delivery).check()
+        if delivery == "By email":
+            page.get_by_label("Email address").fill(where)
+        else:
+            page.get_by_label("Postal address").fill(where)
+        assert_accessible(page)
+        page.get_by_role("button", name="Invite them").click()
+        assert f"{name} is invited." in page.locator(".govuk-notification-banner").inner_text()
     page.goto("/children/J001/")
     page.get_by_role("link", name="Reschedule the booked review").click()
     fill_date(page, "date", moved_to)
@@ -101,6 +120,9 @@ def test_a_child_enters_care_and_the_first_review_is_booked_moved_and_held(page,
     assert f"by {support} on {long_date(today())} because The foster carer is away" in record
     assert_accessible(page)
     assert ReviewReschedule.objects.count() == 1
+    # The invitations stay with the moved review.
+    assert "Alex Carer (Foster carer, carer)" in record
+    assert "Sam Example (Mother, parent)" in record
 
     # The IRO, who chairs it, records it held with three decisions.
     page.context.clear_cookies()

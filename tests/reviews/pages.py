@@ -7,6 +7,7 @@ and returns the parameters they give (objects holds the shared world's records).
 import datetime as dt
 
 from core.services import today
+from reviews.invitations import review_invitation_add
 from reviews.models import ReviewDecision
 from reviews.services import iro_contact_record
 from tests.core.page_roles import BOOKING, HEAD, IRO_WORK
@@ -26,6 +27,20 @@ PAGES = {
     "reviews:review_book": (IRO_WORK | BOOKING, {"child_id": "child"}),
     "reviews:review_reschedule": (IRO_WORK | BOOKING, {"review_pk": "booked"}),
     "reviews:review_cancel": (IRO_WORK | BOOKING, {"review_pk": "booked"}),
+    # A booked review's invitations: whoever may book it (reviews/invitation_views.py).
+    "reviews:review_invite": (IRO_WORK | BOOKING, {"review_pk": "booked"}),
+    "reviews:review_invitation_withdraw": (
+        IRO_WORK | BOOKING,
+        {"invitation_pk": "review_invitation"},
+    ),
+    "reviews:review_invitation_send_again": (
+        IRO_WORK | BOOKING,
+        {"invitation_pk": "review_invitation"},
+    ),
+    "reviews:review_invitation_letter": (
+        IRO_WORK | BOOKING,
+        {"invitation_pk": "review_invitation"},
+    ),
     # A held review's details: its chair, the child's IRO, or a manager.
     "reviews:review_correct": (IRO_WORK | HEAD, {"review_pk": "held"}),
     "reviews:decision_done": (IRO_WORK | HEAD, {"decision_pk": "decision"}),
@@ -54,7 +69,16 @@ def extend_world(objects: dict) -> dict:
         occurred_on=today() - dt.timedelta(days=10),
         kind="visit",
     )
+    invitation = review_invitation_add(
+        review=objects["booked"],
+        name="Alex Example",
+        kind="carer",
+        role="Foster carer",
+        delivery="post",
+        address="1 Example Street\nTown",
+    )
     return {
+        "review_invitation": invitation.pk,
         "decision": decision.pk,
         "contact": contact.pk,
         # The world's child is looked after: a change of placement or legal status.
