@@ -327,17 +327,29 @@ def invitation_new(request, pk: int):
     )
 
 
-@role_required(*BOOKERS)
-def attendance(request, pk: int, invitation_pk: int):
+def _invitation_to_change(
+    request, pk: int, invitation_pk: int, *, withdrawn_too: bool = False
+) -> tuple[ConferenceInvitation, HttpResponse | None]:
+    """The invitation a page changes, and the refusal to show instead when its conference
+    is closed to changes or (unless `withdrawn_too`) the invitation was withdrawn."""
     require_perm(request, "protection.change_conferenceinvitation")
     invitation = _invitation(pk, invitation_pk)
-    conference = invitation.conference
-    if refused := _closed(request, conference):
+    refused = _closed(request, invitation.conference)
+    if refused is None and invitation.withdrawn and not withdrawn_too:
+        refused = _refusal(
+            request, invitation.conference, f"The invitation to {invitation.name} was withdrawn"
+        )
+    return invitation, refused
+
+
+@role_required(*BOOKERS)
+def attendance(request, pk: int, invitation_pk: int):
+    invitation, refused = _invitation_to_change(request, pk, invitation_pk)
+    if refused:
         return refused
+    conference = invitation.conference
     if problem := attendance_too_early(conference):
         return _refusal(request, conference, problem)
-    if invitation.withdrawn:
-        return _refusal(request, conference, f"The invitation to {invitation.name} was withdrawn")
     form = AttendanceForm(posted(request), initial={"attendance": invitation.attendance})
     return _conference_form(
         request,
@@ -353,13 +365,10 @@ def attendance(request, pk: int, invitation_pk: int):
 @role_required(*BOOKERS)
 def invitation_change(request, pk: int, invitation_pk: int):
     """Correct an invitation (name, role, how it is sent), with a reason kept in history."""
-    require_perm(request, "protection.change_conferenceinvitation")
-    invitation = _invitation(pk, invitation_pk)
-    conference = invitation.conference
-    if refused := _closed(request, conference):
+    invitation, refused = _invitation_to_change(request, pk, invitation_pk)
+    if refused:
         return refused
-    if invitation.withdrawn:
-        return _refusal(request, conference, f"The invitation to {invitation.name} was withdrawn")
+    conference = invitation.conference
     form = InvitationCorrectionForm(
         posted(request),
         initial={
@@ -385,13 +394,10 @@ def invitation_change(request, pk: int, invitation_pk: int):
 
 @role_required(*BOOKERS)
 def invitation_withdrawal(request, pk: int, invitation_pk: int):
-    require_perm(request, "protection.change_conferenceinvitation")
-    invitation = _invitation(pk, invitation_pk)
-    conference = invitation.conference
-    if refused := _closed(request, conference):
+    invitation, refused = _invitation_to_change(request, pk, invitation_pk)
+    if refused:
         return refused
-    if invitation.withdrawn:
-        return _refusal(request, conference, f"The invitation to {invitation.name} was withdrawn")
+    conference = invitation.conference
     form = WithdrawalForm(posted(request))
     return _conference_form(
         request,
@@ -409,11 +415,10 @@ def invitation_withdrawal(request, pk: int, invitation_pk: int):
 @role_required(*BOOKERS)
 def invitation_resend(request, pk: int, invitation_pk: int):
     """Send a failed invitation email again (a button on a page of its own)."""
-    require_perm(request, "protection.change_conferenceinvitation")
-    invitation = _invitation(pk, invitation_pk)
-    conference = invitation.conference
-    if refused := _closed(request, conference):
+    invitation, refused = _invitation_to_change(request, pk, invitation_pk, withdrawn_too=True)
+    if refused:
         return refused
+    conference = invitation.conference
     form = ConfirmForm(posted(request), submit_label="Send it again")
     return _conference_form(
         request,

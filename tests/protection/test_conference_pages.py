@@ -18,6 +18,7 @@ from protection.services import (
     conference_book,
     conference_cancel,
     invitation_add,
+    invitation_withdraw,
     section47_start,
 )
 from tests.conftest import _with_role
@@ -222,3 +223,23 @@ def test_the_task_list_shows_where_preparation_stands(client, business_support, 
     assert "govuk-task-list" in page
     assert "Nobody invited yet" in page
     assert "Cannot start yet" in page  # not held: the date has not come
+
+
+def test_a_withdrawn_invitation_cannot_be_corrected_withdrawn_again_or_marked_attended(
+    client, business_support, siblings, iro, time_machine
+):
+    conference = conference_book(
+        kind="initial", children=siblings, scheduled_for=at(D(2026, 12, 8)), venue="R", chair=iro
+    )
+    invitation = invitation_add(conference=conference, name="A Parent", kind="family", role="M")
+    invitation_withdraw(invitation=invitation, reason="Invited by mistake")
+    time_machine.move_to(dt.datetime(2026, 12, 9, 9, 0, tzinfo=dt.UTC), tick=False)
+    client.force_login(business_support)
+    for name in (
+        "protection:invitation_correct",
+        "protection:invitation_withdraw",
+        "protection:attendance",
+    ):
+        response = client.get(reverse(name, args=[conference.pk, invitation.pk]))
+        assert response.status_code == 409, name
+        assert "The invitation to A Parent was withdrawn" in response.content.decode()
