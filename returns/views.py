@@ -247,7 +247,9 @@ class AnnexAExportForm(ServiceForm):
         error_messages={"required": "Select which Annex A list to download"},
     )
     as_of = gds_date(
-        "Date of the list", help_text="The list is as at this date. For example, 31 3 2025"
+        "Date of the list",
+        help_text="The list is as at this date. For example, 31 3 2025",
+        not_in_future=True,  # a list as at a day not yet lived through would be a guess
     )
     file_format = forms.ChoiceField(
         label="Format",

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from kombu.exceptions import OperationalError
 
+from core.forms import DATE_NOT_IN_FUTURE
 from core.services import today
 from returns import imports
 from returns.data_quality import NOT_INSTALLED, Finding, RulesResult, issues_replace, live_years
@@ -420,3 +421,18 @@ def test_an_annex_a_list_needs_its_date(client, business_support):
     response = client.post("/imports/export/annex-a/", {"annex-number": "8"})
     assert response.status_code == 400
     assert ("id_annex-as_of_0", "Enter the date of the list") in response.context["error_list"]
+
+
+def test_an_annex_a_list_as_at_a_future_date_is_refused_naming_the_date(client, business_support):
+    client.force_login(business_support)
+    data = {
+        "annex-number": "8",
+        "annex-as_of_0": "31",
+        "annex-as_of_1": "3",
+        "annex-as_of_2": "2030",
+        "annex-file_format": "csv",
+    }
+    response = client.post("/imports/export/annex-a/", data)
+    assert response.status_code == 400
+    message = DATE_NOT_IN_FUTURE.format(question="Date of the list")
+    assert ("id_annex-as_of_0", message) in response.context["error_list"]
