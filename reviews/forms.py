@@ -19,13 +19,14 @@ from core.codes import (
     ReasonPlaceChange,
 )
 from core.dates import long_date
+from core.decisions import DecisionCorrectForm, DecisionDoneForm, WithdrawForm  # noqa: F401
+from core.decisions import reason_field as _reason_field
 from core.forms import GuardedForm, ServiceForm, gds_date
 from core.invitations import ENTER_WITHDRAWAL_REASON, InvitationFormBase
 from iro.forms import MeetingForm
 from reviews.models import ContactKind, ReviewInvitationKind
 from reviews.services import (
     BOOKING_EXISTS,
-    CORRECTION_REASON_LENGTH,
     participation_codes_for_age,
 )
 
@@ -121,19 +122,6 @@ class CirculationForm(GuardedForm):
     record_circulated_on = gds_date("Date the full record went out", required=False)
 
 
-def _reason_field(label: str, *, max_length: int = CORRECTION_REASON_LENGTH, hint: str = ""):
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        help_text=hint or f"Up to {max_length} characters. It is kept with the record's history.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": "Enter the reason",
-            "max_length": f"The reason must be {max_length} characters or fewer",
-        },
-    )
-
-
 def _not_before_birth(field, child) -> None:
     if child is not None and child.date_of_birth is not None:
         field.not_before = (child.date_of_birth, f"{child.full_name}'s date of birth")
@@ -176,18 +164,6 @@ class ContactCorrectForm(ContactForm):
     submit_label = "Save the correction"
 
     reason = _reason_field("Why are you correcting it?")
-
-
-class WithdrawForm(ServiceForm):
-    """Withdraw a record made in error: it is kept, with the reason, and counted nowhere."""
-
-    submit_label = "Withdraw it"
-
-    reason = _reason_field(
-        "Why is it being withdrawn?",
-        max_length=500,
-        hint="For example, recorded for the wrong child. The record is kept with the reason.",
-    )
 
 
 # Booking, moving and cancelling a review -----------------------------------------------
@@ -283,29 +259,6 @@ class ReviewCorrectForm(ServiceForm):
 
 
 # A decision: done, corrected or withdrawn -----------------------------------------------
-
-
-class DecisionDoneForm(ServiceForm):
-    submit_label = "Mark it done"
-
-    completed_on = gds_date("Date it was done", not_in_future=True)
-
-
-class DecisionCorrectForm(ServiceForm):
-    submit_label = "Save the correction"
-
-    action = forms.CharField(
-        label="Decision",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Enter what is to be done"},
-    )
-    owner = forms.CharField(
-        label="Who is responsible",
-        max_length=100,
-        error_messages={"required": "Enter who is responsible for the decision"},
-    )
-    due_on = gds_date("Due by")
-    reason = _reason_field("Why are you correcting it?")
 
 
 # Starting, changing and ending a period of care: one question a page ---------------------

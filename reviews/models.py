@@ -17,6 +17,7 @@ from core.codes import (
     ReasonPlaceChange,
     choices_check,
 )
+from core.decisions import CurrentManager, TrackedDecision, Withdrawable  # noqa: F401
 from core.invitations import Invitation, invitation_constraints, to_send_index
 from core.models import TimeStampedModel, due_rule_field, return_year_field
 from iro.models import Child, IndependentReviewingOfficer
@@ -361,51 +362,12 @@ class ReviewReschedule(TimeStampedModel):
         return f"{self.review} moved from {self.moved_from} to {self.moved_to}"
 
 
-class CurrentManager(models.Manager):
-    """Rows not withdrawn: what every page, count and figure reads.
-
-    A withdrawn record stays (with who withdrew it, when and why) and is read through
-    `all_objects`."""
-
-    def get_queryset(self):
-        return super().get_queryset().filter(withdrawn_at__isnull=True)
-
-
-class Withdrawable(models.Model):
-    """A record its author or a manager can withdraw with a reason; never deleted."""
-
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.CharField(max_length=500, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-    objects = CurrentManager()  # first, so the default: related lookups leave withdrawn out
-    all_objects = models.Manager()  # noqa: DJ012 (ruff takes the custom manager for a field)
-
-    class Meta:
-        abstract = True
-        base_manager_name = "all_objects"
-
-    @property
-    def is_withdrawn(self) -> bool:
-        return self.withdrawn_at is not None
-
-
-class ReviewDecision(Withdrawable, TimeStampedModel):
-    """A decision of a review: an action with an owner and a due date."""
+class ReviewDecision(Withdrawable, TrackedDecision, TimeStampedModel):
+    """A decision of a review: an action with an owner and a due date (core.decisions)."""
 
     review = models.ForeignKey(
         LookedAfterReview, on_delete=models.CASCADE, related_name="decisions"
     )
-    action = models.TextField()
-    owner = models.CharField(max_length=100, help_text="Who is responsible, e.g. 'Social worker'.")
-    due_on = models.DateField()
-    completed_on = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from core.codes import ADOPTION_AUTHORITY_STATUSES, ADOPTION_PLACEMENTS, SHORT_BREAK_STATUSES
@@ -22,7 +21,7 @@ from core.dates import (
     add_years,
     long_date,
 )
-from core.deadlines import deadline_state
+from core.decisions import DecisionStatus, decision_status  # noqa: F401
 from core.timescales import Due, Timescales
 
 
@@ -372,24 +371,7 @@ def needs_permanence_plan(*, reviews_held_before: int, period_start_known: bool)
 # A review's decisions: tracked actions ------------------------------------------------
 
 
-class DecisionStatus(StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    OVERDUE = "overdue"
-    WITHDRAWN = "withdrawn"
-
-
-def decision_status(
-    *, due_on: dt.date, completed_on: dt.date | None, withdrawn: bool, as_of: dt.date
-) -> DecisionStatus:
-    """Done once completed, withdrawn once withdrawn; otherwise open, or overdue when its
-    due date has passed (core.deadlines.deadline_state, the one definition)."""
-    if withdrawn:
-        return DecisionStatus.WITHDRAWN
-    if completed_on is not None:
-        return DecisionStatus.DONE
-    state = deadline_state(due_on, as_of=as_of)
-    return DecisionStatus.OVERDUE if state and state.overdue else DecisionStatus.OPEN
+# DecisionStatus and decision_status live in core.decisions (a conference's too).
 
 
 # SSDA903 episode rules, checked where an episode is entered ----------------------------

@@ -9,7 +9,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from core.dates import long_date
-from core.deadlines import DeadlineState, OpenDeadline, deadline_state, due_window
+from core.deadlines import OpenDeadline, due_window
+from core.decisions import DecisionRow, DecisionStatus, decision_row  # noqa: F401
 from core.meetings import BookingNeed, Meeting
 from core.record import RecordSection
 from core.services import today
@@ -21,7 +22,7 @@ from reviews.models import (
     ReviewReschedule,
     ReviewStatus,
 )
-from reviews.rules import DecisionStatus, decision_status, needs_permanence_plan
+from reviews.rules import needs_permanence_plan
 
 LAC_REVIEW = "lac_review"
 # An overdue decision is the child's looked-after work: it reaches the child's IRO, listed
@@ -140,38 +141,12 @@ def booking_needs(*, until: dt.date) -> list[BookingNeed]:
     ]
 
 
-@dataclass(frozen=True)
-class DecisionRow:
-    """A decision as the record shows it: its status on the day and the deadline's words."""
-
-    decision: ReviewDecision
-    status: DecisionStatus
-    state: DeadlineState | None
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in {DecisionStatus.OPEN, DecisionStatus.OVERDUE}
-
-
-def _decision_row(decision: ReviewDecision, as_of: dt.date) -> DecisionRow:
-    status = decision_status(
-        due_on=decision.due_on,
-        completed_on=decision.completed_on,
-        withdrawn=decision.is_withdrawn,
-        as_of=as_of,
-    )
-    open_ = status in {DecisionStatus.OPEN, DecisionStatus.OVERDUE}
-    return DecisionRow(
-        decision, status, deadline_state(decision.due_on, as_of=as_of) if open_ else None
-    )
-
-
 def decision_rows(review: LookedAfterReview, *, as_of: dt.date) -> list[DecisionRow]:
     """A review's decisions, withdrawn ones too, each with its status on `as_of`."""
     decisions = getattr(review, "all_decisions", None)
     if decisions is None:
         decisions = ReviewDecision.all_objects.filter(review=review).select_related("withdrawn_by")
-    return [_decision_row(d, as_of) for d in decisions]
+    return [decision_row(d, as_of) for d in decisions]
 
 
 @dataclass(frozen=True)

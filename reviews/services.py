@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core import decisions
 from core.codes import (
     CategoryOfNeed,
     LegalStatus,
@@ -911,30 +912,18 @@ def lac_review_correct(
 # A review's decisions: tracked actions -----------------------------------------------
 
 
-def _decision_open(decision: ReviewDecision) -> None:
-    if decision.is_withdrawn:
-        raise ValidationError(WITHDRAWN)
-
-
 @transaction.atomic
 def review_decision_complete(
     *, decision: ReviewDecision, completed_on: dt.date, by: User | None = None
 ) -> ReviewDecision:
     """Mark a decision done on a day (not before its review, not in the future)."""
-    _decision_open(decision)
-    errors = FieldErrors()
-    not_in_future(errors, "completed_on", completed_on, "The date it was done")
-    held_on = decision.review.held_on
-    if held_on and completed_on < held_on:
-        errors.add(
-            "completed_on",
-            f"The date it was done cannot be before the review on {long_date(held_on)}",
-        )
-    errors.raise_if_any()
-    decision.completed_on = completed_on
-    _history_note(decision, by=by, reason="Done")
-    decision.save()
-    return decision
+    return decisions.decision_complete(
+        decision,
+        completed_on=completed_on,
+        held_on=decision.review.held_on,
+        meeting="review",
+        by=by,
+    )
 
 
 @transaction.atomic
@@ -948,21 +937,16 @@ def review_decision_correct(
     by: User | None = None,
 ) -> ReviewDecision:
     """Correct what a decision says, who owns it or when it is due, saying why."""
-    _decision_open(decision)
-    errors = FieldErrors()
-    if not action.strip():
-        errors.add("action", "Enter what is to be done")
-    if not owner.strip():
-        errors.add("owner", "Enter who is responsible for the decision")
-    held_on = decision.review.held_on
-    if held_on and due_on < held_on:
-        errors.add("due_on", "A decision cannot be due before the review")
-    _reason_problem(errors, reason)
-    errors.raise_if_any()
-    decision.action, decision.owner, decision.due_on = action.strip(), owner.strip(), due_on
-    _history_note(decision, by=by, reason=reason.strip())
-    decision.save()
-    return decision
+    return decisions.decision_correct(
+        decision,
+        action=action,
+        owner=owner,
+        due_on=due_on,
+        reason=reason,
+        held_on=decision.review.held_on,
+        meeting="review",
+        by=by,
+    )
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ view builds its form."""
 import datetime as dt
 from types import SimpleNamespace
 
+from core.decisions import DecisionAddForm
 from protection.forms import (
     InvitationCorrectionForm,
     ReferralForm,
@@ -17,6 +18,7 @@ CHILD = SimpleNamespace(
 )
 
 BUILDERS = {
+    DecisionAddForm: lambda data: DecisionAddForm(data),
     ReferralForm: lambda data: ReferralForm(data, child=CHILD),
     TransferInForm: lambda data: TransferInForm(data, child=CHILD),
     ReportsForm: lambda data: ReportsForm(data),
