@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.codes import CategoryOfAbuse, choices_check
+from core.decisions import TrackedDecision, Withdrawable
 from core.invitations import Invitation, invitation_constraints, to_send_index
 from core.invitations import InvitationDelivery as InvitationDelivery
 from core.invitations import SendStatus as SendStatus
@@ -386,3 +387,28 @@ class ConferenceInvitation(Invitation):
         ]
         # Read by protection.tasks.invitations_retry_due: rows still to send.
         indexes = [to_send_index("invitation_to_send")]
+
+
+class ConferenceDecision(Withdrawable, TrackedDecision, TimeStampedModel):
+    """A decision of a held conference: an action with an owner and a due date
+    (core.decisions, as a looked-after review's)."""
+
+    conference = models.ForeignKey(
+        ChildProtectionConference, on_delete=models.CASCADE, related_name="decisions"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(Withdrawable.Meta):
+        ordering = ["conference", "due_on"]
+        indexes = [
+            # protection.selectors.open_deadlines reads the open ones (the digest, nightly).
+            models.Index(
+                fields=["due_on"],
+                condition=Q(completed_on__isnull=True, withdrawn_at__isnull=True),
+                name="open_conference_decision_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action[:40]} ({self.owner}, due {self.due_on})"

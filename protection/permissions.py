@@ -57,6 +57,16 @@ def deputises(user, conference) -> bool:
 rules.add_perm("protection.record_outcome", is_head_of_service | (is_iro & (chairs | deputises)))
 
 
+@rules.predicate
+def may_record_for_conference(user, decision) -> bool:
+    """The same people as for the outcome, of the decision's conference."""
+    return decision is not None and user.has_perm("protection.record_outcome", decision.conference)
+
+
+# A conference's decisions: marked done, corrected or withdrawn by those who record outcomes.
+rules.add_perm("protection.update_decision", may_record_for_conference)
+
+
 def _holds_perm(name: str) -> rules.Predicate:
     def holds(user) -> bool:
         return user.has_perm(name)

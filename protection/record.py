@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.decisions import decision_row
 from core.record import RecordSection
 from iro.models import Child
-from protection.models import ConferenceChild, ConferenceKind, ConferenceStatus
+from protection.models import ConferenceChild, ConferenceDecision, ConferenceKind, ConferenceStatus
 
 
 def protection_section(*, child: Child, as_of: dt.date) -> RecordSection:
@@ -24,5 +25,14 @@ def protection_section(*, child: Child, as_of: dt.date) -> RecordSection:
             "booked": booked,
             "transfer_booked": any(e.conference.kind == ConferenceKind.TRANSFER_IN for e in booked),
             "enquiries": list(child.section47_enquiries.order_by("-strategy_discussion_on")[:3]),
+            "decisions": [
+                decision_row(d, as_of)
+                for d in ConferenceDecision.all_objects.filter(
+                    conference__status=ConferenceStatus.HELD, conference__covered__child=child
+                )
+                .select_related("conference__chair", "conference__deputy_chair", "withdrawn_by")
+                .order_by("-conference__held_on", "due_on")
+                .distinct()
+            ],
         },
     )

@@ -6,12 +6,16 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from core.dates import long_date
 from core.deadlines import OpenDeadline, due_window
+from core.decisions import DecisionRow, decision_row
 from core.meetings import BookingNeed, Meeting
+from core.services import today
 from protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
     ConferenceChild,
+    ConferenceDecision,
     ConferenceKind,
     ConferenceStatus,
     Section47Enquiry,
@@ -20,6 +24,9 @@ from protection.models import (
 
 ICPC = "icpc"
 RCPC = "rcpc"
+# An overdue decision of a conference, listed for each child it covered.
+CONFERENCE_DECISION = "conference_decision"
+CONFERENCE_DECISION_RULE = "cp_conference_decision"
 # A transfer-in conference to book (on the deadlines list it is an initial conference
 # with the rule transfer_in; the board books it as its own kind of conference).
 TRANSFER_IN = "transfer_in"
@@ -80,7 +87,50 @@ def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
         )
         if due is not None
     ]
-    return items
+    return items + overdue_decisions()
+
+
+def overdue_decisions() -> list[OpenDeadline]:
+    """Decisions of held conferences not done by their due date, one per child the
+    conference covered (one query)."""
+    rows = ConferenceDecision.objects.filter(
+        completed_on__isnull=True,
+        due_on__lt=today(),
+        conference__status=ConferenceStatus.HELD,
+    ).values_list(
+        "conference__covered__child_id",
+        "conference__covered__child__child_id",
+        "due_on",
+        "conference__held_on",
+        "owner",
+        "action",
+    )
+    return [
+        OpenDeadline(
+            CONFERENCE_DECISION,
+            "Decision of a child protection conference",
+            due,
+            f"Decision of the conference on {long_date(held_on)}, for {owner}: {_short(action)}",
+            pk,
+            child_id,
+            rule=CONFERENCE_DECISION_RULE,
+        )
+        for pk, child_id, due, held_on, owner, action in rows.order_by()
+        if pk is not None
+    ]
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def decision_rows(conference: ChildProtectionConference, *, as_of: dt.date) -> list[DecisionRow]:
+    """A conference's decisions, withdrawn ones too, each with its status on `as_of`."""
+    decisions = ConferenceDecision.all_objects.filter(conference=conference).select_related(
+        "withdrawn_by", "conference"
+    )
+    return [decision_row(d, as_of) for d in decisions]
 
 
 def booked_conferences_between(

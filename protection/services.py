@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import decisions
 from core.codes import CategoryOfAbuse
 from core.dates import WorkingCalendar, default_calendar, long_date
 from core.invitations import EMAIL_INVITED_TWICE as EMAIL_INVITED_TWICE  # tests read it here
@@ -31,6 +32,7 @@ from protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
     ConferenceChild,
+    ConferenceDecision,
     ConferenceInvitation,
     ConferenceKind,
     ConferenceMove,
@@ -927,3 +929,89 @@ def conference_reports_record(
     conference.reports_in_on = reports_in_on
     conference.save()
     return conference
+
+
+# A conference's decisions: tracked actions (core.decisions, as a review's) ------------
+
+
+def _decisions_open(conference: ChildProtectionConference) -> None:
+    """Only a held conference has decisions; a cancelled one takes none."""
+    if conference.status == ConferenceStatus.CANCELLED:
+        raise ValidationError("This conference was cancelled, so it took no decisions")
+    if conference.status != ConferenceStatus.HELD:
+        raise ValidationError("Record the conference's outcome before its decisions")
+
+
+@transaction.atomic
+def conference_decision_add(
+    *,
+    conference: ChildProtectionConference,
+    action: str,
+    owner: str,
+    due_on: dt.date | None,
+    by: User | None = None,
+) -> ConferenceDecision:
+    """Record a decision of a held conference: what is to be done, by whom and when."""
+    _decisions_open(conference)
+    errors = FieldErrors()
+    decisions.decision_problems(
+        errors,
+        action=action,
+        owner=owner,
+        due_on=due_on,
+        held_on=conference.held_on,
+        meeting="conference",
+    )
+    errors.raise_if_any()
+    assert due_on is not None
+    decision = ConferenceDecision(
+        conference=conference, action=action.strip(), owner=owner.strip(), due_on=due_on
+    )
+    decisions.history_note(decision, by=by, reason="Recorded")
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def conference_decision_complete(
+    *, decision: ConferenceDecision, completed_on: dt.date, by: User | None = None
+) -> ConferenceDecision:
+    """Mark a decision done on a day (not before its conference, not in the future)."""
+    return decisions.decision_complete(
+        decision,
+        completed_on=completed_on,
+        held_on=decision.conference.held_on,
+        meeting="conference",
+        by=by,
+    )
+
+
+@transaction.atomic
+def conference_decision_correct(
+    *,
+    decision: ConferenceDecision,
+    action: str,
+    owner: str,
+    due_on: dt.date,
+    reason: str,
+    by: User | None = None,
+) -> ConferenceDecision:
+    """Correct what a decision says, who owns it or when it is due, saying why."""
+    return decisions.decision_correct(
+        decision,
+        action=action,
+        owner=owner,
+        due_on=due_on,
+        reason=reason,
+        held_on=decision.conference.held_on,
+        meeting="conference",
+        by=by,
+    )
+
+
+@transaction.atomic
+def conference_decision_withdraw(
+    *, decision: ConferenceDecision, reason: str, by: User | None = None
+) -> ConferenceDecision:
+    """Withdraw a decision recorded in error: kept, with why, but no longer tracked."""
+    return decisions.withdraw(decision, reason=reason, by=by)

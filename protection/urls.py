@@ -49,6 +49,12 @@ urlpatterns = [
     ),
     path("conferences/<int:pk>/reports/", views.reports, name="reports"),
     path("conferences/<int:pk>/outcome/", views.outcome, name="outcome"),
+    path("conferences/<int:pk>/decisions/add/", views.decision_add, name="decision_add"),
+    path("decisions/<int:decision_pk>/done/", views.decision_done, name="decision_done"),
+    path("decisions/<int:decision_pk>/correct/", views.decision_correct, name="decision_correct"),
+    path(
+        "decisions/<int:decision_pk>/withdraw/", views.decision_withdraw, name="decision_withdraw"
+    ),
     path("conferences/<int:pk>/minutes/", views.minutes, name="minutes"),
     path("conferences/<int:pk>/cancel/", views.cancel, name="cancel"),
 ]

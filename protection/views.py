@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from core.dates import long_date
+from core.decisions import DecisionAddForm, DecisionCorrectForm, DecisionDoneForm, WithdrawForm
 from core.forms import form_page, meeting_page, posted
 from core.permissions import require_object_perm, require_perm, role_required
 from core.roles import Role
@@ -41,6 +42,7 @@ from protection.invitations import invitation_letter
 from protection.models import (
     ChildProtectionConference,
     ConferenceChild,
+    ConferenceDecision,
     ConferenceInvitation,
     ConferenceKind,
     ConferenceStatus,
@@ -48,11 +50,16 @@ from protection.models import (
     SendStatus,
 )
 from protection.preparation import preparation_tasks
+from protection.selectors import decision_rows
 from protection.services import (
     ChildOutcome,
     attendance_too_early,
     conference_cancel,
     conference_closed_problem,
+    conference_decision_add,
+    conference_decision_complete,
+    conference_decision_correct,
+    conference_decision_withdraw,
     conference_due_for,
     conference_minutes_record,
     conference_record_held,
@@ -265,6 +272,9 @@ def conference_detail(request, pk: int):
             and conference.status != ConferenceStatus.CANCELLED
             and attendance_too_early(conference) is None,
             "can_record": scheduled and user.has_perm(RECORD_OUTCOME, conference),
+            "decisions": decision_rows(conference, as_of=today()),
+            "can_add_decision": conference.status == ConferenceStatus.HELD
+            and user.has_perm(RECORD_OUTCOME, conference),
             "failed": [i for i in invitations if i.send_status == SendStatus.FAILED],
             "tasks": preparation_tasks(
                 conference,
@@ -876,4 +886,113 @@ def transfer_in_check(request, child_id: str):
         back_url=change,
         submit_label="Record the transfer in",
         field_rows={"notified_on": "notified_on", "from_council": "from_council"},
+    )
+
+
+# A conference's decisions: tracked actions (core.decisions) ---------------------------
+
+UPDATE_DECISION = "protection.update_decision"
+
+
+def _decisions_refusal(request, conference: ChildProtectionConference) -> HttpResponse | None:
+    if conference.status == ConferenceStatus.CANCELLED:
+        return _refusal(
+            request, conference, "This conference was cancelled, so it took no decisions"
+        )
+    if conference.status != ConferenceStatus.HELD:
+        return _refusal(request, conference, "Record the conference's outcome before its decisions")
+    return None
+
+
+@role_required(Role.IRO, Role.HEAD_OF_SERVICE)
+def decision_add(request, pk: int):
+    """The chair, the named deputy or the Head of Service records a decision of a held
+    conference: what is to be done, who is responsible and by when."""
+    conference = _conference(pk)
+    require_object_perm(request, RECORD_OUTCOME, conference)
+    if refused := _decisions_refusal(request, conference):
+        return refused
+    return _conference_form(
+        request,
+        pk,
+        DecisionAddForm(posted(request)),
+        heading="Record a decision of the conference",
+        caption=str(conference),
+        save=lambda data: conference_decision_add(conference=conference, by=request.user, **data),
+        success_message="Decision recorded.",
+    )
+
+
+def _decision(request, decision_pk: int) -> ConferenceDecision:
+    decision = get_object_or_404(
+        ConferenceDecision.objects.select_related(
+            "conference__chair__user", "conference__deputy_chair__user"
+        ),
+        pk=decision_pk,
+    )
+    require_object_perm(request, UPDATE_DECISION, decision)
+    return decision
+
+
+def _decision_page(request, decision: ConferenceDecision, form, *, heading: str, save, message):
+    conference = decision.conference
+    return _conference_form(
+        request,
+        conference.pk,
+        form,
+        heading=heading,
+        caption=str(conference),
+        intro=f"{decision.action} ({decision.owner}, due by {long_date(decision.due_on)})",
+        save=save,
+        success_message=message,
+    )
+
+
+@role_required(Role.IRO, Role.HEAD_OF_SERVICE)
+def decision_done(request, decision_pk: int):
+    """Mark a conference's decision done."""
+    decision = _decision(request, decision_pk)
+    return _decision_page(
+        request,
+        decision,
+        DecisionDoneForm(posted(request), initial={"completed_on": today()}),
+        heading="Mark a decision done",
+        save=lambda data: conference_decision_complete(
+            decision=decision, completed_on=data["completed_on"], by=request.user
+        ),
+        message="Decision marked done.",
+    )
+
+
+@role_required(Role.IRO, Role.HEAD_OF_SERVICE)
+def decision_correct(request, decision_pk: int):
+    """Correct a decision's action, owner or due date, saying why."""
+    decision = _decision(request, decision_pk)
+    form = DecisionCorrectForm(
+        posted(request),
+        initial={"action": decision.action, "owner": decision.owner, "due_on": decision.due_on},
+    )
+    return _decision_page(
+        request,
+        decision,
+        form,
+        heading="Correct a decision",
+        save=lambda data: conference_decision_correct(decision=decision, by=request.user, **data),
+        message="Decision corrected.",
+    )
+
+
+@role_required(Role.IRO, Role.HEAD_OF_SERVICE)
+def decision_withdraw(request, decision_pk: int):
+    """Withdraw a decision recorded in error: kept with the reason, no longer tracked."""
+    decision = _decision(request, decision_pk)
+    return _decision_page(
+        request,
+        decision,
+        WithdrawForm(posted(request)),
+        heading="Withdraw a decision",
+        save=lambda data: conference_decision_withdraw(
+            decision=decision, reason=data["reason"], by=request.user
+        ),
+        message="Decision withdrawn. It is kept, with the reason, but no longer tracked.",
     )

@@ -85,6 +85,7 @@ def _horizon(kind: str, as_of: dt.date, limits: Thresholds) -> dt.date:
         DeadlineKind.LAC_REVIEW: limits.lac_review_working_days,
         # A decision is listed once it is overdue, never ahead of its date.
         DeadlineKind.REVIEW_DECISION: 0,
+        DeadlineKind.CONFERENCE_DECISION: 0,
         DeadlineKind.ICPC: limits.icpc_working_days,
         DeadlineKind.RCPC: limits.rcpc_working_days,
         DeadlineKind.DISPUTE_STAGE: limits.dispute_stage_working_days,

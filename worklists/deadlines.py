@@ -24,6 +24,7 @@ from reviews import selectors as reviews
 class DeadlineKind(StrEnum):
     LAC_REVIEW = reviews.LAC_REVIEW
     REVIEW_DECISION = reviews.REVIEW_DECISION
+    CONFERENCE_DECISION = protection.CONFERENCE_DECISION
     ICPC = protection.ICPC
     RCPC = protection.RCPC
     FOSTER_CARER_REVIEW = fostering.FOSTER_CARER_REVIEW
@@ -42,6 +43,7 @@ PROVIDERS = [
 KIND_LABELS = {
     DeadlineKind.LAC_REVIEW: "Looked-after review",
     DeadlineKind.REVIEW_DECISION: "Decision of a looked-after review",
+    DeadlineKind.CONFERENCE_DECISION: "Decision of a child protection conference",
     DeadlineKind.ICPC: "Initial child protection conference",
     DeadlineKind.RCPC: "Review child protection conference",
     DeadlineKind.FOSTER_CARER_REVIEW: "Foster carer review",

@@ -42,6 +42,10 @@ PAGES = {
     ),
     "protection:reports": (BOOKING, {"pk": "conference"}),
     "protection:outcome": (OUTCOME, {"pk": "conference"}),
+    "protection:decision_add": (OUTCOME, {"pk": "held_conference"}),
+    "protection:decision_done": (OUTCOME, {"decision_pk": "conference_decision"}),
+    "protection:decision_correct": (OUTCOME, {"decision_pk": "conference_decision"}),
+    "protection:decision_withdraw": (OUTCOME, {"decision_pk": "conference_decision"}),
     "protection:minutes": (BOOKING, {"pk": "conference"}),
     "protection:cancel": (BOOKING, {"pk": "conference"}),
 }
@@ -53,7 +57,14 @@ def extend_world(objects: dict) -> dict:
     the session, so the later pages open for anyone, showing the first question again
     when it has not been answered), and a conference that has started, whose attendance
     can be recorded."""
-    from protection.services import conference_book, invitation_add, section47_start
+    from protection.services import (
+        ChildOutcome,
+        conference_book,
+        conference_decision_add,
+        conference_record_held,
+        invitation_add,
+        section47_start,
+    )
     from tests.factories import ChildFactory
 
     sibling = ChildFactory(
@@ -70,7 +81,34 @@ def extend_world(objects: dict) -> dict:
         chair=objects["iro"],
     )
     invitation = invitation_add(conference=started, name="A Carer", kind="family", role="Aunt")
+    held_child = ChildFactory(
+        child_id="WP2", family=objects["family"], date_of_birth=dt.date(2015, 1, 1)
+    )
+    section47_start(
+        child=held_child, strategy_discussion_on=timezone.localdate() - dt.timedelta(days=6)
+    )
+    held = conference_book(
+        kind="initial",
+        children=[held_child],
+        scheduled_for=timezone.now() - dt.timedelta(days=2),
+        venue="Civic Centre",
+        chair=objects["iro"],
+    )
+    conference_record_held(
+        conference=held,
+        held_on=timezone.localdate() - dt.timedelta(days=2),
+        outcomes=[ChildOutcome(child=held_child, outcome="no_plan")],
+        chair=objects["iro"],
+    )
+    decision = conference_decision_add(
+        conference=held,
+        action="Arrange a medical",
+        owner="Social worker",
+        due_on=timezone.localdate() + dt.timedelta(days=7),
+    )
     return {
+        "held_conference": held.pk,
+        "conference_decision": decision.pk,
         "referral_child": objects["child"].child_id,
         "started_conference": started.pk,
         "started_invitation": invitation.pk,
