@@ -37,6 +37,7 @@ from protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
     ConferenceChild,
+    ConferenceDecision,
     ConferenceInvitation,
     Section47Enquiry,
 )
@@ -91,6 +92,7 @@ SAVE_ORDER: list[type[models.Model]] = [
     ChildProtectionPlan,
     ChildProtectionConference,
     ConferenceChild,
+    ConferenceDecision,
     ConferenceInvitation,
     IROAllocation,
     Dispute,

@@ -87,6 +87,16 @@ CONFERENCE_VENUES = [
     "Hybrid: Town Hall and video call",
 ]
 
+# What a review child protection conference asks of the core group (the plan's actions).
+CONFERENCE_DECISIONS = [
+    ("Social worker", "Complete the core assessment and share it with the core group"),
+    ("Social worker", "Hold the next core group meeting and circulate its notes"),
+    ("Health visitor", "Visit the family at home and report on the baby's weight"),
+    ("Designated teacher", "Report on attendance and any concerns each week"),
+    ("Parent", "Attend the parenting programme sessions"),
+    ("Team manager", "Agree the referral to the family support service"),
+]
+
 REVIEW_DECISIONS = [
     ("Social worker", "Complete the updated assessment of the child's needs"),
     ("Social worker", "Arrange a life story work session"),

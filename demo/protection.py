@@ -19,6 +19,7 @@ from protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
     ConferenceChild,
+    ConferenceDecision,
     ConferenceInvitation,
     ConferenceKind,
     ConferenceOutcome,
@@ -239,6 +240,22 @@ def _review_conference(b: DemoBuilder, fam, kids, plans, day: dt.date, *, ended:
             )
         )
     _invitations(b, conference, kids, day, held=True)
+    if not ended:
+        _decisions(b, conference, day)
+
+
+def _decisions(b: DemoBuilder, conference, day: dt.date) -> None:
+    """The core group's actions from a conference: most done by their date, a few late."""
+    for owner, action in b.rng.sample(names.CONFERENCE_DECISIONS, b.rng.randint(1, 3)):
+        due = day + b.days(10, 60)
+        done = None
+        if due < b.as_of and b.chance(0.85 if (b.as_of - due).days < 120 else 0.99):
+            done = max(min(due + b.days(-10, 5), b.as_of), day)
+        b.add(
+            ConferenceDecision(
+                conference=conference, action=action, owner=owner, due_on=due, completed_on=done
+            )
+        )
 
 
 def _book_review_conference(b: DemoBuilder, fam, kids, plans, due: dt.date, *, overdue: bool):
