@@ -11,6 +11,7 @@ from core.dates import WorkingCalendar, default_calendar, working_days_between
 from core.deadlines import OpenDeadline, due_window
 from disputes.models import Dispute, DisputeLevel, DisputeStage, DisputeStatus, StageOutcome
 from iro.models import IndependentReviewingOfficer
+from iro.selectors import children_held_by
 
 OPEN = [DisputeStatus.INFORMAL, DisputeStatus.FORMAL]
 
@@ -134,9 +135,14 @@ def stages_awaiting_response() -> QuerySet[DisputeStage]:
     )
 
 
-def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
-    """Each formal stage's response deadline (one query)."""
+def open_deadlines(
+    *, horizon: dt.date | None = None, user_id: int | None = None
+) -> list[OpenDeadline]:
+    """Each formal stage's response deadline (one query); `user_id` keeps those of the
+    children that person holds as IRO now."""
     rows = stages_awaiting_response().filter(**due_window("response_due_on", horizon))
+    if user_id is not None:
+        rows = rows.filter(dispute__child_id__in=children_held_by(user_id=user_id))
     return [
         OpenDeadline(DISPUTE_STAGE, "Dispute stage response", due, reason, pk, child_id)
         for pk, child_id, due, reason in rows.order_by().values_list(

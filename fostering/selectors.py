@@ -44,9 +44,14 @@ def approved_households() -> QuerySet[FosterCarerHousehold]:
     return FosterCarerHousehold.objects.filter(approval_ended_on__isnull=True)
 
 
-def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
-    """Each approved household's next review, answered by its reviewing officer."""
+def open_deadlines(
+    *, horizon: dt.date | None = None, user_id: int | None = None
+) -> list[OpenDeadline]:
+    """Each approved household's next review, answered by its reviewing officer
+    (`user_id`: only that officer's)."""
     rows = approved_households().filter(**due_window("next_review_due", horizon))
+    if user_id is not None:
+        rows = rows.filter(reviewing_officer_id=user_id)
     return [
         OpenDeadline(
             FOSTER_CARER_REVIEW,

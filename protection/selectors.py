@@ -11,6 +11,7 @@ from core.deadlines import OpenDeadline, due_window
 from core.decisions import DecisionRow, decision_row
 from core.meetings import BookingNeed, Meeting
 from core.services import today
+from iro.selectors import children_held_by
 from protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
@@ -48,12 +49,23 @@ def open_plans() -> QuerySet[ChildProtectionPlan]:
     return ChildProtectionPlan.objects.filter(ended_on__isnull=True)
 
 
-def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
+def open_deadlines(
+    *, horizon: dt.date | None = None, user_id: int | None = None
+) -> list[OpenDeadline]:
     """Each initial conference due (a transfer-in conference counts as one, RULES.md 5)
-    and each plan's next review conference (three queries)."""
+    and each plan's next review conference (three queries).
+
+    `user_id` keeps those of the children that person holds as IRO now.
+    """
+
+    def scoped(rows):
+        if user_id is None:
+            return rows
+        return rows.filter(child_id__in=children_held_by(user_id=user_id))
+
     items = [
         OpenDeadline(ICPC, "Initial child protection conference", due, why, pk, cid, rule=rule)
-        for pk, cid, due, why, rule in enquiries_awaiting_icpc()
+        for pk, cid, due, why, rule in scoped(enquiries_awaiting_icpc())
         .filter(**due_window("icpc_due", horizon))
         .order_by()
         .values_list("child_id", "child__child_id", "icpc_due", "icpc_due_reason", "icpc_due_rule")
@@ -61,7 +73,7 @@ def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
     ]
     items += [
         OpenDeadline(ICPC, "Transfer-in child protection conference", due, why, pk, cid, rule=rule)
-        for pk, cid, due, why, rule in transfers_awaiting_conference()
+        for pk, cid, due, why, rule in scoped(transfers_awaiting_conference())
         .filter(**due_window("conference_due", horizon))
         .order_by()
         .values_list(
@@ -75,7 +87,7 @@ def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
     ]
     items += [
         OpenDeadline(RCPC, "Review child protection conference", due, why, pk, cid, rule=rule)
-        for pk, cid, due, why, rule in open_plans()
+        for pk, cid, due, why, rule in scoped(open_plans())
         .filter(**due_window("next_review_due", horizon))
         .order_by()
         .values_list(
@@ -87,17 +99,21 @@ def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
         )
         if due is not None
     ]
-    return items + overdue_decisions()
+    return items + overdue_decisions(user_id=user_id)
 
 
-def overdue_decisions() -> list[OpenDeadline]:
+def overdue_decisions(*, user_id: int | None = None) -> list[OpenDeadline]:
     """Decisions of held conferences not done by their due date, one per child the
-    conference covered (one query)."""
+    conference covered (one query); `user_id` keeps those of the children that person
+    holds."""
     rows = ConferenceDecision.objects.filter(
         completed_on__isnull=True,
         due_on__lt=today(),
         conference__status=ConferenceStatus.HELD,
-    ).values_list(
+    )
+    if user_id is not None:
+        rows = rows.filter(conference__covered__child_id__in=children_held_by(user_id=user_id))
+    rows = rows.values_list(
         "conference__covered__child_id",
         "conference__covered__child__child_id",
         "due_on",

@@ -14,6 +14,7 @@ from core.decisions import DecisionRow, DecisionStatus, decision_row  # noqa: F4
 from core.meetings import BookingNeed, Meeting
 from core.record import RecordSection
 from core.services import today
+from iro.selectors import children_held_by
 from reviews.models import (
     IROContact,
     LookedAfterReview,
@@ -36,10 +37,17 @@ def open_periods() -> QuerySet[PeriodOfCare]:
     return PeriodOfCare.objects.filter(ended_on__isnull=True)
 
 
-def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
+def open_deadlines(
+    *, horizon: dt.date | None = None, user_id: int | None = None
+) -> list[OpenDeadline]:
     """Each open period's next looked-after review, and each decision of a review still
-    open after its due date while the child is looked after (two queries)."""
+    open after its due date while the child is looked after (two queries).
+
+    `user_id` keeps those of the children that person holds as IRO now.
+    """
     rows = open_periods().filter(**due_window("next_review_due", horizon))
+    if user_id is not None:
+        rows = rows.filter(child_id__in=children_held_by(user_id=user_id))
     reviews = [
         OpenDeadline(LAC_REVIEW, "Looked-after review", due, reason, pk, child_id, rule=rule)
         for pk, child_id, due, reason, rule in rows.order_by().values_list(
@@ -51,17 +59,21 @@ def open_deadlines(*, horizon: dt.date | None = None) -> list[OpenDeadline]:
         )
         if due is not None
     ]
-    return reviews + overdue_decisions()
+    return reviews + overdue_decisions(user_id=user_id)
 
 
-def overdue_decisions() -> list[OpenDeadline]:
-    """Decisions not done by their due date, of children still looked after (one query)."""
+def overdue_decisions(*, user_id: int | None = None) -> list[OpenDeadline]:
+    """Decisions not done by their due date, of children still looked after (one query);
+    `user_id` keeps those of the children that person holds."""
     rows = ReviewDecision.objects.filter(
         completed_on__isnull=True,
         due_on__lt=today(),
         review__status=ReviewStatus.HELD,
         review__period__ended_on__isnull=True,
-    ).values_list(
+    )
+    if user_id is not None:
+        rows = rows.filter(review__child_id__in=children_held_by(user_id=user_id))
+    rows = rows.values_list(
         "review__child_id",
         "review__child__child_id",
         "due_on",

@@ -1,8 +1,9 @@
-"""What each person needs to hear about tonight: the nightly digest, built for the unit.
+"""What each person needs to hear about tonight: the nightly digest.
 
-Everything is read once for the whole unit (a handful of queries) and then shared out
-per person, so the cost does not grow with the number of children. The home page shows
-the same digest.
+The nightly job reads everything once for the whole unit (a handful of queries) and
+shares it out per person. The home page shows one person the same digest, read from
+that person's scope alone (`digest_for`): an IRO's page reads their children and the
+reviews they chaired, never the unit's, so it costs what that person sees.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.db.models import Prefetch
 from core.dates import add_months, add_working_days, default_calendar, long_date
 from core.deadlines import deadline_state
 from core.models import User
-from core.roles import Role
+from core.roles import Role, user_roles
 from core.timescales import default_timescales
 from reviews.models import LookedAfterReview, ReviewStatus
 from reviews.rules import PERMANENCE_PLAN_REVIEW_NUMBER, circulation_due
@@ -110,34 +111,59 @@ def _deadline_item(deadline: Deadline, initials: dict[str, str]) -> DigestItem:
     )
 
 
-def _child_initials() -> dict[str, str]:
+# Child IDs per query when a digest names only some children (well inside every
+# database's limit on query parameters).
+INITIALS_CHUNK = 5_000
+
+
+def _initials(first: str, last: str) -> str:
+    return f"{first[:1]}{last[:1]}".upper()
+
+
+def _child_initials(child_ids: set[str] | None = None) -> dict[str, str]:
+    """Council child ID -> initials: of the children named, or (None) of every child."""
     from iro.models import Child
 
+    children = Child.objects.order_by()
+    if child_ids is None:
+        chunks = [children]
+    else:
+        ids = sorted(child_ids)
+        chunks = [
+            children.filter(child_id__in=ids[i : i + INITIALS_CHUNK])
+            for i in range(0, len(ids), INITIALS_CHUNK)
+        ]
     return {
-        child_id: f"{first[:1]}{last[:1]}".upper()
-        for child_id, first, last in Child.objects.values_list(
-            "child_id", "first_name", "last_name"
-        )
+        child_id: _initials(first, last)
+        for chunk in chunks
+        for child_id, first, last in chunk.values_list("child_id", "first_name", "last_name")
     }
 
 
-def _circulation_items(as_of: dt.date, limits: Thresholds, initials) -> dict[int, list]:
+def _circulation_items(
+    as_of: dt.date, limits: Thresholds, *, chair_user_id: int | None = None
+) -> dict[int, list]:
     """Decisions and records not yet sent out (reviews.rules.circulation_due), per
-    chairing IRO's user."""
+    chairing IRO's user (`chair_user_id`: only the reviews that person chaired)."""
     calendar, timescales = default_calendar(), default_timescales()
     since = as_of - dt.timedelta(days=limits.circulation_lookback_days)
     horizon = add_working_days(as_of, limits.circulation_working_days, calendar)
     rows = LookedAfterReview.objects.filter(
         status=ReviewStatus.HELD, held_on__gte=since, chair__isnull=False
-    ).values_list(
+    )
+    if chair_user_id is not None:
+        rows = rows.filter(chair__user_id=chair_user_id)
+    rows = rows.order_by().values_list(
         "chair__user_id",
         "child__child_id",
+        "child__first_name",
+        "child__last_name",
         "held_on",
         "decisions_circulated_on",
         "record_circulated_on",
     )
     out: dict[int, list] = defaultdict(list)
-    for user_id, child_id, held_on, decisions_on, record_on in rows:
+    for user_id, child_id, first, last, held_on, decisions_on, record_on in rows:
         due = circulation_due(held_on, calendar=calendar, timescales=timescales)
         for missing, owed, kind, label in [
             (decisions_on is None, due.decisions, "decisions_circulation", "decisions"),
@@ -149,7 +175,7 @@ def _circulation_items(as_of: dt.date, limits: Thresholds, initials) -> dict[int
                 DigestItem(
                     kind=kind,
                     label=f"Review {label} to send out",
-                    subject=_subject(child_id, initials.get(child_id, "")),
+                    subject=_subject(child_id, _initials(first, last)),
                     due=owed.on.isoformat(),
                     status=_status(owed.on, as_of),
                     reason=owed.reason,
@@ -159,10 +185,13 @@ def _circulation_items(as_of: dt.date, limits: Thresholds, initials) -> dict[int
     return out
 
 
-def _booking_items(as_of: dt.date, limits: Thresholds, initials) -> list[DigestItem]:
+def _booking_items(as_of: dt.date, limits: Thresholds, initials=None) -> list[DigestItem]:
     """Reviews and conferences due within the booking window with no date booked yet."""
     from worklists.schedule import booking_board
 
+    needs = booking_board(as_of=as_of, weeks=limits.booking_window_weeks)
+    if initials is None:
+        initials = _child_initials({need.child_id for need in needs})
     return [
         DigestItem(
             kind=f"book_{need.kind}",
@@ -173,7 +202,7 @@ def _booking_items(as_of: dt.date, limits: Thresholds, initials) -> list[DigestI
             reason=need.reason,
             url=f"/schedule/?child={need.child_id}",
         )
-        for need in booking_board(as_of=as_of, weeks=limits.booking_window_weeks)
+        for need in needs
     ]
 
 
@@ -204,7 +233,7 @@ def _minutes_items(as_of: dt.date, limits: Thresholds) -> list[DigestItem]:
 
 
 def _head_of_service_items(
-    as_of: dt.date, limits: Thresholds, overdue: list[DigestItem], initials
+    as_of: dt.date, limits: Thresholds, overdue: list[DigestItem]
 ) -> list[DigestItem]:
     from disputes.models import Dispute, DisputeStatus
     from protection.models import ChildProtectionPlan
@@ -227,24 +256,27 @@ def _head_of_service_items(
             )
     late_disputes = Dispute.objects.filter(
         status=DisputeStatus.FORMAL, formal_due_on__lt=as_of
-    ).values_list("child__child_id", "formal_due_on")
+    ).values_list("child__child_id", "child__first_name", "child__last_name", "formal_due_on")
     formal_days = default_timescales().dispute_formal_total_working_days
-    for child_id, due in late_disputes:
+    for child_id, first, last, due in late_disputes.order_by():
         items.append(
             DigestItem(
                 kind="dispute_overdue",
                 label=f"Dispute past {formal_days} working days",
-                subject=_subject(child_id, initials.get(child_id, "")),
+                subject=_subject(child_id, _initials(first, last)),
                 due=due.isoformat(),
                 status="overdue",
                 reason=f"The formal process should end within {formal_days} working days",
                 url=_child_url(child_id),
             )
         )
-    plans = ChildProtectionPlan.objects.filter(ended_on__isnull=True).values_list(
-        "child__child_id", "started_on"
-    )
-    for child_id, started in plans:
+    # Only plans old enough to have reached the shortest duration announced: the
+    # started_on bound keeps this to the few long plans, not every open one.
+    longest_ago = add_months(as_of, -min(limits.plan_duration_months))
+    plans = ChildProtectionPlan.objects.filter(
+        ended_on__isnull=True, started_on__lte=longest_ago
+    ).values_list("child__child_id", "child__first_name", "child__last_name", "started_on")
+    for child_id, first, last, started in plans.order_by():
         reached = [m for m in limits.plan_duration_months if add_months(started, m) <= as_of]
         if reached:
             months = max(reached)
@@ -253,7 +285,7 @@ def _head_of_service_items(
                 DigestItem(
                     kind="plan_duration",
                     label=f"On a child protection plan for {span} or more",
-                    subject=_subject(child_id, initials.get(child_id, "")),
+                    subject=_subject(child_id, _initials(first, last)),
                     due=None,
                     status="notice",
                     reason=f"Plan started on {long_date(started)}",
@@ -267,13 +299,13 @@ def _head_of_service_items(
         permanence_plan="",
         held_on__gte=since,
         period__ended_on__isnull=True,
-    ).values_list("child__child_id", "held_on")
-    for child_id, held_on in missing:
+    ).values_list("child__child_id", "child__first_name", "child__last_name", "held_on")
+    for child_id, first, last, held_on in missing.order_by():
         items.append(
             DigestItem(
                 kind="permanence_plan",
                 label="No permanence plan at the second review",
-                subject=_subject(child_id, initials.get(child_id, "")),
+                subject=_subject(child_id, _initials(first, last)),
                 due=None,
                 status="notice",
                 reason=f"Second review held on {long_date(held_on)}",
@@ -284,25 +316,30 @@ def _head_of_service_items(
 
 
 def _role_of(user: User) -> str | None:
-    names = {g.name for g in user.groups.all()}
+    held = user_roles(user)
     for role in (Role.HEAD_OF_SERVICE, Role.IRO, Role.BUSINESS_SUPPORT):
-        if role.label in names:
+        if role.value in held:
             return role.value
     return None
 
 
 def digests_build(*, as_of: dt.date, users=None) -> dict[User, tuple[str, list[DigestItem]]]:
-    """Each person's digest for `as_of`: {user: (role, items)}. Empty digests are left out."""
+    """Each person's digest for `as_of`: {user: (role, items)}. Empty digests are left out.
+
+    The whole unit's deadlines are read once (those past the furthest alert horizon are
+    left in the database) and shared out.
+    """
     limits = thresholds()
+    horizons = {kind: _horizon(kind, as_of, limits) for kind in DeadlineKind}
+    furthest = (max(horizons.values()) - as_of).days
+    deadlines = open_deadlines(as_of=as_of, within_days=furthest)
     initials = _child_initials()
-    deadlines = open_deadlines(as_of=as_of)
     if users is None:
         users = User.objects.filter(is_active=True).exclude(email="")
     users = list(users.prefetch_related("groups"))
 
     per_user: dict[int, list[DigestItem]] = defaultdict(list)
     overdue: list[DigestItem] = []
-    horizons = {kind: _horizon(kind, as_of, limits) for kind in DeadlineKind}
     for deadline in deadlines:
         item = _deadline_item(deadline, initials)
         if deadline.status == "overdue":
@@ -312,13 +349,13 @@ def digests_build(*, as_of: dt.date, users=None) -> dict[User, tuple[str, list[D
 
     roles = {user.pk: _role_of(user) for user in users}
     wanted = set(roles.values())
-    circulation = _circulation_items(as_of, limits, initials) if Role.IRO in wanted else {}
+    circulation = _circulation_items(as_of, limits) if Role.IRO in wanted else {}
     support: list[DigestItem] = []
     if Role.BUSINESS_SUPPORT in wanted:
         support = _booking_items(as_of, limits, initials) + _minutes_items(as_of, limits)
     head: list[DigestItem] = []
     if Role.HEAD_OF_SERVICE in wanted:
-        head = _head_of_service_items(as_of, limits, overdue, initials)
+        head = _head_of_service_items(as_of, limits, overdue)
 
     digests = {}
     for user in users:
@@ -343,9 +380,37 @@ def _order(item: DigestItem):
 
 
 def digest_for(user: User, *, as_of: dt.date) -> list[DigestItem]:
-    """One person's digest, as the home page shows it."""
-    built = digests_build(as_of=as_of, users=User.objects.filter(pk=user.pk))
-    return built.get(user, ("", []))[1]
+    """One person's digest, as the home page shows it: what `digests_build` gives them,
+    read from their scope alone.
+
+    An IRO's (or a carer reviewer's) reads the deadlines of the children they hold and
+    the carers they review, and the reviews they chaired; business support's adds the
+    unit's booking queue; the Head of Service's reads the unit's overdue items only.
+    """
+    limits = thresholds()
+    role = _role_of(user)
+    if role == Role.HEAD_OF_SERVICE:
+        # Overdue only: nothing due today or later reaches the Head of Service.
+        deadlines = open_deadlines(as_of=as_of, within_days=-1)
+        initials = _child_initials({d.child for d in deadlines if d.child})
+        overdue = [_deadline_item(d, initials) for d in deadlines if d.status == "overdue"]
+        return sorted(_head_of_service_items(as_of, limits, overdue), key=_order)
+    horizons = {kind: _horizon(kind, as_of, limits) for kind in DeadlineKind}
+    furthest = (max(horizons.values()) - as_of).days
+    deadlines = [
+        d
+        for d in open_deadlines(as_of=as_of, within_days=furthest, iro_user_id=user.pk)
+        if d.due <= horizons[d.kind]
+    ]
+    initials = _child_initials({d.child for d in deadlines if d.child})
+    items = [_deadline_item(d, initials) for d in deadlines]
+    if role == Role.BUSINESS_SUPPORT:
+        items = _booking_items(as_of, limits) + _minutes_items(as_of, limits) + items
+    elif role == Role.IRO or items:
+        items += _circulation_items(as_of, limits, chair_user_id=user.pk).get(user.pk, [])
+    else:
+        return []
+    return sorted(items, key=_order)
 
 
 def items_to_json(items: list[DigestItem]) -> list[dict]:

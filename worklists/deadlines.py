@@ -82,9 +82,13 @@ def _full_name(first: str, last: str, username: str) -> str:
     return f"{first} {last}".strip() or username
 
 
-def current_iros() -> dict[int, tuple[int, str]]:
-    """Child pk -> (user id, name) of the IRO who holds the child now."""
-    rows = IROAllocation.objects.filter(ended_on__isnull=True).values_list(
+def current_iros(*, user_id: int | None = None) -> dict[int, tuple[int, str]]:
+    """Child pk -> (user id, name) of the IRO who holds the child now (`user_id`: only
+    the children that person holds)."""
+    rows = IROAllocation.objects.filter(ended_on__isnull=True)
+    if user_id is not None:
+        rows = rows.filter(iro__user_id=user_id)
+    rows = rows.order_by().values_list(
         "child_id",
         "iro__user_id",
         "iro__user__first_name",
@@ -120,14 +124,16 @@ def open_deadlines(
     """Every open statutory deadline, overdue ones included, soonest first.
 
     `within_days` keeps overdue items and those due within that many days of `as_of`.
-    `iro_user_id` keeps one person's items (children they hold, carers they review).
+    `iro_user_id` keeps one person's items (children they hold, carers they review),
+    read from that person's scope alone: the areas filter in the database, so the work
+    is that person's caseload whatever the unit's size.
     """
     horizon = None if within_days is None else as_of + dt.timedelta(days=within_days)
-    iros = current_iros()
+    iros = current_iros(user_id=iro_user_id)
     items = [
-        _deadline(item, as_of, iros) for provider in PROVIDERS for item in provider(horizon=horizon)
+        _deadline(item, as_of, iros)
+        for provider in PROVIDERS
+        for item in provider(horizon=horizon, user_id=iro_user_id)
     ]
     items.sort(key=lambda d: (d.due, d.kind, d.child or d.carer or ""))
-    if iro_user_id is not None:
-        items = [d for d in items if d.iro_user_id == iro_user_id]
     return items
