@@ -171,6 +171,9 @@ AXES_VERBOSE = False
 # so its end moves on): the page warns two minutes before, with "Stay signed in"
 # (templates/includes/timeout_warning.html, docs/adr/0011-nothing-lost-nothing-doubled.md).
 OVERSIGHT_IDLE_TIMEOUT_MINUTES = int(os.environ.get("OVERSIGHT_IDLE_TIMEOUT_MINUTES", "30"))
+# The bare one-query page the page benchmarks measure against (/bench/bare/); served only
+# with DEBUG or this flag on (manage.py bench_pages turns it on for its own requests).
+OVERSIGHT_BENCH_PAGES = env_bool("OVERSIGHT_BENCH_PAGES", False)
 OVERSIGHT_TIMEOUT_WARNING_SECONDS = 2 * 60
 SESSION_COOKIE_AGE = OVERSIGHT_IDLE_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
