@@ -38,34 +38,40 @@ class Caseload:
 
 
 def caseloads() -> list[Caseload]:
-    """Each active IRO's current caseload, derived from open allocations (one query).
+    """Each active IRO's current caseload, derived from open allocations (two queries).
 
     Children looked after (short breaks aside) and on plans are counted apart as well:
     whether the Handbook's 50-70 counts child protection work is a local choice.
+
+    The open allocations are counted in one pass grouped by IRO (EXISTS for the two
+    kinds), never as a correlated count per IRO: that form ends in GROUP BY ... LIMIT 1
+    and, without fresh statistics, PostgreSQL rescans every open allocation once per IRO.
     """
-    held = IROAllocation.objects.filter(iro=OuterRef("pk"), ended_on__isnull=True)
-    looked_after = open_periods().filter(is_short_breaks=False).values("child")
-    on_plan = open_plans().values("child")
-
-    def count(queryset):
-        return Coalesce(
-            Subquery(queryset.order_by().values("iro").annotate(n=Count("pk")).values("n")[:1]),
-            0,
-        )
-
-    iros = (
-        IndependentReviewingOfficer.objects.filter(active=True)
-        .select_related("user")
+    looked_after = open_periods().filter(is_short_breaks=False, child=OuterRef("child"))
+    on_plan = open_plans().filter(child=OuterRef("child"))
+    counts = {
+        row["iro"]: row
+        for row in IROAllocation.objects.filter(ended_on__isnull=True, iro__active=True)
+        .order_by()
+        .values("iro")
         .annotate(
-            children=count(held),
-            looked_after=count(held.filter(child__in=looked_after)),
-            protection=count(held.filter(child__in=on_plan)),
+            children=Count("pk"),
+            looked_after=Count("pk", filter=Q(Exists(looked_after))),
+            protection=Count("pk", filter=Q(Exists(on_plan))),
         )
-    )
-    return [
-        Caseload(iro=i, children=i.children, looked_after=i.looked_after, protection=i.protection)
-        for i in iros
-    ]
+    }
+    loads = []
+    for iro in IndependentReviewingOfficer.objects.filter(active=True).select_related("user"):
+        row = counts.get(iro.pk, {})
+        loads.append(
+            Caseload(
+                iro=iro,
+                children=row.get("children", 0),
+                looked_after=row.get("looked_after", 0),
+                protection=row.get("protection", 0),
+            )
+        )
+    return loads
 
 
 # Far-future stand-in so the earliest of several optional dates can be taken in SQL

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from worklists.views import home, schedule, search
+from worklists.views import bench, home, schedule, search
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,4 +11,6 @@ urlpatterns = [
     path("schedule/", schedule.board, name="schedule"),
     path("schedule/week/", schedule.week, name="schedule_week"),
     path("calendar/<str:token>.ics", schedule.calendar_feed, name="calendar_feed"),
+    # Served only with DEBUG or OVERSIGHT_BENCH_PAGES on (manage.py bench_pages).
+    path("bench/bare/", bench.bare, name="bench_bare"),
 ]

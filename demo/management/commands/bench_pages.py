@@ -1,0 +1,139 @@
+"""Time each person's pages as the unit grows, against a bare one-query page."""
+
+import statistics
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from core.models import User
+from core.services import today
+from demo.council import PREFIX, council_build
+from iro.models import Child, IROAllocation
+
+# Done when every page is within this many bare pages at the first size, and within
+# GROWTH of its own first-size time at the last (docs/performance.md).
+BARE_RATIO = 5.0
+GROWTH = 2.0
+# Prefixes of the children added to grow the unit (the first build is PREFIX's).
+GROWTH_PREFIXES = ["BG", "BH", "BI", "BJ"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Grow an invented council to each size in --sizes (kept in this database, "
+        "statistics refreshed) and time each person's pages with DEBUG off, as a ratio "
+        "to a bare one-query page measured in the same run. The people timed are the "
+        "first build's, so their own caseloads stay the same while the unit grows."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sizes", default="2000,20000", help="Children, comma separated")
+        parser.add_argument("--years", type=int, default=3)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--runs", type=int, default=5, help="Timed runs of each (median)")
+
+    def handle(self, *args, sizes, years, seed, runs, **options):
+        wanted = sorted(int(s) for s in sizes.split(","))
+        if len(wanted) > len(GROWTH_PREFIXES) + 1:
+            raise CommandError(f"At most {len(GROWTH_PREFIXES) + 1} sizes")
+        if Child.objects.exists():
+            raise CommandError("Run on an empty database: the council is built here and kept")
+        write = self.stdout.write
+        now = today()
+        results: dict[int, dict[str, tuple[float, int, int]]] = {}
+        held = 0
+        for index, size in enumerate(wanted):
+            prefix = PREFIX if index == 0 else GROWTH_PREFIXES[index - 1]
+            built = council_build(
+                children=size - held,
+                years=years,
+                seed=seed + index,
+                as_of=now,
+                prefix=prefix,
+                looked_after=0.65,
+                protection=0.35,
+                iros=max(6, (size - held) // 100),  # about 50 open cases each
+            )
+            held = size
+            write(f"Grew the unit to {size:,} children ({built.seconds:.1f} s, ANALYZE run)")
+            results[size] = self.pages_time(runs)
+        self.report(wanted, results)
+        write(f"(as of {now}; {connection.vendor}; the council is kept in this database)")
+
+    def pages_time(self, runs: int) -> dict[str, tuple[float, int, int]]:
+        tag = PREFIX.lower()
+        iro = User.objects.get(username=f"{tag}iro0")
+        child = (
+            IROAllocation.objects.filter(ended_on__isnull=True, iro__user=iro)
+            .values_list("child__child_id", flat=True)
+            .first()
+        )
+        people = {
+            "iro": iro,
+            "support": User.objects.get(username=f"{tag}support"),
+            "head": User.objects.get(username=f"{tag}head"),
+        }
+        pages = [
+            ("bare page", "iro", "/bench/bare/"),
+            ("home: IRO", "iro", "/"),
+            ("home: business support", "support", "/"),
+            ("home: Head of Service", "head", "/"),
+            ("caseload: IRO's own", "iro", "/children/"),
+            ("caseload: everyone, page 1", "iro", "/children/?iro="),
+            ("child record", "iro", f"/children/{child}/"),
+            ("allocation", "head", "/children/allocation/"),
+            ("deadlines, page 1", "iro", "/deadlines/"),
+        ]
+        clients = {}
+        for key, user in people.items():
+            clients[key] = Client()
+            clients[key].force_login(user)
+        out = {}
+        with override_settings(DEBUG=False, OVERSIGHT_BENCH_PAGES=True):
+            for label, who, url in pages:
+                client = clients[who]
+                response = client.get(url)  # warm: imports, templates, the calendar
+                assert response.status_code == 200, (url, response.status_code)
+                timings = []
+                for _ in range(runs):
+                    with CaptureQueriesContext(connection) as queries:
+                        started = time.perf_counter()
+                        response = client.get(url)
+                        timings.append(time.perf_counter() - started)
+                out[label] = (statistics.median(timings), len(queries), len(response.content))
+        return out
+
+    def report(self, sizes: list[int], results) -> None:
+        write = self.stdout.write
+        head = f"{'page':<28}" + "".join(
+            f" | {f'{s:,}':>8} ms  x bare  queries     KB" for s in sizes
+        )
+        write("")
+        write(head)
+        write("-" * len(head))
+        met = True
+        first, last = sizes[0], sizes[-1]
+        for label in results[first]:
+            cells = []
+            for size in sizes:
+                took, queries, size_bytes = results[size][label]
+                ratio = took / results[size]["bare page"][0]
+                cells.append(
+                    f" | {took * 1000:>11.1f} {ratio:>7.1f} {queries:>8} {size_bytes / 1024:>6.0f}"
+                )
+            write(f"{label:<28}" + "".join(cells))
+            grown = results[last][label][0] / results[first][label][0]
+            ratio = results[first][label][0] / results[first]["bare page"][0]
+            if ratio > BARE_RATIO or (len(sizes) > 1 and grown > GROWTH):
+                met = False
+                write(
+                    f"  NOT met: {ratio:.1f}x bare at {first:,}; {grown:.1f}x its own "
+                    f"{first:,} time at {last:,}"
+                )
+        write(
+            f"Targets (each page <= {BARE_RATIO:.0f}x bare at {first:,}, <= {GROWTH:.0f}x "
+            f"its own {first:,} time at {last:,}): {'met' if met else 'NOT met'}"
+        )
