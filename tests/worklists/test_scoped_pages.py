@@ -1,0 +1,113 @@
+"""A person's page costs what that person sees, not what the unit holds."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.roles import Role
+from iro.services import iro_allocate
+from reviews.services import episode_record
+from tests.conftest import _with_role
+from tests.factories import ChildFactory, IROFactory, UserFactory
+from worklists.alerts import digest_for
+from worklists.selectors import caseloads
+
+D = dt.date
+TODAY = D(2025, 3, 31)
+pytestmark = pytest.mark.django_db
+
+# The areas' tables of cases a person's digest reads.
+CASE_TABLES = [
+    "reviews_periodofcare",
+    "reviews_reviewdecision",
+    "protection_section47enquiry",
+    "protection_transferin",
+    "protection_childprotectionplan",
+    "protection_conferencedecision",
+    "disputes_disputestage",
+]
+
+
+@pytest.fixture(autouse=True)
+def frozen(time_machine):
+    time_machine.move_to(dt.datetime(2025, 3, 31, 9, 0, tzinfo=dt.UTC), tick=False)
+
+
+def looked_after(iro, child_id, entered_on):
+    child = ChildFactory(child_id=child_id)
+    iro_allocate(child=child, iro=iro, started_on=entered_on)
+    episode_record(
+        child=child,
+        started_on=entered_on,
+        reason_new_episode="S",
+        legal_status="C2",
+        category_of_need="N1",
+        placement="U4",
+        placement_provider="PR1",
+        ended_on=None,
+        reason_ceased="",
+    )
+    return child
+
+
+def another_iros_children(n, *, start=0):
+    other = IROFactory(user=UserFactory())
+    _with_role(other.user, Role.IRO)
+    for i in range(start, start + n):
+        looked_after(other, f"OTHER{i}", D(2025, 3, 3))
+    return other
+
+
+def home_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_an_iros_home_page_runs_the_same_queries_however_many_children_the_unit_holds(client, iro):
+    looked_after(iro, "MINE1", D(2025, 3, 3))
+    client.force_login(iro.user)
+    another_iros_children(1)
+    small = home_queries(client)
+    another_iros_children(6, start=1)
+    assert home_queries(client) == small
+
+
+def test_an_iros_digest_reads_the_areas_cases_only_through_their_own_allocations(iro):
+    looked_after(iro, "MINE1", D(2025, 3, 3))
+    another_iros_children(3)
+    with CaptureQueriesContext(connection) as queries:
+        items = digest_for(iro.user, as_of=TODAY)
+    assert {i.subject.split(" ")[0] for i in items} == {"MINE1"}
+    reads = [q["sql"] for q in queries if any(f'FROM "{t}"' in q["sql"] for t in CASE_TABLES)]
+    assert reads, "the digest reads the areas' cases"
+    for sql in reads:
+        assert '"iro_iroallocation"' in sql, sql
+        assert re.search(rf'"user_id" = {iro.user.pk}\b', sql), sql
+
+
+def test_a_business_support_home_page_reads_only_the_deadlines_they_answer_for(
+    client, business_support
+):
+    another_iros_children(2)
+    client.force_login(business_support)
+    small = home_queries(client)
+    another_iros_children(5, start=2)
+    assert home_queries(client) == small
+
+
+def test_caseloads_are_counted_in_two_queries_however_many_iros_there_are(iro):
+    looked_after(iro, "MINE1", D(2025, 3, 3))
+    with CaptureQueriesContext(connection) as few:
+        caseloads()
+    for n in range(4):
+        another_iros_children(1, start=n)
+    with CaptureQueriesContext(connection) as many:
+        loads = caseloads()
+    assert len(many) == len(few) == 2
+    assert {load.iro.pk: load.children for load in loads}[iro.pk] == 1
+    assert {load.iro.pk: load.looked_after for load in loads}[iro.pk] == 1
