@@ -320,6 +320,16 @@ class LookedAfterReview(TimeStampedModel):
             choices_check("participation_code", ParticipationCode, blank=True),
             choices_check("permanence_plan", PermanencePlan, blank=True),
         ]
+        indexes = [
+            # worklists.alerts: the nightly job's held reviews still to send out (held_on
+            # in the lookback window) and an IRO's home page's, the reviews they chaired.
+            models.Index(fields=["held_on"], condition=Q(status="held"), name="held_review_on"),
+            models.Index(
+                fields=["chair", "held_on"],
+                condition=Q(status="held"),
+                name="held_review_by_chair",
+            ),
+        ]
 
     def __str__(self) -> str:
         when = self.held_on or self.scheduled_for or "unscheduled"
