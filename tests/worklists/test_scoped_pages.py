@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.roles import Role
+from disputes.services import dispute_raise
 from iro.services import iro_allocate
 from reviews.services import episode_record
 from tests.conftest import _with_role
@@ -111,3 +112,24 @@ def test_caseloads_are_counted_in_two_queries_however_many_iros_there_are(iro):
     assert len(many) == len(few) == 2
     assert {load.iro.pk: load.children for load in loads}[iro.pk] == 1
     assert {load.iro.pk: load.looked_after for load in loads}[iro.pk] == 1
+
+
+def record_queries(client, child):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/children/{child.child_id}/")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_a_childs_record_runs_the_same_queries_with_one_challenge_as_with_four(client, iro):
+    child = looked_after(iro, "MINE1", D(2025, 1, 6))
+    client.force_login(iro.user)
+    dispute_raise(
+        child=child, raised_by=iro, raised_on=D(2025, 2, 3), category="drift", summary="Drift"
+    )
+    one = record_queries(client, child)
+    for day in (4, 5, 6):
+        dispute_raise(
+            child=child, raised_by=iro, raised_on=D(2025, 2, day), category="drift", summary="D"
+        )
+    assert record_queries(client, child) == one

@@ -168,7 +168,10 @@ def child_detail(request, child_id: str):
         child.conferences.select_related("conference").order_by("-conference__held_on")
     )
     disputes = list(
-        child.disputes.select_related("resolved_at_level").prefetch_related("stages__level")
+        # The timeline names who raised each (str of the IRO is their user's name).
+        child.disputes.select_related("resolved_at_level", "raised_by__user").prefetch_related(
+            "stages__level"
+        )
     )
     contacts = list(child.iro_contacts.select_related("iro__user"))
     booked = [r for r in reviews if r.status == ReviewStatus.SCHEDULED]
