@@ -286,3 +286,39 @@ class CinCensusChild(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.child.child_id} in the CIN census {self.return_year}"
+
+
+# SSD extracts loaded (returns.ssd) ---------------------------------------------------------
+
+
+class SsdImportStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Loaded"
+    FAILED = "failed", "Not loaded"
+
+
+class SsdImportRun(models.Model):
+    """One load of an SSD extract (manage.py import_ssd or the nightly task), kept after.
+
+    `changes` lists, per SSD table, the ids of the rows added, changed, ended and gone
+    since the last extract loaded; `fingerprints` holds this extract's rows (id -> hash)
+    for the next load to compare with. `problems` holds "TABLE.csv, row N, column X: ..."
+    when the extract was refused (nothing was saved).
+    """
+
+    source = models.CharField(max_length=500)
+    status = models.CharField(
+        max_length=20, choices=SsdImportStatus, default=SsdImportStatus.RUNNING
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    years = models.JSONField(default=list, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    fingerprints = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"SSD extract {self.pk} ({self.get_status_display().lower()})"

@@ -1,0 +1,502 @@
+"""Load an SSD extract into the records the returns fill, through the returns' own loaders.
+
+The extract carries a child's whole history, so it is cut into the collection years the
+DfE returns would have held (every episode open in the year, the reviews held in it; the
+CIN census's referrals open in the year with their enquiries, conferences and plans) and
+handed to returns.ssda903.importer and returns.cin_census.importer. Those are idempotent
+and derive every record and due date from what they are given, so loading the same
+extract twice changes nothing and tonight's extract changes only what differs.
+
+The returns' history starts on 1 April of the year of the earliest review in the extract
+(the records-begin day of docs/rules.md); earlier years hold nothing the schedules use.
+
+Everything happens in one transaction: a problem anywhere and nothing is saved. Each load
+is kept as an SsdImportRun saying which rows were added, changed or ended, and which rows
+of the last extract are no longer in this one: those are kept as they were (their rows
+carried into this load) until a person confirms they should go.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.dates import collection_year_of, year_end, year_start
+from returns.cin_census.importer import ImportSummary as CensusSummary
+from returns.cin_census.importer import _CensusLoad
+from returns.cin_census.reader import (
+    CensusChild,
+    CensusEpisode,
+    CensusPlan,
+    CensusRefused,
+    CensusReturn,
+    CensusSection47,
+)
+from returns.models import ReturnTable, SsdImportRun, SsdImportStatus
+from returns.rules import sex_from_return
+from returns.ssd.reader import TABLES, Problems, SsdExtract, SsdRow, extract_read
+from returns.ssda903.importer import ReturnRefused, returns_import
+from returns.ssda903.reading import year_label
+from returns.ssda903.tables import BY_NAME, format_date, sex_for_year
+
+Progress = Callable[[str], None]
+NO_REVIEWS = "holds no looked-after reviews, so the years it covers cannot be told"
+SOCIAL_WORKER_ROLE = "Allocated Social Worker"
+_NOT_EVENTS = {"ssd_person", "ssd_linked_identifiers"}
+# Rows whose end says a record ended (a period, a placement, a plan, a referral).
+_END_COLUMNS = {
+    "ssd_cla_episodes": "clae_cla_episode_ceased_date",
+    "ssd_cla_placement": "clap_cla_placement_end_date",
+    "ssd_legal_status": "lega_legal_status_end_date",
+    "ssd_cp_plans": "cppl_cp_plan_end_date",
+    "ssd_cin_episodes": "cine_close_date",
+    "ssd_involvements": "invo_involvement_end_date",
+}
+
+
+class SsdRefused(Exception):
+    """Nothing was loaded; `problems` says where and why (table, row, column)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        shown = "\n".join(f"  {p}" for p in self.problems[:50])
+        super().__init__(f"Nothing was loaded: {len(self.problems)} problem(s).\n{shown}")
+
+
+@dataclass
+class SsdSummary:
+    run_id: int
+    years: list[str]
+    changes: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        return {t: {k: len(v) for k, v in c.items() if v} for t, c in self.changes.items()}
+
+
+def ssd_import(*, directory: Path, progress: Progress | None = None) -> SsdSummary:
+    """Check and load an SSD extract, keep what changed as an SsdImportRun, recompute due dates.
+
+    Raises SsdRefused, having saved nothing but the failed run, if any row has a problem.
+    """
+    say = progress or (lambda _: None)
+    started = time.monotonic()
+    run = SsdImportRun.objects.create(source=str(directory))
+    problems = Problems()
+    extract = extract_read(Path(directory), problems)
+    if extract is not None and not problems and not extract.rows("ssd_cla_reviews"):
+        problems.add("ssd_cla_reviews", NO_REVIEWS)
+    if problems or extract is None:
+        return _refused(run, problems.items)
+
+    previous = SsdImportRun.objects.filter(status=SsdImportStatus.SUCCEEDED).first()
+    fingerprints = extract_fingerprints(extract)
+    changes = changes_between(
+        previous.fingerprints if previous else {}, fingerprints, extract=extract
+    )
+    years = _years(extract)
+    say(f"{directory}: the SSD extract, as the returns of {', '.join(map(year_label, years))}")
+    try:
+        with transaction.atomic():
+            with tempfile.TemporaryDirectory() as work:
+                directories = ssda903_write(extract, years, Path(work))
+                returns_import(directories=directories, progress=say)
+            census_load(extract, years)
+    except ReturnRefused as exc:
+        return _refused(run, exc.problems)
+    except CensusRefused as exc:
+        return _refused(run, [str(p) for p in exc.problems])
+    summary = SsdSummary(run.pk, [year_label(y) for y in years], changes)
+    summary.seconds = time.monotonic() - started
+    run.status = SsdImportStatus.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.years = summary.years
+    run.changes = changes
+    run.fingerprints = fingerprints
+    run.save()
+    return summary
+
+
+def _refused(run: SsdImportRun, problems: list[str]):
+    run.status = SsdImportStatus.FAILED
+    run.finished_at = timezone.now()
+    run.problems = problems
+    run.save()
+    raise SsdRefused(problems)
+
+
+# What changed since the last extract ----------------------------------------------------
+
+
+def extract_fingerprints(extract: SsdExtract) -> dict[str, dict[str, str]]:
+    """Each row of each table Oversight reads, by its id, as a short hash of its values."""
+    result: dict[str, dict[str, str]] = {}
+    for table, rows in extract.tables.items():
+        key = extract.key(table)
+        end = _END_COLUMNS.get(table)
+        result[table] = {
+            row[key]: _fingerprint(row) + ("|ended" if end and row[end] else "") for row in rows
+        }
+    return result
+
+
+def _fingerprint(row: SsdRow) -> str:
+    text = json.dumps(sorted(row.values.items()), separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def changes_between(before: dict, after: dict, *, extract: SsdExtract | None = None) -> dict:
+    """Rows added, changed, ended (now carrying an end) and gone (no longer in the extract)."""
+    changes: dict[str, dict[str, list[str]]] = {}
+    for table in TABLES:
+        old, new = before.get(table, {}), after.get(table, {})
+        table_changes = {"added": [], "changed": [], "ended": [], "gone": []}
+        for ident, mark in new.items():
+            if ident not in old:
+                table_changes["added"].append(ident)
+            elif old[ident] != mark:
+                kind = "ended" if mark.endswith("|ended") and not old[ident].endswith("|ended") else "changed"
+                table_changes[kind].append(ident)
+        table_changes["gone"] = [ident for ident in old if ident not in new]
+        if any(table_changes.values()):
+            changes[table] = {k: sorted(v) for k, v in table_changes.items() if v}
+    return changes
+
+
+# The extract as the returns' years ------------------------------------------------------
+
+
+def _years(extract: SsdExtract) -> list[int]:
+    reviews = [r.date("clar_cla_review_date") for r in extract.rows("ssd_cla_reviews")]
+    first = collection_year_of(min(d for d in reviews if d))
+    # The last year with an event in it (a birth or an identifier's dates are not events).
+    events = {t: rows for t, rows in extract.tables.items() if t not in _NOT_EVENTS}
+    days = [d for rows in events.values() for r in rows for d in r.dates.values() if d]
+    last = max(collection_year_of(min(max(days), timezone.localdate())), first)
+    return list(range(first, last + 1))
+
+
+def _open_in(start: dt.date | None, end: dt.date | None, year: int) -> bool:
+    return (start is None or start <= year_end(year)) and (end is None or end >= year_start(year))
+
+
+def _in_year(day: dt.date | None, year: int) -> bool:
+    return day is not None and year_start(year) <= day <= year_end(year)
+
+
+def ssda903_write(extract: SsdExtract, years: list[int], work: Path) -> list[Path]:
+    """Write the SSDA903 tables of each year the extract covers; the directories written."""
+    people = {r["pers_person_id"]: r for r in extract.rows("ssd_person")}
+    placements = {r["clap_cla_placement_id"]: r for r in extract.rows("ssd_cla_placement")}
+    legal = defaultdict(list)
+    for row in extract.rows("ssd_legal_status"):
+        legal[row["lega_person_id"]].append(row)
+    upns = _upns(extract)
+    episodes = sorted(
+        extract.rows("ssd_cla_episodes"),
+        key=lambda r: (r["clae_person_id"], r.date("clae_cla_episode_start_date")),
+    )
+    period_child = {r["clae_cla_id"]: r["clae_person_id"] for r in episodes}
+    written = []
+    for year in years:
+        tables: dict[str, list[dict]] = defaultdict(list)
+        children: dict[str, str] = {}
+        for ep in episodes:
+            start = ep.date("clae_cla_episode_start_date")
+            end = ep.date("clae_cla_episode_ceased_date")
+            if not _open_in(start, end, year):
+                continue
+            # A return knows only what had happened by the end of its year.
+            end = _upto(end, year)
+            child = ep["clae_person_id"]
+            children[child] = format_date(people[child].date("pers_dob"))
+            place = placements.get(ep["clae_cla_placement_id"])
+            tables[ReturnTable.EPISODES].append(
+                {
+                    "CHILD": child,
+                    "DECOM": format_date(start),
+                    "RNE": ep["clae_cla_episode_start_reason"],
+                    "LS": _legal_status_on(legal[child], start),
+                    "CIN": ep["clae_cla_primary_need_code"],
+                    "PLACE": place["clap_cla_placement_type"] if place else "",
+                    "PLACE_PROVIDER": place["clap_cla_placement_provider"] if place else "",
+                    "DEC": format_date(end),
+                    "REC": ep["clae_cla_episode_ceased_reason"] if end else "",
+                    "REASON_PLACE_CHANGE": (
+                        place["clap_cla_placement_change_reason"] if place and end else ""
+                    ),
+                    "HOME_POST": "",
+                    "PL_POST": place["clap_cla_placement_postcode"] if place else "",
+                    "URN": place["clap_cla_placement_urn"] if place else "",
+                }
+            )
+        for child, dob in children.items():
+            person = people[child]
+            tables[ReturnTable.HEADER].append(
+                {
+                    "CHILD": child,
+                    "SEX": sex_for_year(sex_from_return(person["pers_sex"]), year),
+                    "DOB": dob,
+                    "ETHNIC": person["pers_ethnicity"],
+                    "UPN": upns.get(child, ("", ""))[0],
+                    "MOTHER": "",
+                    "MC_DOB": "",
+                }
+            )
+        for review in extract.rows("ssd_cla_reviews"):
+            held = review.date("clar_cla_review_date")
+            child = period_child.get(review["clar_cla_id"], "")
+            if review["clar_cla_review_cancelled"] == "Y" or not _in_year(held, year):
+                continue
+            if child in children:
+                tables[ReturnTable.REVIEWS].append(
+                    {
+                        "CHILD": child,
+                        "DOB": children[child],
+                        "REVIEW": format_date(held),
+                        "REVIEW_CODE": review["clar_cla_review_participation"],
+                    }
+                )
+        for missing in extract.rows("ssd_missing"):
+            child = missing["miss_person_id"]
+            begun = missing.date("miss_missing_episode_start_date")
+            if child in children and _in_year(begun, year):
+                tables[ReturnTable.MISSING].append(
+                    {
+                        "CHILD": child,
+                        "DOB": children[child],
+                        "MISSING": missing["miss_missing_episode_type"],
+                        "MIS_START": format_date(begun),
+                        "MIS_END": format_date(
+                            _upto(missing.date("miss_missing_episode_end_date"), year)
+                        ),
+                    }
+                )
+        for worker in extract.rows("ssd_involvements"):
+            child = worker["invo_person_id"]
+            begun = worker.date("invo_involvement_start_date")
+            ended = worker.date("invo_involvement_end_date")
+            if (
+                child in children
+                and worker["invo_professional_role_id"] == SOCIAL_WORKER_ROLE
+                and _open_in(begun, ended, year)
+            ):
+                tables[ReturnTable.SW_EPISODES].append(
+                    {
+                        "CHILD": child,
+                        "DOB": children[child],
+                        "SW_ID": worker["invo_professional_id"],
+                        "SW_DECOM": format_date(begun),
+                        "SW_DEC": format_date(_upto(ended, year)),
+                        "SW_REASON": worker["invo_worker_change_reason"],
+                    }
+                )
+        directory = work / year_label(year)
+        directory.mkdir()
+        for name in (
+            ReturnTable.HEADER,
+            ReturnTable.EPISODES,
+            ReturnTable.REVIEWS,
+            ReturnTable.MISSING,
+            ReturnTable.SW_EPISODES,
+        ):
+            table = BY_NAME[name]
+            with (directory / table.filename).open("w", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=table.columns)
+                writer.writeheader()
+                writer.writerows(tables[name])
+        written.append(directory)
+    return written
+
+
+def _legal_status_on(statuses: list[SsdRow], day: dt.date | None) -> str:
+    """The legal status in force on a day (a status with no start began before records)."""
+    best = ""
+    best_start = dt.date.min
+    for row in statuses:
+        start = row.date("lega_legal_status_start_date") or dt.date.min
+        end = row.date("lega_legal_status_end_date")
+        if day and start <= day and (end is None or end > day) and start >= best_start:
+            best, best_start = row["lega_legal_status"], start
+    if not best and statuses:
+        best = statuses[0]["lega_legal_status"]
+    return best
+
+
+def _upns(extract: SsdExtract) -> dict[str, tuple[str, str]]:
+    """Each person's current and former UPN, from ssd_linked_identifiers."""
+    current: dict[str, str] = {}
+    former: dict[str, str] = {}
+    for row in extract.rows("ssd_linked_identifiers"):
+        if "pupil" not in row["link_identifier_type"].lower():
+            continue
+        person = row["link_person_id"]
+        if row.date("link_valid_to_date") is None:
+            current[person] = row["link_identifier_value"]
+        else:
+            former[person] = row["link_identifier_value"]
+    return {p: (current.get(p, ""), former.get(p, "")) for p in current.keys() | former.keys()}
+
+
+# The extract as the CIN census's years ---------------------------------------------------
+
+
+def census_load(extract: SsdExtract, years: list[int]) -> None:
+    """Merge each year's referrals, enquiries, conferences and plans, then reschedule."""
+    from protection.models import ChildProtectionPlan, Section47Enquiry
+    from protection.services import plan_schedules_refresh, section47_schedules_refresh
+
+    summary = CensusSummary()
+    child_pks: set[int] = set()
+    for census in census_returns(extract, years):
+        child_pks |= _CensusLoad(census, summary, None).run()
+    pks = sorted(child_pks)
+    for start in range(0, len(pks), 500):
+        chunk = pks[start : start + 500]
+        section47_schedules_refresh(
+            enquiries=list(Section47Enquiry.objects.filter(child__in=chunk))
+        )
+        plan_schedules_refresh(plans=list(ChildProtectionPlan.objects.filter(child__in=chunk)))
+
+
+def census_returns(extract: SsdExtract, years: list[int]) -> list[CensusReturn]:
+    people = {r["pers_person_id"]: r for r in extract.rows("ssd_person")}
+    upns = _upns(extract)
+    disabilities = defaultdict(list)
+    for row in extract.rows("ssd_disability"):
+        disabilities[row["disa_person_id"]].append(row["disa_disability_code"])
+    s47s = defaultdict(list)
+    for row in extract.rows("ssd_s47_enquiry"):
+        s47s[row["s47e_referral_id"]].append(row)
+    icpcs = {r["icpc_s47_enquiry_id"]: r for r in extract.rows("ssd_initial_cp_conference")}
+    transfers = defaultdict(list)
+    for row in extract.rows("ssd_initial_cp_conference"):
+        if row["icpc_icpc_transfer_in"] == "Y":
+            transfers[row["icpc_referral_id"]].append(row)
+    plans = defaultdict(list)
+    for row in extract.rows("ssd_cp_plans"):
+        plans[row["cppl_referral_id"]].append(row)
+    reviews = defaultdict(list)
+    for row in extract.rows("ssd_cp_reviews"):
+        if row.date("cppr_cp_review_date"):
+            reviews[row["cppr_cp_plan_id"]].append(row.date("cppr_cp_review_date"))
+    referrals = defaultdict(list)
+    for row in sorted(extract.rows("ssd_cin_episodes"), key=lambda r: r["cine_referral_date"]):
+        referrals[row["cine_person_id"]].append(row)
+
+    result = []
+    for year in years:
+        children = []
+        for person_id, rows in referrals.items():
+            open_rows = [
+                r
+                for r in rows
+                if _open_in(r.date("cine_referral_date"), r.date("cine_close_date"), year)
+            ]
+            if not open_rows:
+                continue
+            episodes = []
+            for ref in open_rows:
+                ident = ref["cine_referral_id"]
+                enquiries = []
+                for s in s47s[ident]:
+                    icpc = icpcs.get(s["s47e_s47_enquiry_id"])
+                    icpc_on = icpc.date("icpc_icpc_date") if icpc else None
+                    enquiries.append(
+                        CensusSection47(
+                            s.date("s47e_s47_start_date"),
+                            icpc_on if icpc_on and icpc_on <= year_end(year) else None,
+                            _flag(s["s47e_s47_outcome_json"], "CP_CONFERENCE_FLAG") == "N",
+                            s.number,
+                        )
+                    )
+                transfer = [t.date("icpc_icpc_date") for t in transfers[ident]]
+                episodes.append(
+                    CensusEpisode(
+                        referral_on=ref.date("cine_referral_date"),
+                        referral_source=ref["cine_referral_source_code"],
+                        primary_need=ref["cine_cin_primary_need_code"],
+                        closed_on=_upto(ref.date("cine_close_date"), year),
+                        closure_reason=ref["cine_close_reason"]
+                        if _upto(ref.date("cine_close_date"), year)
+                        else "",
+                        referral_nfa=ref["cine_referral_nfa"] == "Y",
+                        icpc_on=next((d for d in transfer if d and d <= year_end(year)), None),
+                        assessments=(),
+                        cin_plans=(),
+                        section47s=tuple(
+                            e for e in enquiries if e.started_on and e.started_on <= year_end(year)
+                        ),
+                        plans=tuple(
+                            _plan(p, reviews[p["cppl_cp_plan_id"]], year)
+                            for p in plans[ident]
+                            if p.date("cppl_cp_plan_start_date")
+                            and p.date("cppl_cp_plan_start_date") <= year_end(year)
+                        ),
+                    )
+                )
+            person = people[person_id]
+            upn, former = upns.get(person_id, ("", ""))
+            children.append(
+                CensusChild(
+                    child_id=person_id,
+                    line=person.number,
+                    upn=upn,
+                    former_upn=former,
+                    upn_unknown=person["pers_upn_unknown"],
+                    date_of_birth=person.date("pers_dob"),
+                    expected_date_of_birth=None
+                    if person.date("pers_dob")
+                    else person.date("pers_expected_dob"),
+                    sex=sex_from_return(person["pers_sex"]),
+                    died_on=person.date("pers_death_date"),
+                    ethnicity=person["pers_ethnicity"],
+                    disabilities=tuple(disabilities[person_id]),
+                    episodes=tuple(episodes),
+                )
+            )
+        result.append(
+            CensusReturn(
+                file=f"SSD extract, as the {year_label(year)} CIN census",
+                reference_date=year_end(year),
+                la_code="",
+                children=tuple(children),
+            )
+        )
+    return result
+
+
+def _upto(day: dt.date | None, year: int) -> dt.date | None:
+    return day if day and day <= year_end(year) else None
+
+
+def _plan(row: SsdRow, reviews: list[dt.date], year: int) -> CensusPlan:
+    return CensusPlan(
+        started_on=row.date("cppl_cp_plan_start_date"),
+        ended_on=_upto(row.date("cppl_cp_plan_end_date"), year),
+        initial_category=row["cppl_cp_plan_initial_category"],
+        latest_category=row["cppl_cp_plan_latest_category"],
+        # The SSD carries no count of earlier plans (plans_started_second_or_subsequent).
+        previous_plans=0,
+        reviews=tuple(sorted({d for d in reviews if d <= year_end(year)})),
+        reference=row["cppl_cp_plan_id"],
+        line=row.number,
+    )
+
+
+def _flag(text: str, name: str) -> str:
+    try:
+        return str(json.loads(text or "{}").get(name) or "")
+    except (ValueError, AttributeError):
+        return ""
