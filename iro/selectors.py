@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from iro.models import Child, IROAllocation
 
 
-def children_held_by(*, user_id: int) -> QuerySet[IROAllocation]:
+def children_held_by(*, user_id: int) -> QuerySet[IROAllocation, Any]:
     """The pks of the children a person holds as their IRO now: a person's scope.
 
     A subquery (`child_id__in=`) for the areas' readers; served by the allocation index

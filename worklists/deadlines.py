@@ -85,10 +85,10 @@ def _full_name(first: str, last: str, username: str) -> str:
 def current_iros(*, user_id: int | None = None) -> dict[int, tuple[int, str]]:
     """Child pk -> (user id, name) of the IRO who holds the child now (`user_id`: only
     the children that person holds)."""
-    rows = IROAllocation.objects.filter(ended_on__isnull=True)
+    held = IROAllocation.objects.filter(ended_on__isnull=True)
     if user_id is not None:
-        rows = rows.filter(iro__user_id=user_id)
-    rows = rows.order_by().values_list(
+        held = held.filter(iro__user_id=user_id)
+    rows = held.order_by().values_list(
         "child_id",
         "iro__user_id",
         "iro__user__first_name",

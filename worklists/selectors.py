@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery, Value
@@ -49,7 +50,7 @@ def caseloads() -> list[Caseload]:
     """
     looked_after = open_periods().filter(is_short_breaks=False, child=OuterRef("child"))
     on_plan = open_plans().filter(child=OuterRef("child"))
-    counts = {
+    counts: dict[int, Any] = {
         row["iro"]: row
         for row in IROAllocation.objects.filter(ended_on__isnull=True, iro__active=True)
         .order_by()
