@@ -108,7 +108,10 @@ def caseload_children(*, iro: IndependentReviewingOfficer | None = None, who: st
     # allocation at all (the outer join's NULLs), and could repeat a child.
     current = _held_now()
     if iro is not None:
-        children = Child.objects.filter(Exists(current.filter(iro=iro)))
+        # IN, not EXISTS per child: read from the allocation index on (iro, ended_on),
+        # so one IRO's list costs their caseload, not a pass over every child.
+        mine = IROAllocation.objects.filter(iro=iro, ended_on__isnull=True).order_by()
+        children = Child.objects.filter(pk__in=mine.values("child_id"))
     elif who == "unallocated":
         children = unallocated()
     elif who == "all":
