@@ -53,6 +53,9 @@ OUTSIDE = {
     "password_reset_complete",
     "healthz",
     "calendar_feed",
+    # The benchmarks' bare page: not served outside DEBUG or OVERSIGHT_BENCH_PAGES
+    # (tests/worklists/test_scoped_pages.py).
+    "bench_bare",
     "api-deadlines",
     "api-schema",
     "api-docs",

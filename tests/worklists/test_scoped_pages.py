@@ -133,3 +133,14 @@ def test_a_childs_record_runs_the_same_queries_with_one_challenge_as_with_four(c
             child=child, raised_by=iro, raised_on=D(2025, 2, day), category="drift", summary="D"
         )
     assert record_queries(client, child) == one
+
+
+def test_the_benchmarks_bare_page_is_not_served_outside_debug_or_a_benchmark(client, iro):
+    client.force_login(iro.user)
+    assert client.get("/bench/bare/").status_code == 404
+
+
+def test_the_benchmarks_bare_page_is_served_when_a_benchmark_turns_it_on(client, iro, settings):
+    settings.OVERSIGHT_BENCH_PAGES = True
+    client.force_login(iro.user)
+    assert client.get("/bench/bare/").status_code == 200
