@@ -1,5 +1,4 @@
 import datetime as dt
-import re
 from typing import cast
 
 from crispy_forms_gds.layout import Button, Field, Layout, Size
@@ -9,7 +8,14 @@ from django.utils import timezone
 from core.codes import Ethnicity, Sex
 from core.forms import ServiceForm, TimeField, gds_date
 from iro.models import Family, IndependentReviewingOfficer
-from iro.rules import UPN_WRONG_LENGTH, upn_normalised, upn_problem
+from iro.rules import (
+    CHILD_ID_MAX_LENGTH,
+    CHILD_ID_TOO_LONG,
+    UPN_WRONG_LENGTH,
+    child_id_problem,
+    upn_normalised,
+    upn_problem,
+)
 from iro.services import ALREADY_HELD, REASON_NEEDED
 
 # The caseload's IRO filter: one IRO, everyone, or the children nobody holds.
@@ -157,7 +163,6 @@ class MeetingForm(ServiceForm):
 
 # The new-child questions (worklists.views.new_child): one GOV.UK question page each,
 # then check your answers. Tests import the messages.
-CHILD_ID_CHARACTERS = "The council child ID must only include letters, numbers and hyphens"
 FAMILY_NOT_FOUND = "There is no family with the reference {reference}"
 FAMILY_REFERENCE_TAKEN = "A family with the reference {reference} already exists"
 
@@ -262,12 +267,9 @@ class NewChildIdentifiersForm(ServiceForm):
 
     child_id = forms.CharField(
         label="Council child ID",
-        max_length=10,
+        max_length=CHILD_ID_MAX_LENGTH,
         help_text="The ID in the council's case management system, as in the DfE returns",
-        error_messages={
-            "required": "Enter the council child ID",
-            "max_length": "The council child ID must be 10 characters or fewer",
-        },
+        error_messages={"required": "Enter the council child ID", "max_length": CHILD_ID_TOO_LONG},
     )
     upn = forms.CharField(
         label="Unique pupil number (UPN) (optional)",
@@ -279,8 +281,8 @@ class NewChildIdentifiersForm(ServiceForm):
 
     def clean_child_id(self):
         value = self.cleaned_data["child_id"].strip()
-        if not re.fullmatch(r"[A-Za-z0-9-]+", value):
-            raise forms.ValidationError(CHILD_ID_CHARACTERS)
+        if problem := child_id_problem(value):
+            raise forms.ValidationError(problem)
         return value
 
     def clean_upn(self):

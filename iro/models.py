@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from core.codes import Ethnicity, Sex, choices_check
 from core.dates import age_on
 from core.models import TimeStampedModel, return_year_field
+from iro.rules import CHILD_ID_MAX_LENGTH
 
 
 class Family(TimeStampedModel):
@@ -31,7 +32,7 @@ class Family(TimeStampedModel):
 class Child(TimeStampedModel):
     child_id = models.CharField(
         "child ID",
-        max_length=10,
+        max_length=CHILD_ID_MAX_LENGTH,
         unique=True,
         help_text="The council's child ID as used in the DfE returns (CHILD / LAchildID).",
     )

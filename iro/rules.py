@@ -4,6 +4,31 @@ from __future__ import annotations
 
 import re
 
+# The council's child ID (SSDA903 CHILD, CIN census LAchildID): up to 20 characters (CIN
+# rule 1570; RULES.md pinned convention 13; the DfE's own sample child is DfEX0000001).
+# The DfE's validators check nothing else (the CIN schema's nonEmptyString). Oversight
+# also takes only letters, numbers and hyphens, starting with a letter or a number, so
+# an ID can never be read as a spreadsheet formula (=1+2, -1, +1, @A1) when a return or
+# an export is opened in Excel.
+CHILD_ID_MAX_LENGTH = 20
+CHILD_ID_FORMAT = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+
+CHILD_ID_TOO_LONG = f"The council child ID must be {CHILD_ID_MAX_LENGTH} characters or fewer"
+CHILD_ID_CHARACTERS = (
+    "The council child ID must only include letters, numbers and hyphens, "
+    "and start with a letter or a number"
+)
+
+
+def child_id_problem(value: str) -> str | None:
+    """What is wrong with a council child ID, or None (length first, then characters)."""
+    if len(value) > CHILD_ID_MAX_LENGTH:
+        return CHILD_ID_TOO_LONG
+    if not CHILD_ID_FORMAT.fullmatch(value):
+        return CHILD_ID_CHARACTERS
+    return None
+
+
 # A UPN is a check letter, 11 digits, then a digit (permanent) or a letter (temporary);
 # the letters I, O and S are never used (DfE, "Unique pupil numbers", and the common
 # basic data set's UniquePupilNumber element).

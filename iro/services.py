@@ -15,7 +15,7 @@ from core.dates import long_date
 from core.models import later_return_wins
 from core.services import FieldErrors, today, valid_choice
 from iro.models import Child, Family, IndependentReviewingOfficer, IROAllocation, PlannedMove
-from iro.rules import upn_problem
+from iro.rules import child_id_problem, upn_problem
 
 
 def child_problems(values: dict, *, exclude_pk: int | None = None) -> FieldErrors:
@@ -23,8 +23,8 @@ def child_problems(values: dict, *, exclude_pk: int | None = None) -> FieldError
     child_id = (values.get("child_id") or "").strip()
     if not child_id:
         errors.add("child_id", "Enter the child ID")
-    elif len(child_id) > 10:
-        errors.add("child_id", "The child ID must be 10 characters or fewer")
+    elif problem := child_id_problem(child_id):
+        errors.add("child_id", problem)
     elif (
         Child.objects.filter(child_id=child_id)
         .exclude(pk__in=[exclude_pk] if exclude_pk else [])

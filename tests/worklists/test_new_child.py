@@ -6,9 +6,8 @@ import datetime as dt
 import pytest
 
 from core.services import today
-from iro.forms import CHILD_ID_CHARACTERS
 from iro.models import Child, Family
-from iro.rules import UPN_WRONG_CHECK_LETTER
+from iro.rules import CHILD_ID_CHARACTERS, CHILD_ID_TOO_LONG, UPN_WRONG_CHECK_LETTER
 from iro.services import SAME_NAME_AND_BIRTH
 from tests.factories import ChildFactory, FamilyFactory
 
@@ -59,6 +58,15 @@ def test_a_born_child_is_checked_then_saved_and_the_record_opens(client, busines
     )
 
 
+def test_a_child_id_of_twenty_characters_is_saved_whole(client, business_support):
+    """RULES.md convention 13: LAchildID may be up to 20 characters (CIN rule 1570)."""
+    client.force_login(business_support)
+    born_child(client, child_id="DfEX0000001-ABCDEFGH")
+    saved = client.post("/children/new/check/", {})
+    assert saved["Location"] == "/children/DfEX0000001-ABCDEFGH/"
+    assert Child.objects.filter(child_id="DfEX0000001-ABCDEFGH").exists()
+
+
 def test_an_unborn_child_is_asked_the_expected_date_and_not_their_sex(client, business_support):
     client.force_login(business_support)
     client.get("/children/new/")
@@ -95,6 +103,9 @@ def test_a_new_family_is_made_with_the_child(client, business_support):
             "Enter the child's first name",
         ),
         ("identifiers", {"child_id": "A B<", "upn": ""}, "child_id", CHILD_ID_CHARACTERS),
+        ("identifiers", {"child_id": "=1+2", "upn": ""}, "child_id", CHILD_ID_CHARACTERS),
+        ("identifiers", {"child_id": "-12", "upn": ""}, "child_id", CHILD_ID_CHARACTERS),
+        ("identifiers", {"child_id": "D" * 21, "upn": ""}, "child_id", CHILD_ID_TOO_LONG),
         ("identifiers", {"child_id": "OK1", "upn": "A801200005001"}, "upn", UPN_WRONG_CHECK_LETTER),
         (
             "date",
