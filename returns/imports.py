@@ -39,7 +39,7 @@ from returns.cin_census.reader import CensusRefused
 from returns.models import CinCensusReturn, ImportFile, ImportKind, ImportRun, ImportStatus
 from returns.ssda903.exporter import return_export
 from returns.ssda903.importer import ReturnRefused, returns_import
-from returns.ssda903.reading import year_label
+from returns.ssda903.reading import EMPTY_TABLE_ABSENT, empty_file, year_label
 
 logger = logging.getLogger(__name__)
 
@@ -318,7 +318,12 @@ def _ssda903_load(run: ImportRun, files, work: Path, progress: _Progress) -> dic
         },
         "notes": [
             f"Due dates recomputed for {summary.children_rescheduled:,} children; "
-            f"{summary.return_rows:,} return rows kept for export."
+            f"{summary.return_rows:,} return rows kept for export.",
+            *(
+                f"{path.name} {EMPTY_TABLE_ABSENT}."
+                for path in sorted(directory.iterdir())
+                if path.suffix.lower() == ".csv" and empty_file(path)
+            ),
         ],
     }
 

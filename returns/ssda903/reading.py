@@ -55,9 +55,18 @@ MODELLED = frozenset(
     {ReturnTable.HEADER, ReturnTable.EPISODES, ReturnTable.REVIEWS, ReturnTable.PLACED_ADOPTION}
 )
 # Dates that may lie after the end of the collection year: none but these.
-_UNBOUNDED_DATES = frozenset({"DOB", "MC_DOB"})
+# A UASC row's DUC (usually the 18th birthday) may lie after the year (RULES.md 13).
+_UNBOUNDED_DATES = frozenset({"DOB", "MC_DOB", "DUC"})
 _YEAR_IN_NAME = re.compile(r"(\d{4})\s*[-_/]\s*(\d{2})")
 _PROGRESS_EVERY = 50_000
+# A child's ID (CHILD, the CIN census's LAchildID) is up to 20 letters, digits, hyphens or
+# underscores (RULES.md 13); so a cell such as =1+2 (a spreadsheet formula) is refused.
+CHILD_ID_MAX_LENGTH = 20
+_CHILD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}")
+CHILD_ID_NOT_VALID = (
+    "'{value}' is not a child's ID: up to 20 letters, digits, hyphens or underscores"
+)
+EMPTY_TABLE_ABSENT = "is empty: read as an absent table"
 
 
 class Problems:
@@ -132,6 +141,9 @@ def return_read(directory: Path, problems: Problems, progress: Progress | None =
         return None
     for path in csvs:
         where = f"{directory.name}/{path.name}"
+        if empty_file(path):
+            say(f"  {where} {EMPTY_TABLE_ABSENT}")
+            continue
         read = _csv_read(path, where, problems, say)
         if read is None:
             continue
@@ -170,6 +182,11 @@ def return_read(directory: Path, problems: Problems, progress: Progress | None =
         result.rows[table.name] = _rows_read(table.name, where, columns, lines, year, problems)
     _return_check(result, problems)
     return result
+
+
+def empty_file(path: Path) -> bool:
+    """A file of no more than a stray byte or a blank line: an optional table left out."""
+    return path.stat().st_size <= 3 and not path.read_bytes().strip(b"\xef\xbb\xbf \r\n\t")
 
 
 def _csv_read(path: Path, where: str, problems: Problems, say: Progress):
@@ -263,6 +280,14 @@ class _Cells:
             self.problem(column, f"'{value}' is longer than {max_length} characters")
         return value
 
+    def child_id(self) -> str:
+        value = self.values["CHILD"]
+        if not value:
+            self.problem("CHILD", "is blank; it is required")
+        elif _CHILD_ID.fullmatch(value) is None:
+            self.problem("CHILD", CHILD_ID_NOT_VALID.format(value=value[:40]))
+        return value
+
     def date(self, column: str, *, required: bool = False) -> dt.date | None:
         value = self.values[column]
         if not value:
@@ -331,7 +356,7 @@ def row_read(
     """Check one row and read the values Oversight models from it."""
     values = dict(values)
     cells = _Cells(values, where, position, year, problems)
-    child_id = cells.text("CHILD", max_length=10, required=True) if "CHILD" in values else ""
+    child_id = cells.child_id() if "CHILD" in values else ""
     values.pop("CHILD", None)
     reader = _READERS.get(table, _other_read)
     fields = reader(cells, table)

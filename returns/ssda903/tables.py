@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from core.codes import Sex
 from returns.models import ReturnTable
 
-_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+# Day and month may lack a leading zero (25/3/2018, as Excel writes), as DfE's validator accepts.
+_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 # PrevPerm's DATE_PERM may give unknown parts as Z (903 rule 1002): zz/zz/2015.
-_PARTIAL_DATE = re.compile(r"(\d{2}|ZZ)/(\d{2}|ZZ)/(\d{4}|ZZZZ)", re.IGNORECASE)
+_PARTIAL_DATE = re.compile(r"(\d{1,2}|ZZ)/(\d{1,2}|ZZ)/(\d{4}|ZZZZ)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
