@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from core.codes import Sex
 
 
@@ -14,3 +16,43 @@ def sex_from_return(code: str) -> str:
     if code in Sex.values:
         return code
     raise ValueError(f"'{code}' is not a sex code (1, 2, M, F or U)")
+
+
+# A collection year in a file or folder name: 2019-20, 2019_20, 2019/20, 201920, or a
+# single year after a return's name (SSDA903_2019, 903_2019-20, cin_2019), the year it
+# starts. Four digits not part of a longer number; a two-digit end must follow on.
+_YEAR_PAIR = re.compile(r"(?<!\d)(20\d{2})\s*[-_/ ]?\s*(\d{2})(?!\d)")
+_YEAR_ALONE = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+
+
+def return_year_from_name(name: str) -> int | None:
+    """The collection year a return's file or folder name gives: 2019 for '2019-20'.
+
+    A pair of years must follow on ('2019-20', not '2019-21'); a single year is the
+    year the collection starts ('SSDA903_2019' is 2019-20). None when the name gives
+    no year, or gives two different ones.
+    """
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    years: set[int] = set()
+    rest = stem
+    for match in _YEAR_PAIR.finditer(stem):
+        start, end = int(match[1]), int(match[2])
+        if (start + 1) % 100 != end:
+            return None
+        years.add(start)
+        rest = rest.replace(match[0], " ")
+    years.update(int(m[1]) for m in _YEAR_ALONE.finditer(rest))
+    return years.pop() if len(years) == 1 else None
+
+
+def collection_year(text: str) -> int:
+    """A year as a council writes it on the command line: '2019-20' or '2019' is 2019."""
+    year = return_year_from_name(text.strip())
+    if year is None or not re.fullmatch(r"\s*20\d{2}(\s*[-_/]\s*\d{2})?\s*", text):
+        raise ValueError(f"'{text}' is not a collection year (2019-20, or 2019)")
+    return year
+
+
+def year_label(year: int) -> str:
+    """2019 as a collection year: '2019-20'."""
+    return f"{year}-{(year + 1) % 100:02d}"

@@ -51,8 +51,13 @@ from returns.cin_census.reader import (
     census_read,
 )
 from returns.models import CinCensusChild, CinCensusReturn
+from returns.rules import return_year_from_name, year_label
 
 CHUNK = 250
+YEAR_DISAGREES = (
+    "the file is said to be the {given} census but its ReferenceDate makes it {found}: "
+    "nothing was loaded"
+)
 KINDS = (
     "children",
     "section 47 enquiries",
@@ -76,16 +81,40 @@ class ImportSummary:
 
 
 def cin_census_import(
-    *, paths: Sequence[str | Path], progress: Progress | None = None
+    *,
+    paths: Sequence[str | Path],
+    year: int | None = None,
+    progress: Progress | None = None,
 ) -> ImportSummary:
-    """Load CIN census files (any years, any order), or raise CensusRefused and save nothing."""
+    """Load CIN census files (any years, any order), or raise CensusRefused and save nothing.
+
+    `year` (2019 for 2019-20) is the council's word for the year of every file given,
+    else each file's name says it when it can (cin_2019.xml); either must agree with
+    the file's ReferenceDate, or the file is refused naming both.
+    """
     problems: list[CensusProblem] = []
     returns: list[CensusReturn] = []
     for path in paths:
         try:
-            returns.append(census_read(path))
+            census = census_read(path)
         except CensusRefused as exc:
             problems.extend(exc.problems)
+            continue
+        said = year if year is not None else return_year_from_name(Path(path).name)
+        if said is not None and said != census.year:
+            problems.append(
+                CensusProblem(
+                    file=census.file,
+                    line=None,
+                    child=None,
+                    element="ReferenceDate",
+                    message=YEAR_DISAGREES.format(
+                        given=year_label(said), found=year_label(census.year)
+                    ),
+                )
+            )
+            continue
+        returns.append(census)
     if problems:
         raise CensusRefused(problems)
 

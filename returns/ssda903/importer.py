@@ -86,8 +86,17 @@ class ImportSummary:
     seconds: float = 0.0
 
 
-def returns_import(*, directories: Iterable[Path], progress: Progress | None = None):
+def returns_import(
+    *,
+    directories: Iterable[Path],
+    year: int | None = None,
+    progress: Progress | None = None,
+):
     """Check and load one or more years' SSDA903 CSVs, then recompute every due date.
+
+    `year` (2019 for 2019-20) is the council's word for the year of every directory
+    given (meant for a single return); without it each directory's name must say.
+    Each row's dates are checked against that year, never the other way round.
 
     Raises ReturnRefused, having saved nothing, if any file has a problem.
     """
@@ -96,7 +105,7 @@ def returns_import(*, directories: Iterable[Path], progress: Progress | None = N
     problems = Problems()
     returns: dict[int, YearReturn] = {}
     for directory in directories:
-        result = return_read(Path(directory), problems, say)
+        result = return_read(Path(directory), problems, say, year=year)
         if result is None:
             continue
         if result.year in returns:

@@ -274,13 +274,13 @@ def test_a_review_outside_every_period_of_care_is_refused(tmp_path):
     assert not Child.objects.exists()
 
 
-def test_the_year_comes_from_the_data_when_the_directory_name_has_none(tmp_path):
+def test_the_year_is_given_when_the_directory_name_has_none_never_guessed(tmp_path):
     directory = return_write(
         tmp_path / "from-the-old-system",
         Header=[header()],
         Episodes=[episode(decom="03/06/2024")],
     )
-    summary = load(directory)
+    summary = returns_import(directories=[directory], year=2024)
     assert summary.years == ["2024-25"]
     assert Episode.objects.get().return_year == 2024
 

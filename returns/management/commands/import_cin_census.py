@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from returns.cin_census.importer import KINDS, cin_census_import
 from returns.cin_census.reader import CensusRefused
+from returns.rules import collection_year
 
 PROGRESS_FROM = 500  # children in a file before progress is shown
 
@@ -16,8 +17,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument(
+            "--year",
+            type=collection_year,
+            help="The collection year of a single census (2019-20, or 2019)",
+        )
 
-    def handle(self, *args, files, **options):
+    def handle(self, *args, files, year=None, **options):
         verbose = options["verbosity"] > 0
 
         def progress(file: str, done: int, total: int) -> None:
@@ -25,7 +31,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{file}: {done} of {total} children")
 
         try:
-            summary = cin_census_import(paths=files, progress=progress)
+            summary = cin_census_import(paths=files, year=year, progress=progress)
         except CensusRefused as exc:
             for problem in exc.problems:
                 self.stderr.write(str(problem))

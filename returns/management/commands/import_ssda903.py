@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from returns.rules import collection_year
 from returns.ssda903.importer import ReturnRefused, returns_import
 
 
@@ -18,12 +19,17 @@ class Command(BaseCommand):
             nargs="+",
             type=Path,
             metavar="DIR",
-            help="A year's CSVs; the year comes from the name (2024-25) or the data",
+            help="A year's CSVs; the year comes from the name (2024-25) unless --year says",
+        )
+        parser.add_argument(
+            "--year",
+            type=collection_year,
+            help="The collection year of a single return (2019-20, or 2019)",
         )
 
-    def handle(self, *args, directories, **options):
+    def handle(self, *args, directories, year=None, **options):
         try:
-            summary = returns_import(directories=directories, progress=self.stdout.write)
+            summary = returns_import(directories=directories, year=year, progress=self.stdout.write)
         except ReturnRefused as exc:
             raise CommandError(str(exc)) from exc
         write = self.stdout.write
