@@ -12,17 +12,32 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from xml.parsers import expat
+from xml.sax import SAXException, SAXParseException
+from xml.sax.handler import ContentHandler
+from xml.sax.xmlreader import Locator
+
+from defusedxml import DefusedXmlException
+from defusedxml import sax as defused_sax
 
 from core.codes import CategoryOfAbuse, Ethnicity
 from core.dates import collection_year_of, long_date
-from iro.rules import upn_has_format
+from iro.rules import child_id_problem, upn_has_format
 from protection.rules import conference_before_enquiry, not_after_plan_start
 from returns.cin_census import codes
 from returns.rules import sex_from_return
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-CHILD_ID_MAX_LENGTH = 10  # iro.models.Child.child_id
+
+# The reader's refusals; tests import them.
+NOT_XML = "is not an XML file (it looks like {looks})"
+HOSTILE_XML = (
+    "is refused: it declares a DOCTYPE or entities, which a CIN census never has "
+    "(they can make a file expand without limit or read other files)"
+)
+ICPC_AT_BOTH_LEVELS = (
+    "an initial conference is recorded both on the Section47 (line {line}) and on its "
+    "CINdetails: record it in one place only (DfE rule 2884)"
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,8 @@ class CensusProblem:
             where.append(f"line {self.line}")
         if self.child:
             where.append(f"child {self.child}")
+        if not self.element:  # about the whole file: "2023-24.xml is not an XML file"
+            return f"{', '.join(where)} {self.message}"
         where.append(f"element {self.element}")
         return f"{', '.join(where)}: {self.message}"
 
@@ -158,30 +175,71 @@ class _Node:
         return [c for c in self.children if c.tag == tag]
 
 
+class _TreeBuilder(ContentHandler):
+    """Build the tree keeping each element's line number (ElementTree does not).
+
+    Text is kept as the pieces the parser delivers and joined once, when its element
+    ends: adding each piece to a string would copy the text so far every time, so an
+    element of two million short lines would take hours (quadratic).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[_Node, list[str]]] = []
+        self.roots: list[_Node] = []
+        self.locator: Locator | None = None
+
+    def setDocumentLocator(self, locator: Locator) -> None:
+        self.locator = locator
+
+    def startElement(self, name: str, attrs) -> None:
+        line = self.locator.getLineNumber() if self.locator else 0
+        node = _Node(name.rsplit(":", 1)[-1], line)
+        (self.stack[-1][0].children if self.stack else self.roots).append(node)
+        self.stack.append((node, []))
+
+    def endElement(self, name: str) -> None:
+        node, pieces = self.stack.pop()
+        node.text = "".join(pieces).strip()
+
+    def characters(self, content: str) -> None:
+        if self.stack:
+            self.stack[-1][1].append(content)
+
+    def skippedEntity(self, name: str) -> None:
+        # An entity the parser could not resolve must never silently drop out of a value.
+        raise SAXException(f"the entity &{name}; is not allowed")
+
+
 def _parse_tree(data: bytes) -> _Node:
-    """Parse XML keeping each element's line number (ElementTree does not)."""
-    parser = expat.ParserCreate()
-    stack: list[_Node] = []
-    roots: list[_Node] = []
+    """Parse XML with every DOCTYPE and entity declaration refused (defusedxml)."""
+    builder = _TreeBuilder()
+    defused_sax.parseString(data, builder, forbid_dtd=True, forbid_entities=True)
+    return builder.roots[0]
 
-    def start(tag: str, _attrs: dict) -> None:
-        node = _Node(tag.rsplit(":", 1)[-1], parser.CurrentLineNumber)
-        (stack[-1].children if stack else roots).append(node)
-        stack.append(node)
 
-    def end(_tag: str) -> None:
-        node = stack.pop()
-        node.text = node.text.strip()
-
-    def text(data: str) -> None:
-        if stack:
-            stack[-1].text += data
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-    parser.Parse(data, True)
-    return roots[0]
+def not_xml_reason(data: bytes) -> str | None:
+    """Why these bytes are not an XML file Oversight reads, in plain words, or None."""
+    if not data.strip():
+        return "is empty"
+    if data.startswith(b"PK\x03\x04"):
+        if b"xl/" in data[:4096] or b"xl/workbook" in data:
+            return NOT_XML.format(looks="an Excel workbook")
+        if b"word/" in data[:4096]:
+            return NOT_XML.format(looks="a Word document")
+        return NOT_XML.format(looks="a zip archive")
+    if data.startswith(b"%PDF"):
+        return NOT_XML.format(looks="a PDF")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return NOT_XML.format(looks="an older Excel or Word file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:2] in (b"<\x00", b"\x00<"):
+        return NOT_XML.format(looks="UTF-16 text: save it as UTF-8")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return NOT_XML.format(looks=f"binary: it has a NUL byte on line {line}")
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return NOT_XML.format(looks="text that does not start with '<'")
+    return None
 
 
 class _Reader:
@@ -310,13 +368,11 @@ class _Reader:
             self.problem(node.line, "ChildIdentifiers", "is missing from Child")
             return None
         child_id = self.text(ids, "LAchildID", required=True)
+        if child_id and (wrong := child_id_problem(child_id)):
+            shown = child_id if len(child_id) <= 40 else child_id[:40] + "..."
+            self.problem(ids.find("LAchildID").line, "LAchildID", f"{shown!r}: {wrong}")
+            child_id = ""
         self.child = child_id or None
-        if len(child_id) > CHILD_ID_MAX_LENGTH:
-            self.problem(
-                ids.find("LAchildID").line,
-                "LAchildID",
-                f"is longer than the {CHILD_ID_MAX_LENGTH} characters Oversight holds",
-            )
         upn = self.text(ids, "UPN")
         if upn and not upn_has_format(upn):
             self.problem(ids.find("UPN").line, "UPN", f"'{upn}' is not a UPN")
@@ -405,6 +461,15 @@ class _Reader:
             }
             for p in node.findall("CINPlanDates")
         ]
+        episode_icpc = node.find("DateOfInitialCPC")
+        for enquiry in node.findall("Section47"):
+            held = enquiry.find("DateOfInitialCPC")
+            if episode_icpc is not None and episode_icpc.text and held is not None and held.text:
+                self.problem(
+                    episode_icpc.line,
+                    "DateOfInitialCPC",
+                    ICPC_AT_BOTH_LEVELS.format(line=held.line),
+                )
         return CensusEpisode(
             referral_on=self.date(node, "CINreferralDate", required=True, by_reference=True),
             referral_source=self.code(
@@ -529,11 +594,20 @@ def census_read(path: str | Path, *, name: str | None = None) -> CensusReturn:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise CensusRefused([CensusProblem(name, None, None, "file", exc.strerror)]) from exc
+    if reason := not_xml_reason(data):
+        raise CensusRefused([CensusProblem(name, None, None, "", reason)])
     try:
         root = _parse_tree(data)
-    except expat.ExpatError as exc:
+    except DefusedXmlException as exc:
+        raise CensusRefused([CensusProblem(name, None, None, "XML", HOSTILE_XML)]) from exc
+    except SAXParseException as exc:
+        where = f"{exc.getMessage()}, column {exc.getColumnNumber()}"
         raise CensusRefused(
-            [CensusProblem(name, exc.lineno, None, "XML", f"not well-formed XML: {exc}")]
+            [CensusProblem(name, exc.getLineNumber(), None, "XML", f"not well-formed XML: {where}")]
+        ) from exc
+    except SAXException as exc:
+        raise CensusRefused(
+            [CensusProblem(name, None, None, "XML", f"not readable XML: {exc.getMessage()}")]
         ) from exc
     census = reader.read(root)
     if census is None:
