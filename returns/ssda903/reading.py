@@ -19,9 +19,9 @@ from pathlib import Path
 from django.db import models
 
 from core.codes import Ethnicity, ParticipationCode
-from core.dates import year_end, year_start
+from core.dates import collection_year_of, year_end, year_start
 from returns.models import ReturnTable
-from returns.rules import return_year_from_name, sex_from_return
+from returns.rules import sex_from_return
 from returns.ssda903.tables import (
     BY_NAME,
     TABLES,
@@ -54,13 +54,10 @@ EPISODE_COLUMNS = {
 MODELLED = frozenset(
     {ReturnTable.HEADER, ReturnTable.EPISODES, ReturnTable.REVIEWS, ReturnTable.PLACED_ADOPTION}
 )
-YEAR_NOT_GIVEN = (
-    "cannot tell which collection year this is: name the directory for it (2019-20) "
-    "or give the year (--year 2019-20)"
-)
 # Dates that may lie after the end of the collection year: none but these.
 # A UASC row's DUC (usually the 18th birthday) may lie after the year (RULES.md 13).
 _UNBOUNDED_DATES = frozenset({"DOB", "MC_DOB", "DUC"})
+_YEAR_IN_NAME = re.compile(r"(\d{4})\s*[-_/]\s*(\d{2})")
 _PROGRESS_EVERY = 50_000
 # A child's ID (CHILD, the CIN census's LAchildID) is up to 20 letters, digits, hyphens or
 # underscores (RULES.md 13); so a cell such as =1+2 (a spreadsheet formula) is refused.
@@ -70,6 +67,15 @@ CHILD_ID_NOT_VALID = (
     "'{value}' is not a child's ID: up to 20 letters, digits, hyphens or underscores"
 )
 EMPTY_TABLE_ABSENT = "is empty: read as an absent table"
+NOT_A_CSV = "is not a CSV file (it looks like {kind}); save it as CSV"
+NUL_IN_FILE = "holds a NUL byte (the file is damaged or not text); save it again as CSV"
+COLUMN_REPEATED = "is given twice; give each column once"
+# The first bytes of files that are sometimes renamed .csv.
+_NOT_CSV_SIGNATURES = {
+    b"PK\x03\x04": "an Excel workbook",
+    b"\xd0\xcf\x11\xe0": "an old Excel workbook",
+    b"%PDF": "a PDF",
+}
 
 
 class Problems:
@@ -130,18 +136,8 @@ def year_label(year: int) -> str:
 # Reading files --------------------------------------------------------------------------
 
 
-def return_read(
-    directory: Path,
-    problems: Problems,
-    progress: Progress | None = None,
-    *,
-    year: int | None = None,
-):
-    """Read and check one year's CSVs; None if the directory cannot be read at all.
-
-    `year` (2019 for 2019-20) is the council's word for the year; without it the
-    directory's name must say (returns.rules.return_year_from_name).
-    """
+def return_read(directory: Path, problems: Problems, progress: Progress | None = None):
+    """Read and check one year's CSVs; None if the directory cannot be read at all."""
     say = progress or (lambda _: None)
     directory = Path(directory)
     if not directory.is_dir():
@@ -175,12 +171,9 @@ def return_read(
         raw[table.name] = (where, lines, columns)
         say(f"  {where}: {table.name}, {len(lines):,} rows")
 
-    if year is not None:
-        how = "the year given"
-    else:
-        year, how = return_year_from_name(directory.name), "from the directory name"
+    year, how = _year_of(directory, raw)
     if year is None:
-        problems.add(str(directory), YEAR_NOT_GIVEN)
+        problems.add(str(directory), "cannot tell which collection year this is")
         return None
     result = YearReturn(year=year, label=year_label(year), source=directory)
     say(f"{directory}: the {result.label} return ({how})")
@@ -206,13 +199,30 @@ def empty_file(path: Path) -> bool:
 
 
 def _csv_read(path: Path, where: str, problems: Problems, say: Progress):
-    for encoding in ("utf-8-sig", "cp1252"):
+    with path.open("rb") as handle:
+        start = handle.read(8)
+    for signature, kind in _NOT_CSV_SIGNATURES.items():
+        if start.startswith(signature):
+            problems.add(where, NOT_A_CSV.format(kind=kind))
+            return None
+    # Excel's "Unicode Text" is UTF-16 with a byte-order mark, its columns split by tabs.
+    utf16 = start[:2] in (b"\xff\xfe", b"\xfe\xff")
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
         try:
             with path.open(newline="", encoding=encoding) as handle:
-                reader = csv.reader(handle)
+                first = handle.readline()
+                handle.seek(0)
+                delimiter = "\t" if "\t" in first and "," not in first else ","
+                reader = csv.reader(handle, delimiter=delimiter)
                 columns = [c.strip().upper() for c in next(reader, [])]
+                if any("\x00" in c for c in columns):
+                    problems.add(where, NUL_IN_FILE, row=1)
+                    return None
                 lines = []
                 for number, cells in enumerate(reader, start=2):
+                    if any("\x00" in c for c in cells):
+                        problems.add(where, NUL_IN_FILE, row=number)
+                        return None
                     if cells and any(c.strip() for c in cells):
                         lines.append((number, cells))
                     if number % _PROGRESS_EVERY == 0:
@@ -228,6 +238,11 @@ def _csv_read(path: Path, where: str, problems: Problems, say: Progress):
         return None
     if not columns:
         problems.add(where, "is empty: the first row must hold the column names", row=1)
+        return None
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    for column in repeated:
+        problems.add(where, COLUMN_REPEATED, row=1, column=column)
+    if repeated:
         return None
     return columns, lines
 
@@ -245,6 +260,31 @@ def _unknown_table(where: str, columns: list[str], problems: Problems) -> None:
     for column in columns:
         if column not in meant.columns:
             problems.add(where, f"is not a column of the {meant.name} table", row=1, column=column)
+
+
+def _year_of(directory: Path, raw: dict) -> tuple[int | None, str]:
+    """The collection year: from the directory's name (2024-25), else from the data.
+
+    Returns say what happened in the year, so the latest date in a return lies in it.
+    """
+    match = _YEAR_IN_NAME.search(directory.name)
+    if match and (int(match[1]) + 1) % 100 == int(match[2]):
+        return int(match[1]), "from the directory name"
+    latest = None
+    for name, (_, lines, columns) in raw.items():
+        for column in BY_NAME[name].dates:
+            if column in _UNBOUNDED_DATES or column not in columns:
+                continue
+            index = columns.index(column)
+            for _, cells in lines:
+                try:
+                    day = parse_date(cells[index].strip())
+                except (ValueError, IndexError):
+                    continue
+                latest = day if latest is None else max(latest, day)
+    if latest is None:
+        return None, ""
+    return collection_year_of(latest), "from the latest date in it"
 
 
 # Checking rows ---------------------------------------------------------------------------

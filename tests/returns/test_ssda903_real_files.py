@@ -1,7 +1,15 @@
 """SSDA903 files as councils really write them: what the DfE validator accepts is read."""
 
 from returns.models import ReturnTable
-from returns.ssda903.reading import CHILD_ID_NOT_VALID, EMPTY_TABLE_ABSENT, Problems, return_read
+from returns.ssda903.reading import (
+    CHILD_ID_NOT_VALID,
+    COLUMN_REPEATED,
+    EMPTY_TABLE_ABSENT,
+    NOT_A_CSV,
+    NUL_IN_FILE,
+    Problems,
+    return_read,
+)
 from tests.returns.ssda903 import episode, header, return_write, review
 
 LONG_ID = "LA-2024-000000012345"  # 20 characters, as LAchildID allows
@@ -69,3 +77,38 @@ def test_a_one_byte_optional_table_is_an_absent_table_and_says_so(tmp_path):
     assert problems == []
     assert ReturnTable.AD1 not in result.rows
     assert f"  2024-25/ad1.csv {EMPTY_TABLE_ABSENT}" in said
+
+
+def test_a_duplicated_column_is_refused(tmp_path):
+    directory = return_write(tmp_path / "2024-25", Header=[header()], Episodes=[episode()])
+    (directory / "header.csv").write_text(
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB,ETHNIC\nC1,M,01/06/2015,WBRI,,,,WBRI\n"
+    )
+    _, problems, _ = read(directory)
+    assert f"2024-25/header.csv, row 1, column ETHNIC: {COLUMN_REPEATED}" in problems
+
+
+def test_excels_unicode_text_is_read(tmp_path):
+    directory = return_write(tmp_path / "2024-25", Header=[header()], Episodes=[episode()])
+    text = (directory / "header.csv").read_text().replace(",", "\t")
+    (directory / "header.csv").write_bytes(text.encode("utf-16"))
+    result, problems, _ = read(directory)
+    assert problems == []
+    assert list(result.header()) == ["C1"]
+
+
+def test_a_nul_byte_is_refused_with_its_row(tmp_path):
+    directory = return_write(tmp_path / "2024-25", Header=[header()], Episodes=[episode()])
+    path = directory / "episodes.csv"
+    path.write_bytes(path.read_bytes().replace(b"TW2", b"TW\x002"))
+    _, problems, _ = read(directory)
+    assert problems[0] == f"2024-25/episodes.csv, row 2: {NUL_IN_FILE}"
+
+
+def test_a_workbook_renamed_csv_is_named_as_one_and_its_bytes_never_shown(tmp_path):
+    directory = return_write(tmp_path / "2024-25", Header=[header()], Episodes=[episode()])
+    (directory / "episodes.csv").write_bytes(b"PK\x03\x04\x14\x00\x06\x00binary\xff\xfe")
+    _, problems, _ = read(directory)
+    assert problems[0] == "2024-25/episodes.csv: " + NOT_A_CSV.format(kind="an Excel workbook")
+    assert "episodes.csv: is not a CSV file (it looks like an Excel workbook)" in problems[0]
+    assert "binary" not in " ".join(problems)
