@@ -147,3 +147,23 @@ def workbook() -> bytes:
 def test_a_file_that_is_not_xml_is_refused_in_plain_words(tmp_path, data, message):
     path = write(tmp_path, "2023-24.xml", data())
     assert refusal(path) == f"2023-24.xml {message}"
+
+
+@pytest.mark.django_db
+def test_importing_an_icpc_at_both_levels_is_a_refusal_not_a_traceback(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    both = child_xml(
+        "C7",
+        episode_icpc="2024-05-21",
+        section47=section47_xml("2024-05-01", icpc="2024-05-21"),
+        plans=plan_xml("2024-05-21"),
+    )
+    path = write(tmp_path, "2024-25.xml", census_xml(both))
+    err = StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_cin_census", str(path), stderr=err, stdout=StringIO())
+    assert "child C7, element DateOfInitialCPC" in err.getvalue()
