@@ -193,7 +193,7 @@ class _TreeBuilder(ContentHandler):
         self.locator = locator
 
     def startElement(self, name: str, attrs) -> None:
-        line = self.locator.getLineNumber() if self.locator else 0
+        line = (self.locator.getLineNumber() if self.locator else None) or 0
         node = _Node(name.rsplit(":", 1)[-1], line)
         (self.stack[-1][0].children if self.stack else self.roots).append(node)
         self.stack.append((node, []))
@@ -593,7 +593,9 @@ def census_read(path: str | Path, *, name: str | None = None) -> CensusReturn:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise CensusRefused([CensusProblem(name, None, None, "file", exc.strerror)]) from exc
+        raise CensusRefused(
+            [CensusProblem(name, None, None, "file", exc.strerror or "cannot be read")]
+        ) from exc
     if reason := not_xml_reason(data):
         raise CensusRefused([CensusProblem(name, None, None, "", reason)])
     try:
