@@ -26,6 +26,7 @@ from returns.ssda903.tables import (
     BY_NAME,
     TABLES,
     closest_table,
+    date_text_normalised,
     is_partial_date,
     parse_date,
     table_for,
@@ -70,6 +71,7 @@ EMPTY_TABLE_ABSENT = "is empty: read as an absent table"
 NOT_A_CSV = "is not a CSV file (it looks like {kind}); save it as CSV"
 NUL_IN_FILE = "holds a NUL byte (the file is damaged or not text); save it again as CSV"
 COLUMN_REPEATED = "is given twice; give each column once"
+COLUMN_IGNORED = "not an SSDA903 column: left out"
 # The first bytes of files that are sometimes renamed .csv.
 _NOT_CSV_SIGNATURES = {
     b"PK\x03\x04": "an Excel workbook",
@@ -159,6 +161,8 @@ def return_read(directory: Path, problems: Problems, progress: Progress | None =
         columns, lines = read
         table = table_for(columns)
         if table is None:
+            table, columns, lines = _extra_columns_dropped(where, columns, lines, say)
+        if table is None:
             _unknown_table(where, columns, problems)
             continue
         if table.name in raw:
@@ -191,6 +195,23 @@ def return_read(directory: Path, problems: Problems, progress: Progress | None =
         result.rows[table.name] = _rows_read(table.name, where, columns, lines, year, problems)
     _return_check(result, problems)
     return result
+
+
+def _extra_columns_dropped(where: str, columns: list[str], lines, say: Progress):
+    """A table with a council's own columns besides DfE's: those columns left out, and said."""
+    given = set(columns)
+    table = next((t for t in TABLES if set(t.columns) < given), None)
+    if table is None:
+        return None, columns, lines
+    keep = [i for i, c in enumerate(columns) if c in table.columns]
+    extra = [c for c in columns if c not in table.columns]
+    say(f"  {where}: {', '.join(extra)} {COLUMN_IGNORED}")
+    return (
+        table,
+        [columns[i] for i in keep],
+        [(n, [cells[i] for i in keep]) for n, cells in lines if len(cells) == len(columns)]
+        + [(n, cells) for n, cells in lines if len(cells) != len(columns)],
+    )
 
 
 def empty_file(path: Path) -> bool:
@@ -239,6 +260,13 @@ def _csv_read(path: Path, where: str, problems: Problems, say: Progress):
     if not columns:
         problems.add(where, "is empty: the first row must hold the column names", row=1)
         return None
+    # A trailing comma on every line is an empty last column, not a column.
+    while columns and not columns[-1]:
+        columns.pop()
+        lines = [
+            (n, cells[:-1] if len(cells) > len(columns) and not cells[-1].strip() else cells)
+            for n, cells in lines
+        ]
     repeated = sorted({c for c in columns if columns.count(c) > 1})
     for column in repeated:
         problems.add(where, COLUMN_REPEATED, row=1, column=column)
@@ -375,6 +403,8 @@ def _rows_read(
             )
             continue
         values = {c: v.strip() for c, v in zip(columns, cells, strict=True)}
+        for column in BY_NAME[table].dates:
+            values[column] = date_text_normalised(values[column])
         rows.append(
             row_read(table, values, where=where, position=number, year=year, problems=problems)
         )

@@ -16,6 +16,7 @@ from returns.models import ReturnTable
 # Day and month may lack a leading zero (25/3/2018, as Excel writes), as DfE's validator accepts.
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 # PrevPerm's DATE_PERM may give unknown parts as Z (903 rule 1002): zz/zz/2015.
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _PARTIAL_DATE = re.compile(r"(\d{1,2}|ZZ)/(\d{1,2}|ZZ)/(\d{4}|ZZZZ)", re.IGNORECASE)
 
 
@@ -131,6 +132,19 @@ def parse_date(text: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise ValueError(f"'{text}' is not a real date") from None
+
+
+def date_text_normalised(text: str) -> str:
+    """A date as DfE writes it (dd/mm/YYYY) from 25/3/2018 or 2018-03-25; anything else as given."""
+    iso = _ISO_DATE.fullmatch(text)
+    if iso is not None:
+        year, month, day = iso.groups()
+        return f"{int(day):02d}/{int(month):02d}/{year}"
+    match = _DATE.fullmatch(text)
+    if match is not None:
+        day, month, year = match.groups()
+        return f"{int(day):02d}/{int(month):02d}/{year}"
+    return text
 
 
 def is_partial_date(text: str) -> bool:

@@ -1,5 +1,9 @@
 """SSDA903 files as councils really write them: what the DfE validator accepts is read."""
 
+from pathlib import Path
+
+import pytest
+
 from returns.models import ReturnTable
 from returns.ssda903.reading import (
     CHILD_ID_NOT_VALID,
@@ -112,3 +116,23 @@ def test_a_workbook_renamed_csv_is_named_as_one_and_its_bytes_never_shown(tmp_pa
     assert problems[0] == "2024-25/episodes.csv: " + NOT_A_CSV.format(kind="an Excel workbook")
     assert "episodes.csv: is not a CSV file (it looks like an Excel workbook)" in problems[0]
     assert "binary" not in " ".join(problems)
+
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+COUNCIL_B_YEARS = ("2021-22", "2022-23", "2023-24", "2024-25")
+
+
+def rows_of(directory: Path) -> dict[str, list]:
+    result, problems, _ = read(directory)
+    assert problems == []
+    return {
+        table: sorted(((r.child_id, r.values, r.fields) for r in rows), key=repr)
+        for table, rows in result.rows.items()
+    }
+
+
+@pytest.mark.parametrize("year", COUNCIL_B_YEARS)
+def test_council_b_written_carelessly_reads_as_the_same_rows_as_council_b(year):
+    dirty = rows_of(DATA / "council-b-dirty" / "ssda903" / year)
+    clean = rows_of(DATA / "council-b" / "ssda903" / year)
+    assert dirty == clean
