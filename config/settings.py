@@ -249,6 +249,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Each signed-in caller is limited per user (worklists/api, docs/api.md).
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("OVERSIGHT_API_RATE_USER", "1000/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Oversight API",
@@ -294,6 +297,18 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "core.beat:OversightScheduler"
+# Uploaded returns run on their own queue (`imports`) so the nightly alerts never wait
+# behind a council's largest return; the worker listens to both (docker-compose.yml).
+CELERY_TASK_ROUTES = {"returns.tasks.import_run_task": {"queue": "imports"}}
+# An import stopped at the soft limit is failed with a message; the hard limit kills it.
+OVERSIGHT_IMPORT_SOFT_TIME_LIMIT = int(os.environ.get("OVERSIGHT_IMPORT_SOFT_TIME_LIMIT", "3300"))
+OVERSIGHT_IMPORT_TIME_LIMIT = int(os.environ.get("OVERSIGHT_IMPORT_TIME_LIMIT", "3600"))
+# A large import holds a lot in memory: a worker process past 1 GB is replaced after its
+# task, and each fetches one task at a time so none waits behind an import.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(
+    os.environ.get("OVERSIGHT_WORKER_MAX_MEMORY_KB", str(1024 * 1024))
+)
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # Statutory clock (RULES.md pinned conventions 1-2). Extra closure dates are a council's
 # own (e.g. a Christmas shutdown), as ISO dates separated by commas.

@@ -99,3 +99,16 @@ def test_a_bad_within_is_a_400_naming_the_field(client, head_of_service):
     response = client.get("/api/v1/deadlines/?within=-1")
     assert response.status_code == 400
     assert "within" in response.json()
+
+
+def test_a_caller_over_the_rate_is_refused_with_429(client, head_of_service):
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import UserRateThrottle
+
+    UserRateThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "user": "2/minute"}
+    try:
+        client.force_login(head_of_service)
+        statuses = [client.get("/api/v1/children/").status_code for _ in range(3)]
+    finally:
+        UserRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    assert statuses == [200, 200, 429]
