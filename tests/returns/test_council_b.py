@@ -1,0 +1,73 @@
+"""Council-b's four years of returns, loaded in order or shuffled with a year given
+twice, give every next due date and every annual-report figure its expected.json has."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+
+from protection.models import ChildProtectionPlan
+from reporting.annual_report import report_build
+from returns.cin_census.importer import cin_census_import
+from returns.ssda903.importer import returns_import
+from reviews.models import PeriodOfCare
+
+COUNCIL_B = Path(__file__).resolve().parent.parent / "data" / "council-b"
+EXPECTED = json.loads((COUNCIL_B / "expected.json").read_text())
+IN_ORDER = ["2021-22", "2022-23", "2023-24", "2024-25"]
+SHUFFLED_ONE_TWICE = ["2023-24", "2021-22", "2024-25", "2022-23", "2023-24"]
+YEAR_END = dt.date(2025, 3, 31)
+
+
+@pytest.fixture(scope="module", params=[IN_ORDER, SHUFFLED_ONE_TWICE], ids=["in order", "shuffled"])
+def council_b(request, django_db_setup, django_db_blocker):
+    """The four years loaded once per order for this module."""
+    years = request.param
+    with django_db_blocker.unblock(), transaction.atomic():
+        returns_import(directories=[COUNCIL_B / "ssda903" / y for y in years])
+        cin_census_import(paths=[COUNCIL_B / "cin" / f"{y}.xml" for y in years])
+        yield
+        transaction.set_rollback(True)
+
+
+def _mismatches(expected: dict, actual: dict, path: str = "") -> list[str]:
+    out = []
+    for key, value in expected.items():
+        got = actual.get(key) if isinstance(actual, dict) else None
+        if isinstance(value, dict):
+            out += _mismatches(value, got or {}, f"{path}{key}.")
+        elif got != value:
+            out.append(f"{path}{key}: expected {value}, got {got}")
+    return out
+
+
+@pytest.mark.django_db
+def test_every_child_looked_after_at_31_march_2025_has_the_expected_next_review(council_b):
+    open_periods = PeriodOfCare.objects.filter(ended_on__isnull=True, is_short_breaks=False)
+    due = {
+        p.child.child_id: p.next_review_due.isoformat()
+        for p in open_periods.select_related("child")
+    }
+    assert len(EXPECTED["lac_next_review_due"]) == 630
+    assert _mismatches(EXPECTED["lac_next_review_due"], due) == []
+    assert set(due) == set(EXPECTED["lac_next_review_due"])
+
+
+@pytest.mark.django_db
+def test_every_child_on_a_plan_at_31_march_2025_has_the_expected_next_conference(council_b):
+    on_a_plan = ChildProtectionPlan.objects.filter(started_on__lte=YEAR_END).exclude(
+        ended_on__lte=YEAR_END
+    )
+    due = {
+        p.child.child_id: p.next_review_due.isoformat() for p in on_a_plan.select_related("child")
+    }
+    assert _mismatches(EXPECTED["cp_next_review_conference_due"], due) == []
+    assert set(due) == set(EXPECTED["cp_next_review_conference_due"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", [2022, 2023, 2024])
+def test_the_annual_report_gives_every_figure_council_b_expects(council_b, year):
+    assert _mismatches(EXPECTED[f"annual_report_{year}"], report_build(year)) == []
