@@ -97,7 +97,7 @@ alerts: install ## Print tonight's deadline alerts without sending them
 
 .PHONY: worker
 worker: install ## Run a Celery worker (needs CELERY_BROKER_URL)
-	$(VENV)/bin/celery -A config worker --loglevel=info
+	$(VENV)/bin/celery -A config worker --loglevel=info --queues=celery,imports
 
 .PHONY: beat
 beat: install ## Run Celery beat, which starts the nightly alerts (needs CELERY_BROKER_URL)

@@ -1,6 +1,7 @@
 """Celery tasks for returns: thin, each safe to run twice."""
 
 from celery import shared_task
+from django.conf import settings
 
 from core.services import today
 
@@ -9,7 +10,11 @@ from core.services import today
 # keeps one makes the web request wait (and retry) whenever Redis is down.
 
 
-@shared_task(ignore_result=True)
+@shared_task(
+    ignore_result=True,
+    soft_time_limit=settings.OVERSIGHT_IMPORT_SOFT_TIME_LIMIT,
+    time_limit=settings.OVERSIGHT_IMPORT_TIME_LIMIT,
+)
 def import_run_task(run_id: int) -> bool:
     from returns.imports import import_run_execute
 

@@ -45,7 +45,18 @@ def test_a_worker_loads_an_upload_then_checks_the_records(
     }
     log = (tmp_path / "celery.log").open("w")
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-l", "INFO"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--queues=celery,imports",
+            "-l",
+            "INFO",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
