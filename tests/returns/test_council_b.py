@@ -13,6 +13,7 @@ from reporting.annual_report import report_build
 from returns.cin_census.importer import cin_census_import
 from returns.ssda903.importer import returns_import
 from reviews.models import PeriodOfCare
+from worklists.deadlines import open_deadlines
 
 COUNCIL_B = Path(__file__).resolve().parent.parent / "data" / "council-b"
 EXPECTED = json.loads((COUNCIL_B / "expected.json").read_text())
@@ -71,3 +72,11 @@ def test_every_child_on_a_plan_at_31_march_2025_has_the_expected_next_conference
 @pytest.mark.parametrize("year", [2022, 2023, 2024])
 def test_the_annual_report_gives_every_figure_council_b_expects(council_b, year):
     assert _mismatches(EXPECTED[f"annual_report_{year}"], report_build(year)) == []
+
+
+@pytest.mark.django_db
+def test_every_open_initial_conference_deadline_at_31_march_2025_is_the_expected_one(council_b):
+    deadlines = open_deadlines(as_of=YEAR_END)
+    due = {d.child: d.due.isoformat() for d in deadlines if d.kind == "icpc"}
+    assert _mismatches(EXPECTED["icpc_due"], due) == []
+    assert set(due) == set(EXPECTED["icpc_due"])
