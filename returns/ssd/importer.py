@@ -166,7 +166,11 @@ def changes_between(before: dict, after: dict, *, extract: SsdExtract | None = N
             if ident not in old:
                 table_changes["added"].append(ident)
             elif old[ident] != mark:
-                kind = "ended" if mark.endswith("|ended") and not old[ident].endswith("|ended") else "changed"
+                kind = (
+                    "ended"
+                    if mark.endswith("|ended") and not old[ident].endswith("|ended")
+                    else "changed"
+                )
                 table_changes[kind].append(ident)
         table_changes["gone"] = [ident for ident in old if ident not in new]
         if any(table_changes.values()):

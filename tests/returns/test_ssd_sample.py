@@ -53,7 +53,9 @@ def test_every_child_on_a_plan_has_the_next_review_conference_due_council_b_expe
     on_a_plan = ChildProtectionPlan.objects.filter(started_on__lte=SNAPSHOT).exclude(
         ended_on__lte=SNAPSHOT
     )
-    due = {p.child.child_id: p.next_review_due.isoformat() for p in on_a_plan.select_related("child")}
+    due = {
+        p.child.child_id: p.next_review_due.isoformat() for p in on_a_plan.select_related("child")
+    }
     assert due == EXPECTED["cp_next_review_conference_due"]
 
 
