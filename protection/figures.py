@@ -54,6 +54,14 @@ CP_AGE_BAND_KEYS = ["unborn", *[key for key, *_ in CP_AGE_BANDS]]
 # Initial conferences in the Report's counts: transfer-ins are initial conferences too
 # (¶54), but left out of timeliness (¶59).
 INITIAL_KINDS = (ConferenceKind.INITIAL, ConferenceKind.TRANSFER_IN)
+# A transfer-in conference (pinned convention 5): recorded as one here, or, from the CIN
+# census, an initial conference no section 47 enquiry led to (DateOfInitialCPC on the
+# CINdetails) that started a plan on its own date (CPPstartDate equal to it).
+TRANSFER_IN_CONFERENCE = Q(conference__kind=ConferenceKind.TRANSFER_IN) | Q(
+    conference__kind=ConferenceKind.INITIAL,
+    section47__isnull=True,
+    plan__started_on=F("conference__held_on"),
+)
 LONG_PLAN_YEARS = 2
 REPEAT_WITHIN_YEARS = 2
 
@@ -163,8 +171,14 @@ def icpc_children(year: int) -> Figure:
 
 
 def icpc_transfer_in_children(year: int) -> Figure:
-    """Children at transfer-in conferences held in the year."""
-    return Figure(conference_children(), _at(year, ConferenceKind.TRANSFER_IN))
+    """Children at transfer-in conferences held in the year (pinned convention 5)."""
+    return Figure(conference_children(), _at(year, *INITIAL_KINDS) & TRANSFER_IN_CONFERENCE)
+
+
+def icpc_children_excluding_transfer_in(year: int) -> Figure:
+    """Children at initial conferences held in the year that were not transfer-ins
+    (pinned convention 5), whether or not their timeliness can be judged."""
+    return Figure(conference_children(), _at(year, *INITIAL_KINDS) & ~TRANSFER_IN_CONFERENCE)
 
 
 def icpc_with_duration(year: int) -> Figure:

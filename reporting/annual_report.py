@@ -95,6 +95,11 @@ def _derived(counts: dict, population: int | None) -> dict:
             lac["children_reviewed_all_in_time"], lac["children_reviewed"]
         )
     cp["rate_per_10000"] = rate(cp["at_year_end"], population)
+    # Issue 12's names for two figures the catalogue counts under its own keys.
+    cp["transfer_in_conference_children"] = cp["icpc_transfer_in_children"]
+    cp["plans_started_second_or_subsequent_within_2_years"] = cp[
+        "plans_started_within_24_months_of_previous"
+    ]
     cp["icpc_within_15_working_days_pct"] = pct(
         cp["icpc_within_15_working_days"], cp["icpc_with_duration"]
     )

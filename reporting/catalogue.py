@@ -152,6 +152,11 @@ def catalogue(period: Period, *, trend_only: bool = False) -> dict[str, Entry]:
             lac.looked_after_in_ethnic_group(day, group),
             trend=True,
         )
+    add(
+        "looked_after.short_break_children",
+        "Children having short breaks (not looked after)",
+        lac.short_break_children(year),
+    )
     add("looked_after.reviews_held", "Reviews held", lac.reviews_held(year), trend=True)
     add(
         "looked_after.reviews_in_time",
@@ -213,6 +218,11 @@ def catalogue(period: Period, *, trend_only: bool = False) -> dict[str, Entry]:
             "icpc_transfer_in_children",
             "Children at transfer-in conferences",
             cp.icpc_transfer_in_children(year),
+        ),
+        (
+            "icpc_children_excluding_transfer_in",
+            "Children at initial conferences, transfer-ins left out",
+            cp.icpc_children_excluding_transfer_in(year),
         ),
         (
             "icpc_with_duration",

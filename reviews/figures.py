@@ -13,7 +13,7 @@ import datetime as dt
 from django.db.models import F, Q, QuerySet
 
 from core.codes import ParticipationCode
-from core.dates import add_years
+from core.dates import add_years, year_end, year_start
 from core.figures import Figure, count_all, counted_rows, in_year, month_ends, open_on
 from reviews.models import IROContact, LookedAfterReview, PeriodOfCare, ReviewStatus
 from reviews.rules import PERMANENCE_PLAN_REVIEW_NUMBER
@@ -70,6 +70,21 @@ def held_reviews() -> QuerySet[LookedAfterReview]:
 @counted_rows
 def iro_contact_rows() -> QuerySet[IROContact]:
     return IROContact.objects.all()
+
+
+@counted_rows
+def short_break_periods() -> QuerySet[PeriodOfCare]:
+    """Periods of short breaks only (V3/V4, pinned convention 4): never looked after."""
+    return PeriodOfCare.objects.filter(is_short_breaks=True)
+
+
+def short_break_children(year: int) -> Figure:
+    """Children having short breaks (a V3/V4-only period) at any time in the year: begun
+    on or before 31 March and not ended before 1 April."""
+    where = Q(first_recorded_on__lte=year_end(year)) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=year_start(year))
+    )
+    return Figure(short_break_periods(), where, of="child")
 
 
 def looked_after(day: dt.date) -> Figure:

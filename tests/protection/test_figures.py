@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from protection import figures
-from protection.models import ChildProtectionPlan
+from protection.models import ChildProtectionConference, ChildProtectionPlan, ConferenceChild
 from protection.services import (
     ChildOutcome,
     conference_record_held,
@@ -142,6 +142,56 @@ def test_transfer_ins_count_as_initial_conferences_but_not_in_their_timeliness()
     assert figures.icpc_transfer_in_children(2025).count() == 1
     assert figures.icpc_with_duration(2025).count() == 0
     assert figures.conferences_held(2025, "transfer_in").count() == 1
+
+
+def census_initial_conference(child, held_on, *, plan=None):
+    """An initial conference as the CIN census importer keeps a CINdetails-level
+    DateOfInitialCPC: held, led to by no section 47 enquiry."""
+    conference = ChildProtectionConference.objects.create(
+        kind="initial", status="held", held_on=held_on, return_year=2025
+    )
+    ConferenceChild.objects.create(
+        conference=conference,
+        child=child,
+        plan=plan,
+        outcome="plan_started" if plan else "no_plan",
+    )
+
+
+def test_an_initial_conference_with_no_enquiry_that_starts_a_plan_that_day_is_a_transfer_in():
+    transferred, plan_began_later, no_plan, own_enquiry = (ChildFactory() for _ in range(4))
+    day = D(2025, 5, 20)
+    census_initial_conference(
+        transferred,
+        day,
+        plan=plan_record(child=transferred, started_on=day, initial_category="NEG"),
+    )
+    census_initial_conference(
+        plan_began_later,
+        day,
+        plan=plan_record(child=plan_began_later, started_on=D(2025, 5, 21), initial_category="NEG"),
+    )
+    census_initial_conference(no_plan, day)
+    plan_from_initial_conference(own_enquiry, strategy_on=D(2025, 4, 28), held_on=day)
+    assert list(figures.icpc_transfer_in_children(2025).children()) == [transferred]
+    assert set(figures.icpc_children_excluding_transfer_in(2025).children()) == {
+        plan_began_later,
+        no_plan,
+        own_enquiry,
+    }
+    assert figures.icpc_children(2025).count() == 4
+
+
+def test_a_transfer_in_booked_here_is_left_out_of_initial_conference_children_excluding_them():
+    transferred, own_enquiry = ChildFactory(), ChildFactory()
+    conference = book("transfer_in", [transferred], transfer_notified_on=D(2025, 4, 1))
+    conference_record_held(
+        conference=conference,
+        held_on=D(2025, 5, 20),
+        outcomes=[ChildOutcome(transferred, "plan_started", "NEG")],
+    )
+    plan_from_initial_conference(own_enquiry, strategy_on=D(2025, 4, 28), held_on=D(2025, 5, 20))
+    assert list(figures.icpc_children_excluding_transfer_in(2025).children()) == [own_enquiry]
 
 
 def test_children_not_made_subject_to_a_plan_at_an_initial_conference():

@@ -187,3 +187,24 @@ def test_the_monthly_series_counts_children_at_each_month_end_in_one_query(
         (D(2024, 6, 30), 0),
         (D(2024, 7, 31), 0),
     ]
+
+
+def test_short_break_children_are_those_with_a_v3_or_v4_period_at_any_time_in_the_year():
+    ended_before, ended_on_1_april, open_at_year_end, started_after = (
+        ChildFactory() for _ in range(4)
+    )
+    short_break = {"legal_status": "V3", "reason_ceased": "E4A"}
+    enter_care(ended_before, D(2024, 3, 4), **short_break, ended_on=D(2024, 3, 31))
+    enter_care(ended_on_1_april, D(2025, 3, 3), **short_break, ended_on=D(2025, 4, 1))
+    enter_care(open_at_year_end, D(2025, 3, 31), legal_status="V4")
+    enter_care(started_after, D(2025, 4, 1), legal_status="V3")
+    enter_care(ChildFactory(), D(2024, 6, 3))  # looked after, not short breaks
+    assert set(figures.short_break_children(2024).children()) == {
+        ended_on_1_april,
+        open_at_year_end,
+    }
+    assert set(figures.short_break_children(2025).children()) == {
+        ended_on_1_april,
+        open_at_year_end,
+        started_after,
+    }
