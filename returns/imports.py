@@ -37,6 +37,7 @@ from returns.cin_census.importer import KINDS as CIN_KINDS
 from returns.cin_census.importer import cin_census_import
 from returns.cin_census.reader import CensusRefused
 from returns.models import CinCensusReturn, ImportFile, ImportKind, ImportRun, ImportStatus
+from returns.rules import return_year_from_name
 from returns.ssda903.exporter import return_export
 from returns.ssda903.importer import ReturnRefused, returns_import
 from returns.ssda903.reading import EMPTY_TABLE_ABSENT, empty_file, year_label
@@ -64,6 +65,9 @@ TOO_LARGE = "{name} is larger than {mb} MB"
 SAME_NAME = "{name} is chosen twice: select each file once"
 BAD_NAME = "{name} cannot be used as a file name: rename it and upload it again"
 BAD_YEAR = "Enter a collection year between {first} and {last}"
+CHOOSE_YEAR = (
+    "Select the collection year the SSDA903 files are for: their names do not say (2024-25)"
+)
 NOT_STORED = (
     "The files could not be saved on the server. Try again; if it happens again, tell an "
     "administrator"
@@ -114,6 +118,10 @@ def import_run_start(
     if year is not None and not FIRST_YEAR <= year <= last_year:
         errors.add("year", BAD_YEAR.format(first=FIRST_YEAR, last=last_year))
     names = _files_check(errors, kind, files)
+    if kind == ImportKind.SSDA903 and year is None:
+        year = _year_named(names)
+        if year is None and "files" not in errors.errors:
+            errors.add("year", CHOOSE_YEAR)
     errors.raise_if_any()
 
     directory = None
@@ -140,6 +148,13 @@ def import_run_start(
     transaction.on_commit(lambda: import_run_dispatch(run_id=run.pk))
     run.refresh_from_db()
     return run
+
+
+def _year_named(names: Sequence[str]) -> int | None:
+    """The one collection year the file names give (903_2024-25_episodes.csv), else None."""
+    years = {return_year_from_name(name) for name in names}
+    years.discard(None)
+    return years.pop() if len(years) == 1 else None
 
 
 def _files_check(errors: FieldErrors, kind: str, files: Sequence[UploadedFile]) -> list[str]:

@@ -19,9 +19,9 @@ from pathlib import Path
 from django.db import models
 
 from core.codes import Ethnicity, ParticipationCode
-from core.dates import collection_year_of, year_end, year_start
+from core.dates import year_end, year_start
 from returns.models import ReturnTable
-from returns.rules import sex_from_return
+from returns.rules import return_year_from_name, sex_from_return
 from returns.ssda903.tables import (
     BY_NAME,
     TABLES,
@@ -55,10 +55,13 @@ EPISODE_COLUMNS = {
 MODELLED = frozenset(
     {ReturnTable.HEADER, ReturnTable.EPISODES, ReturnTable.REVIEWS, ReturnTable.PLACED_ADOPTION}
 )
+YEAR_NOT_GIVEN = (
+    "cannot tell which collection year this is: name the directory for it (2019-20) "
+    "or give the year (--year 2019-20)"
+)
 # Dates that may lie after the end of the collection year: none but these.
 # A UASC row's DUC (usually the 18th birthday) may lie after the year (RULES.md 13).
 _UNBOUNDED_DATES = frozenset({"DOB", "MC_DOB", "DUC"})
-_YEAR_IN_NAME = re.compile(r"(\d{4})\s*[-_/]\s*(\d{2})")
 _PROGRESS_EVERY = 50_000
 # A child's ID (CHILD, the CIN census's LAchildID) is up to 20 letters, digits, hyphens or
 # underscores (RULES.md 13); so a cell such as =1+2 (a spreadsheet formula) is refused.
@@ -138,8 +141,18 @@ def year_label(year: int) -> str:
 # Reading files --------------------------------------------------------------------------
 
 
-def return_read(directory: Path, problems: Problems, progress: Progress | None = None):
-    """Read and check one year's CSVs; None if the directory cannot be read at all."""
+def return_read(
+    directory: Path,
+    problems: Problems,
+    progress: Progress | None = None,
+    *,
+    year: int | None = None,
+):
+    """Read and check one year's CSVs; None if the directory cannot be read at all.
+
+    `year` (2019 for 2019-20) is the council's word for the year; without it the
+    directory's name must say (returns.rules.return_year_from_name).
+    """
     say = progress or (lambda _: None)
     directory = Path(directory)
     if not directory.is_dir():
@@ -175,9 +188,12 @@ def return_read(directory: Path, problems: Problems, progress: Progress | None =
         raw[table.name] = (where, lines, columns)
         say(f"  {where}: {table.name}, {len(lines):,} rows")
 
-    year, how = _year_of(directory, raw)
+    if year is not None:
+        how = "the year given"
+    else:
+        year, how = return_year_from_name(directory.name), "from the directory name"
     if year is None:
-        problems.add(str(directory), "cannot tell which collection year this is")
+        problems.add(str(directory), YEAR_NOT_GIVEN)
         return None
     result = YearReturn(year=year, label=year_label(year), source=directory)
     say(f"{directory}: the {result.label} return ({how})")
@@ -288,31 +304,6 @@ def _unknown_table(where: str, columns: list[str], problems: Problems) -> None:
     for column in columns:
         if column not in meant.columns:
             problems.add(where, f"is not a column of the {meant.name} table", row=1, column=column)
-
-
-def _year_of(directory: Path, raw: dict) -> tuple[int | None, str]:
-    """The collection year: from the directory's name (2024-25), else from the data.
-
-    Returns say what happened in the year, so the latest date in a return lies in it.
-    """
-    match = _YEAR_IN_NAME.search(directory.name)
-    if match and (int(match[1]) + 1) % 100 == int(match[2]):
-        return int(match[1]), "from the directory name"
-    latest = None
-    for name, (_, lines, columns) in raw.items():
-        for column in BY_NAME[name].dates:
-            if column in _UNBOUNDED_DATES or column not in columns:
-                continue
-            index = columns.index(column)
-            for _, cells in lines:
-                try:
-                    day = parse_date(cells[index].strip())
-                except (ValueError, IndexError):
-                    continue
-                latest = day if latest is None else max(latest, day)
-    if latest is None:
-        return None, ""
-    return collection_year_of(latest), "from the latest date in it"
 
 
 # Checking rows ---------------------------------------------------------------------------

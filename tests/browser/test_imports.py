@@ -83,7 +83,11 @@ def test_business_support_loads_the_ssda903_return_and_sees_where_a_broken_file_
     rows = csv_rows(broken / "episodes.csv")
     rows[1]["LS"] = "Z9"
     csv_write(broken / "episodes.csv", rows)
+    # Files whose names give no year need the year chosen.
     upload(page, "SSDA903 (children looked after)", sorted(broken.glob("*.csv")))
+    assert imports.CHOOSE_YEAR in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    upload(page, "SSDA903 (children looked after)", sorted(broken.glob("*.csv")), year="2024-25")
     assert page.get_by_role("heading", level=1).inner_text() == "Nothing was loaded"
     problems = page.locator("#problems").inner_text()
     assert "episodes.csv, row 3, column LS: 'Z9' is not a recognised LS code" in problems

@@ -405,6 +405,25 @@ def test_an_upload_the_server_cannot_store_is_refused_with_a_message(
     blocked = tmp_path / "not-a-directory"
     blocked.write_text("a file where the uploads directory should be")
     settings.MEDIA_ROOT = blocked
-    errors = refused(business_support, uploads(sample("2024-25")), kind=ImportKind.SSDA903)
+    errors = refused(
+        business_support, uploads(sample("2024-25")), kind=ImportKind.SSDA903, year=2024
+    )
     assert errors == {"files": [imports.NOT_STORED]}
     assert not ImportRun.objects.exists()
+
+
+def test_an_ssda903_upload_whose_file_names_give_no_year_needs_the_year(business_support):
+    errors = refused(business_support, uploads(sample("2024-25")), kind=ImportKind.SSDA903)
+    assert errors == {"year": [imports.CHOOSE_YEAR]}
+    assert not ImportRun.objects.exists()
+
+
+def test_an_ssda903_upload_takes_its_year_from_the_file_names_when_none_is_chosen(
+    business_support, tmp_path
+):
+    named = tmp_path / "named"
+    named.mkdir()
+    for path in sample("2024-25").glob("*.csv"):
+        (named / f"903_2024-25_{path.name}").write_bytes(path.read_bytes())
+    run = start(business_support, uploads(named), year=None)
+    assert run.year == 2024

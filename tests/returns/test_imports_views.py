@@ -175,7 +175,9 @@ def test_with_the_broker_down_the_upload_page_says_it_will_load_later(
 ):
     client.force_login(business_support)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/imports/upload/", {"kind": "ssda903", "files": sample_files()})
+        response = client.post(
+            "/imports/upload/", {"kind": "ssda903", "year": "2024", "files": sample_files()}
+        )
     run = ImportRun.objects.get()
     assert response.status_code == 302
     page = client.get(f"/imports/{run.pk}/")

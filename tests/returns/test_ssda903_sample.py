@@ -145,8 +145,9 @@ BROKEN = {
         "2024-25/episodes.csv, row 1, column URN: the Episodes table's required column is missing",
     ),
     "a date is not dd/mm/YYYY": (
-        lambda d: _edit(d / "reviews.csv", 2, "REVIEW", "2024-05-21"),
-        "2024-25/reviews.csv, row 2, column REVIEW: '2024-05-21' is not a date in the form "
+        # 2024-05-21 and 21/5/2024 are read (council-b-dirty); a dotted date is not.
+        lambda d: _edit(d / "reviews.csv", 2, "REVIEW", "21.05.2024"),
+        "2024-25/reviews.csv, row 2, column REVIEW: '21.05.2024' is not a date in the form "
         "dd/mm/YYYY",
     ),
     "a date does not exist": (
@@ -219,7 +220,7 @@ def test_a_year_without_its_reviews_table_is_refused(council_a, tmp_path):
 def test_the_command_lists_the_problems_and_saves_nothing(council_a, tmp_path):
     broken = sample_copy("2024-25", tmp_path)
     _edit(broken / "episodes.csv", 3, "LS", "Z9")
-    _edit(broken / "reviews.csv", 2, "REVIEW", "2024-05-21")
+    _edit(broken / "reviews.csv", 2, "REVIEW", "21.05.2024")
     with pytest.raises(CommandError) as refused:
         call_command("import_ssda903", str(broken), stdout=open("/dev/null", "w"))  # noqa: SIM115
     text = str(refused.value)
