@@ -16,11 +16,11 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.datastructures import MultiValueDict
 
 from core.dates import long_date
 from core.deadlines import deadline_state
 from core.forms import error_summary_items, form_page, posted
+from core.journeys import Journey, Step
 from core.permissions import require_object_perm, require_perm, role_required
 from core.services import today
 from core.timescales import default_timescales
@@ -248,45 +248,28 @@ def carer_review_create(request, reference: str):
 # Adding a household: two question pages, then check your answers, then save. The answers
 # are kept in the session as they were typed, so each page shows them again to change.
 NEW_HOUSEHOLD = "fostering.new_household"
-ADD_STEPS = {"household": HouseholdDetailsForm, "terms": TermsForm}
 ADD_URLS = {"household": "fostering:add", "terms": "fostering:add_terms"}
+ADD_JOURNEY = Journey(
+    NEW_HOUSEHOLD,
+    (
+        Step("household", lambda data, answers: HouseholdDetailsForm(data)),
+        Step("terms", lambda data, answers: TermsForm(data)),
+    ),
+)
 
 
 def _can_add(request) -> None:
     require_perm(request, "fostering.add_fostercarerhousehold")
 
 
-def _answers(request) -> dict[str, dict[str, list[str]]]:
-    answers = request.session.get(NEW_HOUSEHOLD)
-    return answers if isinstance(answers, dict) else {}
-
-
-def _step_form(step: str, data: dict[str, list[str]] | None):
-    bound = None
-    if data is not None:
-        bound = MultiValueDict({k: v for k, v in data.items() if isinstance(v, list)})
-    return ADD_STEPS[step](bound)
-
-
-def _add_step(request, step: str, *, heading: str, next_url: str, back_url: str, intro=""):
+def _add_step(request, step: str, *, heading: str, intro=""):
     _can_add(request)
-    answers = _answers(request)
-    if request.method == "POST":
-        form = ADD_STEPS[step](request.POST)
-        if form.is_valid():
-            # Only the page's own fields are kept (a date's parts are name_0, name_1...).
-            names = set(form.fields)
-            answers[step] = {
-                key: [value[:1000] for value in values[:20]]
-                for key, values in request.POST.lists()
-                if key.rpartition("_")[0] in names or key in names
-            }
-            request.session[NEW_HOUSEHOLD] = answers
-            return redirect(next_url)
-    else:
-        form = _step_form(step, answers.get(step)) if step in answers else ADD_STEPS[step]()
-        if form.is_bound:
-            form.is_valid()  # shown again to change, with any problem the check page found
+    form = ADD_JOURNEY.page_form(request, step)
+    if request.method == "POST" and form.is_valid():
+        ADD_JOURNEY.keep(request, step, form)
+        following = ADD_JOURNEY.following(request, step, skip_answered=False)
+        return redirect(ADD_URLS[following] if following else "fostering:add_check")
+    before = ADD_JOURNEY.previous(request, step)
     return render(
         request,
         "form_page.html",
@@ -295,7 +278,7 @@ def _add_step(request, step: str, *, heading: str, next_url: str, back_url: str,
             "heading": heading,
             "caption": "Add a foster household",
             "intro": intro,
-            "back_url": back_url,
+            "back_url": reverse(ADD_URLS[before]) if before else reverse("fostering:list"),
             "error_list": error_summary_items(form) if request.method == "POST" else [],
         },
         status=400 if request.method == "POST" else 200,
@@ -311,8 +294,6 @@ def household_add(request):
         heading="The household and its approval",
         intro="The first review will be due within a year of the date of approval, and its "
         "report must go to the fostering panel.",
-        next_url=reverse("fostering:add_terms"),
-        back_url=reverse("fostering:list"),
     )
 
 
@@ -325,8 +306,6 @@ def household_add_terms(request):
         heading="Terms of approval",
         intro="What the household is approved for: the number of children, their ages and "
         "the kinds of care.",
-        next_url=reverse("fostering:add_check"),
-        back_url=reverse("fostering:add"),
     )
 
 
@@ -369,19 +348,16 @@ def _summary_rows(details: dict, terms: dict) -> list[dict]:
 def household_add_check(request):
     """Check your answers, then approve: the household and its first review due date."""
     _can_add(request)
-    answers = _answers(request)
-    forms_ = {}
-    for step in ADD_STEPS:
-        form = _step_form(step, answers[step]) if step in answers else None
-        if form is None or not form.is_valid():
-            # Not answered yet, or no longer valid (another household took the reference):
-            # the page to go back to shows the problem again.
-            return render(
-                request,
-                "fostering/household_check.html",
-                {"unfinished": reverse(ADD_URLS[step])},
-            )
-        forms_[step] = form
+    walk = ADD_JOURNEY.walk(request)
+    if walk.unanswered:
+        # Not answered yet, or no longer valid (another household took the reference):
+        # the page to go back to shows the problem again.
+        return render(
+            request,
+            "fostering/household_check.html",
+            {"unfinished": reverse(ADD_URLS[walk.unanswered[0].slug])},
+        )
+    forms_ = {step.slug: form for step, form in walk.forms if form is not None}
     details, terms = forms_["household"].cleaned_data, forms_["terms"].cleaned_data
     errors: list[tuple[str, str]] = []
     first_due = carer_review_schedule(
@@ -409,7 +385,7 @@ def household_add_check(request):
                 step = step_of.get(field, "household")
                 errors += [(reverse(ADD_URLS[step]), text) for text in texts]
         else:
-            request.session.pop(NEW_HOUSEHOLD, None)
+            ADD_JOURNEY.clear(request)
             messages.success(request, _approved_message(household))
             return redirect("fostering:household", household.reference)
     return render(

@@ -5,6 +5,7 @@ outcomes."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,8 @@ from django.utils.html import format_html, format_html_join
 
 from core.dates import long_date
 from core.decisions import DecisionAddForm, DecisionCorrectForm, DecisionDoneForm, WithdrawForm
-from core.forms import form_page, meeting_page, posted
+from core.forms import ServiceForm, form_page, meeting_page, posted
+from core.journeys import Journey, Step
 from core.permissions import require_object_perm, require_perm, role_required
 from core.roles import Role
 from core.services import today
@@ -622,27 +624,40 @@ def cancel(request, pk: int):
 
 REFERRAL_SESSION = "protection:referral:{child}"
 TRANSFER_SESSION = "protection:transfer_in:{child}"
+# Each question page's address.
+QUESTION_URLS = {
+    "dates": "protection:referral",
+    "outcome": "protection:referral_outcome",
+    "notice": "protection:transfer_in",
+}
 
 
 def _child(child_id: str) -> Child:
     return get_object_or_404(Child, child_id=child_id)
 
 
-def _answers(request, key: str) -> dict:
-    return dict(request.session.get(key, {}))
+def _referral_journey(child: Child) -> Journey:
+    return Journey(
+        REFERRAL_SESSION.format(child=child.child_id),
+        (
+            Step("dates", lambda data, answers: ReferralForm(data, child=child)),
+            Step("outcome", lambda data, answers: IcpcNeededForm(data)),
+        ),
+    )
 
 
-def _remember(request, key: str, **values) -> None:
-    answers = _answers(request, key)
-    answers.update({k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()})
-    request.session[key] = answers
+def _transfer_journey(child: Child) -> Journey:
+    return Journey(
+        TRANSFER_SESSION.format(child=child.child_id),
+        (Step("notice", lambda data, answers: TransferInForm(data, child=child)),),
+    )
 
 
-def _day(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
+def _question_url(child: Child, slug: str) -> str:
+    return reverse(QUESTION_URLS[slug], args=[child.child_id])
 
 
-def _start_again(request, child: Child, start: str) -> HttpResponse:
+def _start_again(request, child: Child, journey: Journey) -> HttpResponse:
     """A later question asked for before the earlier ones were answered (or after the
     session ended): say so, and link to the first question."""
     return render(
@@ -652,7 +667,7 @@ def _start_again(request, child: Child, start: str) -> HttpResponse:
             "heading": "Start from the first question",
             "caption": f"{child.full_name}, child {child.child_id}",
             "back_url": _record_url(child),
-            "start_url": reverse(start, args=[child.child_id]),
+            "start_url": _question_url(child, journey.steps[0].slug),
         },
     )
 
@@ -661,39 +676,48 @@ def _record_url(child: Child) -> str:
     return reverse("children:child_detail", args=[child.child_id])
 
 
+def _question_page(
+    request, child: Child, journey: Journey, slug: str, *, heading: str, check: str
+) -> HttpResponse:
+    """One question of a journey that starts a clock; once answered, the next question
+    still unanswered, or the check page."""
+    walk = journey.walk(request)
+    earlier = [step.slug for step in journey.steps[: journey.steps.index(journey.step(slug))]]
+    if any(step.slug in earlier for step in walk.unanswered):
+        return _start_again(request, child, journey)
+    form = cast(ServiceForm, journey.page_form(request, slug))
+
+    def keep(_data) -> str:
+        journey.keep(request, slug, form)
+        following = journey.following(request, slug, skip_answered=True)
+        return (
+            _question_url(child, following) if following else reverse(check, args=[child.child_id])
+        )
+
+    before = journey.previous(request, slug)
+    return form_page(
+        request,
+        form,
+        heading=heading,
+        caption=f"{child.full_name}, child {child.child_id}",
+        back_url=_question_url(child, before) if before else _record_url(child),
+        save=keep,
+        success_url=lambda url: url,
+    )
+
+
 @role_required(*BOOKERS)
 def referral(request, child_id: str):
     """Question 1 of 2: the referral date and the strategy discussion's date."""
     require_perm(request, RECORD_REFERRAL)
     child = _child(child_id)
-    key = REFERRAL_SESSION.format(child=child.child_id)
-    answers = _answers(request, key)
-    form = ReferralForm(
-        posted(request),
-        child=child,
-        initial={
-            "referral_on": _day(answers.get("referral_on")),
-            "strategy_discussion_on": _day(answers.get("strategy_discussion_on")),
-        },
-    )
-
-    def save(data):
-        _remember(request, key, **data)
-        return None
-
-    following = (
-        reverse("protection:referral_check", args=[child.child_id])
-        if "icpc_needed" in answers
-        else reverse("protection:referral_outcome", args=[child.child_id])
-    )
-    return form_page(
+    return _question_page(
         request,
-        form,
+        child,
+        _referral_journey(child),
+        "dates",
         heading="The referral and the strategy discussion",
-        caption=f"{child.full_name}, child {child.child_id}",
-        back_url=_record_url(child),
-        save=save,
-        success_url=following,
+        check="protection:referral_check",
     )
 
 
@@ -702,40 +726,38 @@ def referral_outcome(request, child_id: str):
     """Question 2 of 2: whether the enquiry needs an initial conference."""
     require_perm(request, RECORD_REFERRAL)
     child = _child(child_id)
-    key = REFERRAL_SESSION.format(child=child.child_id)
-    answers = _answers(request, key)
-    if "strategy_discussion_on" not in answers:
-        return _start_again(request, child, "protection:referral")
-    form = IcpcNeededForm(posted(request), initial={"icpc_needed": answers.get("icpc_needed")})
-
-    def save(data):
-        _remember(request, key, icpc_needed=data["icpc_needed"])
-        return None
-
-    return form_page(
+    return _question_page(
         request,
-        form,
+        child,
+        _referral_journey(child),
+        "outcome",
         heading="The outcome of the strategy discussion",
-        caption=f"{child.full_name}, child {child.child_id}",
-        back_url=reverse("protection:referral", args=[child.child_id]),
-        save=save,
-        success_url=reverse("protection:referral_check", args=[child.child_id]),
+        check="protection:referral_check",
     )
 
 
-def _check_page(request, *, child, heading, rows, save, back_url, submit_label, field_rows):
+def _check_page(
+    request, *, child, journey: Journey, heading, rows, save, submit_label, field_rows
+) -> HttpResponse:
     """A check-your-answers page: the answers with Change links, and one button that
-    calls the service. A service's refusal is listed, linked to the answer to change."""
+    calls the service. A service's refusal is listed, linked to the answer to change.
+    Unanswered questions are asked first (from the first, if that one is unanswered)."""
+    walk = journey.walk(request)
+    if walk.unanswered:
+        if walk.unanswered[0] is journey.steps[0]:
+            return _start_again(request, child, journey)
+        return redirect(_question_url(child, walk.unanswered[0].slug))
     form = ConfirmForm(posted(request), submit_label=submit_label)
     errors: list[tuple[str, str]] = []
     if request.method == "POST" and form.is_valid():
         try:
-            url, message = save()
+            url, message = save(walk.answers)
         except ValidationError as error:
             for field, texts in error.message_dict.items():
                 anchor = f"answer-{field_rows.get(field, next(iter(field_rows.values())))}"
                 errors += [(anchor, text) for text in texts]
         else:
+            journey.clear(request)
             messages.success(request, message)
             return redirect(url)
     return render(
@@ -744,8 +766,8 @@ def _check_page(request, *, child, heading, rows, save, back_url, submit_label, 
         {
             "heading": heading,
             "caption": f"{child.full_name}, child {child.child_id}",
-            "back_url": back_url,
-            "rows": rows,
+            "back_url": _question_url(child, journey.steps[-1].slug),
+            "rows": rows(walk.answers),
             "form": form,
             "error_list": errors,
         },
@@ -758,60 +780,49 @@ def referral_check(request, child_id: str):
     """Check the answers, then record the enquiry and say when the conference is due."""
     require_perm(request, RECORD_REFERRAL)
     child = _child(child_id)
-    key = REFERRAL_SESSION.format(child=child.child_id)
-    answers = _answers(request, key)
-    if "strategy_discussion_on" not in answers:
-        return _start_again(request, child, "protection:referral")
-    if "icpc_needed" not in answers:
-        return redirect("protection:referral_outcome", child.child_id)
-    referral_on = _day(answers.get("referral_on"))
-    strategy_on = dt.date.fromisoformat(answers["strategy_discussion_on"])
-    needed = answers["icpc_needed"] == "yes"
-    dates_url = reverse("protection:referral", args=[child.child_id])
-    outcome_url = reverse("protection:referral_outcome", args=[child.child_id])
-    rows = [
-        ("referral_on", "Referral date", long_date(referral_on) if referral_on else "", dates_url),
-        (
-            "strategy_discussion_on",
-            "Date of the strategy discussion (section 47 start)",
-            long_date(strategy_on),
-            dates_url,
-        ),
-        (
-            "icpc_needed",
-            "Initial conference needed",
-            "Yes" if needed else "No",
-            outcome_url,
-        ),
-    ]
+    dates_url = _question_url(child, "dates")
+    outcome_url = _question_url(child, "outcome")
 
-    def save():
+    def rows(answers):
+        referral_on = answers.get("referral_on")
+        return [
+            (
+                "referral_on",
+                "Referral date",
+                long_date(referral_on) if referral_on else "",
+                dates_url,
+            ),
+            (
+                "strategy_discussion_on",
+                "Date of the strategy discussion (section 47 start)",
+                long_date(answers["strategy_discussion_on"]),
+                dates_url,
+            ),
+            (
+                "icpc_needed",
+                "Initial conference needed",
+                "Yes" if answers["icpc_needed"] == "yes" else "No",
+                outcome_url,
+            ),
+        ]
+
+    def save(answers):
+        needed = answers["icpc_needed"] == "yes"
         enquiry = section47_start(
             child=child,
-            referral_on=referral_on,
-            strategy_discussion_on=strategy_on,
+            referral_on=answers.get("referral_on"),
+            strategy_discussion_on=answers["strategy_discussion_on"],
             icpc_not_required=not needed,
         )
-        request.session.pop(key, None)
-        if needed:
-            message = (
-                f"Section 47 enquiry recorded. Initial conference due by "
-                f"{long_date(enquiry.icpc_due)}: {enquiry.icpc_due_reason}."
-            )
-        else:
-            message = (
-                "Section 47 enquiry recorded. No initial conference is needed, so no "
-                "conference date is due."
-            )
-        return _record_url(child), message
+        return _record_url(child), _enquiry_message("Section 47 enquiry recorded.", enquiry)
 
     return _check_page(
         request,
         child=child,
+        journey=_referral_journey(child),
         heading="Check your answers before recording the enquiry",
         rows=rows,
         save=save,
-        back_url=outcome_url,
         submit_label="Record the enquiry",
         field_rows={
             "referral_on": "referral_on",
@@ -821,34 +832,26 @@ def referral_check(request, child_id: str):
     )
 
 
+def _enquiry_message(done: str, enquiry) -> str:
+    """What a recorded (or corrected) enquiry means for the initial conference."""
+    if enquiry.icpc_not_required:
+        return f"{done} No initial conference is needed, so no conference date is due."
+    due = long_date(enquiry.icpc_due)
+    return f"{done} Initial conference due by {due}: {enquiry.icpc_due_reason}."
+
+
 @role_required(*BOOKERS)
 def transfer_in(request, child_id: str):
     """Notice of a child on another council's plan moving here."""
     require_perm(request, RECORD_REFERRAL)
     child = _child(child_id)
-    key = TRANSFER_SESSION.format(child=child.child_id)
-    answers = _answers(request, key)
-    form = TransferInForm(
-        posted(request),
-        child=child,
-        initial={
-            "notified_on": _day(answers.get("notified_on")),
-            "from_council": answers.get("from_council", ""),
-        },
-    )
-
-    def save(data):
-        _remember(request, key, **data)
-        return None
-
-    return form_page(
+    return _question_page(
         request,
-        form,
+        child,
+        _transfer_journey(child),
+        "notice",
         heading="A child on a plan is moving here",
-        caption=f"{child.full_name}, child {child.child_id}",
-        back_url=_record_url(child),
-        save=save,
-        success_url=reverse("protection:transfer_in_check", args=[child.child_id]),
+        check="protection:transfer_in_check",
     )
 
 
@@ -856,36 +859,38 @@ def transfer_in(request, child_id: str):
 def transfer_in_check(request, child_id: str):
     require_perm(request, RECORD_REFERRAL)
     child = _child(child_id)
-    key = TRANSFER_SESSION.format(child=child.child_id)
-    answers = _answers(request, key)
-    if "notified_on" not in answers:
-        return _start_again(request, child, "protection:transfer_in")
-    notified_on = dt.date.fromisoformat(answers["notified_on"])
-    change = reverse("protection:transfer_in", args=[child.child_id])
-    rows = [
-        ("notified_on", "Date notified", long_date(notified_on), change),
-        ("from_council", "Moving from", answers.get("from_council", ""), change),
-    ]
+    change = _question_url(child, "notice")
 
-    def save():
+    def rows(answers):
+        return [
+            ("notified_on", "Date notified", long_date(answers["notified_on"]), change),
+            ("from_council", "Moving from", answers.get("from_council", ""), change),
+        ]
+
+    def save(answers):
         transfer = transfer_in_notify(
-            child=child, notified_on=notified_on, from_council=answers.get("from_council", "")
+            child=child,
+            notified_on=answers["notified_on"],
+            from_council=answers.get("from_council", ""),
         )
-        request.session.pop(key, None)
-        return _record_url(child), (
-            f"Transfer in recorded. Transfer-in conference due by "
-            f"{long_date(transfer.conference_due)}: {transfer.conference_due_reason}."
-        )
+        return _record_url(child), _transfer_message("Transfer in recorded.", transfer)
 
     return _check_page(
         request,
         child=child,
+        journey=_transfer_journey(child),
         heading="Check your answers before recording the transfer in",
         rows=rows,
         save=save,
-        back_url=change,
         submit_label="Record the transfer in",
         field_rows={"notified_on": "notified_on", "from_council": "from_council"},
+    )
+
+
+def _transfer_message(done: str, transfer) -> str:
+    return (
+        f"{done} Transfer-in conference due by "
+        f"{long_date(transfer.conference_due)}: {transfer.conference_due_reason}."
     )
 
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from core.dates import long_date
 from core.forms import form_page
+from core.journeys import Answers, Journey, Step
 from core.permissions import require_object_perm, require_perm, role_required
 from core.roles import Role
 from iro.models import Child
@@ -44,8 +46,6 @@ from reviews.services import (
     current_episode,
     due_message,
 )
-
-Answers = dict
 
 
 @dataclass(frozen=True)
@@ -242,49 +242,16 @@ JOURNEYS = {
 }
 
 
-def _session_key(child: Child, journey: CareJourney) -> str:
-    return f"care:{child.child_id}:{journey.slug}"
+def _answers_journey(child: Child, care: CareJourney, current: Episode | None) -> Journey:
+    """The journey's pages for this child, each form told the child and their episode."""
 
+    def page(question: Question):
+        return lambda data, answers: question.form_class(data, child=child, current=current)
 
-def _stored(request, child: Child, journey: CareJourney) -> dict[str, dict[str, list[str]]]:
-    return request.session.get(_session_key(child, journey), {})
-
-
-def _form(question: Question, data, *, child: Child, current: Episode | None) -> CareQuestion:
-    bound = None
-    if data is not None:
-        bound = QueryDict(mutable=True)
-        for key, values in data.items():
-            bound.setlist(key, values)
-    return question.form_class(bound, child=child, current=current)
-
-
-@dataclass
-class _Walk:
-    """The journey's questions as answered so far: which are asked, their forms."""
-
-    answers: Answers
-    forms: list[tuple[Question, CareQuestion | None]]  # None: asked but not answered
-
-    @property
-    def unanswered(self) -> list[Question]:
-        return [q for q, form in self.forms if form is None]
-
-
-def _walk(journey: CareJourney, stored, *, child: Child, current: Episode | None) -> _Walk:
-    answers: Answers = {}
-    forms: list[tuple[Question, CareQuestion | None]] = []
-    for question in journey.questions:
-        if not question.asked(answers):
-            continue
-        form = None
-        if question.slug in stored:
-            candidate = _form(question, stored[question.slug], child=child, current=current)
-            if candidate.is_valid():
-                form = candidate
-                answers.update(candidate.cleaned_data)
-        forms.append((question, form))
-    return _Walk(answers, forms)
+    return Journey(
+        f"care:{child.child_id}:{care.slug}",
+        tuple(Step(q.slug, page(q), asked=q.asked) for q in care.questions),
+    )
 
 
 def _journey(request, child_id: str, slug: str) -> tuple[Child, CareJourney]:
@@ -337,36 +304,24 @@ def care_question(request, child_id: str, journey: str, question: str):
     why = _does_not_apply(child, care, current)
     if why:
         return _not_applicable_page(request, child, care, why)
-    asked = next((q for q in care.questions if q.slug == question), None)
-    if asked is None:
-        raise Http404
-    stored = _stored(request, child, care)
-    if request.method == "POST":
-        form = _form(asked, dict(request.POST.lists()), child=child, current=current)
-    elif asked.slug in stored:
-        form = _form(asked, stored[asked.slug], child=child, current=current)
-    else:
-        form = _form(asked, None, child=child, current=current)
-    first = care.questions[0]
+    asked = _by_slug(care, question)
+    pages = _answers_journey(child, care, current)
+    form = cast(CareQuestion, pages.page_form(request, question))
 
     def keep(_data) -> str:
-        answers = {
-            key: values
-            for key, values in request.POST.lists()
-            if key not in {"csrfmiddlewaretoken", "submit", "submission_token", "kept_submission"}
-        }
-        request.session[_session_key(child, care)] = {**stored, asked.slug: answers}
-        walk = _walk(care, request.session[_session_key(child, care)], child=child, current=current)
-        later = [
-            q for q in walk.unanswered if care.questions.index(q) > care.questions.index(asked)
-        ]
-        remaining = later or walk.unanswered
-        return _question_url(child, care, remaining[0]) if remaining else _check_url(child, care)
+        pages.keep(request, asked.slug, form)
+        following = pages.following(request, asked.slug, skip_answered=True)
+        return (
+            _question_url(child, care, _by_slug(care, following))
+            if following
+            else _check_url(child, care)
+        )
 
+    before = pages.previous(request, asked.slug)
     back = (
-        reverse("children:child_detail", args=[child.child_id])
-        if asked is first
-        else _question_url(child, care, care.questions[care.questions.index(asked) - 1])
+        _question_url(child, care, _by_slug(care, before))
+        if before
+        else reverse("children:child_detail", args=[child.child_id])
     )
     return form_page(
         request,
@@ -388,10 +343,11 @@ def care_check(request, child_id: str, journey: str):
     why = _does_not_apply(child, care, current)
     if why:
         return _not_applicable_page(request, child, care, why)
-    walk = _walk(care, _stored(request, child, care), child=child, current=current)
+    pages = _answers_journey(child, care, current)
+    walk = pages.walk(request)
     errors: list[tuple[str, str]] = []
     if request.method == "POST" and walk.unanswered:
-        return redirect(_question_url(child, care, walk.unanswered[0]))
+        return redirect(_question_url(child, care, _by_slug(care, walk.unanswered[0].slug)))
     if request.method == "POST":
         try:
             period = care.save(child=child, answers=walk.answers, user=request.user)
@@ -404,17 +360,18 @@ def care_check(request, child_id: str, journey: str):
                 slug = care.field_questions.get(name, first)
                 errors += [(_question_url(child, care, _by_slug(care, slug)), t) for t in texts]
         else:
-            request.session.pop(_session_key(child, care), None)
+            pages.clear(request)
             messages.success(request, due_message(period))
             return redirect("children:child_detail", child_id=child.child_id)
-    sections = [
-        (
-            _question_url(child, care, question),
-            question.rows(form) if form else [(question.heading.format(child=child.full_name), "")],
-            form is not None,
+    sections = []
+    for step, form in walk.forms:
+        question = _by_slug(care, step.slug)
+        rows = (
+            question.rows(cast(CareQuestion, form))
+            if form
+            else [(question.heading.format(child=child.full_name), "")]
         )
-        for question, form in walk.forms
-    ]
+        sections.append((_question_url(child, care, question), rows, form is not None))
     return render(
         request,
         "reviews/care_check.html",
@@ -432,4 +389,7 @@ def care_check(request, child_id: str, journey: str):
 
 
 def _by_slug(journey: CareJourney, slug: str) -> Question:
-    return next(q for q in journey.questions if q.slug == slug)
+    question = next((q for q in journey.questions if q.slug == slug), None)
+    if question is None:
+        raise Http404
+    return question

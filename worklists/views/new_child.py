@@ -3,16 +3,15 @@ their answers; a child who may already be held is shown before anything is saved
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from core.codes import Ethnicity, Sex
+from core.dates import long_date
 from core.forms import error_summary_items, posted
+from core.journeys import Answers, Journey, Step
 from core.permissions import require_perm, role_required
 from core.roles import Role
 from iro.forms import (
@@ -30,45 +29,30 @@ from iro.selectors import child_possible_duplicates
 from iro.services import child_register
 
 SESSION_KEY = "new_child"
-STEPS = {
-    "name": NewChildNameForm,
-    "born": NewChildBornForm,
-    "date": NewChildDateForm,
-    "sex": NewChildSexForm,
-    "ethnicity": NewChildEthnicityForm,
-    "identifiers": NewChildIdentifiersForm,
-    "family": NewChildFamilyForm,
-}
 ADDING = (Role.BUSINESS_SUPPORT, Role.ADMINISTRATOR)
 
 
-def _answers(request) -> dict:
-    return dict(request.session.get(SESSION_KEY, {}))
-
-
-def _unborn(answers: dict) -> bool:
+def _unborn(answers: Answers) -> bool:
     return answers.get("born") == "no"
 
 
-def _steps(answers: dict) -> list[str]:
-    """The questions to ask: an unborn child's sex is recorded as U (DfE rules 1570/1580)."""
-    return [s for s in STEPS if not (s == "sex" and _unborn(answers))]
+def _date_form(data, answers: Answers) -> NewChildDateForm:
+    return NewChildDateForm(data, unborn=_unborn(answers))
 
 
-def _stored(value):
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def _loaded(step: str, answers: dict) -> dict:
-    initial = {name: answers.get(name) for name in STEPS[step].base_fields}
-    if step == "date" and answers.get("date"):
-        initial["date"] = dt.date.fromisoformat(answers["date"])
-    return initial
-
-
-def _form(step: str, data, answers: dict):
-    kwargs = {"unborn": _unborn(answers)} if step == "date" else {}
-    return STEPS[step](data, initial=_loaded(step, answers), **kwargs)
+# An unborn child's sex is recorded as U (DfE rules 1570/1580), so it is not asked.
+JOURNEY = Journey(
+    SESSION_KEY,
+    (
+        Step("name", lambda data, answers: NewChildNameForm(data)),
+        Step("born", lambda data, answers: NewChildBornForm(data)),
+        Step("date", _date_form),
+        Step("sex", lambda data, answers: NewChildSexForm(data), asked=lambda a: not _unborn(a)),
+        Step("ethnicity", lambda data, answers: NewChildEthnicityForm(data)),
+        Step("identifiers", lambda data, answers: NewChildIdentifiersForm(data)),
+        Step("family", lambda data, answers: NewChildFamilyForm(data)),
+    ),
+)
 
 
 @role_required(*ADDING)
@@ -81,55 +65,31 @@ def new_child(request, step: str | None = None):
     if step is None:
         step = "name"
         if request.method == "GET":
-            request.session[SESSION_KEY] = {}
-    if step not in STEPS:
-        raise Http404
-    answers = _answers(request)
-    form = _form(step, posted(request), answers)
+            JOURNEY.clear(request)
+    JOURNEY.step(step)
+    before = JOURNEY.walk(request).answers.get("born")
+    form = JOURNEY.page_form(request, step)
     if request.method == "POST" and form.is_valid():
-        before = answers.get("born")
-        answers.update({k: _stored(v) for k, v in form.cleaned_data.items()})
-        if step == "born" and before and before != answers["born"]:
-            answers.pop("date", None)  # a date of birth is not an expected date
-        request.session[SESSION_KEY] = answers
-        steps = _steps(answers)
-        following = steps[steps.index(step) + 1 :] if step in steps else []
-        missing = [s for s in following if not _answered(s, answers)]
-        if "change" in request.GET and not missing:
+        JOURNEY.keep(request, step, form)
+        if step == "born" and before and before != form.cleaned_data["born"]:
+            JOURNEY.forget(request, "date")  # a date of birth is not an expected date
+        following = JOURNEY.following(request, step, skip_answered="change" in request.GET)
+        if following is None:
             return redirect("children:new_check")
-        if following:
-            return redirect("children:new_step", step=missing[0] if missing else following[0])
-        return redirect("children:new_check")
-    steps = _steps(answers)
-    back = steps[steps.index(step) - 1] if step in steps and steps.index(step) > 0 else None
+        return redirect("children:new_step", step=following)
+    back = JOURNEY.previous(request, step)
     return render(
         request,
         "worklists/new_child_question.html",
         {
             "form": form,
-            "heading": form.heading,
+            "heading": getattr(form, "heading", ""),
             "caption": "Add a child",
             "back_url": reverse("children:new_step", args=[back]) if back else "",
             "error_list": error_summary_items(form) if form.is_bound else [],
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=400 if request.method == "POST" else 200,
     )
-
-
-def _answered(step: str, answers: dict) -> bool:
-    return all(answers.get(name) not in (None, "") for name in _required(step))
-
-
-def _required(step: str) -> list[str]:
-    return {
-        "name": ["first_name", "last_name"],
-        "born": ["born"],
-        "date": ["date"],
-        "sex": ["sex"],
-        "ethnicity": ["ethnicity"],
-        "identifiers": ["child_id"],
-        "family": ["family"],
-    }[step]
 
 
 def _summary(answers: dict) -> list[tuple[str, str, str]]:
@@ -146,7 +106,7 @@ def _summary(answers: dict) -> list[tuple[str, str, str]]:
         ("Born", {"yes": "Yes", "no": "No, unborn"}.get(answers.get("born", ""), ""), "born"),
         (
             "Expected date of birth" if unborn else "Date of birth",
-            dt.date.fromisoformat(date).strftime("%-d %B %Y") if date else "",
+            long_date(date) if date else "",
             "date",
         ),
     ]
@@ -162,7 +122,7 @@ def _summary(answers: dict) -> list[tuple[str, str, str]]:
 
 
 def _values(answers: dict) -> dict:
-    day = dt.date.fromisoformat(answers["date"])
+    day = answers["date"]
     unborn = _unborn(answers)
     values = {
         "first_name": answers["first_name"],
@@ -185,14 +145,15 @@ def _values(answers: dict) -> dict:
 def new_child_check(request):
     """Check your answers; children who may be this one; then save and open the record."""
     require_perm(request, "iro.add_child")
-    answers = _answers(request)
-    missing = [s for s in _steps(answers) if not _answered(s, answers)]
+    walk = JOURNEY.walk(request)
+    answers = walk.answers
+    missing = [step.slug for step in walk.unanswered]
     found = {"child_id": [], "upn": [], "name_and_birth": []}
     if not missing:
         found = child_possible_duplicates(
             first_name=answers["first_name"],
             last_name=answers["last_name"],
-            born_on=dt.date.fromisoformat(answers["date"]),
+            born_on=answers["date"],
             upn=answers.get("upn", ""),
             child_id=answers["child_id"],
         )
@@ -206,7 +167,7 @@ def new_child_check(request):
         except ValidationError as error:
             form.apply_errors(error)
         else:
-            request.session.pop(SESSION_KEY, None)
+            JOURNEY.clear(request)
             messages.success(request, f"Added {child.full_name} ({child.child_id})")
             return redirect("children:child_detail", child_id=child.child_id)
     status = 400 if form.is_bound and (form.errors or missing or refused) else 200
