@@ -387,7 +387,12 @@ def cin_rules(*, year: int) -> RulesResult:
             check=False,
         )
     if done.returncode != 0:
-        logger.error("The CIN census check failed for %s: %s", year, done.stderr[-3000:])
+        logger.error(  # counts only: the validator's output may carry children's ids and names
+            "The CIN census check failed for %s (exit %s, %d lines of output)",
+            year,
+            done.returncode,
+            len(done.stderr.splitlines()),
+        )
         label = ReturnName.CIN.label
         return RulesResult(Outcome.FAILED, COULD_NOT_RUN.format(name=label, year=year_label(year)))
     return RulesResult(Outcome.CHECKED, "", _cin_findings(json.loads(done.stdout)))
