@@ -79,8 +79,13 @@ def named_urls(patterns=None, namespace=None):
             yield f"{namespace}:{p.name}" if namespace else p.name
 
 
+# The versioned API is walked per endpoint, role and record in tests/api/.
+API_V1 = "api-v1-"
+
+
 def test_every_page_is_in_the_table():
-    assert set(named_urls()) - OUTSIDE == set(PAGES)
+    pages = {name for name in named_urls() if not name.startswith(API_V1)}
+    assert pages - OUTSIDE == set(PAGES)
 
 
 @pytest.fixture
