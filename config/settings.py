@@ -171,6 +171,12 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Axes has one limit for all its parameters, so password spraying (one address, many
+# usernames) is limited separately and higher, for shared offices (core.throttle).
+OVERSIGHT_LOGIN_ADDRESS_LIMIT = int(os.environ.get("OVERSIGHT_LOGIN_ADDRESS_LIMIT", "50"))
+OVERSIGHT_LOGIN_ADDRESS_WINDOW_MINUTES = int(
+    os.environ.get("OVERSIGHT_LOGIN_ADDRESS_WINDOW_MINUTES", "15")
+)
 
 # Signed out after this many minutes without a request (every request saves the session,
 # so its end moves on): the page warns two minutes before, with "Stay signed in"

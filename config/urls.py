@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -22,7 +21,7 @@ urlpatterns = [
     path("data-quality/", include("returns.data_quality_urls")),
     path(
         "accounts/login/",
-        login_not_required(auth_views.LoginView.as_view(template_name="registration/login.html")),
+        accounts.sign_in,
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -19,7 +19,12 @@ from django.contrib import messages
 from django.contrib.auth import logout, password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,6 +36,7 @@ from core.forms import error_summary_items
 from core.models import User
 from core.permissions import role_required
 from core.roles import Role, user_roles
+from core.throttle import TOO_MANY_FROM_ADDRESS, address_blocked
 
 # Generic only in django-stubs (and django-stubs-ext is not installed).
 if TYPE_CHECKING:
@@ -228,3 +234,28 @@ def account(request: HttpRequest) -> HttpResponse:
         "registration/account.html",
         {"roles": [role.label for role in Role if role.value in held]},
     )
+
+
+class _ThrottledAuthenticationForm(AuthenticationForm):
+    """Refuses before checking the password once the address is over its limit."""
+
+    def clean(self) -> dict[str, Any]:
+        if address_blocked(self.request) if self.request is not None else False:
+            raise forms.ValidationError(TOO_MANY_FROM_ADDRESS, code="address_throttled")
+        return super().clean()
+
+
+class SignIn(auth_views.LoginView):
+    """Django's sign-in, with core.throttle's limit per address (status 429 over it)."""
+
+    form_class = _ThrottledAuthenticationForm
+    template_name = "registration/login.html"
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error("__all__", code="address_throttled"):
+            response.status_code = 429
+        return response
+
+
+sign_in = login_not_required(SignIn.as_view())
