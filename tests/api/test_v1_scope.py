@@ -112,3 +112,22 @@ def test_a_caller_over_the_rate_is_refused_with_429(client, head_of_service):
     finally:
         UserRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     assert statuses == [200, 200, 429]
+
+
+def test_the_old_unpaged_deadlines_list_shows_an_iro_only_their_own_children(
+    client, iro, two_caseloads
+):
+    client.force_login(iro.user)
+    response = client.get("/api/deadlines/")
+    assert response.status_code == 200
+    children = {row.get("child") for row in response.json()}
+    assert children and all("MINE1" in c for c in children)
+    assert not any("THEIRS1" in c for c in children)
+
+
+def test_the_old_unpaged_deadlines_list_shows_the_head_of_service_the_unit(
+    client, head_of_service, two_caseloads
+):
+    client.force_login(head_of_service)
+    children = {row.get("child") for row in client.get("/api/deadlines/").json()}
+    assert any("MINE1" in c for c in children) and any("THEIRS1" in c for c in children)

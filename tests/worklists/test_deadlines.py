@@ -139,8 +139,8 @@ def test_bad_options_are_refused_with_a_clear_message(args, message):
         deadlines(*args)
 
 
-def test_the_api_gives_the_same_list(unit, client, iro):
-    client.force_login(iro.user)
+def test_the_api_gives_the_unit_reader_the_same_list(unit, client, head_of_service):
+    client.force_login(head_of_service)
     response = client.get("/api/deadlines/", {"as_of": "2025-03-31"})
     assert response.status_code == 200
     assert {i["kind"] for i in response.json()} == {

@@ -15,28 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.permissions import HasUnitRole
-from core.roles import Role, user_roles
 from core.services import today
 from iro.models import Child
-from iro.selectors import children_held_by
+from worklists.api.scope import children_in_scope, scoped_user_id
 from worklists.api.views import DeadlineQuerySerializer, DeadlineSerializer
 from worklists.deadlines import open_deadlines
-
-UNIT_ROLES = frozenset({Role.BUSINESS_SUPPORT, Role.HEAD_OF_SERVICE, Role.ADMINISTRATOR})
-
-
-def scoped_user_id(user) -> int | None:
-    """The person whose own caseload bounds this reader, or None for the whole unit."""
-    return None if user_roles(user) & {r.value for r in UNIT_ROLES} else user.pk
-
-
-def children_in_scope(user) -> QuerySet[Child]:
-    """The children a person may read: an IRO's own caseload, the unit for the rest."""
-    user_id = scoped_user_id(user)
-    children = Child.objects.all()
-    if user_id is not None:
-        children = children.filter(pk__in=children_held_by(user_id=user_id))
-    return children.order_by("child_id", "pk")
 
 
 class ChildSerializer(serializers.ModelSerializer):

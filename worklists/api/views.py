@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from core.forms import EARLIEST_DATE, LATEST_DATE
 from core.permissions import HasUnitRole
 from core.services import today
+from worklists.api.scope import scoped_user_id
 from worklists.deadlines import open_deadlines
 
 
@@ -55,7 +56,11 @@ class DeadlineQuerySerializer(serializers.Serializer):
 
 
 class DeadlineListView(APIView):
-    """Every open statutory deadline: the same list as `manage.py deadlines`."""
+    """Open statutory deadlines in the caller's scope, unpaged (v1 is the paged one).
+
+    An IRO sees their own children's deadlines, as on /api/v1/deadlines/; the unit roles
+    see the same list as `manage.py deadlines`.
+    """
 
     permission_classes = [HasUnitRole]
 
@@ -74,5 +79,6 @@ class DeadlineListView(APIView):
         items = open_deadlines(
             as_of=query.validated_data.get("as_of") or today(),
             within_days=query.validated_data.get("within"),
+            iro_user_id=scoped_user_id(request.user),
         )
         return Response([d.as_json() for d in items])

@@ -1,0 +1,29 @@
+"""Who may read what through the API: the scope the pages show each person.
+
+An IRO reads the children they hold now (`iro.selectors.children_held_by`) and what hangs
+off them; business support, the Head of Service and administrators read the unit.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from core.roles import Role, user_roles
+from iro.models import Child
+from iro.selectors import children_held_by
+
+UNIT_ROLES = frozenset({Role.BUSINESS_SUPPORT, Role.HEAD_OF_SERVICE, Role.ADMINISTRATOR})
+
+
+def scoped_user_id(user) -> int | None:
+    """The person whose own caseload bounds this reader, or None for the whole unit."""
+    return None if user_roles(user) & {r.value for r in UNIT_ROLES} else user.pk
+
+
+def children_in_scope(user) -> QuerySet[Child]:
+    """The children a person may read: an IRO's own caseload, the unit for the rest."""
+    user_id = scoped_user_id(user)
+    children = Child.objects.all()
+    if user_id is not None:
+        children = children.filter(pk__in=children_held_by(user_id=user_id))
+    return children.order_by("child_id", "pk")
