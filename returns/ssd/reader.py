@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from returns.ssda903.reading import Problems as ReturnProblems
+
 # The tables Oversight reads, each with its key and the columns it needs. Other tables
 # and columns in the extract are ignored: councils' deployments add their own.
 TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -121,22 +123,11 @@ UNKNOWN_PERSON = "'{value}' is not in ssd_person"
 UNKNOWN_PERIOD = "'{value}' is not a period of care (clae_cla_id) in ssd_cla_episodes"
 
 
-class Problems:
+class Problems(ReturnProblems):
     """Problems found, each as "TABLE.csv, row N, column X: message"."""
 
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
     def add(self, table: str, message: str, *, row: int | None = None, column: str = "") -> None:
-        place = f"{table}.csv"
-        if row is not None:
-            place += f", row {row}"
-        if column:
-            place += f", column {column}"
-        self.items.append(f"{place}: {message}")
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
+        super().add(f"{table}.csv", message, row=row, column=column)
 
 
 @dataclass
