@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "simple_history",
     "axes",
+    # Two-step verification: authenticator-app codes after the password (core/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_celery_beat",
     "rules",
     "core",
@@ -84,12 +87,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session entered a two-step code?
+    "django_otp.middleware.OTPMiddleware",
     "core.middleware.NoStoreWhenSignedInMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     # Who holds the session in this browser, so a form sent after it ends is kept for them.
     "core.submissions.LastUserCookieMiddleware",
     # Django's LoginRequiredMiddleware, keeping a form sent after the session ended.
     "core.submissions.KeepingLoginRequiredMiddleware",
+    # Signed in with only a password: the two-step code first (core/two_factor.py).
+    "core.two_factor.SecondFactorMiddleware",
     "core.audit.AccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the CSRF and sign-in checks: a form's one-time token is claimed before its view.
@@ -177,6 +184,13 @@ OVERSIGHT_LOGIN_ADDRESS_LIMIT = int(os.environ.get("OVERSIGHT_LOGIN_ADDRESS_LIMI
 OVERSIGHT_LOGIN_ADDRESS_WINDOW_MINUTES = int(
     os.environ.get("OVERSIGHT_LOGIN_ADDRESS_WINDOW_MINUTES", "15")
 )
+
+# Two-step verification (core/two_factor.py): required for these roles (and for staff and
+# superusers) wherever OVERSIGHT_MFA_REQUIRED is on, which it is unless in debug. Anyone
+# who has set up an authenticator app is asked for its code, whatever their role.
+OVERSIGHT_MFA_REQUIRED = env_bool("OVERSIGHT_MFA_REQUIRED", not DEBUG)
+OVERSIGHT_MFA_ROLES = env_list("OVERSIGHT_MFA_ROLES", "head_of_service,administrator")
+OTP_TOTP_ISSUER = os.environ.get("OVERSIGHT_MFA_ISSUER", "Oversight")
 
 # Signed out after this many minutes without a request (every request saves the session,
 # so its end moves on): the page warns two minutes before, with "Stay signed in"

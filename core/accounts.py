@@ -37,6 +37,7 @@ from core.models import User
 from core.permissions import role_required
 from core.roles import Role, user_roles
 from core.throttle import TOO_MANY_FROM_ADDRESS, address_blocked
+from core.two_factor import confirmed_device
 
 # Generic only in django-stubs (and django-stubs-ext is not installed).
 if TYPE_CHECKING:
@@ -232,7 +233,10 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/account.html",
-        {"roles": [role.label for role in Role if role.value in held]},
+        {
+            "roles": [role.label for role in Role if role.value in held],
+            "has_second_factor": confirmed_device(user) is not None,
+        },
     )
 
 

@@ -51,6 +51,10 @@ OUTSIDE = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # Two-step verification: what someone signed in with only a password may reach; where
+    # it sends whom is tests/core/test_two_factor.py's.
+    "two_factor_verify",
+    "two_factor_set_up",
     "healthz",
     "calendar_feed",
     # The benchmarks' bare page: not served outside DEBUG or OVERSIGHT_BENCH_PAGES

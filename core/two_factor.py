@@ -1,0 +1,241 @@
+"""Two-step verification: a code from an authenticator app after the password.
+
+django-otp keeps the devices (TOTP, RFC 6238) and marks a session verified
+(`request.user.is_verified()`); this module decides who must use one, asks for the code
+after sign-in, and lets a person set one up. Managers and administrators must
+(`OVERSIGHT_MFA_ROLES`, with staff and superusers always included) wherever
+`OVERSIGHT_MFA_REQUIRED` is on, which it is outside debug. Anyone who has set up a device
+is asked for its code, whether or not their role requires one. A lost phone: an
+administrator deletes the person's device in the admin, and they set up a new one at
+their next sign-in.
+"""
+
+from __future__ import annotations
+
+from base64 import b32encode
+from collections.abc import Callable
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
+
+from core.forms import error_summary_items
+from core.models import User
+from core.roles import user_roles
+
+CODE_MISSING = "Enter the 6-digit code from your authenticator app"
+CODE_MALFORMED = "The code is 6 digits, like 123456"
+CODE_WRONG = "The code is not right. Enter the code your authenticator app shows now"
+TOO_MANY_CODES = "Too many wrong codes. Wait a minute, then enter the code your app shows now"
+
+DEVICE_NAME = "Authenticator app"
+
+# Pages someone signed in with only their password may still open: the two-step pages,
+# signing out, the static files and the health check.
+_OPEN_URL_NAMES = (
+    "two_factor_verify",
+    "two_factor_set_up",
+    "logout",
+    "login",
+    "healthz",
+)
+
+
+def second_factor_required(user: User) -> bool:
+    """Must `user` verify with a second factor before using Oversight?"""
+    if not settings.OVERSIGHT_MFA_REQUIRED:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return bool(user_roles(user) & set(settings.OVERSIGHT_MFA_ROLES))
+
+
+def confirmed_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+_SESSION_KEY = "two_factor_new_key"
+
+
+def new_device(request: HttpRequest, user: User) -> TOTPDevice:
+    """The device being set up, not yet saved: its key is kept in the session until the
+    person enters a code from it, so opening the page writes nothing."""
+    key = request.session.get(_SESSION_KEY)
+    if not key:
+        key = random_hex(20)
+        request.session[_SESSION_KEY] = key
+    return TOTPDevice(user=user, name=DEVICE_NAME, key=key, confirmed=False)
+
+
+def new_device_code_matches(device: TOTPDevice, code: str) -> bool:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return bool(totp.verify(int(code), device.tolerance))
+
+
+def code_problem(device: TOTPDevice, code: str) -> str | None:
+    """None when `code` is the device's code now; otherwise the message to show. Wrong
+    codes slow the next tries (django-otp's throttling on the device)."""
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        return TOO_MANY_CODES
+    if not device.verify_token(code):
+        return CODE_WRONG
+    return None
+
+
+def totp_device_confirm(*, device: TOTPDevice) -> TOTPDevice:
+    """Saves the new device as the person's only one (setting up again replaces the old
+    phone's)."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=device.user).delete()
+        device.confirmed = True
+        device.save()
+    return device
+
+
+def qr_code_svg(device: TOTPDevice) -> str:
+    """The device's otpauth:// address as an SVG QR code, for the app's camera."""
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return str(image.to_string(encoding="unicode"))
+
+
+def secret_for_typing(device: TOTPDevice) -> str:
+    """The key in base32 in groups of four, for an app that cannot read the QR code."""
+    secret = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        error_messages={"required": CODE_MISSING},
+        max_length=12,
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(CODE_MALFORMED)
+        return code
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _user(request: HttpRequest) -> User | None:
+    user = request.user
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """After the password: the code from the person's app."""
+    user = _user(request)
+    if user is None:
+        return redirect("login")
+    device = confirmed_device(user)
+    if device is None:
+        return redirect(f"{reverse('two_factor_set_up')}?{urlencode({'next': _next(request)})}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        problem = code_problem(device, form.cleaned_data["code"])
+        if problem is None:
+            otp_login(request, device)
+            return redirect(_next(request))
+        form.add_error("code", problem)
+    return render(
+        request,
+        "registration/two_factor_verify.html",
+        {
+            "form": form,
+            "next": _next(request),
+            "error_list": error_summary_items(form),
+            "two_step_pending": True,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_set_up(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: scan the code, then enter what the app shows.
+
+    Someone already verified may set up a new phone here; someone who has a device but
+    signed in with only their password must verify with it first."""
+    user = _user(request)
+    if user is None:
+        return redirect("login")
+    if confirmed_device(user) is not None and not user.is_verified():  # type: ignore[attr-defined]
+        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next(request)})}")
+    device = new_device(request, user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if new_device_code_matches(device, form.cleaned_data["code"]):
+            request.session.pop(_SESSION_KEY, None)
+            totp_device_confirm(device=device)
+            otp_login(request, device)
+            messages.success(request, "Two-step verification is set up")
+            return redirect(_next(request))
+        form.add_error("code", CODE_WRONG)
+    return render(
+        request,
+        "registration/two_factor_set_up.html",
+        {
+            "form": form,
+            "next": _next(request),
+            "error_list": error_summary_items(form),
+            # The menu and search lead nowhere until the code is in (base.html).
+            "two_step_pending": not user.is_verified(),  # type: ignore[attr-defined]
+            "qr_code": qr_code_svg(device),
+            "secret": secret_for_typing(device),
+        },
+    )
+
+
+class SecondFactorMiddleware:
+    """Someone signed in with only their password reaches no page but the two-step ones
+    until they enter a code: asked for it if they have a device, sent to set one up if
+    their role requires it. After django-otp's OTPMiddleware and the sign-in check."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> HttpResponseBase | None:
+        user = _user(request)
+        if user is None or user.is_verified():  # type: ignore[attr-defined]
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in _OPEN_URL_NAMES:
+            return None
+        if request.path.startswith(settings.STATIC_URL or "/static/"):
+            return None
+        target = request.get_full_path() if request.method == "GET" else ""
+        query = f"?{urlencode({'next': target})}" if target else ""
+        if confirmed_device(user) is not None:
+            return redirect(f"{reverse('two_factor_verify')}{query}")
+        if second_factor_required(user):
+            return redirect(f"{reverse('two_factor_set_up')}{query}")
+        return None
