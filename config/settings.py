@@ -277,6 +277,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Oversight API",
     "VERSION": "0.1.0",
     "SERVE_PERMISSIONS": ["core.permissions.HasUnitRole"],
+    # The document describes the API, not the page that serves the document.
+    "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI from drf-spectacular-sidecar's copy in our static files: no CDN script
     # runs on the app's origin.
     "SWAGGER_UI_DIST": "SIDECAR",

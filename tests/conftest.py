@@ -52,6 +52,7 @@ def fast_password_hashing(settings):
 # `make test` and CI.
 SLOW_MODULES = {
     "test_seed_demo.py",
+    "test_schemathesis.py",
     "test_migrations_forward.py",
     "test_ssda903_sample.py",
     "test_cin_census_dfe_rules.py",

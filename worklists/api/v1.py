@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,7 +18,11 @@ from core.permissions import HasUnitRole
 from core.services import today
 from iro.models import Child
 from worklists.api.scope import children_in_scope, scoped_user_id
-from worklists.api.views import DeadlineQuerySerializer, DeadlineSerializer
+from worklists.api.views import (
+    PAGED_REFUSALS,
+    DeadlineQuerySerializer,
+    DeadlineSerializer,
+)
 from worklists.deadlines import open_deadlines
 
 
@@ -34,6 +38,9 @@ class ChildFilter(filters.FilterSet):
         fields = {"child_id": ["exact"], "date_of_birth": ["gte", "lte"]}
 
 
+@extend_schema_view(
+    get=extend_schema(responses={200: ChildSerializer(many=True), **PAGED_REFUSALS})
+)
 class ChildListView(generics.ListAPIView):
     """The children in the caller's scope, paged and filtered in the database."""
 
@@ -52,7 +59,10 @@ class DeadlineListView(generics.GenericAPIView):
     permission_classes = [HasUnitRole]
     serializer_class = DeadlineSerializer
 
-    @extend_schema(parameters=[DeadlineQuerySerializer], responses=DeadlineSerializer(many=True))
+    @extend_schema(
+        parameters=[DeadlineQuerySerializer],
+        responses={200: DeadlineSerializer(many=True), **PAGED_REFUSALS},
+    )
     def get(self, request: Request) -> Response:
         query = DeadlineQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

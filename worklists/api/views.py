@@ -1,6 +1,7 @@
 import datetime as dt
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +24,25 @@ class DeadlineSerializer(serializers.Serializer):
     iro = serializers.CharField()
 
 
+class RefusalSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+# What every read may answer besides its 200: the caller is not signed in or has no role
+# in the unit (403), or a query parameter is wrong (400: each parameter's messages).
+REFUSALS = {
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT, description="A query parameter is wrong: its messages, by name"
+    ),
+    403: OpenApiResponse(RefusalSerializer, description="Not signed in, or no role in the unit"),
+}
+# A paged list also answers 404 for a page past its end.
+PAGED_REFUSALS = {
+    **REFUSALS,
+    404: OpenApiResponse(RefusalSerializer, description="No such page"),
+}
+
+
 # Ten years ahead is further than any statutory timescale; far more than that would run
 # past the last date Python has (a `within` of 134217727 did).
 WITHIN_MAX_DAYS = 3660
@@ -36,9 +56,10 @@ WITHIN_TOO_LARGE = f"within must be at most {WITHIN_MAX_DAYS} days"
 class DeadlineQuerySerializer(serializers.Serializer):
     """The query string. A bad value is a 400 naming the parameter, never a server error."""
 
-    as_of = serializers.DateField(required=False)
+    as_of = serializers.DateField(required=False, help_text="Date overdue is measured from")
     within = serializers.IntegerField(
         required=False,
+        help_text=f"Only items due within N days (0 to {WITHIN_MAX_DAYS})",
         min_value=0,
         max_value=WITHIN_MAX_DAYS,
         error_messages={
@@ -65,13 +86,8 @@ class DeadlineListView(APIView):
     permission_classes = [HasUnitRole]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("as_of", dt.date, description="Date overdue is measured from"),
-            OpenApiParameter(
-                "within", int, description=f"Only items due within N days (0 to {WITHIN_MAX_DAYS})"
-            ),
-        ],
-        responses=DeadlineSerializer(many=True),
+        parameters=[DeadlineQuerySerializer],
+        responses={200: DeadlineSerializer(many=True), **REFUSALS},
     )
     def get(self, request):
         query = DeadlineQuerySerializer(data=request.query_params)
