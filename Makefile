@@ -148,6 +148,20 @@ bench: install ## Every benchmark: pages, the nightly alerts at 100,000, import,
 	$(MAKE) --no-print-directory bench-import
 	$(MAKE) --no-print-directory bench-report
 
+# `make load`: the demo unit under gunicorn (debug off) with LOAD_USERS people at once for
+# LOAD_SECONDS, from locust on loopback; prints requests/s, p50/p95 and errors per page.
+LOAD_DB ?= sqlite:///$(CURDIR)/var/load.sqlite3
+LOAD_USERS ?= 50
+LOAD_SECONDS ?= 60
+
+.PHONY: load
+load: install ## Fifty people on the demo unit at once: requests/s, p50/p95 and errors
+	$(PY) -m pip install --quiet -e ".[load]"
+	mkdir -p var && rm -f var/load.sqlite3
+	DATABASE_URL=$(LOAD_DB) $(PY) manage.py migrate --no-input -v0
+	DJANGO_DEBUG=true DATABASE_URL=$(LOAD_DB) $(PY) manage.py seed_demo
+	DATABASE_URL=$(LOAD_DB) LOAD_USERS=$(LOAD_USERS) LOAD_SECONDS=$(LOAD_SECONDS) $(PY) scripts/load/run.py
+
 .PHONY: bench-report
 bench-report: install ## Time the annual report and the dashboard on an invented council of 20,000 children
 	mkdir -p var && rm -f var/bench-report.sqlite3
