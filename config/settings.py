@@ -185,6 +185,29 @@ OVERSIGHT_LOGIN_ADDRESS_WINDOW_MINUTES = int(
     os.environ.get("OVERSIGHT_LOGIN_ADDRESS_WINDOW_MINUTES", "15")
 )
 
+# Single sign-on with the council's identity provider over OpenID Connect (core/sso.py):
+# on when OIDC_RP_CLIENT_ID is set. For Microsoft Entra ID the endpoints are
+# https://login.microsoftonline.com/<tenant>/oauth2/v2.0/authorize (and /token),
+# https://graph.microsoft.com/oidc/userinfo and .../discovery/v2.0/keys.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+OIDC_TIMEOUT = 10
+# An account's role comes from an administrator, so a sign-in makes no account unless on.
+OIDC_CREATE_USER = env_bool("OVERSIGHT_SSO_CREATE_USERS", False)
+# The provider's own multi-factor sign-in stands in for Oversight's two-step code.
+OVERSIGHT_SSO_COUNTS_AS_SECOND_FACTOR = env_bool("OVERSIGHT_SSO_COUNTS_AS_SECOND_FACTOR", True)
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.insert(1, "core.sso.CouncilAccountBackend")
+
 # Two-step verification (core/two_factor.py): required for these roles (and for staff and
 # superusers) wherever OVERSIGHT_MFA_REQUIRED is on, which it is unless in debug. Anyone
 # who has set up an authenticator app is asked for its code, whatever their role.

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core import accounts, two_factor
+from core import accounts, sso, two_factor
 from core import views as core_views
 
 admin.site.site_header = "Oversight administration"
@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", accounts.account, name="account"),
+    path("accounts/sso/", sso.sso_start, name="sso_start"),
+    path("accounts/sso/callback/", sso.sso_callback, name="sso_callback"),
     path("accounts/two-step/", two_factor.two_factor_verify, name="two_factor_verify"),
     path("accounts/two-step/set-up/", two_factor.two_factor_set_up, name="two_factor_set_up"),
     path("accounts/password/", accounts.password_change, name="password_change"),

@@ -36,6 +36,7 @@ from core.forms import error_summary_items
 from core.models import User
 from core.permissions import role_required
 from core.roles import Role, user_roles
+from core.sso import sso_enabled
 from core.throttle import TOO_MANY_FROM_ADDRESS, address_blocked
 from core.two_factor import confirmed_device
 
@@ -254,6 +255,9 @@ class SignIn(auth_views.LoginView):
 
     form_class = _ThrottledAuthenticationForm
     template_name = "registration/login.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "sso_enabled": sso_enabled()}
 
     def form_invalid(self, form: Any) -> HttpResponse:
         response = super().form_invalid(form)

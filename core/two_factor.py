@@ -35,6 +35,7 @@ from django_otp.util import random_hex
 from core.forms import error_summary_items
 from core.models import User
 from core.roles import user_roles
+from core.sso import signed_in_through_sso
 
 CODE_MISSING = "Enter the 6-digit code from your authenticator app"
 CODE_MALFORMED = "The code is 6 digits, like 123456"
@@ -50,6 +51,8 @@ _OPEN_URL_NAMES = (
     "two_factor_set_up",
     "logout",
     "login",
+    "sso_start",
+    "sso_callback",
     "healthz",
 )
 
@@ -226,6 +229,8 @@ class SecondFactorMiddleware:
     ) -> HttpResponseBase | None:
         user = _user(request)
         if user is None or user.is_verified():  # type: ignore[attr-defined]
+            return None
+        if settings.OVERSIGHT_SSO_COUNTS_AS_SECOND_FACTOR and signed_in_through_sso(request):
             return None
         match = request.resolver_match
         if match is not None and match.url_name in _OPEN_URL_NAMES:

@@ -55,6 +55,9 @@ OUTSIDE = {
     # it sends whom is tests/core/test_two_factor.py's.
     "two_factor_verify",
     "two_factor_set_up",
+    # Single sign-on: off unless the council's provider is configured (tests/core/test_sso.py).
+    "sso_start",
+    "sso_callback",
     "healthz",
     "calendar_feed",
     # The benchmarks' bare page: not served outside DEBUG or OVERSIGHT_BENCH_PAGES
