@@ -72,7 +72,7 @@ def continuity_breaks(
     starts); `starts_this_year`: the start of every episode of each child in the year's
     return (a child in the header with no episodes maps to nothing).
     """
-    breaks = []
+    breaks: list[Break] = []
     for child_ref in sorted(open_last_year):
         present = child_ref in starts_this_year
         starts = set(starts_this_year.get(child_ref, ()))
@@ -167,7 +167,7 @@ def episodes_unreturned_refresh() -> int:
         still_open = e.return_year if e.ended_on is None else None
         wanted[e.pk] = unreturned_from(return_year=still_open, loaded=loaded)
     kept_open = _children_reviewed_after(
-        {e.child_id: wanted[e.pk] for e in episodes if wanted[e.pk] is not None}
+        {e.child_id: day for e in episodes if (day := wanted[e.pk]) is not None}
     )
     changed = []
     for episode in episodes:
@@ -190,9 +190,8 @@ def episodes_unreturned_refresh() -> int:
     return len(changed)
 
 
-def _children_reviewed_after(days: dict[int, dt.date | None]) -> set[int]:
+def _children_reviewed_after(days: dict[int, dt.date]) -> set[int]:
     """The children with a review held or booked on or after their day."""
-    days = {pk: day for pk, day in days.items() if day is not None}
     if not days:
         return set()
     earliest = min(days.values())
