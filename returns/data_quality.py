@@ -355,7 +355,7 @@ def ssda903_rules(*, year: int) -> RulesResult:
         # year with no children; it runs without one.
         if (
             return_as_loaded_write(year=year - 1, directory=last_year)[ReturnTable.HEADER]
-            or (return_export(year=year - 1, directory=last_year)[ReturnTable.HEADER])
+            or return_export(year=year - 1, directory=last_year)[ReturnTable.HEADER]
         ):
             _sex_codes_as_in(last_year / "header.csv", year)
             returns.append((last_year, "Prev year"))
