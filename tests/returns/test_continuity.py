@@ -224,3 +224,18 @@ def test_a_child_with_a_review_booked_after_the_silence_begins_stays_in_care(tmp
     assert [i.child_ref for i in continuity_issues()] == ["C1"]
     assert Episode.objects.get(child=child).unreturned_from is None
     assert PeriodOfCare.objects.get(child=child).ended_on is None
+
+
+def test_an_episode_a_still_later_return_lists_again_is_not_ended(tmp_path):
+    """2024-25 leaves C1 out, 2025-26 has C1's episode going on: C1 was in care all along,
+    and only 2024-25 is to be put right."""
+    later = return_write(
+        tmp_path / "2025-26",
+        Header=[header(child=c) for c in OPEN_AT_END_OF_2023],
+        Episodes=[episode(child=c, decom="01/05/2023") for c in OPEN_AT_END_OF_2023],
+    )
+    returns_import(directories=[return_2023(tmp_path), return_2024(tmp_path), later])
+    assert [(i.child_ref, i.year) for i in continuity_issues()] == [("C1", 2024)]
+    c1 = Episode.objects.get(child__child_id="C1")
+    assert (c1.return_year, c1.is_unreturned) == (2025, False)
+    assert looked_after(year_end(2024)).count() == 3
