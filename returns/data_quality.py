@@ -6,12 +6,17 @@ and checked with the DfE's validators, so each child's problems (rule, descripti
 fields) show on the data-quality page and the child's page the day after they are made.
 
 - SSDA903: `csc-validator-be-903` (lac_validator) in-process, when installed (the
-  `validators` extra), with last year's return beside this year's as the DfE runs it.
+  `validators` extra), with last year's return beside this year's as the DfE runs it:
+  the return loaded for last year, as it was loaded, so that the DfE's year-to-year
+  rules compare with what was sent (Oversight's export of last year, when none was).
+  Oversight's own year-to-year rule (`CONTINUITY_RULE`, returns.continuity) runs on
+  the returns loaded, after each load and with each check, validator or not.
 - CIN census: `csc-validator-be-cin` in its own environment (docs/adr/0005), through
   `returns/cin_census/dfe_check.py` as a subprocess.
 
 A validator that is not installed is recorded as such, and the page says so; a check
-replaces its return's and year's issues in one transaction.
+replaces its return's and year's issues in one transaction (one that could not run, only
+those of Oversight's own rules).
 """
 
 from __future__ import annotations
@@ -30,12 +35,20 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from core.dates import collection_year_of
+from core.dates import collection_year_of, long_date, year_end
 from core.record import RecordSection
 from iro.models import Child
 from returns.cin_census.exporter import CensusExportError, cin_census_export
+from returns.continuity import (
+    Break,
+    episodes_unreturned_refresh,
+    loaded_years,
+    return_as_loaded_write,
+    year_breaks,
+)
 from returns.models import (
     DataQualityCheck,
     DataQualityIssue,
@@ -68,6 +81,18 @@ NOT_HELD = (
 )
 NO_CHILDREN_LOOKED_AFTER = "No child was looked after in {year}: there is nothing to check"
 NOTHING_TO_CHECK = "There is no child protection activity in {year} to check"
+# Oversight's own SSDA903 rule, beside the DfE's (returns.continuity): an episode open at
+# the end of one year's return that the next year's return loaded does not go on with.
+CONTINUITY_RULE = "Continuity"
+OWN_RULES = frozenset({CONTINUITY_RULE})
+CHILD_NOT_IN_RETURN = (
+    "The episode of child {child} that began on {started} was open at 31 March {end} in "
+    "the {last} return, but child {child} is not in the {year} return"
+)
+EPISODE_NOT_CONTINUED = (
+    "The episode of child {child} that began on {started} was open at 31 March {end} in "
+    "the {last} return, but the {year} return has no episode of theirs beginning that day"
+)
 CIN_CHECK = Path(__file__).resolve().parent / "cin_census" / "dfe_check.py"
 CIN_TIMEOUT_SECONDS = 600
 # The CIN census needs an LA code; before any census is imported none is known.
@@ -109,6 +134,13 @@ def live_years(as_of) -> list[int]:
     return [current, current - 1] if 4 <= as_of.month <= 9 else [current]
 
 
+def years_with_previous(loaded: set[int] | None = None) -> list[int]:
+    """The years whose SSDA903 return is loaded, as is the year before's: the years the
+    year-to-year rules can run on, newest first."""
+    loaded = loaded_years() if loaded is None else loaded
+    return sorted((y for y in loaded if y - 1 in loaded), reverse=True)
+
+
 # Running the checks ----------------------------------------------------------------------
 
 
@@ -128,19 +160,63 @@ def data_quality_check(
             result = RulesResult(
                 Outcome.FAILED, COULD_NOT_RUN.format(name=label, year=year_label(year))
             )
+        if name == ReturnName.SSDA903:
+            result.findings.extend(continuity_findings(year=year))
         checks[name] = issues_replace(return_name=name, year=year, result=result)
     return checks
 
 
+def continuity_findings(*, year: int, loaded: set[int] | None = None) -> list[Finding]:
+    """Oversight's year-to-year rule on the returns loaded for `year` and the year before."""
+    return [_break_finding(b) for b in year_breaks(year=year, loaded=loaded)]
+
+
+def _break_finding(found: Break) -> Finding:
+    message = CHILD_NOT_IN_RETURN if not found.child_in_year else EPISODE_NOT_CONTINUED
+    return Finding(
+        child_ref=found.child_ref,
+        rule=CONTINUITY_RULE,
+        description=message.format(
+            child=found.child_ref,
+            started=long_date(found.started_on),
+            end=year_end(found.last_year).year,
+            last=year_label(found.last_year),
+            year=year_label(found.year),
+        ),
+        fields=("DECOM",),
+        table=ReturnTable.EPISODES,
+        values=f"DECOM {found.started_on:%d/%m/%Y}",
+    )
+
+
+def continuity_after_load() -> None:
+    """After SSDA903 returns are loaded (in any order, a year perhaps again): end, for the
+    figures, the episodes a later return is silent about, and replace the year-to-year
+    findings of every year (called by returns.ssda903.importer, inside its transaction)."""
+    episodes_unreturned_refresh()
+    loaded = loaded_years()
+    stored = DataQualityIssue.objects.filter(
+        return_name=ReturnName.SSDA903, rule__in=OWN_RULES
+    ).values_list("year", flat=True)
+    for year in sorted(set(years_with_previous(loaded)) | set(stored)):
+        own_issues_replace(
+            return_name=ReturnName.SSDA903,
+            year=year,
+            findings=continuity_findings(year=year, loaded=loaded),
+        )
+
+
 def data_quality_dispatch(*, years: list[int] | None = None) -> bool:
-    """Hand the check of the live years to the worker; never raises (the broker may be down)."""
+    """Hand the check of the live years, and of every year whose return is loaded with the
+    year before's, to the worker; never raises (the broker may be down)."""
     from kombu.exceptions import OperationalError
 
     from core.services import today
     from returns.tasks import data_quality_check_task
 
     try:
-        for year in years or live_years(today()):
+        wanted = years or sorted({*live_years(today()), *years_with_previous()}, reverse=True)
+        for year in wanted:
             data_quality_check_task.apply_async(kwargs={"year": year}, retry=False)
     except (OperationalError, OSError) as exc:
         logger.warning("Data-quality check not queued: the broker cannot be reached (%s)", exc)
@@ -154,8 +230,10 @@ def data_quality_dispatch(*, years: list[int] | None = None) -> bool:
 def issues_replace(*, return_name: str, year: int, result: RulesResult) -> DataQualityCheck:
     """Record a check; if it ran, its findings replace the return's and year's issues.
 
-    The check row is locked first, so two checks of the same return and year (the
-    nightly one and one after an import) replace the issues one after the other.
+    A check that could not run leaves the DfE rules' last findings in place; Oversight's
+    own rules (`OWN_RULES`) ran all the same, and theirs are replaced. The check row is
+    locked first, so two checks of the same return and year (the nightly one and one
+    after an import) replace the issues one after the other.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -163,37 +241,69 @@ def issues_replace(*, return_name: str, year: int, result: RulesResult) -> DataQ
         check.checked_at = now
         check.outcome = result.outcome
         check.message = result.message
-        if result.outcome == Outcome.CHECKED:
-            # A check that could not run leaves the last findings in place.
-            stored = DataQualityIssue.objects.filter(return_name=return_name, year=year)
-            first_found = {
-                (i.child_ref, i.rule, i.table, i.values): i.found_at
-                for i in stored.only("child_ref", "rule", "table", "values", "found_at")
-            }
-            stored.delete()
-            children = _children([f.child_ref for f in result.findings])
-            DataQualityIssue.objects.bulk_create(
-                [
-                    DataQualityIssue(
-                        return_name=return_name,
-                        year=year,
-                        child=children.get(f.child_ref),
-                        child_ref=f.child_ref,
-                        rule=f.rule,
-                        severity=f.severity,
-                        description=f.description,
-                        fields=list(f.fields),
-                        table=f.table,
-                        values=f.values[:500],
-                        found_at=first_found.get(f.key(), now),
-                    )
-                    for f in result.findings
-                ],
-                batch_size=1000,
-            )
-            check.issue_count = len(result.findings)
+        stored = DataQualityIssue.objects.filter(return_name=return_name, year=year)
+        if result.outcome != Outcome.CHECKED:
+            stored = stored.filter(rule__in=OWN_RULES)
+        findings = [
+            f for f in result.findings if result.outcome == Outcome.CHECKED or f.rule in OWN_RULES
+        ]
+        _issues_write(stored, return_name=return_name, year=year, findings=findings, now=now)
+        check.issue_count = _issue_count(return_name, year)
         check.save()
     return check
+
+
+def own_issues_replace(*, return_name: str, year: int, findings: list[Finding]) -> None:
+    """Replace the findings of Oversight's own rules for a return and year, leaving the
+    DfE rules' (and the check's outcome) as they are."""
+    with transaction.atomic():
+        check = (
+            DataQualityCheck.objects.select_for_update()
+            .filter(return_name=return_name, year=year)
+            .first()
+        )
+        stored = DataQualityIssue.objects.filter(
+            return_name=return_name, year=year, rule__in=OWN_RULES
+        )
+        _issues_write(
+            stored, return_name=return_name, year=year, findings=findings, now=timezone.now()
+        )
+        if check is not None:
+            check.issue_count = _issue_count(return_name, year)
+            check.save(update_fields=["issue_count"])
+
+
+def _issues_write(stored, *, return_name: str, year: int, findings: list[Finding], now) -> None:
+    """Replace the `stored` issues with the findings; one found again keeps when it was first."""
+    first_found = {
+        (i.child_ref, i.rule, i.table, i.values): i.found_at
+        for i in stored.only("child_ref", "rule", "table", "values", "found_at")
+    }
+    stored.delete()
+    children = _children([f.child_ref for f in findings])
+    DataQualityIssue.objects.bulk_create(
+        [
+            DataQualityIssue(
+                return_name=return_name,
+                year=year,
+                child=children.get(f.child_ref),
+                child_ref=f.child_ref,
+                rule=f.rule,
+                severity=f.severity,
+                description=f.description,
+                fields=list(f.fields),
+                table=f.table,
+                values=f.values[:500],
+                found_at=first_found.get(f.key(), now),
+            )
+            for f in findings
+        ],
+        batch_size=1000,
+    )
+
+
+def _issue_count(return_name: str, year: int) -> int:
+    return DataQualityIssue.objects.filter(return_name=return_name, year=year).count()
 
 
 def _check_locked(return_name: str, year: int, now) -> DataQualityCheck:
@@ -240,8 +350,13 @@ def ssda903_rules(*, year: int) -> RulesResult:
             message = NO_CHILDREN_LOOKED_AFTER.format(year=year_label(year))
             return RulesResult(Outcome.CHECKED, message)
         returns = [(this_year, "This year")]
-        # The validator cannot read a previous year with no children; it runs without one.
-        if return_export(year=year - 1, directory=last_year)[ReturnTable.HEADER]:
+        # Last year's return as sent (loaded), for the year-to-year rules to compare with;
+        # else as Oversight would have written it. The validator cannot read a previous
+        # year with no children; it runs without one.
+        if (
+            return_as_loaded_write(year=year - 1, directory=last_year)[ReturnTable.HEADER]
+            or return_export(year=year - 1, directory=last_year)[ReturnTable.HEADER]
+        ):
             _sex_codes_as_in(last_year / "header.csv", year)
             returns.append((last_year, "Prev year"))
         files = [
@@ -431,11 +546,12 @@ def _cin_findings(result: dict) -> list[Finding]:
 
 
 def child_issues(*, child: Child, as_of) -> list[DataQualityIssue]:
-    """The child's issues in the live years' returns (one query)."""
+    """The child's issues in the live years' returns, and those of Oversight's own rules in
+    any year (they change the child's figures and deadlines), in one query."""
     return list(
-        DataQualityIssue.objects.filter(child=child, year__in=live_years(as_of)).order_by(
-            "return_name", "-year", "rule", "pk"
-        )
+        DataQualityIssue.objects.filter(child=child)
+        .filter(Q(year__in=live_years(as_of)) | Q(rule__in=OWN_RULES))
+        .order_by("return_name", "-year", "rule", "pk")
     )
 
 

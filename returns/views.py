@@ -352,7 +352,8 @@ def _data_quality_filters(request):
     """The chosen return and year; the year defaults to the latest one still returned."""
     checks = list(DataQualityCheck.objects.order_by("-year", "return_name"))
     live = live_years(today())
-    years = sorted({c.year for c in checks} | set(live), reverse=True)
+    found = DataQualityIssue.objects.values_list("year", flat=True).order_by().distinct()
+    years = sorted({c.year for c in checks} | set(live) | set(found), reverse=True)
     form = DataQualityFilterForm(request.GET or None, years=years)
     data = form.cleaned_data if form.is_valid() else {}
     year = data.get("year") or live[0]

@@ -17,6 +17,7 @@ from core.codes import (
     ReasonPlaceChange,
     choices_check,
 )
+from core.dates import year_start
 from core.decisions import CurrentManager, TrackedDecision, Withdrawable  # noqa: F401
 from core.invitations import Invitation, invitation_constraints, to_send_index
 from core.models import TimeStampedModel, due_rule_field, return_year_field
@@ -108,6 +109,10 @@ class Episode(TimeStampedModel):
         related_name="episodes",
     )
     return_year = return_year_field()
+    # Set by returns.continuity: the 1 April from which a later return loaded is silent
+    # about this episode, open at the end of its own return. Periods and deadlines treat
+    # it as ending that day (the figures follow the latest return); ended_on is kept.
+    unreturned_from = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -135,6 +140,16 @@ class Episode(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.child.child_id} {self.legal_status}/{self.placement} from {self.started_on}"
+
+    @property
+    def is_unreturned(self) -> bool:
+        """Open, and the return after the one it was last loaded from is silent about it
+        (a mark made before it was loaded again from a later return no longer holds)."""
+        return (
+            self.ended_on is None
+            and self.return_year is not None
+            and self.unreturned_from == year_start(self.return_year + 1)
+        )
 
 
 class PlacementOrder(TimeStampedModel):

@@ -56,13 +56,20 @@ from reviews.rules import (
     reason_new_episode_for,
 )
 
+# Not a DfE code: how the rules see an episode a later return is silent about (it ends
+# the period on Episode.unreturned_from).
+UNRETURNED = "unreturned"
+
 
 def _facts(episode: Episode) -> EpisodeFacts:
+    ended_on, reason_ceased = episode.ended_on, episode.reason_ceased
+    if episode.is_unreturned:  # the figures follow the latest return (returns.continuity)
+        ended_on, reason_ceased = episode.unreturned_from, UNRETURNED
     return EpisodeFacts(
         started_on=episode.started_on,
-        ended_on=episode.ended_on,
+        ended_on=ended_on,
         reason_new_episode=episode.reason_new_episode,
-        reason_ceased=episode.reason_ceased,
+        reason_ceased=reason_ceased,
         legal_status=episode.legal_status,
         placement=episode.placement,
     )

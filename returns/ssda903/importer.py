@@ -31,6 +31,7 @@ from core.dates import year_end
 from core.models import later_return_wins
 from iro.models import Child
 from iro.services import children_upsert_from_return
+from returns.data_quality import continuity_after_load
 from returns.models import ReturnRow, ReturnTable
 from returns.ssda903.reading import (
     MODELLED,
@@ -134,6 +135,7 @@ def returns_import(
             )
         except ValidationError as exc:
             raise ReturnRefused(exc.messages) from exc
+        continuity_after_load()  # returns.data_quality: the year-to-year rule, the figures
     return ImportSummary(
         years=[year_label(y) for y in years],
         tallies=plan.tallies,
