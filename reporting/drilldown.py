@@ -62,6 +62,14 @@ RECORD_COLUMNS: dict[str, tuple[list[str], list[Column]]] = {
             Column("Permanence plan", lambda r: r.get_permanence_plan_display()),
         ],
     ),
+    "missingepisode": (
+        ["child"],
+        [
+            Column("Kind", lambda m: m.get_kind_display()),
+            Column("From", lambda m: _date(m.started_on)),
+            Column("Until", lambda m: _date(m.ended_on)),
+        ],
+    ),
     "irocontact": (
         ["child", "iro__user"],
         [
@@ -141,6 +149,7 @@ RECORD_COLUMNS: dict[str, tuple[list[str], list[Column]]] = {
 RECORD_ORDER = {
     "periodofcare": ["first_recorded_on", "child__last_name"],
     "lookedafterreview": ["held_on", "child__last_name"],
+    "missingepisode": ["started_on", "child__last_name"],
     "irocontact": ["occurred_on"],
     "childprotectionplan": ["started_on", "child__last_name"],
     "conferencechild": ["conference__held_on", "child__last_name"],
