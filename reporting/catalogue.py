@@ -207,11 +207,11 @@ def catalogue(period: Period, *, trend_only: bool = False) -> dict[str, Entry]:
         "Unaccompanied asylum-seeking children looked after",
         lac.uasc_looked_after(day),
     )
-    for kind in MissingKind:
+    for missing in MissingKind:
         add(
-            f"looked_after.missing_episodes_started.{kind.value}",
-            f"Episodes begun: {kind.label.lower()}",
-            lac.missing_episodes_started(year, kind.value),
+            f"looked_after.missing_episodes_started.{missing.value}",
+            f"Episodes begun: {missing.label.lower()}",
+            lac.missing_episodes_started(year, missing.value),
         )
     add(
         "looked_after.children_missing_or_away",

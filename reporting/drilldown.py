@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from core.dates import long_date
 from core.figures import Figure
 from reporting.catalogue import Entry, Period, catalogue, key_slug
+from reviews.models import MissingEpisode
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,12 @@ class Column:
 
 def _date(value) -> str:
     return long_date(value) if value else ""
+
+
+def _missing(row: object) -> MissingEpisode:
+    """A missing episode row, typed (every row of its figure is one)."""
+    assert isinstance(row, MissingEpisode)
+    return row
 
 
 def _child_columns(period: Period) -> list[Column]:
@@ -65,9 +72,9 @@ RECORD_COLUMNS: dict[str, tuple[list[str], list[Column]]] = {
     "missingepisode": (
         ["child"],
         [
-            Column("Kind", lambda m: m.get_kind_display()),
-            Column("From", lambda m: _date(m.started_on)),
-            Column("Until", lambda m: _date(m.ended_on)),
+            Column("Kind", lambda m: _missing(m).get_kind_display()),
+            Column("From", lambda m: _date(_missing(m).started_on)),
+            Column("Until", lambda m: _date(_missing(m).ended_on)),
         ],
     ),
     "irocontact": (
