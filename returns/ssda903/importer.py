@@ -50,10 +50,11 @@ from reviews.models import (
     LookedAfterReview,
     MissingEpisode,
     MissingKind,
+    PeriodOfCare,
     ReviewStatus,
     UascStatus,
 )
-from reviews.records_begin import records_begin_update
+from reviews.records_begin import records_begin_on, records_begin_update
 from reviews.rules import EpisodeFacts, episodes_overlap, periods_from_episodes
 from reviews.services import children_periods_rebuild
 
@@ -137,8 +138,8 @@ def returns_import(
     reason = f"SSDA903 import ({', '.join(year_label(y) for y in years)})"
     with transaction.atomic():
         rows = plan.save(returns, reason, say)
-        earliest = ReturnRow.objects.aggregate(year=Min("year"))["year"]
-        records_begin_update(earliest_return_year=earliest, change_reason=reason)
+        rescheduled = [child.pk for child in plan.children.values()]
+        rescheduled += _records_begin_moved(reason)
         say("Saving UASC statuses and missing episodes")
         plan.tallies.update(
             missing_and_uasc_save(child_pks=[c.pk for c in plan.children.values()], reason=reason)
@@ -146,7 +147,7 @@ def returns_import(
         say(f"Rebuilding periods of care and review due dates for {len(plan.children):,} children")
         try:
             children_periods_rebuild(
-                child_ids=[child.pk for child in plan.children.values()],
+                child_ids=rescheduled,
                 episodes_to_add=plan.new_episodes,
                 reviews_to_add=plan.new_reviews,
                 change_reason=reason,
@@ -556,6 +557,23 @@ _FACT_FIELDS = (
     "legal_status",
     "placement",
 )
+
+
+def _records_begin_moved(reason: str) -> list[int]:
+    """Set records begin from the earliest year on file; if it moved, the children whose
+    periods began before it was (their schedules may read it), to reschedule too."""
+    before = records_begin_on()
+    earliest = ReturnRow.objects.aggregate(year=Min("year"))["year"]
+    row = records_begin_update(earliest_return_year=earliest, change_reason=reason)
+    after = row.begins_on if row else None
+    if after is None or before == after:
+        return []
+    until = max(before or after, after)
+    return list(
+        PeriodOfCare.objects.filter(started_on__lt=until)
+        .values_list("child_id", flat=True)
+        .distinct()
+    )
 
 
 # UASC statuses and missing episodes ---------------------------------------------------

@@ -12,7 +12,10 @@ from reporting.annual_report import report_build
 from reporting.tables import report_sections
 from returns.ssda903.importer import returns_import
 from reviews.models import LookedAfterReview, PeriodOfCare, RecordsBegin
+from reviews.services import lac_review_record
+from tests.factories import ChildFactory
 from tests.returns.ssda903 import episode, header, return_write, review
+from tests.reviews.test_services import enter_care
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -132,3 +135,16 @@ def test_managers_and_business_support_see_the_day_records_begin(
         if t.key == "lac-review-timeliness"
     ]
     assert "The council's records begin on 1 April 2019" in notes[0]
+
+
+def test_a_child_entered_in_oversight_is_rescheduled_when_records_begin_is_first_set(year_2019):
+    entered = ChildFactory()
+    enter_care(entered, D(2015, 6, 1))
+    lac_review_record(child=entered, held_on=D(2019, 6, 10), participation_code="PN1")
+    assert LookedAfterReview.objects.get(child=entered).number == 1
+
+    returns_import(directories=[year_2019])
+
+    held = LookedAfterReview.objects.get(child=entered)
+    assert (held.number, held.due_on) == (None, None)
+    assert PeriodOfCare.objects.get(child=entered).next_review_due == D(2019, 12, 10)
