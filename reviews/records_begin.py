@@ -11,8 +11,10 @@ import datetime as dt
 
 from django.db import transaction
 
-from reviews.models import RecordsBegin
-from reviews.rules import records_begin_day
+from core.dates import default_calendar
+from core.timescales import default_timescales
+from reviews.models import PeriodOfCare, RecordsBegin
+from reviews.rules import CareHistory, earlier_reviews_unknown, records_begin_day
 
 _THE_ROW = 1
 
@@ -25,6 +27,21 @@ def records_begin_get() -> RecordsBegin | None:
 def records_begin_on() -> dt.date | None:
     """The day the council's records begin, or None if nothing has been loaded."""
     return RecordsBegin.objects.filter(pk=_THE_ROW).values_list("begins_on", flat=True).first()
+
+
+def period_reviews_on_record(period: PeriodOfCare) -> bool:
+    """Whether every review of the period is on record: its start is, and its first review
+    fell due on or after the records begin (so which review is the second can be known)."""
+    if period.started_on is None:
+        return False
+    history = CareHistory(
+        started_on=period.started_on,
+        short_breaks=period.is_short_breaks,
+        records_begin=records_begin_on(),
+    )
+    return not earlier_reviews_unknown(
+        history, calendar=default_calendar(), timescales=default_timescales()
+    )
 
 
 @transaction.atomic

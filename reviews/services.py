@@ -42,7 +42,7 @@ from reviews.models import (
     ReviewReschedule,
     ReviewStatus,
 )
-from reviews.records_begin import records_begin_on
+from reviews.records_begin import period_reviews_on_record, records_begin_on
 from reviews.rules import (
     CareHistory,
     EpisodeFacts,
@@ -547,7 +547,7 @@ def lac_review_record(
     if period is not None and not permanence_plan:
         earlier = period.reviews.filter(status=ReviewStatus.HELD, held_on__lt=held_on).count()
         if needs_permanence_plan(
-            reviews_held_before=earlier, period_start_known=period.started_on is not None
+            reviews_held_before=earlier, period_start_known=period_reviews_on_record(period)
         ):
             errors.add(
                 "permanence_plan",

@@ -5,12 +5,16 @@ earliest review on record as a later review, with no known due date."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from core.dates import WorkingCalendar
 from core.timescales import Timescales
 from reviews.models import RecordsBegin
 from reviews.records_begin import records_begin_on, records_begin_update
 from reviews.rules import CareHistory, earlier_reviews_unknown, lac_schedule, records_begin_day
+from reviews.services import lac_review_record
+from tests.factories import ChildFactory
+from tests.reviews.test_services import enter_care
 
 D = dt.date
 ENGLAND = WorkingCalendar()
@@ -134,3 +138,29 @@ def test_the_records_begin_day_is_stored_and_only_ever_moves_earlier():
         D(2018, 9, 3),
     ]
     assert row.history.earliest("history_date").history_change_reason == "SSDA903 import (2021-22)"
+
+
+@pytest.mark.django_db
+def test_every_review_of_a_period_whose_earlier_reviews_are_unknown_records_the_permanence_plan():
+    """Which review is the second cannot be known, so the first recorded asks for it too."""
+    child = ChildFactory(date_of_birth=D(2008, 2, 14))
+    enter_care(child, IN_CARE_SINCE_2015)
+    records_begin_update(earliest_return_year=2019)
+
+    with pytest.raises(ValidationError) as refused:
+        lac_review_record(child=child, held_on=D(2019, 6, 10), participation_code="PN1")
+    assert list(refused.value.message_dict) == ["permanence_plan"]
+
+    lac_review_record(
+        child=child, held_on=D(2019, 6, 10), participation_code="PN1", permanence_plan="a"
+    )
+    assert child.lac_reviews.get().number is None
+
+
+@pytest.mark.django_db
+def test_the_first_review_of_a_period_begun_after_records_begin_needs_no_permanence_plan():
+    child = ChildFactory(date_of_birth=D(2008, 2, 14))
+    enter_care(child, D(2019, 5, 1))
+    records_begin_update(earliest_return_year=2019)
+    lac_review_record(child=child, held_on=D(2019, 5, 29), participation_code="PN1")
+    assert child.lac_reviews.get().number == 1
