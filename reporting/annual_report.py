@@ -86,7 +86,10 @@ def _derived(counts: dict, population: int | None) -> dict:
     """Rates and percentages beside the counts they come from (in place)."""
     lac, cp = counts["looked_after"], counts["child_protection"]
     lac["rate_per_10000"] = rate(lac["at_year_end"], population)
-    lac["reviews_in_time_pct"] = pct(lac["reviews_in_time"], lac["reviews_held"])
+    # Reviews whose due date is not known (convention 4, records begin) are left out.
+    lac["reviews_in_time_pct"] = pct(
+        lac["reviews_in_time"], lac["reviews_in_time"] + lac["reviews_late"]
+    )
     if "children_reviewed" in lac:
         lac["children_reviewed_all_in_time"] = (
             lac["children_reviewed"] - lac["children_with_a_late_review"]
@@ -171,6 +174,7 @@ def report_build(year: int, *, as_of: dt.date | None = None) -> dict:
     from reporting.iro_figures import caseloads_on, service_on
     from reporting.models import PopulationEstimate
     from reviews.figures import looked_after_by_month
+    from reviews.records_begin import records_begin_on
 
     period = Period.of(year, as_of=as_of)
     periods = [Period.of(y, as_of=as_of) for y in range(year - TREND_YEARS + 1, year + 1)]
@@ -211,6 +215,8 @@ def report_build(year: int, *, as_of: dt.date | None = None) -> dict:
         "snapshot": period.snapshot.isoformat(),
         "complete": period.is_complete,
         "population_0_to_17": populations.get(year),
+        # Reviews are on record from this day (convention 4); the report's notes say so.
+        "records_begin": (begins := records_begin_on()) and begins.isoformat(),
         "looked_after": {
             **this["looked_after"],
             "by_month": [{"month_end": d.isoformat(), "children": n} for d, n in lac_months],
@@ -261,6 +267,7 @@ _TREND_LAC = {
     "reviews_held",
     "reviews_in_time",
     "reviews_late",
+    "reviews_due_date_not_known",
     "reviews_in_time_pct",
 }
 _TREND_CP = {

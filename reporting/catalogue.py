@@ -127,6 +127,7 @@ def catalogue(period: Period, *, trend_only: bool = False) -> dict[str, Entry]:
     from protection.models import ConferenceKind
     from reporting import iro_figures as service
     from reviews import figures as lac
+    from reviews.models import MissingKind
 
     year, day = period.year, period.snapshot
     entries: list[Entry] = []
@@ -165,6 +166,12 @@ def catalogue(period: Period, *, trend_only: bool = False) -> dict[str, Entry]:
         trend=True,
     )
     add("looked_after.reviews_late", "Reviews held late", lac.reviews_late(year), trend=True)
+    add(
+        "looked_after.reviews_due_date_not_known",
+        "Reviews whose due date is not known (earlier reviews not on record)",
+        lac.reviews_due_date_not_known(year),
+        trend=True,
+    )
     add("looked_after.children_reviewed", "Children reviewed", lac.children_reviewed(year))
     add(
         "looked_after.children_with_a_late_review",
@@ -195,6 +202,22 @@ def catalogue(period: Period, *, trend_only: bool = False) -> dict[str, Entry]:
         lac.iro_contacts(year, seen_alone=True),
     )
     add("looked_after.iro_contacts.children", "Children contacted", lac.children_contacted(year))
+    add(
+        "looked_after.uasc_looked_after_at_year_end",
+        "Unaccompanied asylum-seeking children looked after",
+        lac.uasc_looked_after(day),
+    )
+    for missing in MissingKind:
+        add(
+            f"looked_after.missing_episodes_started.{missing.value}",
+            f"Episodes begun: {missing.label.lower()}",
+            lac.missing_episodes_started(year, missing.value),
+        )
+    add(
+        "looked_after.children_missing_or_away",
+        "Children missing or away from placement",
+        lac.children_missing_or_away(year),
+    )
 
     # Child protection (indicators 9-20).
     add("child_protection.at_year_end", "Children on plans", cp.on_plans(day), trend=True)

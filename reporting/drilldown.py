@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from core.dates import long_date
 from core.figures import Figure
 from reporting.catalogue import Entry, Period, catalogue, key_slug
+from reviews.models import MissingEpisode
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,12 @@ class Column:
 
 def _date(value) -> str:
     return long_date(value) if value else ""
+
+
+def _missing(row: object) -> MissingEpisode:
+    """A missing episode row, typed (every row of its figure is one)."""
+    assert isinstance(row, MissingEpisode)
+    return row
 
 
 def _child_columns(period: Period) -> list[Column]:
@@ -60,6 +67,14 @@ RECORD_COLUMNS: dict[str, tuple[list[str], list[Column]]] = {
             Column("Due by", lambda r: _date(r.due_on) or "Not known"),
             Column("Participation", lambda r: r.participation_code),
             Column("Permanence plan", lambda r: r.get_permanence_plan_display()),
+        ],
+    ),
+    "missingepisode": (
+        ["child"],
+        [
+            Column("Kind", lambda m: _missing(m).get_kind_display()),
+            Column("From", lambda m: _date(_missing(m).started_on)),
+            Column("Until", lambda m: _date(_missing(m).ended_on)),
         ],
     ),
     "irocontact": (
@@ -141,6 +156,7 @@ RECORD_COLUMNS: dict[str, tuple[list[str], list[Column]]] = {
 RECORD_ORDER = {
     "periodofcare": ["first_recorded_on", "child__last_name"],
     "lookedafterreview": ["held_on", "child__last_name"],
+    "missingepisode": ["started_on", "child__last_name"],
     "irocontact": ["occurred_on"],
     "childprotectionplan": ["started_on", "child__last_name"],
     "conferencechild": ["conference__held_on", "child__last_name"],

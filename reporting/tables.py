@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.dates import long_date
 from core.timescales import default_timescales
 from reporting.catalogue import (
     CATEGORY_LABELS,
@@ -90,6 +91,18 @@ def _share(part: float | None, whole: float | None) -> int | None:
         return None
     exact = Decimal(str(part)) * 100 / Decimal(str(whole))
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _records_begin_note(report: dict) -> str:
+    """Say from when reviews are on record, and what that does to the percentage."""
+    begins = report.get("records_begin")
+    if not begins:
+        return ""
+    return (
+        f" The council's records begin on {long_date(dt.date.fromisoformat(begins))}: a "
+        "review whose earlier reviews are not on record has no known due date and is left "
+        "out of the percentage."
+    )
 
 
 def _pct(value: float | None) -> Cell:
@@ -312,6 +325,7 @@ def report_sections(report: dict) -> list[Section]:
                         ("Reviews held", "reviews_held", ""),
                         ("Held in time", "reviews_in_time", ""),
                         ("Held late", "reviews_late", ""),
+                        ("Due date not known", "reviews_due_date_not_known", ""),
                     ],
                 ),
                 [Cell("Percentage in time")]
@@ -320,7 +334,8 @@ def report_sections(report: dict) -> list[Section]:
             note="A review is in time if held on or before its due date: "
             f"{default_timescales().lac_first_review_working_days} working days after entering "
             f"care, {default_timescales().lac_second_review_months} months after the first "
-            f"review, then {default_timescales().lac_later_review_months} months.",
+            f"review, then {default_timescales().lac_later_review_months} months."
+            + _records_begin_note(report),
         ),
         Table(
             "lac-children-reviewed",

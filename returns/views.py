@@ -40,6 +40,7 @@ from returns.imports import (
 )
 from returns.models import DataQualityCheck, DataQualityIssue, ImportKind, ImportRun, ReturnName
 from returns.ssda903.reading import year_label
+from reviews.records_begin import records_begin_get
 
 IMPORTERS = (Role.BUSINESS_SUPPORT, Role.ADMINISTRATOR)
 PERMISSION = "core.import_returns"
@@ -150,7 +151,11 @@ def import_upload(request):
 def import_list(request):
     """The latest uploads, newest first, with how each went."""
     require_perm(request, PERMISSION)
-    return render(request, "returns/import_list.html", {"runs": list(import_runs_recent())})
+    return render(
+        request,
+        "returns/import_list.html",
+        {"runs": list(import_runs_recent()), "records_begin": records_begin_get()},
+    )
 
 
 @role_required(*IMPORTERS)

@@ -15,7 +15,15 @@ from django.db.models import F, Q, QuerySet
 from core.codes import ParticipationCode
 from core.dates import add_years, year_end, year_start
 from core.figures import Figure, count_all, counted_rows, in_year, month_ends, open_on
-from reviews.models import IROContact, LookedAfterReview, PeriodOfCare, ReviewStatus
+from reviews.models import (
+    IROContact,
+    LookedAfterReview,
+    MissingEpisode,
+    MissingKind,
+    PeriodOfCare,
+    ReviewStatus,
+    UascStatus,
+)
 from reviews.rules import PERMANENCE_PLAN_REVIEW_NUMBER
 
 # Age in completed years on the day (pinned convention 9): (key, from, up to but not).
@@ -36,9 +44,12 @@ ETHNIC_GROUPS = {
     "not_recorded": ("in", ["REFU", "NOBT"]),
 }
 # A review is in time if held on or before its due date (pinned convention 12). A review
-# with no due date on record (the first on record of a period whose start is not on
-# record) cannot be judged late, so it counts as in time.
-REVIEW_IN_TIME = Q(due_on__isnull=True) | Q(held_on__lte=F("due_on"))
+# whose due date is not known (the earliest on record of a period whose earlier reviews
+# are not on record: its start is not, or it fell due before the records begin,
+# convention 4) is left out of the timeliness figures, neither in time nor late.
+DUE_DATE_NOT_KNOWN = Q(due_on__isnull=True)
+REVIEW_IN_TIME = Q(due_on__isnull=False) & Q(held_on__lte=F("due_on"))
+REVIEW_LATE = Q(due_on__isnull=False) & Q(held_on__gt=F("due_on"))
 
 
 def age_band(day: dt.date, low: int, high: int | None, *, path: str = "") -> Q:
@@ -94,6 +105,18 @@ def looked_after(day: dt.date) -> Figure:
     )
 
 
+def uasc_looked_after(day: dt.date) -> Figure:
+    """Children looked after on a day who were unaccompanied asylum-seeking children on
+    it: their UASC status began on or before the day (or its start is not on record) and
+    had not ceased on or before it (DUC, conventions 8 and 13)."""
+    base = looked_after(day)
+    uasc_on_the_day = UascStatus.objects.filter(
+        Q(started_on__isnull=True) | Q(started_on__lte=day),
+        Q(ceased_on__isnull=True) | Q(ceased_on__gt=day),
+    )
+    return Figure(base.rows, base.where & Q(child__in=uasc_on_the_day.values("child")), of="child")
+
+
 def looked_after_in_age_band(day: dt.date, band: str) -> Figure:
     """Children looked after on a day aged in a band: under 1, 1-4, 5-9, 10-15, 16-17."""
     low, high = next((low, high) for key, low, high in LAC_AGE_BANDS if key == band)
@@ -136,7 +159,13 @@ def reviews_in_time(year: int) -> Figure:
 
 def reviews_late(year: int) -> Figure:
     """Reviews held in the year after their due date."""
-    return Figure(held_reviews(), in_year("held_on", year) & ~REVIEW_IN_TIME)
+    return Figure(held_reviews(), in_year("held_on", year) & REVIEW_LATE)
+
+
+def reviews_due_date_not_known(year: int) -> Figure:
+    """Reviews held in the year whose due date is not known, because the reviews before
+    them are not on record (convention 4): left out of the timeliness figures."""
+    return Figure(held_reviews(), in_year("held_on", year) & DUE_DATE_NOT_KNOWN)
 
 
 def children_reviewed(year: int) -> Figure:
@@ -147,7 +176,7 @@ def children_reviewed(year: int) -> Figure:
 def children_with_a_late_review(year: int) -> Figure:
     """Children with a review held late in the year: every other child reviewed in the
     year had all their reviews in time."""
-    return Figure(held_reviews(), in_year("held_on", year) & ~REVIEW_IN_TIME, of="child")
+    return Figure(held_reviews(), in_year("held_on", year) & REVIEW_LATE, of="child")
 
 
 def reviews_with_participation(year: int, code: str) -> Figure:
@@ -188,3 +217,22 @@ def iro_contacts(year: int, *, kind: str = "", seen_alone: bool = False) -> Figu
 def children_contacted(year: int) -> Figure:
     """Children the IRO visited or contacted between reviews in the year."""
     return Figure(iro_contact_rows(), in_year("occurred_on", year), of="child")
+
+
+@counted_rows
+def missing_episode_rows() -> QuerySet[MissingEpisode]:
+    return MissingEpisode.objects.all()
+
+
+def missing_episodes_started(year: int, kind: str) -> Figure:
+    """Episodes of a child missing (M) or away from placement without authorisation (A)
+    begun in the year: each counts in the year its start falls in, even when it ends in
+    the next (convention 13)."""
+    if kind not in MissingKind.values:
+        raise ValueError(f"{kind} is not M (missing) or A (away)")
+    return Figure(missing_episode_rows(), in_year("started_on", year) & Q(kind=kind))
+
+
+def children_missing_or_away(year: int) -> Figure:
+    """Children with an episode of being missing or away from placement begun in the year."""
+    return Figure(missing_episode_rows(), in_year("started_on", year), of="child")

@@ -481,3 +481,108 @@ class ReviewInvitation(Invitation):
         ]
         # Read by reviews.tasks.review_invitations_retry_due.
         indexes = [to_send_index("review_invitation_to_send")]
+
+
+class RecordsBegin(TimeStampedModel):
+    """The day the council's records begin (RULES.md pinned convention 4): 1 April of the
+    earliest return year loaded, or the day the unit started recording in Oversight,
+    whichever is earlier. One row, kept by reviews.records_begin on every import.
+
+    Before this day reviews are not on record, so the LAC schedule reads it
+    (reviews.rules.earlier_reviews_unknown)."""
+
+    earliest_return_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The earliest SSDA903 collection year loaded (2019 means 2019-20).",
+    )
+    recording_started_on = models.DateField(
+        null=True, blank=True, help_text="The day the unit started recording in Oversight."
+    )
+    begins_on = models.DateField(help_text="The earlier of the two.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "records begin"
+        verbose_name_plural = "records begin"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="records_begin_one_row")]
+
+    def __str__(self) -> str:
+        return f"Records begin on {self.begins_on}"
+
+
+class UascStatus(TimeStampedModel):
+    """A child's time as an unaccompanied asylum-seeking child (SSDA903 UASC table).
+
+    The return gives only the day the status ceased (DUC, usually the 18th birthday,
+    which may lie after the return year: RULES.md convention 13); an SSD extract may give
+    the start too. A child is UASC on a day if the status began on or before it (or its
+    start is not on record) and had not ceased on or before it (convention 8)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="uasc_statuses")
+    started_on = models.DateField(null=True, blank=True)
+    ceased_on = models.DateField("date UASC status ceased (DUC)", null=True, blank=True)
+    return_year = return_year_field()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "UASC status"
+        verbose_name_plural = "UASC statuses"
+        ordering = ["child"]
+        constraints = [
+            models.UniqueConstraint(fields=["child"], name="one_uasc_status_per_child"),
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(ceased_on__isnull=True)
+                | Q(ceased_on__gte=F("started_on")),
+                name="uasc_status_ceases_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_id} UASC until {self.ceased_on or 'now'}"
+
+
+class MissingKind(models.TextChoices):
+    """SSDA903 MISSING: missing from placement, or away from placement without consent."""
+
+    MISSING = "M", "Missing"
+    AWAY = "A", "Away without authorisation"
+
+
+class MissingEpisode(TimeStampedModel):
+    """A child missing (M) or away from placement without authorisation (A): SSDA903
+    Missing table. Counted in the year its start (MIS_START) falls in; one still open at
+    31 March is completed by the next year's return (RULES.md convention 13)."""
+
+    Kind = MissingKind
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="missing_episodes")
+    kind = models.CharField("MISSING", max_length=1, choices=Kind.choices)
+    started_on = models.DateField("start (MIS_START)")
+    ended_on = models.DateField("end (MIS_END)", null=True, blank=True)
+    return_year = return_year_field()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "started_on", "kind"], name="one_missing_episode_per_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="missing_episode_ends_after_start",
+            ),
+            choices_check("kind", MissingKind),
+        ]
+        indexes = [
+            # reviews.figures: the episodes begun in a year.
+            models.Index(fields=["started_on"], name="missing_episode_started_on")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child.child_id} {self.get_kind_display().lower()} from {self.started_on}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.codes import ADOPTION_AUTHORITY_STATUSES, ADOPTION_PLACEMENTS, SHORT_BREAK_STATUSES
@@ -20,6 +20,7 @@ from core.dates import (
     add_working_days,
     add_years,
     long_date,
+    year_start,
 )
 from core.decisions import DecisionStatus, decision_status  # noqa: F401
 from core.timescales import Due, Timescales
@@ -39,12 +40,14 @@ class CareHistory:
     adoption_placements: Sequence[tuple[dt.date, dt.date | None]] = ()
     short_breaks: bool = False
     ended_on: dt.date | None = None
+    # The day the council's records begin (RecordsBegin): no review before it is on record.
+    records_begin: dt.date | None = None
 
 
 @dataclass(frozen=True)
 class HeldReview:
     held_on: dt.date
-    number: int
+    number: int | None  # None: the reviews before the records begin are not on record
     due: Due | None
 
     @property
@@ -58,15 +61,44 @@ class LacSchedule:
     next_due: Due | None = None
 
 
+def records_begin_day(
+    *, earliest_return_year: int | None, recording_started_on: dt.date | None
+) -> dt.date | None:
+    """The day the council's records begin (convention 4): 1 April of the earliest return
+    year loaded, or the day the unit started recording in Oversight, whichever is earlier."""
+    days = [d for d in (recording_started_on,) if d is not None]
+    if earliest_return_year is not None:
+        days.append(year_start(earliest_return_year))
+    return min(days, default=None)
+
+
+def earlier_reviews_unknown(
+    history: CareHistory, *, calendar: WorkingCalendar, timescales: Timescales
+) -> bool:
+    """Whether the period's first review fell due before the records begin (convention 4),
+    so the reviews held before then are not on record: the earliest review on record is a
+    later review, and its own due date is not known."""
+    start, begins = history.started_on, history.records_begin
+    if start is None or begins is None or history.short_breaks or start >= begins:
+        return False
+    first_due = add_working_days(start, timescales.lac_first_review_working_days, calendar)
+    return first_due < begins
+
+
 def lac_schedule(
     history: CareHistory, *, calendar: WorkingCalendar, timescales: Timescales
 ) -> LacSchedule:
     """Each held review with the due date it answered, and the next review due."""
+    unknown = earlier_reviews_unknown(history, calendar=calendar, timescales=timescales)
+    if unknown:
+        # As when the period's start is not on record: every review on record is a later
+        # one, and which of the period's reviews each is cannot be known.
+        history = replace(history, started_on=None)
     reviews = sorted(set(history.held_reviews))
     held = [
         HeldReview(
             held_on=day,
-            number=i + 1,
+            number=None if unknown else i + 1,
             due=_due_after(
                 history, reviews[:i], upto=day, calendar=calendar, timescales=timescales
             ),

@@ -224,7 +224,9 @@ def looked_after_section(*, child, as_of: dt.date) -> RecordSection:
                 decision_rows(review, as_of=as_of),
                 needs_permanence_plan(
                     reviews_held_before=before,
-                    period_start_known=review.period.started_on is not None,
+                    # No number: the reviews before the records begin are not on record.
+                    period_start_known=review.period.started_on is not None
+                    and review.number is not None,
                 ),
                 _corrections(review),
             )

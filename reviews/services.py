@@ -42,6 +42,7 @@ from reviews.models import (
     ReviewReschedule,
     ReviewStatus,
 )
+from reviews.records_begin import period_reviews_on_record, records_begin_on
 from reviews.rules import (
     CareHistory,
     EpisodeFacts,
@@ -87,6 +88,7 @@ def _care_history(
     series_start: dt.date | None,
     orders: Sequence[PlacementOrder],
     placements: Sequence[AdoptionPlacement],
+    records_begin: dt.date | None,
 ) -> CareHistory:
     """What the schedule needs of one period, from rows already loaded.
 
@@ -117,6 +119,7 @@ def _care_history(
         adoption_placements=sorted(placed),
         short_breaks=period.is_short_breaks,
         ended_on=end,
+        records_begin=records_begin,
     )
 
 
@@ -162,6 +165,7 @@ def period_schedule_refresh(
         series_start=series_start,
         orders=list(PlacementOrder.objects.filter(child=child)),
         placements=list(AdoptionPlacement.objects.filter(child=child)),
+        records_begin=records_begin_on(),
     )
     schedule = lac_schedule(
         history,
@@ -338,6 +342,7 @@ def _rebuild_regroup(
     review falls outside every period."""
     errors = FieldErrors()
     out = _Regrouped({}, [], [], {}, [])
+    records_begin = records_begin_on()
     for child_id in ids:
         child_episodes = loaded.episodes.get(child_id, [])
         facts = periods_from_episodes([_facts(e) for e in child_episodes])
@@ -388,6 +393,7 @@ def _rebuild_regroup(
                 series_start=series_start,
                 orders=loaded.orders.get(child_id, []),
                 placements=loaded.placements.get(child_id, []),
+                records_begin=records_begin,
             )
             _schedule_store(
                 period, in_period, lac_schedule(history, calendar=calendar, timescales=timescales)
@@ -548,7 +554,7 @@ def lac_review_record(
     if period is not None and not permanence_plan:
         earlier = period.reviews.filter(status=ReviewStatus.HELD, held_on__lt=held_on).count()
         if needs_permanence_plan(
-            reviews_held_before=earlier, period_start_known=period.started_on is not None
+            reviews_held_before=earlier, period_start_known=period_reviews_on_record(period)
         ):
             errors.add(
                 "permanence_plan",

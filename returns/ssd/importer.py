@@ -275,16 +275,34 @@ def ssda903_write(extract: SsdExtract, years: list[int], work: Path) -> list[Pat
         for missing in extract.rows("ssd_missing"):
             child = missing["miss_person_id"]
             begun = missing.date("miss_missing_episode_start_date")
-            if child in children and _in_year(begun, year):
+            ended = missing.date("miss_missing_episode_end_date")
+            # As the return: the episodes begun in the year, and one open at the 31 March
+            # before, completed here (RULES.md convention 13).
+            if child in children and begun is not None and _open_in(begun, ended, year):
                 tables[ReturnTable.MISSING].append(
                     {
                         "CHILD": child,
                         "DOB": children[child],
                         "MISSING": missing["miss_missing_episode_type"],
                         "MIS_START": format_date(begun),
-                        "MIS_END": format_date(
-                            _upto(missing.date("miss_missing_episode_end_date"), year)
-                        ),
+                        "MIS_END": format_date(_upto(ended, year)),
+                    }
+                )
+        for status in extract.rows("ssd_immigration_status"):
+            child = status["immi_person_id"]
+            ceased = status.date("immi_immigration_status_end_date")
+            if (
+                child in children
+                and _is_uasc(status["immi_immigration_status"])
+                and _open_in(status.date("immi_immigration_status_start_date"), ceased, year)
+            ):
+                # DUC may lie after the year (usually the 18th birthday): kept as given.
+                tables[ReturnTable.UASC].append(
+                    {
+                        "CHILD": child,
+                        "SEX": sex_for_year(sex_from_return(people[child]["pers_sex"]), year),
+                        "DOB": children[child],
+                        "DUC": format_date(ceased),
                     }
                 )
         for worker in extract.rows("ssd_involvements"):
@@ -313,6 +331,7 @@ def ssda903_write(extract: SsdExtract, years: list[int], work: Path) -> list[Pat
             ReturnTable.EPISODES,
             ReturnTable.REVIEWS,
             ReturnTable.MISSING,
+            ReturnTable.UASC,
             ReturnTable.SW_EPISODES,
         ):
             table = BY_NAME[name]
@@ -322,6 +341,12 @@ def ssda903_write(extract: SsdExtract, years: list[int], work: Path) -> list[Pat
                 writer.writerows(tables[name])
         written.append(directory)
     return written
+
+
+def _is_uasc(immigration_status: str) -> bool:
+    """Whether an SSD immigration status is an unaccompanied asylum-seeking child's."""
+    status = immigration_status.strip().lower()
+    return status == "uasc" or status.startswith("unaccompanied asylum")
 
 
 def _legal_status_on(statuses: list[SsdRow], day: dt.date | None) -> str:

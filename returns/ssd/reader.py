@@ -67,6 +67,11 @@ TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
         ("miss_person_id", "miss_missing_episode_start_date", "miss_missing_episode_type"),
         ("miss_missing_episode_start_date", "miss_missing_episode_end_date"),
     ),
+    "ssd_immigration_status": (
+        "immi_immigration_status_id",
+        ("immi_person_id", "immi_immigration_status"),
+        ("immi_immigration_status_start_date", "immi_immigration_status_end_date"),
+    ),
     "ssd_involvements": (
         "invo_involvements_id",
         ("invo_professional_id", "invo_person_id", "invo_involvement_start_date"),
@@ -221,6 +226,7 @@ _PERSON_COLUMNS = {
     "ssd_s47_enquiry": "s47e_person_id",
     "ssd_cp_plans": "cppl_person_id",
     "ssd_cin_episodes": "cine_person_id",
+    "ssd_immigration_status": "immi_person_id",
 }
 
 

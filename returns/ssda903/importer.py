@@ -24,6 +24,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -43,7 +44,18 @@ from returns.ssda903.reading import (
     row_read,
     year_label,
 )
-from reviews.models import AdoptionDecision, Episode, LookedAfterReview, ReviewStatus
+from returns.ssda903.tables import parse_date
+from reviews.models import (
+    AdoptionDecision,
+    Episode,
+    LookedAfterReview,
+    MissingEpisode,
+    MissingKind,
+    PeriodOfCare,
+    ReviewStatus,
+    UascStatus,
+)
+from reviews.records_begin import records_begin_on, records_begin_update
 from reviews.rules import EpisodeFacts, episodes_overlap, periods_from_episodes
 from reviews.services import children_periods_rebuild
 
@@ -112,6 +124,8 @@ def returns_import(
         if result.year in returns:
             say(f"{result.label} was given twice: loading {result.source}, the last given")
         returns[result.year] = result
+    for result in returns.values():
+        _missing_check(result, problems)
     if problems:
         raise ReturnRefused(problems.items)
 
@@ -125,10 +139,16 @@ def returns_import(
     reason = f"SSDA903 import ({', '.join(year_label(y) for y in years)})"
     with transaction.atomic():
         rows = plan.save(returns, reason, say)
+        rescheduled = [child.pk for child in plan.children.values()]
+        rescheduled += _records_begin_moved(reason)
+        say("Saving UASC statuses and missing episodes")
+        plan.tallies.update(
+            missing_and_uasc_save(child_pks=[c.pk for c in plan.children.values()], reason=reason)
+        )
         say(f"Rebuilding periods of care and review due dates for {len(plan.children):,} children")
         try:
             children_periods_rebuild(
-                child_ids=[child.pk for child in plan.children.values()],
+                child_ids=rescheduled,
                 episodes_to_add=plan.new_episodes,
                 reviews_to_add=plan.new_reviews,
                 change_reason=reason,
@@ -539,3 +559,156 @@ _FACT_FIELDS = (
     "legal_status",
     "placement",
 )
+
+
+def _records_begin_moved(reason: str) -> list[int]:
+    """Set records begin from the earliest year on file; if it moved, the children whose
+    periods began before it was (their schedules may read it), to reschedule too."""
+    before = records_begin_on()
+    earliest = ReturnRow.objects.aggregate(year=Min("year"))["year"]
+    row = records_begin_update(earliest_return_year=earliest, change_reason=reason)
+    after = row.begins_on if row else None
+    if after is None or before == after:
+        return []
+    until = max(before or after, after)
+    return list(
+        PeriodOfCare.objects.filter(started_on__lt=until)
+        .values_list("child_id", flat=True)
+        .distinct()
+    )
+
+
+# UASC statuses and missing episodes ---------------------------------------------------
+#
+# Kept from the return rows of every year on file (ReturnRow, already replaced for the
+# years loaded), so loading in any order, or a year twice, gives the same records.
+
+MISSING_KIND_NOT_VALID = "'{value}' is not M (missing) or A (away without authorisation)"
+MISSING_START_NEEDED = "every missing episode needs its start"
+MISSING_ENDS_BEFORE_START = "is before the episode's start (MIS_START)"
+
+
+def _missing_check(result: YearReturn, problems: Problems) -> None:
+    """Refuse a Missing row Oversight could not keep: a bad kind, no start, an end first."""
+    for row in result.rows.get(ReturnTable.MISSING, []):
+        kind, start, end = (row.values[c] for c in ("MISSING", "MIS_START", "MIS_END"))
+        if kind not in MissingKind.values:
+            problems.add(
+                row.where,
+                MISSING_KIND_NOT_VALID.format(value=kind),
+                row=row.position,
+                column="MISSING",
+            )
+        if not start:
+            problems.add(row.where, MISSING_START_NEEDED, row=row.position, column="MIS_START")
+        else:
+            began, ended = _date(start), _date(end)
+            if began is not None and ended is not None and ended < began:
+                problems.add(
+                    row.where, MISSING_ENDS_BEFORE_START, row=row.position, column="MIS_END"
+                )
+
+
+def _date(text: str) -> dt.date | None:
+    """A date the reader has already checked (a bad one is its problem, not ours)."""
+    try:
+        return parse_date(text) if text else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class MissingAndUasc:
+    """One child's missing episodes, (start, kind) -> (end, year), and UASC status,
+    (ceased, year) or None, as the returns of every year on file say."""
+
+    missing: dict[tuple[dt.date, str], tuple[dt.date | None, int]]
+    uasc: tuple[dt.date | None, int] | None
+
+
+def missing_and_uasc_derive(rows: Iterable[tuple[int, str, dict]]) -> MissingAndUasc:
+    """A child's missing episodes and UASC status from their return rows, (year, table,
+    values): a pure function. A row found in several years (an episode open at 31 March,
+    completed in the next year's return) takes the latest year's values."""
+    missing: dict[tuple[dt.date, str], tuple[dt.date | None, int]] = {}
+    uasc: tuple[dt.date | None, int] | None = None
+    for year, table, values in sorted(rows, key=lambda r: r[0]):
+        if table == ReturnTable.MISSING:
+            start = _date(values["MIS_START"])
+            if start is not None:
+                missing[(start, values["MISSING"])] = (_date(values["MIS_END"]), year)
+        elif table == ReturnTable.UASC:
+            uasc = (_date(values["DUC"]), year)
+    return MissingAndUasc(missing=missing, uasc=uasc)
+
+
+def missing_and_uasc_save(*, child_pks: Sequence[int], reason: str) -> dict[str, Tally]:
+    """Make the children's MissingEpisode and UascStatus rows what their returns say;
+    only rows that differ are written (history kept by simple_history)."""
+    tallies = {"Missing episodes": Tally(), "UASC statuses": Tally()}
+    missing_tally, uasc_tally = tallies["Missing episodes"], tallies["UASC statuses"]
+    add_missing, change_missing, remove_missing = [], [], []
+    add_uasc, change_uasc, remove_uasc = [], [], []
+    for chunk in _chunks(sorted(child_pks)):
+        rows: dict[int, list[tuple[int, str, dict]]] = {pk: [] for pk in chunk}
+        for pk, year, table, values in ReturnRow.objects.filter(
+            child_id__in=chunk, table__in=[ReturnTable.MISSING, ReturnTable.UASC]
+        ).values_list("child_id", "year", "table", "values"):
+            rows[pk].append((year, table, values))
+        stored_missing = _by_child(MissingEpisode.objects.filter(child_id__in=chunk))
+        stored_uasc = {u.child_id: u for u in UascStatus.objects.filter(child_id__in=chunk)}
+        for pk in chunk:
+            derived = missing_and_uasc_derive(rows[pk])
+            by_key = {(m.started_on, m.kind): m for m in stored_missing.get(pk, [])}
+            for (start, kind), (end, year) in derived.missing.items():
+                episode = by_key.pop((start, kind), None)
+                if episode is None:
+                    add_missing.append(
+                        MissingEpisode(
+                            child_id=pk, kind=kind, started_on=start, ended_on=end, return_year=year
+                        )
+                    )
+                    missing_tally.added += 1
+                elif (episode.ended_on, episode.return_year) != (end, year):
+                    episode.ended_on, episode.return_year = end, year
+                    change_missing.append(episode)
+                    missing_tally.changed += 1
+                else:
+                    missing_tally.unchanged += 1
+            for episode in by_key.values():
+                if episode.return_year is not None:
+                    remove_missing.append(episode.pk)
+                    missing_tally.removed += 1
+            status = stored_uasc.get(pk)
+            if derived.uasc is None:
+                if status is not None and status.return_year is not None:
+                    remove_uasc.append(status.pk)
+                    uasc_tally.removed += 1
+            elif status is None:
+                ceased, year = derived.uasc
+                add_uasc.append(UascStatus(child_id=pk, ceased_on=ceased, return_year=year))
+                uasc_tally.added += 1
+            elif (status.ceased_on, status.return_year) != derived.uasc:
+                status.ceased_on, status.return_year = derived.uasc
+                change_uasc.append(status)
+                uasc_tally.changed += 1
+            else:
+                uasc_tally.unchanged += 1
+    for model, remove, change, add, fields in (
+        (MissingEpisode, remove_missing, change_missing, add_missing, ["ended_on"]),
+        (UascStatus, remove_uasc, change_uasc, add_uasc, ["ceased_on"]),
+    ):
+        for chunk in _chunks(remove):
+            model.objects.filter(pk__in=chunk).delete()
+        now = timezone.now()
+        for row in change:
+            row.updated_at = now
+        bulk_update_with_history(
+            change,
+            model,
+            [*fields, "return_year", "updated_at"],
+            batch_size=500,
+            default_change_reason=reason,
+        )
+        bulk_create_with_history(add, model, batch_size=500, default_change_reason=reason)
+    return tallies

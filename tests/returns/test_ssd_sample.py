@@ -14,6 +14,7 @@ from protection.models import ChildProtectionPlan, Section47Enquiry
 from reporting.annual_report import report_build
 from returns.models import SsdImportRun, SsdImportStatus
 from reviews.models import PeriodOfCare
+from reviews.records_begin import records_begin_on
 from tests.returns.census import records
 from tests.returns.ssda903 import records_snapshot
 
@@ -96,3 +97,25 @@ def test_loading_the_same_extract_again_changes_nothing_and_says_so(council_b):
     assert (records_snapshot(), records()) == before
     run = SsdImportRun.objects.first()
     assert (run.status, run.changes) == (SsdImportStatus.SUCCEEDED, {})
+
+
+# The extract's ssd_missing and ssd_immigration_status fill the same records the returns'
+# Missing and UASC tables do.
+FROM_MISSING_AND_UASC = (
+    "uasc_looked_after_at_year_end",
+    "missing_episodes_started",
+    "children_missing_or_away",
+)
+
+
+@pytest.mark.parametrize("year", [2022, 2023, 2024])
+def test_the_extract_gives_council_b_s_uasc_and_missing_figures(council_b, year):
+    extra = EXPECTED["extra"][f"{year}-{(year + 1) % 100:02d}"]
+    looked_after = report_build(year)["looked_after"]
+    assert {k: looked_after[k] for k in FROM_MISSING_AND_UASC} == {
+        k: extra[k] for k in FROM_MISSING_AND_UASC
+    }
+
+
+def test_the_records_begin_on_1_april_of_the_year_of_the_extract_s_earliest_review(council_b):
+    assert records_begin_on() == dt.date(2021, 4, 1)

@@ -109,13 +109,18 @@ def test_a_review_held_on_its_due_date_is_in_time_and_a_day_later_is_late():
     assert figures.children_with_a_late_review(2024).count() == 1
 
 
-def test_a_review_whose_due_date_cannot_be_known_counts_as_in_time():
+def test_a_review_whose_due_date_cannot_be_known_is_left_out_of_timeliness():
+    """Convention 4: its earlier reviews are not on record, so it is neither in time nor late."""
     child = ChildFactory()
     period = PeriodOfCare.objects.create(child=child, first_recorded_on=D(2024, 1, 8))
     LookedAfterReview.objects.create(
         child=child, period=period, status="held", held_on=D(2024, 6, 3), participation_code="PN1"
     )
-    assert figures.reviews_in_time(2024).count() == 1
+    assert figures.reviews_held(2024).count() == 1
+    assert figures.reviews_in_time(2024).count() == 0
+    assert figures.reviews_late(2024).count() == 0
+    assert figures.children_with_a_late_review(2024).count() == 0
+    assert list(figures.reviews_due_date_not_known(2024).children()) == [child]
 
 
 def test_reviews_of_short_breaks_are_not_counted():
