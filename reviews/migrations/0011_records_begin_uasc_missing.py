@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('iro', '0004_child_id_up_to_twenty_characters'),
-        ('reviews', '0009_held_review_indexes'),
+        ('reviews', '0010_episode_unreturned_from'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
