@@ -31,6 +31,7 @@ from returns.models import ReturnTable
 from returns.rules import return_year_from_name, sex_from_return
 from returns.ssda903.tables import (
     BY_NAME,
+    FIRST_YEAR_SEX_MFU,
     TABLES,
     closest_table,
     date_text_normalised,
@@ -82,6 +83,7 @@ NOT_A_CSV = "is not a CSV file (it looks like {kind}); save it as CSV"
 NUL_IN_FILE = "holds a NUL byte (the file is damaged or not text); save it again as CSV"
 COLUMN_REPEATED = "is given twice; give each column once"
 COLUMN_IGNORED = "not an SSDA903 column: left out"
+SEX_NOT_IN_YEAR = "'{value}' is not a SEX code in the {year} return: M, F or U (DfE rule 101)"
 TABLE_NOT_IN_YEAR = (
     "the {table} table is part of the return from {since}; the {year} return has none"
 )
@@ -454,6 +456,12 @@ def _header_read(cells: _Cells, _table: str) -> dict:
     except ValueError:
         cells.problem("SEX", f"'{cells.values['SEX']}' is not a sex code (1, 2, M, F or U)")
         sex = ""
+    # From 2024-25 the codes are M, F and U only. Before, 1 and 2 are the DfE's, and M/F/U
+    # are read too, as systems that moved early write them.
+    if cells.year >= FIRST_YEAR_SEX_MFU and cells.values["SEX"].strip() in {"1", "2"}:
+        cells.problem(
+            "SEX", SEX_NOT_IN_YEAR.format(value=cells.values["SEX"], year=year_label(cells.year))
+        )
     if cells.values["MOTHER"] not in {"", "0", "1"}:
         cells.problem("MOTHER", f"'{cells.values['MOTHER']}' is not 0, 1 or blank")
     cells.date("MC_DOB")

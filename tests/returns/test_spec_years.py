@@ -32,6 +32,7 @@ from returns.ssda903.reading import (
     DOLO_END_NOT_AFTER_START,
     PLACE_CHANGE_ON_OPEN_EPISODE,
     PROVIDER_NOT_FOR_PLACEMENT,
+    SEX_NOT_IN_YEAR,
     TABLE_NOT_IN_YEAR,
 )
 from reviews.forms import ChangePlacementForm, PlacementForm
@@ -128,6 +129,21 @@ def test_k3_is_a_placement_from_2024_25_and_kept_in_2025_26(tmp_path):
         directories=[one_episode_return(tmp_path / "b", "2025-26", "01/05/2025", PLACE="K3")]
     )
     assert Episode.objects.get().placement == "K3"
+
+
+def test_from_2024_25_the_sex_codes_are_m_f_and_u(tmp_path):
+    directory = return_write(
+        tmp_path / "2024-25", Header=[header(sex="1")], Episodes=[episode(decom="01/05/2024")]
+    )
+    assert refused(directory) == [
+        "2024-25/header.csv, row 2, column SEX: "
+        + SEX_NOT_IN_YEAR.format(value="1", year="2024-25")
+    ]
+    older = return_write(
+        tmp_path / "2023-24", Header=[header(sex="1")], Episodes=[episode(decom="01/05/2023")]
+    )
+    returns_import(directories=[older])
+    assert Child.objects.get().sex == "M"
 
 
 # SSDA903 older years ----------------------------------------------------------------
@@ -440,6 +456,8 @@ def test_from_2024_25_assessment_factors_18a_and_19a_are_queried_not_refused(tmp
     out = StringIO()
     call_command("import_cin_census", str(path), stdout=out, verbosity=1)
     assert Child.objects.filter(child_id="C1").exists()
+    assert str(census.queries[0]) in out.getvalue()
+    assert str(census.queries[1]) in out.getvalue()
 
 
 def test_before_2024_25_assessment_factor_18a_is_not_queried(tmp_path):
