@@ -84,6 +84,9 @@ class CategoryOfNeed(models.TextChoices):
 
 
 class Placement(models.TextChoices):
+    """Every PLACE code of the years Oversight reads; each year's own list is
+    `core.spec_years.PLACEMENT_YEARS` (2025-26 drops H5, P2 and Z1 for Z11 to Z14)."""
+
     A3 = "A3", "A3: placed for adoption with consent, with a former foster carer"
     A4 = "A4", "A4: placed for adoption with consent, not with a former foster carer"
     A5 = "A5", "A5: placed for adoption with placement order, with a former foster carer"
@@ -139,6 +142,9 @@ class ReasonEpisodeCeased(models.TextChoices):
     E4B = "E4B", "E4B: returned home to parents not as part of the care plan"
     E13 = "E13", "E13: left care to live with parents or relatives (not E4)"
     E41 = "E41", "E41: residence order or child arrangements order granted"
+    # E43 and E44 until 2017-18, split into E45 to E48 (core.spec_years).
+    E43 = "E43", "E43: special guardianship order to former foster carers (until 2017-18)"
+    E44 = "E44", "E44: special guardianship order made to other carers (until 2017-18)"
     E45 = "E45", "E45: special guardianship order made to former foster carers"
     E46 = "E46", "E46: special guardianship order made to other carers"
     E47 = "E47", "E47: special guardianship order made to relative or friend (not carer)"

@@ -246,7 +246,9 @@ def _answers_journey(child: Child, care: CareJourney, current: Episode | None) -
     """The journey's pages for this child, each form told the child and their episode."""
 
     def page(question: Question):
-        return lambda data, answers: question.form_class(data, child=child, current=current)
+        return lambda data, answers: question.form_class(
+            data, child=child, current=current, answers=answers
+        )
 
     return Journey(
         f"care:{child.child_id}:{care.slug}",

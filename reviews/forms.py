@@ -23,14 +23,17 @@ from core.decisions import DecisionCorrectForm, DecisionDoneForm, WithdrawForm  
 from core.decisions import reason_field as _reason_field
 from core.forms import GuardedForm, ServiceForm, gds_date
 from core.invitations import ENTER_WITHDRAWAL_REASON, InvitationFormBase
+from core.spec_years import PLACEMENTS_WITHOUT_PROVIDER, choices_on
 from iro.forms import MeetingForm
 from reviews.models import ContactKind, ReviewInvitationKind
+from reviews.rules import PROVIDER_NOT_GIVEN_FOR
 from reviews.services import (
     BOOKING_EXISTS,
     participation_codes_for_age,
 )
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+CHOOSE_PROVIDER = "Choose the placement provider"
 
 
 class ReviewRecordForm(ServiceForm):
@@ -266,13 +269,20 @@ class ReviewCorrectForm(ServiceForm):
 
 class CareQuestion(ServiceForm):
     """A page of a care journey (reviews.care_views). `child` and `current` (the open
-    episode, for a change) are the journey's."""
+    episode, for a change) are the journey's; `answers` those of its earlier pages."""
 
     submit_label = "Continue"
 
-    def __init__(self, *args, child, current=None, **kwargs):
+    def __init__(self, *args, child, current=None, answers=None, **kwargs):
         self.child, self.current = child, current
+        self.answers = answers or {}
         super().__init__(*args, **kwargs)
+
+    def episode_day(self) -> dt.date:
+        """The day the episode starts, as answered: its codes are that collection year's."""
+        return (
+            self.answers.get("started_on") or self.answers.get("changed_on") or timezone.localdate()
+        )
 
 
 def _after_current_start(form: CareQuestion, day: dt.date, what: str) -> dt.date:
@@ -336,11 +346,20 @@ class PlacementForm(CareQuestion):
         label="Placement provider",
         choices=PlacementProvider.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the placement provider"},
+        required=False,
+        help_text="Not given for placements Z11 to Z14.",
     )
     placement_postcode = forms.CharField(
         label="Postcode of the placement (optional)", max_length=8, required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The placement types of the collection year the episode starts in.
+        self.fields["placement"].choices = [
+            ("", "Choose the type of placement"),
+            *choices_on("placement", Placement, self.episode_day()),
+        ]
 
     def layout_fields(self):
         return [
@@ -348,6 +367,16 @@ class PlacementForm(CareQuestion):
             Field.radios("placement_provider", legend_size=Size.SMALL),
             "placement_postcode",
         ]
+
+    def clean(self):
+        cleaned = super().clean()
+        place, provider = cleaned.get("placement"), cleaned.get("placement_provider")
+        if place in PLACEMENTS_WITHOUT_PROVIDER:
+            if provider:
+                self.add_error("placement_provider", PROVIDER_NOT_GIVEN_FOR.format(place=place))
+        elif place and not provider:
+            self.add_error("placement_provider", CHOOSE_PROVIDER)
+        return cleaned
 
 
 CHANGE_LEGAL_STATUS, CHANGE_PLACEMENT, CHANGE_BOTH = "legal_status", "placement", "both"
@@ -387,6 +416,13 @@ class ChangePlacementForm(PlacementForm):
         help_text="Not needed when the new or the old placement is a temporary one (T0 to T4).",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason_place_change"].choices = [
+            ("", "Choose the reason"),
+            *choices_on("reason_place_change", ReasonPlaceChange, self.episode_day()),
+        ]
+
     def layout_fields(self):
         return [
             *super().layout_fields(),
@@ -406,6 +442,16 @@ class CareEndedForm(CareQuestion):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose why they stopped being looked after"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # This year's reasons; an end dated in another year is checked against that
+        # year's when saved (reviews.rules.episode_end_problems).
+        self.fields["reason_ceased"].choices = [
+            (c, label)
+            for c, label in choices_on("reason_ceased", ReasonEpisodeCeased, timezone.localdate())
+            if c != "X1"
+        ]
 
     def layout_fields(self):
         return ["ended_on", Field.radios("reason_ceased", legend_size=Size.SMALL)]

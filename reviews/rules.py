@@ -8,7 +8,7 @@ within their period of care, and when several schedules apply the earliest due d
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -19,10 +19,17 @@ from core.dates import (
     add_months,
     add_working_days,
     add_years,
+    collection_year_of,
     long_date,
     year_start,
 )
 from core.decisions import DecisionStatus, decision_status  # noqa: F401
+from core.spec_years import (
+    EPISODE_CODE_YEARS,
+    PLACEMENTS_WITHOUT_PROVIDER,
+    code_valid_in,
+    year_label,
+)
 from core.timescales import Due, Timescales
 
 
@@ -428,7 +435,26 @@ ADOPTED = frozenset({"E11", "E12"})
 # Reasons a period ends that need the child to have reached an age (DfE rules 387, 389,
 # 460) or not to have (386, 407).
 LEAVING_AGE_AT_LEAST = {"E5": 14, "E6": 14, "E7": 16, "E17": 18}
-LEAVING_AGE_UNDER = {"E11": 18, "E12": 18, "E45": 18, "E46": 18, "E47": 18, "E48": 18}
+LEAVING_AGE_UNDER = {
+    "E11": 18,
+    "E12": 18,
+    "E43": 18,
+    "E44": 18,
+    "E45": 18,
+    "E46": 18,
+    "E47": 18,
+    "E48": 18,
+}
+# Which date's collection year decides each dated code (core.spec_years): a placement is
+# the year's it starts in; the reasons the placement changed and the episode ended are
+# the year's it ends in, the return that reports them.
+CODE_YEAR_DATE = {
+    "placement": "started_on",
+    "reason_place_change": "ended_on",
+    "reason_ceased": "ended_on",
+}
+CODE_NOT_USED_THAT_YEAR = "{code} is not a code the {year} return uses (it is used {span})"
+PROVIDER_NOT_GIVEN_FOR = "No placement provider is given for a {place} placement (DfE rule 178)"
 
 
 def episodes_overlap(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -504,8 +530,39 @@ def episode_rule_problems(
         problems.append(
             ("legal_status", "A child under 10 cannot have this legal status (DfE rule 358)")
         )
+    problems += episode_code_year_problems(episode, fields=("placement", "reason_place_change"))
     problems += _continuation_problems(episode, previous)
     problems += episode_end_problems(episode, date_of_birth)
+    return problems
+
+
+def episode_code_year_problems(
+    episode: Mapping[str, Any], *, fields: Iterable[str] = tuple(CODE_YEAR_DATE)
+) -> list[tuple[str, str]]:
+    """(field, message) for each code that the collection year its date falls in does
+    not use (H5 on an episode from 1 April 2025; Z11 before), and a provider given for
+    a placement that has none."""
+    problems = []
+    for name in fields:
+        code, day = episode.get(name) or "", episode.get(CODE_YEAR_DATE[name])
+        if not code or day is None:
+            continue
+        year = collection_year_of(day)
+        if not code_valid_in(name, code, year):
+            span = EPISODE_CODE_YEARS[name][code].span()
+            problems.append(
+                (
+                    name,
+                    CODE_NOT_USED_THAT_YEAR.format(code=code, year=year_label(year), span=span),
+                )
+            )
+    place = episode.get("placement") or ""
+    if (
+        "placement" in fields
+        and place in PLACEMENTS_WITHOUT_PROVIDER
+        and episode.get("placement_provider")
+    ):
+        problems.append(("placement_provider", PROVIDER_NOT_GIVEN_FOR.format(place=place)))
     return problems
 
 
@@ -601,7 +658,7 @@ def episode_end_problems(
     rec, ended = episode.get("reason_ceased", ""), episode.get("ended_on")
     if not rec or rec == "X1" or ended is None:
         return []
-    problems = []
+    problems = episode_code_year_problems(episode, fields=("reason_ceased",))
     if episode.get("placement") in TEMPORARY_PLACEMENTS:
         problems.append(
             ("reason_ceased", "A period of care cannot end in a temporary placement (DfE rule 381)")

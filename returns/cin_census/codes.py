@@ -1,4 +1,9 @@
-"""CIN census code lists that only the census uses (the shared ones are in core.codes)."""
+"""CIN census code lists that only the census uses (the shared ones are in core.codes),
+and the rules that differ by collection year (docs/returns/cin-census.md)."""
+
+from dataclasses import dataclass
+
+from core.spec_years import year_label
 
 DISABILITIES = {
     "NONE": "No disability",
@@ -44,3 +49,54 @@ YES_NO = {"true": True, "1": True, "false": False, "0": False}
 GENDER_CURRENT_FROM_SEX = {"M": "1", "F": "2", "U": "0"}
 # From 2024-25 the element is Sex (M, F or U; U for an unborn child).
 FIRST_YEAR_WITH_SEX = 2024
+
+
+# Each collection year's rules (a year is the year it starts: 2024 for 2024-25) ---------
+
+
+@dataclass(frozen=True)
+class SexRule:
+    """A year's sex element, its codes and the code of an unborn child (DfE rules 4180
+    and 8750)."""
+
+    element: str
+    codes: frozenset[str]
+    unborn: str
+
+
+GENDER_CURRENT = SexRule("GenderCurrent", frozenset({"0", "1", "2", "9"}), unborn="0")
+SEX = SexRule("Sex", frozenset({"M", "F", "U"}), unborn="U")
+
+
+def sex_rule(year: int) -> SexRule:
+    """The sex element the year's census uses: GenderCurrent until 2023-24, Sex after."""
+    return SEX if year >= FIRST_YEAR_WITH_SEX else GENDER_CURRENT
+
+
+@dataclass(frozen=True)
+class FactorQuery:
+    since: int
+    instead: str
+    rule: str
+
+
+# Assessment factors the DfE queries from 2024-25 (rules 8945Q and 8950Q): a query, a
+# warning the council answers, not a refusal.
+FACTORS_QUERIED = {
+    "18A": FactorQuery(2024, instead="18B or 18C", rule="8945Q"),
+    "19A": FactorQuery(2024, instead="19B or 19C", rule="8950Q"),
+}
+FACTOR_QUERIED = (
+    "the assessment factor '{code}' should not be used from {year} ({instead} instead) "
+    "(DfE rule {rule}, a query: the file is read)"
+)
+
+
+def factor_query(code: str, year: int) -> str:
+    """The DfE's query about an assessment factor in a year's census; "" if none."""
+    queried = FACTORS_QUERIED.get(code)
+    if queried is None or year < queried.since:
+        return ""
+    return FACTOR_QUERIED.format(
+        code=code, year=year_label(queried.since), instead=queried.instead, rule=queried.rule
+    )

@@ -119,6 +119,8 @@ def cin_census_import(
         raise CensusRefused(problems)
 
     summary = ImportSummary(files=[r.file for r in returns])
+    # The DfE's queries (18A from 2024-25): the file is read, the council told.
+    summary.notes += [str(query) for r in returns for query in r.queries]
     with transaction.atomic():
         child_pks: set[int] = set()
         for census in sorted(returns, key=lambda r: r.year):

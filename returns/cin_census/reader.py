@@ -21,6 +21,7 @@ from defusedxml import sax as defused_sax
 
 from core.codes import CategoryOfAbuse, Ethnicity
 from core.dates import collection_year_of, long_date
+from core.spec_years import year_label
 from iro.rules import child_id_problem, upn_has_format
 from protection.rules import conference_before_enquiry, not_after_plan_start
 from returns.cin_census import codes
@@ -34,6 +35,11 @@ HOSTILE_XML = (
     "is refused: it declares a DOCTYPE or entities, which a CIN census never has "
     "(they can make a file expand without limit or read other files)"
 )
+SEX_ELEMENT_NOT_IN_YEAR = (
+    "is not the {year} census's element: from 2024-25 the element is Sex (M, F or U)"
+)
+SEX_CODE_NOT_VALID = "'{value}' is not a {element} code ({codes}) (DfE rule 4180)"
+UNBORN_SEX = "an unborn child's {element} is {unborn} (DfE rule 8750)"
 ICPC_AT_BOTH_LEVELS = (
     "an initial conference is recorded both on the Section47 (line {line}) and on its "
     "CINdetails: record it in one place only (DfE rule 2884)"
@@ -151,6 +157,8 @@ class CensusReturn:
     reference_date: dt.date
     la_code: str
     children: tuple[CensusChild, ...]
+    # The DfE's queries (its Q rules): warnings the council answers; the file is read.
+    queries: tuple[CensusProblem, ...] = ()
 
     @property
     def year(self) -> int:
@@ -246,11 +254,19 @@ class _Reader:
     def __init__(self, file: str) -> None:
         self.file = file
         self.problems: list[CensusProblem] = []
+        self.queries: list[CensusProblem] = []
         self.child: str | None = None
         self.reference_date: dt.date | None = None
 
     def problem(self, line: int | None, element: str, message: str) -> None:
         self.problems.append(CensusProblem(self.file, line, self.child, element, message))
+
+    def query(self, line: int | None, element: str, message: str) -> None:
+        self.queries.append(CensusProblem(self.file, line, self.child, element, message))
+
+    @property
+    def year(self) -> int | None:
+        return None if self.reference_date is None else collection_year_of(self.reference_date)
 
     def text(self, parent: _Node, tag: str, *, required: bool = False) -> str:
         node = parent.find(tag)
@@ -301,6 +317,13 @@ class _Reader:
         if node.text not in allowed:
             self.problem(node.line, node.tag, f"'{node.text}' is not a recognised {label}")
         return node.text
+
+    def factor(self, node: _Node) -> str:
+        """An assessment factor; one the DfE queries in the year is read, and queried."""
+        code = self._code_value(node, codes.ASSESSMENT_FACTORS, "assessment factor")
+        if self.year is not None and (why := codes.factor_query(code, self.year)):
+            self.query(node.line, node.tag, why)
+        return code
 
     def yes_no(self, parent: _Node, tag: str) -> bool:
         value = self.text(parent, tag, required=True)
@@ -359,7 +382,9 @@ class _Reader:
         self.child = None
         if self.problems or self.reference_date is None:
             return None
-        return CensusReturn(self.file, self.reference_date, la_code, tuple(children))
+        return CensusReturn(
+            self.file, self.reference_date, la_code, tuple(children), tuple(self.queries)
+        )
 
     def read_child(self, node: _Node) -> CensusChild | None:
         self.child = None
@@ -391,17 +416,11 @@ class _Reader:
                 "is missing from ChildIdentifiers (give PersonBirthDate or "
                 "ExpectedPersonBirthDate)",
             )
-        sex_node = ids.find("Sex") or ids.find("GenderCurrent")
-        sex = ""
-        if sex_node is None or not sex_node.text:
-            self.problem(ids.line, "Sex", "is missing from ChildIdentifiers (Sex or GenderCurrent)")
-        else:
-            try:
-                sex = sex_from_return(sex_node.text)
-            except ValueError:
-                self.problem(
-                    sex_node.line, sex_node.tag, f"'{sex_node.text}' is not a recognised sex code"
-                )
+        sex = self.read_sex(
+            ids,
+            unborn=ids.find("PersonBirthDate") is None
+            and ids.find("ExpectedPersonBirthDate") is not None,
+        )
         died_on = self.date(ids, "PersonDeathDate")
 
         traits = node.find("ChildCharacteristics")
@@ -437,12 +456,47 @@ class _Reader:
             episodes=tuple(episodes),
         )
 
+    def read_sex(self, ids: _Node, *, unborn: bool) -> str:
+        """The child's sex, by the year's element and codes (codes.sex_rule)."""
+        sex_node = ids.find("Sex") or ids.find("GenderCurrent")
+        if sex_node is None or not sex_node.text:
+            self.problem(ids.line, "Sex", "is missing from ChildIdentifiers (Sex or GenderCurrent)")
+            return ""
+        rule = codes.sex_rule(self.year) if self.year is not None else codes.SEX
+        if sex_node.tag == "GenderCurrent" and rule is codes.SEX:
+            self.problem(
+                sex_node.line,
+                sex_node.tag,
+                SEX_ELEMENT_NOT_IN_YEAR.format(year=year_label(self.year or 0)),
+            )
+            return ""
+        # Before 2024-25 a file may already give Sex (M, F or U), as systems that moved
+        # early write; it is read by its own codes.
+        own = codes.SEX if sex_node.tag == "Sex" else codes.GENDER_CURRENT
+        value = sex_node.text.strip().upper()
+        if value not in own.codes:
+            self.problem(
+                sex_node.line,
+                sex_node.tag,
+                SEX_CODE_NOT_VALID.format(
+                    value=sex_node.text, element=own.element, codes=", ".join(sorted(own.codes))
+                ),
+            )
+            return ""
+        if unborn and value != own.unborn:
+            self.problem(
+                sex_node.line,
+                sex_node.tag,
+                UNBORN_SEX.format(element=own.element, unborn=own.unborn),
+            )
+        return sex_from_return(value)
+
     def read_episode(self, node: _Node) -> CensusEpisode:
         assessments = []
         for a in node.findall("Assessments"):
             factors_node = a.find("FactorsIdentifiedAtAssessment")
             factors = [
-                self._code_value(f, codes.ASSESSMENT_FACTORS, "assessment factor")
+                self.factor(f)
                 for f in (factors_node.findall("AssessmentFactors") if factors_node else [])
             ]
             assessments.append(

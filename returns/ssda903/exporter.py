@@ -1,6 +1,7 @@
 """Write a collection year's SSDA903 return from Oversight's records, as DfE's CSVs.
 
-The year's children are those with an episode in it (1 April to 31 March). Episodes,
+The year's children are those with an episode in it (1 April to 31 March), and the care
+leavers with an OC3 row in the year's return as loaded (they have no episode in it). Episodes,
 reviews and adoption decisions come from Oversight's records, so what was recorded in
 Oversight is returned; a value dated after the year's 31 March is left blank, as it was
 not yet known (an episode that ended later is open in that year's file). The tables
@@ -39,7 +40,12 @@ def return_export(
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
         .order_by("child_id", "started_on")
     )
-    pks = sorted({e.child_id for e in episodes})
+    # Care leavers: no episode in the year, but an OC3 row in its return (DfE's OC3
+    # table is of young people who left care aged 16 or over, whose birthdays fall in it).
+    leavers = ReturnRow.objects.filter(year=year, table=ReturnTable.OC3).values_list(
+        "child_id", flat=True
+    )
+    pks = sorted({e.child_id for e in episodes} | set(leavers))
     children: dict[int, Child] = {}
     for i in range(0, len(pks), _CHUNK):
         children.update(Child.objects.in_bulk(pks[i : i + _CHUNK]))
@@ -111,6 +117,8 @@ def _header(year: int, children: dict[int, Child], kept) -> list[list[str]]:
 
 
 def _episode(episode: Episode, in_year: dict[int, str], last) -> list[str]:
+    # REASON_PLACE_CHANGE is the ceasing episode's (DfE guidance): an episode still open
+    # at the year's end has none in that year's file (DfE rule 233, from 2025-26).
     ended = episode.ended_on is not None and episode.ended_on <= last
     values = {
         "CHILD": in_year[episode.child_id],

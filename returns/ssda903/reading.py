@@ -20,10 +20,18 @@ from django.db import models
 
 from core.codes import Ethnicity, ParticipationCode
 from core.dates import year_end, year_start
+from core.spec_years import (
+    NO_PLACE_CHANGE_ON_OPEN_EPISODE_FROM,
+    PLACEMENTS_NOT_WITH_DOLO,
+    PLACEMENTS_WITHOUT_PROVIDER,
+    code_year_problem,
+    year_label,
+)
 from returns.models import ReturnTable
 from returns.rules import return_year_from_name, sex_from_return
 from returns.ssda903.tables import (
     BY_NAME,
+    FIRST_YEAR_SEX_MFU,
     TABLES,
     closest_table,
     date_text_normalised,
@@ -75,6 +83,29 @@ NOT_A_CSV = "is not a CSV file (it looks like {kind}); save it as CSV"
 NUL_IN_FILE = "holds a NUL byte (the file is damaged or not text); save it again as CSV"
 COLUMN_REPEATED = "is given twice; give each column once"
 COLUMN_IGNORED = "not an SSDA903 column: left out"
+SEX_NOT_IN_YEAR = "'{value}' is not a SEX code in the {year} return: M, F or U (DfE rule 101)"
+TABLE_NOT_IN_YEAR = (
+    "the {table} table is part of the return from {since}; the {year} return has none"
+)
+PROVIDER_NOT_FOR_PLACEMENT = (
+    "'{value}': no placement provider is given for a {place} placement (DfE rule 178)"
+)
+URN_NOT_FOR_PLACEMENT = "'{value}': no URN is given for a {place} placement"
+DOLO_END_NOT_AFTER_START = "the deprivation of liberty must end after it starts (DOLO_START)"
+PLACE_CHANGE_ON_OPEN_EPISODE = (
+    "'{value}': an episode that has not ended (DEC blank) gives no reason for a placement "
+    "change; give it on the episode that ends (DfE rule 233)"
+)
+DOLO_END_BEFORE_YEAR = "{value} is before the {year} collection year (DfE rule 704)"
+DOLO_IN_PLACEMENT = (
+    "{child} was placed in {place} (the episode starting {decom}, {episodes} row {row}) "
+    "while deprived of liberty: not in K1, P1, R5 or K3 (DfE rule 710)"
+)
+DOLO_BEFORE_BIRTH = "is before the child's date of birth (DOB) (DfE rule 708)"
+DOLO_WHILE_OPEN = (
+    "{child}'s deprivation of liberty starting {start} begins while the one starting "
+    "{earlier} (row {row}) is still in force (DfE rule 705)"
+)
 # The first bytes of files that are sometimes renamed .csv.
 _NOT_CSV_SIGNATURES = {
     b"PK\x03\x04": "an Excel workbook",
@@ -132,10 +163,6 @@ class YearReturn:
     def all_rows(self) -> Iterable[Row]:
         for rows in self.rows.values():
             yield from rows
-
-
-def year_label(year: int) -> str:
-    return f"{year}-{(year + 1) % 100:02d}"
 
 
 # Reading files --------------------------------------------------------------------------
@@ -207,6 +234,14 @@ def return_read(
                 )
             continue
         where, lines, columns = raw[table.name]
+        if year < table.since:
+            problems.add(
+                where,
+                TABLE_NOT_IN_YEAR.format(
+                    table=table.name, since=year_label(table.since), year=result.label
+                ),
+            )
+            continue
         result.files[table.name] = where
         result.rows[table.name] = _rows_read(table.name, where, columns, lines, year, problems)
     _return_check(result, problems)
@@ -421,6 +456,12 @@ def _header_read(cells: _Cells, _table: str) -> dict:
     except ValueError:
         cells.problem("SEX", f"'{cells.values['SEX']}' is not a sex code (1, 2, M, F or U)")
         sex = ""
+    # From 2024-25 the codes are M, F and U only. Before, 1 and 2 are the DfE's, and M/F/U
+    # are read too, as systems that moved early write them.
+    if cells.year >= FIRST_YEAR_SEX_MFU and cells.values["SEX"].strip() in {"1", "2"}:
+        cells.problem(
+            "SEX", SEX_NOT_IN_YEAR.format(value=cells.values["SEX"], year=year_label(cells.year))
+        )
     if cells.values["MOTHER"] not in {"", "0", "1"}:
         cells.problem("MOTHER", f"'{cells.values['MOTHER']}' is not 0, 1 or blank")
     cells.date("MC_DOB")
@@ -442,13 +483,36 @@ def _episode_read(cells: _Cells, _table: str) -> dict:
         if name in _EPISODE_CODES:
             choices, blank_ok = _EPISODE_CODES[name]
             fields[name] = cells.code(column, choices, blank_ok=blank_ok)
+            # A code of another year's list (H5 in 2025-26, Z11 in 2024-25).
+            if fields[name] in _codes(choices) and (
+                wrong := code_year_problem(name, fields[name], cells.year, column=column)
+            ):
+                cells.problem(column, wrong)
         elif name in _EPISODE_TEXT:
             fields[name] = cells.text(column, max_length=_EPISODE_TEXT[name])
         else:
             fields[name] = cells.date(column, required=name == "started_on")
+    place = fields["placement"]
+    if place in PLACEMENTS_WITHOUT_PROVIDER:
+        if fields["placement_provider"]:
+            cells.problem(
+                "PLACE_PROVIDER",
+                PROVIDER_NOT_FOR_PLACEMENT.format(value=fields["placement_provider"], place=place),
+            )
+        if fields["urn"]:
+            cells.problem("URN", URN_NOT_FOR_PLACEMENT.format(value=fields["urn"], place=place))
     start, end = fields["started_on"], fields["ended_on"]
     if start and end and end <= start:
         cells.problem("DEC", "the episode must end after the day it starts (DECOM)")
+    if (
+        cells.year >= NO_PLACE_CHANGE_ON_OPEN_EPISODE_FROM
+        and fields["reason_place_change"]
+        and not cells.values["DEC"]
+    ):
+        cells.problem(
+            "REASON_PLACE_CHANGE",
+            PLACE_CHANGE_ON_OPEN_EPISODE.format(value=fields["reason_place_change"]),
+        )
     if bool(cells.values["DEC"]) != bool(cells.values["REC"]):
         cells.problem("REC", "give both the end date (DEC) and the reason (REC), or neither")
     return fields
@@ -482,6 +546,25 @@ def _decision_read(cells: _Cells, _table: str) -> dict:
     return {"decided_on": decided_on, "ceased_on": ceased_on, "reason_ceased": reason}
 
 
+def _dolo_read(cells: _Cells, _table: str) -> dict:
+    """A deprivation of liberty (2026-27 on): DfE rules 700, 702 and 708."""
+    born = cells.date("DOB")
+    start = cells.date("DOLO_START", required=True)
+    end = cells.date("DOLO_END")
+    if start and end and end <= start:
+        cells.problem("DOLO_END", DOLO_END_NOT_AFTER_START)
+    if start and born and start < born:
+        cells.problem("DOLO_START", DOLO_BEFORE_BIRTH)
+    if end and end < year_start(cells.year):
+        cells.problem(
+            "DOLO_END",
+            DOLO_END_BEFORE_YEAR.format(
+                value=cells.values["DOLO_END"], year=year_label(cells.year)
+            ),
+        )
+    return {"started_on": start, "ended_on": end}
+
+
 def _other_read(cells: _Cells, table: str) -> dict:
     for column in BY_NAME[table].dates:
         cells.date(column)
@@ -497,6 +580,7 @@ _READERS = {
     ReturnTable.EPISODES: _episode_read,
     ReturnTable.REVIEWS: _review_read,
     ReturnTable.PLACED_ADOPTION: _decision_read,
+    ReturnTable.DOLO: _dolo_read,
 }
 
 
@@ -549,6 +633,10 @@ def _return_check(result: YearReturn, problems: Problems) -> None:
         result.rows.get(ReturnTable.PLACED_ADOPTION, []), "decided_on", "decision", problems
     )
     _overlaps_check(result.rows.get(ReturnTable.EPISODES, []), problems)
+    _dolo_overlaps_check(result.rows.get(ReturnTable.DOLO, []), problems)
+    _dolo_placements_check(
+        result.rows.get(ReturnTable.DOLO, []), result.rows.get(ReturnTable.EPISODES, []), problems
+    )
 
 
 def _participation_check(row: Row, own: Row, problems: Problems) -> None:
@@ -578,6 +666,36 @@ def _repeats_check(rows: list[Row], key: str, noun: str, problems: Problems) -> 
 
 
 def _overlaps_check(rows: list[Row], problems: Problems) -> None:
+    _spans_check(
+        rows,
+        problems,
+        column="DECOM",
+        message=lambda later, earlier: (
+            f"{later.child_id}'s episode starting {later.values['DECOM']} overlaps "
+            f"the episode starting {earlier.values['DECOM']} (row {earlier.position})"
+        ),
+    )
+
+
+def _dolo_overlaps_check(rows: list[Row], problems: Problems) -> None:
+    """A child's deprivations of liberty follow one another (DfE rule 705)."""
+    _spans_check(
+        rows,
+        problems,
+        column="DOLO_START",
+        message=lambda later, earlier: DOLO_WHILE_OPEN.format(
+            child=later.child_id,
+            start=later.values["DOLO_START"],
+            earlier=earlier.values["DOLO_START"],
+            row=earlier.position,
+        ),
+    )
+
+
+def _spans_check(
+    rows: list[Row], problems: Problems, *, column: str, message: Callable[[Row, Row], str]
+) -> None:
+    """Each child's rows with a start and an end (`fields`) that overlap the one before."""
     by_child: dict[str, list[Row]] = {}
     for row in rows:
         if row.fields.get("started_on") is not None:
@@ -587,9 +705,34 @@ def _overlaps_check(rows: list[Row], problems: Problems) -> None:
         for earlier, later in pairwise(child_rows):
             if episodes_overlap(earlier.fields, later.fields):
                 problems.add(
-                    later.where,
-                    f"{later.child_id}'s episode starting {later.values['DECOM']} overlaps "
-                    f"the episode starting {earlier.values['DECOM']} (row {earlier.position})",
-                    row=later.position,
-                    column="DECOM",
+                    later.where, message(later, earlier), row=later.position, column=column
+                )
+
+
+def _dolo_placements_check(dolos: list[Row], episodes: list[Row], problems: Problems) -> None:
+    """A deprivation of liberty with both dates is in no placement it cannot be (rule 710)."""
+    by_child: dict[str, list[Row]] = {}
+    for row in episodes:
+        if row.fields.get("placement") in PLACEMENTS_NOT_WITH_DOLO and row.fields["started_on"]:
+            by_child.setdefault(row.child_id, []).append(row)
+    for dolo in dolos:
+        if dolo.fields.get("started_on") is None or dolo.fields.get("ended_on") is None:
+            continue
+        for episode in by_child.get(dolo.child_id, []):
+            # Days in common, an end day included (the rule's <= and >=).
+            if (
+                dolo.fields["started_on"] <= (episode.fields["ended_on"] or dt.date.max)
+                and episode.fields["started_on"] <= dolo.fields["ended_on"]
+            ):
+                problems.add(
+                    dolo.where,
+                    DOLO_IN_PLACEMENT.format(
+                        child=dolo.child_id,
+                        place=episode.fields["placement"],
+                        decom=episode.values["DECOM"],
+                        episodes=episode.where,
+                        row=episode.position,
+                    ),
+                    row=dolo.position,
+                    column="DOLO_START",
                 )

@@ -155,9 +155,13 @@ def format_date(day: dt.date | None) -> str:
     return "" if day is None else f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
+# SEX (rule 101): 1 or 2 until 2023-24; M, F or U from 2024-25.
+FIRST_YEAR_SEX_MFU = 2024
+
+
 def sex_for_year(sex: str, year: int) -> str:
     """The sex code a year's return uses: 1/2 until 2023-24, M/F/U from 2024-25 (rule 101)."""
-    if year >= 2024:
+    if year >= FIRST_YEAR_SEX_MFU:
         return sex
     # The old scheme has no code for unknown; such a child is left blank for the council.
     return {Sex.MALE: "1", Sex.FEMALE: "2"}.get(sex, "")

@@ -286,6 +286,10 @@ def test_the_year_is_given_when_the_directory_name_has_none_never_guessed(tmp_pa
 
 
 def test_an_export_leaves_blank_what_happened_after_the_year_end(tmp_path):
+    """An episode that ends after 31 March is open in that year's file: no DEC, REC or
+    REASON_PLACE_CHANGE, which DfE guidance records on the episode that ceases and rule
+    233 (2025-26) refuses on an open one; the later year's file gives all three
+    (tests/returns/test_ssda903_export_gaps.py)."""
     directory = return_write(
         tmp_path / "2024-25",
         Header=[header()],

@@ -1,0 +1,473 @@
+"""Each collection year is read by its own code lists and rules, never the latest year's.
+
+SSDA903: 2025-26 drops H5, P2 and Z1 for Z11 to Z14 (which have no provider or URN);
+2024-25 adds K3; 2017-18 has the special guardianship codes E43 and E44, not E45 to E48;
+2026-27 adds the deprivation of liberty table (DoLo). CIN census: from 2024-25 the sex
+element is Sex (M, F, U; U for unborn), GenderCurrent (0, 1, 2, 9) before; and from
+2024-25 the assessment factors 18A and 19A are DfE queries, read with a warning.
+"""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from core.codes import Placement
+from core.spec_years import choices_on, code_valid_in
+from iro.models import Child
+from returns.cin_census import codes as cin_codes
+from returns.cin_census.reader import (
+    SEX_CODE_NOT_VALID,
+    SEX_ELEMENT_NOT_IN_YEAR,
+    UNBORN_SEX,
+    CensusRefused,
+    census_read,
+)
+from returns.ssda903.importer import ReturnRefused, returns_import
+from returns.ssda903.reading import (
+    DOLO_BEFORE_BIRTH,
+    DOLO_END_NOT_AFTER_START,
+    PLACE_CHANGE_ON_OPEN_EPISODE,
+    PROVIDER_NOT_FOR_PLACEMENT,
+    SEX_NOT_IN_YEAR,
+    TABLE_NOT_IN_YEAR,
+)
+from reviews.forms import ChangePlacementForm, PlacementForm
+from reviews.models import Episode
+from reviews.services import care_start
+from tests.factories import ChildFactory
+from tests.returns.census import census_xml, child_xml, records
+from tests.returns.ssda903 import episode, header, records_snapshot, return_write
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+def refused(directory) -> list[str]:
+    """The problems a return is refused with; the records are checked unchanged."""
+    before = records_snapshot()
+    with pytest.raises(ReturnRefused) as refusal:
+        returns_import(directories=[directory])
+    assert records_snapshot() == before
+    return refusal.value.problems
+
+
+def one_episode_return(tmp_path, year: str, decom: str, **values):
+    return return_write(
+        tmp_path / year, Header=[header()], Episodes=[episode(decom=decom, **values)]
+    )
+
+
+# SSDA903 placement codes ------------------------------------------------------------
+
+
+def test_a_2025_26_return_with_h5_is_refused_naming_file_row_and_column(tmp_path):
+    problems = refused(one_episode_return(tmp_path, "2025-26", "01/05/2025", PLACE="H5"))
+    assert problems == [
+        "2025-26/episodes.csv, row 2, column PLACE: 'H5' is not a PLACE code in the 2025-26 "
+        "return (it is used until 2024-25)"
+    ]
+    assert not Child.objects.exists()
+
+
+def test_a_2025_26_return_with_p2_or_z1_is_refused(tmp_path):
+    for place in ("P2", "Z1"):
+        (problem,) = refused(
+            one_episode_return(tmp_path / place, "2025-26", "01/05/2025", PLACE=place)
+        )
+        assert problem.startswith(f"2025-26/episodes.csv, row 2, column PLACE: '{place}' is not")
+
+
+def test_a_2024_25_return_with_h5_is_read(tmp_path):
+    returns_import(directories=[one_episode_return(tmp_path, "2024-25", "01/05/2024", PLACE="H5")])
+    assert Episode.objects.get().placement == "H5"
+
+
+def test_a_2024_25_return_with_z11_is_refused(tmp_path):
+    directory = one_episode_return(
+        tmp_path, "2024-25", "01/05/2024", PLACE="Z11", PLACE_PROVIDER="", URN=""
+    )
+    assert refused(directory) == [
+        "2024-25/episodes.csv, row 2, column PLACE: 'Z11' is not a PLACE code in the 2024-25 "
+        "return (it is used from 2025-26)"
+    ]
+
+
+def test_a_2025_26_return_reads_z11_to_z14_with_no_provider_or_urn(tmp_path):
+    codes = ("Z11", "Z12", "Z13", "Z14")
+    directory = return_write(
+        tmp_path / "2025-26",
+        Header=[header(child=f"C{n}") for n in range(4)],
+        Episodes=[
+            episode(child=f"C{n}", decom="01/05/2025", PLACE=code, PLACE_PROVIDER="", URN="")
+            for n, code in enumerate(codes)
+        ],
+    )
+    returns_import(directories=[directory])
+    assert sorted(Episode.objects.values_list("placement", "placement_provider", "urn")) == [
+        (code, "", "") for code in codes
+    ]
+
+
+def test_a_z11_placement_given_a_provider_is_refused_as_the_dfe_does(tmp_path):
+    directory = one_episode_return(
+        tmp_path, "2025-26", "01/05/2025", PLACE="Z11", PLACE_PROVIDER="PR1", URN=""
+    )
+    assert refused(directory) == [
+        "2025-26/episodes.csv, row 2, column PLACE_PROVIDER: "
+        + PROVIDER_NOT_FOR_PLACEMENT.format(value="PR1", place="Z11")
+    ]
+
+
+def test_k3_is_a_placement_from_2024_25_and_kept_in_2025_26(tmp_path):
+    (problem,) = refused(one_episode_return(tmp_path / "a", "2023-24", "01/05/2023", PLACE="K3"))
+    assert "'K3' is not a PLACE code in the 2023-24 return (it is used from 2024-25)" in problem
+    returns_import(
+        directories=[one_episode_return(tmp_path / "b", "2025-26", "01/05/2025", PLACE="K3")]
+    )
+    assert Episode.objects.get().placement == "K3"
+
+
+def test_from_2024_25_the_sex_codes_are_m_f_and_u(tmp_path):
+    directory = return_write(
+        tmp_path / "2024-25", Header=[header(sex="1")], Episodes=[episode(decom="01/05/2024")]
+    )
+    assert refused(directory) == [
+        "2024-25/header.csv, row 2, column SEX: "
+        + SEX_NOT_IN_YEAR.format(value="1", year="2024-25")
+    ]
+    older = return_write(
+        tmp_path / "2023-24", Header=[header(sex="1")], Episodes=[episode(decom="01/05/2023")]
+    )
+    returns_import(directories=[older])
+    assert Child.objects.get().sex == "M"
+
+
+# SSDA903 older years ----------------------------------------------------------------
+
+
+def ended(start: str, end: str, rec: str, **values):
+    return {
+        "Header": [header(sex="1", dob="01/06/2009")],
+        "Episodes": [episode(decom=start, dec=end, rec=rec, **values)],
+    }
+
+
+def test_a_2017_18_return_reads_the_old_special_guardianship_codes(tmp_path):
+    returns_import(
+        directories=[return_write(tmp_path / "2017-18", **ended("01/05/2017", "01/02/2018", "E43"))]
+    )
+    only = Episode.objects.get()
+    assert (only.ended_on, only.reason_ceased) == (D(2018, 2, 1), "E43")
+
+
+def test_the_special_guardianship_codes_are_each_years_own(tmp_path):
+    old = return_write(tmp_path / "2017-18", **ended("01/05/2017", "01/02/2018", "E45"))
+    new = return_write(tmp_path / "2018-19", **ended("01/05/2018", "01/02/2019", "E44"))
+    assert refused(old) == [
+        "2017-18/episodes.csv, row 2, column REC: 'E45' is not a REC code in the 2017-18 "
+        "return (it is used from 2018-19)"
+    ]
+    assert refused(new) == [
+        "2018-19/episodes.csv, row 2, column REC: 'E44' is not a REC code in the 2018-19 "
+        "return (it is used until 2017-18)"
+    ]
+
+
+def test_custody_is_a_reason_for_a_placement_change_from_2018_19(tmp_path):
+    directory = return_write(
+        tmp_path / "2017-18",
+        Header=[header(sex="1")],
+        Episodes=[
+            episode(decom="01/05/2017", dec="01/06/2017", rec="X1", REASON_PLACE_CHANGE="CUSTOD"),
+            episode(decom="01/06/2017", rne="P", PLACE="U5"),
+        ],
+    )
+    assert refused(directory) == [
+        "2017-18/episodes.csv, row 2, column REASON_PLACE_CHANGE: 'CUSTOD' is not a "
+        "REASON_PLACE_CHANGE code in the 2017-18 return (it is used from 2018-19)"
+    ]
+
+
+def test_from_2025_26_an_open_episode_gives_no_reason_for_a_placement_change(tmp_path):
+    def open_with_reason(year, decom):
+        return one_episode_return(tmp_path / year, year, decom, REASON_PLACE_CHANGE="CARPL")
+
+    assert refused(open_with_reason("2025-26", "01/05/2025")) == [
+        "2025-26/episodes.csv, row 2, column REASON_PLACE_CHANGE: "
+        + PLACE_CHANGE_ON_OPEN_EPISODE.format(value="CARPL")
+    ]
+    returns_import(directories=[open_with_reason("2024-25", "01/05/2024")])
+    assert Episode.objects.get().reason_place_change == "CARPL"
+
+
+# SSDA903 deprivation of liberty (2026-27) ---------------------------------------------
+
+
+def dolo(start="01/06/2026", end="", child="C1", dob="01/06/2015"):
+    return {"CHILD": child, "DOB": dob, "DOLO_START": start, "DOLO_END": end}
+
+
+def dolo_return(tmp_path, year="2026-27", *rows, place="K2"):
+    return return_write(
+        tmp_path / year,
+        Header=[header()],
+        Episodes=[episode(decom=f"01/05/{year[:4]}", PLACE=place)],
+        DoLo=list(rows),
+    )
+
+
+def test_a_2026_27_return_reads_its_deprivation_of_liberty_table(tmp_path):
+    summary = returns_import(
+        directories=[
+            dolo_return(tmp_path, "2026-27", dolo("01/06/2026", "01/09/2026"), dolo("02/10/2026"))
+        ]
+    )
+    assert summary.years == ["2026-27"]
+    assert Episode.objects.get().placement == "K2"
+
+
+def test_a_deprivation_of_liberty_table_before_2026_27_is_refused(tmp_path):
+    directory = dolo_return(tmp_path, "2025-26", dolo("01/06/2025"))
+    assert refused(directory) == [
+        "2025-26/dolo.csv: "
+        + TABLE_NOT_IN_YEAR.format(table="DoLo", since="2026-27", year="2025-26")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "problem"),
+    [
+        (
+            [dolo("01/06/2026", "01/06/2026")],
+            "row 2, column DOLO_END: " + DOLO_END_NOT_AFTER_START,
+        ),
+        ([dolo("01/05/2015")], "row 2, column DOLO_START: " + DOLO_BEFORE_BIRTH),
+        (
+            [dolo("01/05/2027")],
+            "row 2, column DOLO_START: 01/05/2027 is after the end of the 2026-27 collection "
+            "year (31/03/2027)",
+        ),
+        (
+            [dolo("01/06/2025", "01/07/2025")],
+            "row 2, column DOLO_END: 01/07/2025 is before the 2026-27 collection year "
+            "(DfE rule 704)",
+        ),
+        (
+            [dolo("01/06/2026"), dolo("02/06/2026")],
+            "row 3, column DOLO_START: C1's deprivation of liberty starting 02/06/2026 begins "
+            "while the one starting 01/06/2026 (row 2) is still in force (DfE rule 705)",
+        ),
+    ],
+    ids=[
+        "ends-the-day-it-starts",
+        "before-birth",
+        "after-the-year",
+        "ended-before-the-year",
+        "while-open",
+    ],
+)
+def test_a_deprivation_of_liberty_is_checked_as_the_dfe_does(tmp_path, rows, problem):
+    assert refused(dolo_return(tmp_path, "2026-27", *rows)) == ["2026-27/dolo.csv, " + problem]
+
+
+def test_a_child_deprived_of_liberty_cannot_be_in_a_secure_childrens_home(tmp_path):
+    directory = dolo_return(tmp_path, "2026-27", dolo("01/06/2026", "01/07/2026"), place="K1")
+    assert refused(directory) == [
+        "2026-27/dolo.csv, row 2, column DOLO_START: C1 was placed in K1 (the episode starting "
+        "01/05/2026, 2026-27/episodes.csv row 2) while deprived of liberty: not in K1, P1, "
+        "R5 or K3 (DfE rule 710)"
+    ]
+
+
+# The care journey offers the codes of the year the episode starts in --------------------
+
+
+def placement_codes(form) -> set[str]:
+    return {value for value, _ in form.fields["placement"].choices if value}
+
+
+def test_the_care_journey_offers_the_placements_of_the_year_the_episode_starts_in():
+    child = ChildFactory()
+    before = PlacementForm(child=child, answers={"started_on": D(2025, 3, 31)})
+    after = PlacementForm(child=child, answers={"started_on": D(2025, 4, 1)})
+    assert {"H5", "P2", "Z1"} <= placement_codes(before)
+    assert not {"Z11", "Z12", "Z13", "Z14"} & placement_codes(before)
+    assert {"Z11", "Z12", "Z13", "Z14", "K3"} <= placement_codes(after)
+    assert not {"H5", "P2", "Z1"} & placement_codes(after)
+    change = ChangePlacementForm(child=child, answers={"changed_on": D(2024, 6, 1)})
+    assert "H5" in placement_codes(change)
+
+
+def test_the_care_journey_takes_z11_without_a_provider_and_needs_one_otherwise():
+    child = ChildFactory()
+    answers = {"started_on": D(2025, 5, 1)}
+    no_provider = {"placement": "Z11", "placement_provider": ""}
+    assert PlacementForm(no_provider, child=child, answers=answers).is_valid()
+    needs_one = PlacementForm({"placement": "U4"}, child=child, answers=answers)
+    assert not needs_one.is_valid()
+    assert needs_one.errors["placement_provider"] == ["Choose the placement provider"]
+    given_one = PlacementForm(
+        {"placement": "Z12", "placement_provider": "PR1"}, child=child, answers=answers
+    )
+    assert not given_one.is_valid()
+    assert "placement_provider" in given_one.errors
+
+
+def test_starting_care_with_a_placement_the_year_does_not_use_is_refused_and_not_saved():
+    child = ChildFactory(date_of_birth=D(2015, 6, 1))
+    with pytest.raises(ValidationError) as refusal:
+        care_start(
+            child=child,
+            started_on=D(2025, 5, 1),
+            legal_status="C2",
+            category_of_need="N1",
+            placement="H5",
+            placement_provider="PR1",
+        )
+    assert refusal.value.message_dict["placement"] == [
+        "H5 is not a code the 2025-26 return uses (it is used until 2024-25)"
+    ]
+    assert not Episode.objects.exists()
+    care_start(
+        child=child,
+        started_on=D(2025, 5, 1),
+        legal_status="C2",
+        category_of_need="N1",
+        placement="Z13",
+        placement_provider="",
+    )
+    assert Episode.objects.get().placement == "Z13"
+
+
+def test_one_table_dates_each_code_and_every_other_code_is_every_years():
+    assert [code_valid_in("placement", "H5", y) for y in (2017, 2024, 2025)] == [True, True, False]
+    assert [code_valid_in("placement", "Z11", y) for y in (2024, 2025, 2030)] == [False, True, True]
+    assert all(code_valid_in("placement", "U4", y) for y in range(2017, 2031))
+    assert len(choices_on("placement", Placement, D(2025, 4, 1))) == len(Placement.choices) - 3
+
+
+# CIN census -----------------------------------------------------------------------
+
+
+def cin_file(tmp_path, name: str, xml: str):
+    path = tmp_path / name
+    path.write_text(xml)
+    return path
+
+
+def cin_refused(path) -> str:
+    before = records()
+    err = StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_cin_census", str(path), stderr=err, stdout=StringIO())
+    assert records() == before
+    return err.getvalue()
+
+
+def unborn(xml: str) -> str:
+    return xml.replace(
+        "<PersonBirthDate>2020-02-03</PersonBirthDate>",
+        "<ExpectedPersonBirthDate>2025-06-01</ExpectedPersonBirthDate>",
+    )
+
+
+def test_a_2024_25_census_with_the_old_gender_element_is_refused_naming_it(tmp_path):
+    xml = census_xml(child_xml("C1", sex="<GenderCurrent>1</GenderCurrent>"))
+    path = cin_file(tmp_path, "2024-25.xml", xml)
+    with pytest.raises(CensusRefused) as refusal:
+        census_read(path, name="2024-25.xml")
+    (problem,) = refusal.value.problems
+    line = next(n for n, text in enumerate(xml.splitlines(), 1) if "GenderCurrent" in text)
+    assert str(problem) == (
+        f"2024-25.xml, line {line}, child C1, element GenderCurrent: "
+        + SEX_ELEMENT_NOT_IN_YEAR.format(year="2024-25")
+    )
+    assert "GenderCurrent" in cin_refused(path)
+    assert not Child.objects.exists()
+
+
+def test_each_sex_element_takes_only_its_own_codes(tmp_path):
+    old = census_xml(
+        child_xml("C1", sex="<GenderCurrent>M</GenderCurrent>", referral="2023-05-01"),
+        reference_date="2024-03-31",
+    )
+    new = census_xml(child_xml("C1", sex="<Sex>1</Sex>"))
+    with pytest.raises(CensusRefused) as refusal:
+        census_read(cin_file(tmp_path, "old.xml", old), name="old.xml")
+    assert refusal.value.problems[0].message == SEX_CODE_NOT_VALID.format(
+        value="M", element="GenderCurrent", codes="0, 1, 2, 9"
+    )
+    with pytest.raises(CensusRefused) as refusal:
+        census_read(cin_file(tmp_path, "new.xml", new), name="new.xml")
+    assert refusal.value.problems[0].message == SEX_CODE_NOT_VALID.format(
+        value="1", element="Sex", codes="F, M, U"
+    )
+
+
+def test_an_unborn_child_is_u_from_2024_25_and_0_before(tmp_path):
+    def read(sex, reference_date="2025-03-31"):
+        xml = unborn(
+            census_xml(
+                child_xml("C1", sex=sex, referral="2023-05-01"), reference_date=reference_date
+            )
+        )
+        return census_read(cin_file(tmp_path, "c.xml", xml), name="c.xml")
+
+    assert read("<Sex>U</Sex>").children[0].sex == "U"
+    assert read("<GenderCurrent>0</GenderCurrent>", "2024-03-31").children[0].sex == "U"
+    for sex, element, code, reference_date in [
+        ("<Sex>F</Sex>", "Sex", "U", "2025-03-31"),
+        ("<GenderCurrent>2</GenderCurrent>", "GenderCurrent", "0", "2024-03-31"),
+    ]:
+        with pytest.raises(CensusRefused) as refusal:
+            read(sex, reference_date)
+        (problem,) = refusal.value.problems
+        assert (problem.element, problem.message) == (
+            element,
+            UNBORN_SEX.format(element=element, unborn=code),
+        )
+
+
+def with_factors(xml: str, *factors: str) -> str:
+    listed = "".join(f"<AssessmentFactors>{f}</AssessmentFactors>" for f in factors)
+    return xml.replace(
+        "<ReferralNFA>false</ReferralNFA>",
+        "<ReferralNFA>false</ReferralNFA><Assessments>"
+        "<AssessmentActualStartDate>2024-05-02</AssessmentActualStartDate>"
+        f"<FactorsIdentifiedAtAssessment>{listed}</FactorsIdentifiedAtAssessment>"
+        "</Assessments>",
+    )
+
+
+def test_from_2024_25_assessment_factors_18a_and_19a_are_queried_not_refused(tmp_path):
+    path = cin_file(
+        tmp_path, "2024-25.xml", with_factors(census_xml(child_xml("C1")), "18A", "19A", "18B")
+    )
+    census = census_read(path, name="2024-25.xml")
+    assert [(q.child, q.element, q.message) for q in census.queries] == [
+        ("C1", "AssessmentFactors", cin_codes.factor_query("18A", 2024)),
+        ("C1", "AssessmentFactors", cin_codes.factor_query("19A", 2024)),
+    ]
+    assert "DfE rule 8945Q, a query" in census.queries[0].message
+    out = StringIO()
+    call_command("import_cin_census", str(path), stdout=out, verbosity=1)
+    assert Child.objects.filter(child_id="C1").exists()
+    assert str(census.queries[0]) in out.getvalue()
+    assert str(census.queries[1]) in out.getvalue()
+
+
+def test_before_2024_25_assessment_factor_18a_is_not_queried(tmp_path):
+    xml = with_factors(
+        census_xml(
+            child_xml("C1", sex="<GenderCurrent>2</GenderCurrent>", referral="2023-05-01"),
+            reference_date="2024-03-31",
+        ),
+        "18A",
+    )
+    census = census_read(cin_file(tmp_path, "2023-24.xml", xml), name="2023-24.xml")
+    assert census.queries == ()
+    assert census.children[0].episodes[0].assessments[0]["factors"] == ["18A"]
