@@ -95,4 +95,13 @@ def test_loading_the_same_extract_again_changes_nothing_and_says_so(council_b):
     assert "Nothing changed since the last extract." in printed
     assert (records_snapshot(), records()) == before
     run = SsdImportRun.objects.first()
-    assert (run.status, run.changes) == (SsdImportStatus.SUCCEEDED, {})
+    assert (run.status, run.changes) == (SsdImportStatus.SUCCEEDED, [])
+
+
+@pytest.mark.parametrize("year", [2022, 2023, 2024])
+def test_the_annual_report_says_the_count_of_earlier_plans_is_not_known_from_the_ssd(
+    council_b, year
+):
+    from returns.ssd.selectors import FIGURE, PLANS_BEFORE_NOT_KNOWN
+
+    assert report_build(year)["notes"] == [{"figure": FIGURE, "text": PLANS_BEFORE_NOT_KNOWN}]
