@@ -78,15 +78,18 @@ def ssd_run_detail(request, pk: int):
     )
 
 
+DECISIONS = [
+    (REMOVE, "Remove it: the council's case system no longer holds it"),
+    (KEEP, "Keep it: it was left out of the extract by mistake"),
+]
+
+
 class SsdRowDecisionForm(ServiceForm):
     submit_label = "Save the decision"
 
     decision = forms.ChoiceField(
         label="What should happen to it?",
-        choices=[
-            (REMOVE, "Remove it: the council's case system no longer holds it"),
-            (KEEP, "Keep it: it was left out of the extract by mistake"),
-        ],
+        choices=DECISIONS,
         widget=forms.RadioSelect,
         error_messages={"required": CHOOSE_DECISION},
     )
@@ -111,7 +114,7 @@ def ssd_row_decision(request, pk: int):
     form = SsdRowDecisionForm(posted(request))
     if row.state == SsdRowState.KEPT:
         decision = cast(forms.ChoiceField, form.fields["decision"])
-        decision.choices = list(decision.choices)[:1]
+        decision.choices = DECISIONS[:1]
     what = WHAT.get(row.table, row.table)
     return form_page(
         request,
