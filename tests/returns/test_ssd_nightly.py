@@ -172,7 +172,12 @@ def snapshot() -> dict:
 
 def children_differing(before: dict, after: dict) -> set[str]:
     """The children (each row's first value) whose records differ between two snapshots."""
-    return {row[0] for kind in before for row in set(before[kind]) ^ set(after[kind]) if row}
+    differing = set()
+    for kind in before:
+        was = {repr(row): row for row in before[kind]}
+        now = {repr(row): row for row in after[kind]}
+        differing |= {(was.get(key) or now[key])[0] for key in was.keys() ^ now.keys()}
+    return differing
 
 
 def reported(run: SsdImportRun) -> set[tuple]:
