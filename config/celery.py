@@ -32,6 +32,11 @@ app.conf.beat_schedule = {
         "task": "reviews.tasks.review_invitations_retry_due",
         "schedule": crontab(minute="*/5"),
     },
+    # The council's Standard Safeguarding Dataset extract, from OVERSIGHT_SSD_FOLDER.
+    "nightly-ssd-import": {
+        "task": "returns.ssd.tasks.ssd_nightly_import_task",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "resume-waiting-imports": {
         "task": "returns.tasks.import_runs_resume_task",
         "schedule": crontab(minute="*/5"),

@@ -348,6 +348,9 @@ CELERY_TASK_ROUTES = {"returns.tasks.import_run_task": {"queue": "imports"}}
 # An import stopped at the soft limit is failed with a message; the hard limit kills it.
 OVERSIGHT_IMPORT_SOFT_TIME_LIMIT = int(os.environ.get("OVERSIGHT_IMPORT_SOFT_TIME_LIMIT", "3300"))
 OVERSIGHT_IMPORT_TIME_LIMIT = int(os.environ.get("OVERSIGHT_IMPORT_TIME_LIMIT", "3600"))
+# The folder the council's case system leaves its Standard Safeguarding Dataset extract in
+# (one <table>.csv per table), loaded every night by returns.ssd.tasks; unset, none is.
+OVERSIGHT_SSD_FOLDER = os.environ.get("OVERSIGHT_SSD_FOLDER", "")
 # A large import holds a lot in memory: a worker process past 1 GB is replaced after its
 # task, and each fetches one task at a time so none waits behind an import.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(

@@ -13,6 +13,7 @@ from collections.abc import Hashable
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.figures import count_all
+from core.report_notes import report_notes_for
 from reporting.catalogue import Period, catalogue
 
 # Years in the Report's trend tables: four for most, five for children on plans (¶46).
@@ -254,6 +255,8 @@ def report_build(year: int, *, as_of: dt.date | None = None) -> dict:
             }
         )
     report["benchmarks"] = _benchmarks(report, year)
+    # Where a figure could not be known from the records' source (an SSD extract).
+    report["notes"] = report_notes_for(year)
     return report
 
 

@@ -3,6 +3,7 @@ findings of the DfE's rules."""
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from core.codes import choices_check
 from core.models import TimeStampedModel
@@ -300,10 +301,11 @@ class SsdImportStatus(models.TextChoices):
 class SsdImportRun(models.Model):
     """One load of an SSD extract (manage.py import_ssd or the nightly task), kept after.
 
-    `changes` lists, per SSD table, the ids of the rows added, changed, ended and gone
-    since the last extract loaded; `fingerprints` holds this extract's rows (id -> hash)
-    for the next load to compare with. `problems` holds "TABLE.csv, row N, column X: ..."
-    when the extract was refused (nothing was saved).
+    `changes` lists what differs from the rows kept from the last load (SsdExtractRow),
+    one entry per row: {"table", "kind", "id", "child"}, the kind being added, changed,
+    ended (now carries an end), missing (no longer in the extract, awaiting a person's
+    confirmation) or removed (a person confirmed it). `problems` holds "TABLE.csv, row N,
+    column X: ..." when the extract was refused (nothing was saved).
     """
 
     source = models.CharField(max_length=500)
@@ -313,8 +315,7 @@ class SsdImportRun(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     years = models.JSONField(default=list, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    fingerprints = models.JSONField(default=dict, blank=True)
+    changes = models.JSONField(default=list, blank=True)
     problems = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -322,3 +323,61 @@ class SsdImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"SSD extract {self.pk} ({self.get_status_display().lower()})"
+
+    def changes_of(self, kind: str) -> list[dict]:
+        return [c for c in self.changes if c["kind"] == kind]
+
+
+class SsdRowState(models.TextChoices):
+    IN_EXTRACT = "in_extract", "In the extract"
+    MISSING = "missing", "Missing from the extract, awaiting confirmation"
+    KEPT = "kept", "Missing from the extract, kept"
+    REMOVED = "removed", "Removed"
+
+
+class SsdExtractRow(models.Model):
+    """One row of the SSD extract as last loaded, by table and the row's id.
+
+    The next extract is compared with these rows. A row that is no longer in the extract
+    is not deleted: it stays MISSING, and is carried into every load as it was, until a
+    person confirms its removal (REMOVED: the next load leaves it out) or keeps it (KEPT:
+    carried on). The decision is kept in the row's history, with who, when and why.
+    """
+
+    table = models.CharField(max_length=40)
+    row_id = models.CharField(max_length=120)
+    person_id = models.CharField(max_length=40, blank=True)
+    position = models.PositiveIntegerField(help_text="Row in the file; the header is 1.")
+    values = models.JSONField(help_text="Every column of the row, as the text in the file.")
+    state = models.CharField(max_length=20, choices=SsdRowState, default=SsdRowState.IN_EXTRACT)
+    missing_since = models.ForeignKey(
+        SsdImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="missing"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["table", "row_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "row_id"], name="one_kept_row_per_ssd_id"),
+            choices_check("state", SsdRowState, name="ssd_extract_row_state_valid"),
+        ]
+        indexes = [
+            # Read by the SSD runs page: the rows awaiting a person's confirmation.
+            models.Index(
+                fields=["table", "row_id"],
+                condition=models.Q(state="missing"),
+                name="ssd_row_awaiting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.row_id} ({self.get_state_display().lower()})"
+
+    @property
+    def is_missing(self) -> bool:
+        return self.state in {SsdRowState.MISSING, SsdRowState.KEPT}

@@ -4,6 +4,9 @@ from celery import shared_task
 from django.conf import settings
 
 from core.services import today
+from returns.ssd.tasks import ssd_nightly_import_task  # registered with the worker
+
+__all__ = ["ssd_nightly_import_task"]
 
 # Returns uploaded in the browser, and the DfE rules on the records (returns.imports and
 # returns.data_quality). No results are kept: with Redis as the result store, a task that

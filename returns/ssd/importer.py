@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import json
 import tempfile
 import time
@@ -33,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.dates import collection_year_of, year_end, year_start
+from iro.models import Child
 from returns.cin_census.importer import ImportSummary as CensusSummary
 from returns.cin_census.importer import _CensusLoad
 from returns.cin_census.reader import (
@@ -43,9 +43,16 @@ from returns.cin_census.reader import (
     CensusReturn,
     CensusSection47,
 )
-from returns.models import ReturnTable, SsdImportRun, SsdImportStatus
+from returns.models import (
+    ReturnTable,
+    SsdExtractRow,
+    SsdImportRun,
+    SsdImportStatus,
+    SsdRowState,
+)
 from returns.rules import sex_from_return
-from returns.ssd.reader import TABLES, Problems, SsdExtract, SsdRow, extract_read
+from returns.ssd.kept import changes_between, extract_with_carried, kept_rows, kept_rows_save
+from returns.ssd.reader import Problems, SsdExtract, SsdRow, extract_read
 from returns.ssda903.importer import ReturnRefused, returns_import
 from returns.ssda903.reading import year_label
 from returns.ssda903.tables import BY_NAME, format_date, sex_for_year
@@ -53,16 +60,9 @@ from returns.ssda903.tables import BY_NAME, format_date, sex_for_year
 Progress = Callable[[str], None]
 NO_REVIEWS = "holds no looked-after reviews, so the years it covers cannot be told"
 SOCIAL_WORKER_ROLE = "Allocated Social Worker"
+# The name a year's CIN census loaded from an extract is kept under (CinCensusReturn).
+CENSUS_FILE = "SSD extract, as the {year} CIN census"
 _NOT_EVENTS = {"ssd_person", "ssd_linked_identifiers"}
-# Rows whose end says a record ended (a period, a placement, a plan, a referral).
-_END_COLUMNS = {
-    "ssd_cla_episodes": "clae_cla_episode_ceased_date",
-    "ssd_cla_placement": "clap_cla_placement_end_date",
-    "ssd_legal_status": "lega_legal_status_end_date",
-    "ssd_cp_plans": "cppl_cp_plan_end_date",
-    "ssd_cin_episodes": "cine_close_date",
-    "ssd_involvements": "invo_involvement_end_date",
-}
 
 
 class SsdRefused(Exception):
@@ -78,11 +78,17 @@ class SsdRefused(Exception):
 class SsdSummary:
     run_id: int
     years: list[str]
-    changes: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    changes: list[dict[str, str]] = field(default_factory=list)
+    awaiting: int = 0
     seconds: float = 0.0
 
     def counts(self) -> dict[str, dict[str, int]]:
-        return {t: {k: len(v) for k, v in c.items() if v} for t, c in self.changes.items()}
+        """Per table, how many rows were added, changed, ended, missing or removed."""
+        counts: dict[str, dict[str, int]] = {}
+        for c in self.changes:
+            kinds = counts.setdefault(c["table"], {})
+            kinds[c["kind"]] = kinds.get(c["kind"], 0) + 1
+        return counts
 
 
 def ssd_import(*, directory: Path, progress: Progress | None = None) -> SsdSummary:
@@ -91,7 +97,6 @@ def ssd_import(*, directory: Path, progress: Progress | None = None) -> SsdSumma
     Raises SsdRefused, having saved nothing but the failed run, if any row has a problem.
     """
     say = progress or (lambda _: None)
-    started = time.monotonic()
     run = SsdImportRun.objects.create(source=str(directory))
     problems = Problems()
     extract = extract_read(Path(directory), problems)
@@ -99,32 +104,51 @@ def ssd_import(*, directory: Path, progress: Progress | None = None) -> SsdSumma
         problems.add("ssd_cla_reviews", NO_REVIEWS)
     if problems or extract is None:
         return _refused(run, problems.items)
-
-    previous = SsdImportRun.objects.filter(status=SsdImportStatus.SUCCEEDED).first()
-    fingerprints = extract_fingerprints(extract)
-    changes = changes_between(
-        previous.fingerprints if previous else {}, fingerprints, extract=extract
+    kept = kept_rows()
+    changes = changes_between(kept, extract)
+    return extract_load(
+        run=run,
+        extract=extract_with_carried(extract, kept),
+        changes=changes,
+        keep=lambda: kept_rows_save(extract=extract, kept=kept, changes=changes, run=run),
+        progress=say,
     )
+
+
+def extract_load(
+    *,
+    run: SsdImportRun,
+    extract: SsdExtract,
+    changes: list[dict[str, str]],
+    keep: Callable[[], None],
+    progress: Progress,
+) -> SsdSummary:
+    """Load a checked extract (with the rows carried) in one transaction, `keep` included."""
+    started = time.monotonic()
     years = _years(extract)
-    say(f"{directory}: the SSD extract, as the returns of {', '.join(map(year_label, years))}")
+    progress(
+        f"{run.source}: the SSD extract, as the returns of {', '.join(map(year_label, years))}"
+    )
     try:
         with transaction.atomic():
             with tempfile.TemporaryDirectory() as work:
                 directories = ssda903_write(extract, years, Path(work))
-                returns_import(directories=directories, progress=say)
+                returns_import(directories=directories, progress=progress)
             census_load(extract, years)
+            names_load(extract)
+            keep()
+            summary = SsdSummary(run.pk, [year_label(y) for y in years], changes)
+            summary.awaiting = SsdExtractRow.objects.filter(state=SsdRowState.MISSING).count()
+            summary.seconds = time.monotonic() - started
+            run.status = SsdImportStatus.SUCCEEDED
+            run.finished_at = timezone.now()
+            run.years = summary.years
+            run.changes = changes
+            run.save()
     except ReturnRefused as exc:
         return _refused(run, exc.problems)
     except CensusRefused as exc:
         return _refused(run, [str(p) for p in exc.problems])
-    summary = SsdSummary(run.pk, [year_label(y) for y in years], changes)
-    summary.seconds = time.monotonic() - started
-    run.status = SsdImportStatus.SUCCEEDED
-    run.finished_at = timezone.now()
-    run.years = summary.years
-    run.changes = changes
-    run.fingerprints = fingerprints
-    run.save()
     return summary
 
 
@@ -136,46 +160,24 @@ def _refused(run: SsdImportRun, problems: list[str]):
     raise SsdRefused(problems)
 
 
-# What changed since the last extract ----------------------------------------------------
+def names_load(extract: SsdExtract) -> None:
+    """The children's names the extract gives (the returns carry none)."""
+    from iro.services import child_update
 
-
-def extract_fingerprints(extract: SsdExtract) -> dict[str, dict[str, str]]:
-    """Each row of each table Oversight reads, by its id, as a short hash of its values."""
-    result: dict[str, dict[str, str]] = {}
-    for table, rows in extract.tables.items():
-        key = extract.key(table)
-        end = _END_COLUMNS.get(table)
-        result[table] = {
-            row[key]: _fingerprint(row) + ("|ended" if end and row[end] else "") for row in rows
+    named = {
+        r["pers_person_id"]: (r["pers_forename"], r["pers_surname"])
+        for r in extract.rows("ssd_person")
+        if r["pers_forename"] or r["pers_surname"]
+    }
+    for child in Child.objects.filter(child_id__in=list(named)):
+        forename, surname = named[child.child_id]
+        values = {
+            k: v
+            for k, v in (("first_name", forename), ("last_name", surname))
+            if v and getattr(child, k) != v
         }
-    return result
-
-
-def _fingerprint(row: SsdRow) -> str:
-    text = json.dumps(sorted(row.values.items()), separators=(",", ":"))
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-
-
-def changes_between(before: dict, after: dict, *, extract: SsdExtract | None = None) -> dict:
-    """Rows added, changed, ended (now carrying an end) and gone (no longer in the extract)."""
-    changes: dict[str, dict[str, list[str]]] = {}
-    for table in TABLES:
-        old, new = before.get(table, {}), after.get(table, {})
-        table_changes = {"added": [], "changed": [], "ended": [], "gone": []}
-        for ident, mark in new.items():
-            if ident not in old:
-                table_changes["added"].append(ident)
-            elif old[ident] != mark:
-                kind = (
-                    "ended"
-                    if mark.endswith("|ended") and not old[ident].endswith("|ended")
-                    else "changed"
-                )
-                table_changes[kind].append(ident)
-        table_changes["gone"] = [ident for ident in old if ident not in new]
-        if any(table_changes.values()):
-            changes[table] = {k: sorted(v) for k, v in table_changes.items() if v}
-    return changes
+        if values:
+            child_update(child=child, **values)
 
 
 # The extract as the returns' years ------------------------------------------------------
@@ -497,7 +499,7 @@ def census_returns(extract: SsdExtract, years: list[int]) -> list[CensusReturn]:
             )
         result.append(
             CensusReturn(
-                file=f"SSD extract, as the {year_label(year)} CIN census",
+                file=CENSUS_FILE.format(year=year_label(year)),
                 reference_date=year_end(year),
                 la_code="",
                 children=tuple(children),

@@ -220,6 +220,35 @@ def _date(row: SsdRow, column: str, problems: Problems) -> dt.date | None:
         return None
 
 
+def row_kept(table: str, number: int, values: dict[str, str]) -> SsdRow:
+    """A row kept from an earlier extract, its dates read again (they were checked then)."""
+    row = SsdRow(table, number, dict(values))
+    for column in TABLES[table][2]:
+        text = row[column]
+        row.dates[column] = dt.date.fromisoformat(text[:10]) if text else None
+    return row
+
+
+# The column naming the person each table's row is about (ssd_cla_reviews names the
+# period of care, clar_cla_id, whose episodes name the person).
+PERSON_COLUMN = {
+    "ssd_person": "pers_person_id",
+    "ssd_linked_identifiers": "link_person_id",
+    "ssd_disability": "disa_person_id",
+    "ssd_legal_status": "lega_person_id",
+    "ssd_cla_episodes": "clae_person_id",
+    "ssd_cla_placement": "clap_person_id",
+    "ssd_cla_previous_permanence": "lapp_person_id",
+    "ssd_missing": "miss_person_id",
+    "ssd_involvements": "invo_person_id",
+    "ssd_cin_episodes": "cine_person_id",
+    "ssd_s47_enquiry": "s47e_person_id",
+    "ssd_initial_cp_conference": "icpc_person_id",
+    "ssd_cp_plans": "cppl_person_id",
+    "ssd_cp_reviews": "cppr_person_id",
+}
+
+
 _PERSON_COLUMNS = {
     "ssd_cla_episodes": "clae_person_id",
     "ssd_legal_status": "lega_person_id",

@@ -4,6 +4,7 @@ PAGES maps each URL name to who may open it and how its parameters come from the
 QUERIES adds a query string; extend_world(objects) adds this area's records to the world
 and returns the parameters they give (objects holds the shared world's records)."""
 
+from returns.models import SsdExtractRow, SsdImportRun, SsdImportStatus, SsdRowState
 from tests.core.page_roles import ALL, IMPORTS
 
 PAGES = {
@@ -12,6 +13,9 @@ PAGES = {
     "imports:detail": (IMPORTS, {"pk": "import_run"}),
     "imports:status": (IMPORTS, {"pk": "import_run"}),
     "imports:export": (IMPORTS, {}),
+    "imports:ssd_list": (IMPORTS, {}),
+    "imports:ssd_detail": (IMPORTS, {"pk": "ssd_run"}),
+    "imports:ssd_row_decision": (IMPORTS, {"pk": "ssd_row"}),
     "data_quality:list": (ALL, {}),
     "data_quality:csv": (ALL, {}),
 }
@@ -19,4 +23,28 @@ QUERIES: dict[str, str] = {}
 
 
 def extend_world(objects: dict) -> dict:
-    return {}
+    child = objects["child"].child_id
+    run = SsdImportRun.objects.create(
+        source="/srv/ssd",
+        status=SsdImportStatus.SUCCEEDED,
+        years=["2024-25"],
+        changes=[
+            {
+                "table": "ssd_cla_episodes",
+                "kind": "missing",
+                "id": f"{child}-EP-1",
+                "child": child,
+                "what": "episode of care",
+            }
+        ],
+    )
+    row = SsdExtractRow.objects.create(
+        table="ssd_cla_episodes",
+        row_id=f"{child}-EP-1",
+        person_id=child,
+        position=2,
+        values={"clae_cla_episode_id": f"{child}-EP-1", "clae_person_id": child},
+        state=SsdRowState.MISSING,
+        missing_since=run,
+    )
+    return {"ssd_run": run.pk, "ssd_row": row.pk}

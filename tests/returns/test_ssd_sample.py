@@ -96,7 +96,7 @@ def test_loading_the_same_extract_again_changes_nothing_and_says_so(council_b):
     assert "Nothing changed since the last extract." in printed
     assert (records_snapshot(), records()) == before
     run = SsdImportRun.objects.first()
-    assert (run.status, run.changes) == (SsdImportStatus.SUCCEEDED, {})
+    assert (run.status, run.changes) == (SsdImportStatus.SUCCEEDED, [])
 
 
 # The extract's ssd_missing and ssd_immigration_status fill the same records the returns'
@@ -119,3 +119,12 @@ def test_the_extract_gives_council_b_s_uasc_and_missing_figures(council_b, year)
 
 def test_the_records_begin_on_1_april_of_the_year_of_the_extract_s_earliest_review(council_b):
     assert records_begin_on() == dt.date(2021, 4, 1)
+
+
+@pytest.mark.parametrize("year", [2022, 2023, 2024])
+def test_the_annual_report_says_the_count_of_earlier_plans_is_not_known_from_the_ssd(
+    council_b, year
+):
+    from returns.ssd.selectors import FIGURE, PLANS_BEFORE_NOT_KNOWN
+
+    assert report_build(year)["notes"] == [{"figure": FIGURE, "text": PLANS_BEFORE_NOT_KNOWN}]

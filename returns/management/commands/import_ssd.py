@@ -32,6 +32,9 @@ class Command(BaseCommand):
             write("Nothing changed since the last extract.")
         for table, kinds in counts.items():
             write(f"  {table}: " + ", ".join(f"{kind} {n}" for kind, n in kinds.items()))
-        gone = sum(len(c.get("gone", [])) for c in summary.changes.values())
-        if gone:
-            write(f"{gone} row(s) of the last extract are no longer in it: confirm each.")
+        if summary.awaiting:
+            write(
+                f"{summary.awaiting} row(s) of earlier extracts are missing from the extract, "
+                "awaiting confirmation: they are kept until a person confirms each "
+                "(Returns, SSD extracts)."
+            )
