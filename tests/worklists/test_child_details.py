@@ -55,9 +55,9 @@ def answers(child, **changes) -> dict:
     data = {
         "first_name": child.first_name,
         "last_name": child.last_name,
-        "date_of_birth_0": str(born.day),
-        "date_of_birth_1": str(born.month),
-        "date_of_birth_2": str(born.year),
+        "date_of_birth_0": str(born.day) if born else "",
+        "date_of_birth_1": str(born.month) if born else "",
+        "date_of_birth_2": str(born.year) if born else "",
         "sex": child.sex,
         "ethnicity": child.ethnicity,
         "upn": child.upn,
@@ -209,3 +209,23 @@ def test_who_may_correct_a_childs_details(
     sent = client.post(url(robin), answers(robin, first_name="Robyn"))
     assert sent.status_code == 403
     assert Child.objects.get(pk=robin.pk).first_name == "Robin"
+
+
+def test_an_unborn_childs_expected_date_is_corrected_leaving_the_birth_blank(
+    client, business_support
+):
+    due = today() + dt.timedelta(days=60)
+    baby = ChildFactory(child_id="U2", date_of_birth=None, expected_date_of_birth=due, sex="U")
+    later = due + dt.timedelta(days=14)
+    client.force_login(business_support)
+    data = answers(baby, date_of_birth=None, reason="The scan moved the date")
+    data |= {"date_of_birth_0": "", "date_of_birth_1": "", "date_of_birth_2": ""}
+    data |= {
+        "expected_date_of_birth_0": str(later.day),
+        "expected_date_of_birth_1": str(later.month),
+        "expected_date_of_birth_2": str(later.year),
+    }
+    sent = client.post(url(baby), {**drawn(client, baby), **data})
+    assert sent.status_code == 302
+    baby.refresh_from_db()
+    assert (baby.date_of_birth, baby.expected_date_of_birth, baby.sex) == (None, later, "U")
