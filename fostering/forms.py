@@ -5,7 +5,8 @@ from django import forms
 from django.db.models import Q
 
 from core.dates import long_date
-from core.forms import GDSDateField, ServiceForm, gds_date
+from core.decisions import reason_field
+from core.forms import GDSDateField, GuardedForm, ServiceForm, gds_date
 from core.models import User
 from core.roles import Role
 from fostering.models import MOST_PLACES, OLDEST_AGE, ApprovalEnd, CareType, FosterCarerHousehold
@@ -191,6 +192,37 @@ class HouseholdDetailsForm(ServiceForm):
     def clean_reference(self) -> str:
         reference = self.cleaned_data["reference"].strip()
         if problem := reference_problem(reference):
+            raise forms.ValidationError(problem)
+        return reference
+
+
+class HouseholdCorrectForm(GuardedForm):
+    """Correct a household's reference or carers' names, with a reason
+    (fostering.services.household_details_correct); a save from a page drawn before
+    someone else's correction is refused, saying what changed."""
+
+    submit_label = "Save the correction"
+
+    reference = HouseholdDetailsForm.base_fields["reference"]
+    name = HouseholdDetailsForm.base_fields["name"]
+    reason = reason_field(
+        "Why are you correcting these details?",
+        hint="For example, the reference was typed wrongly. It is kept with the household's "
+        "history, with what the details were before.",
+    )
+
+    def __init__(self, *args, household: FosterCarerHousehold, **kwargs):
+        self.household = household
+        super().__init__(*args, **kwargs)
+
+    def layout_fields(self) -> list:
+        return ["seen", Field.text("reference", field_width=10), "name", "reason"]
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data["reference"].strip()
+        if reference != self.household.reference and (
+            problem := reference_problem(reference, excluding=self.household)
+        ):
             raise forms.ValidationError(problem)
         return reference
 

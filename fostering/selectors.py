@@ -91,6 +91,20 @@ def household_by_reference(reference: str) -> FosterCarerHousehold | None:
     return FosterCarerHousehold.objects.filter(reference__iexact=reference.strip()).first()
 
 
+def household_formerly(reference: str) -> FosterCarerHousehold | None:
+    """The household that had this reference before it was corrected, if no household has
+    it now (an old bookmark, a reference in an email): its history knows."""
+    if FosterCarerHousehold.objects.filter(reference=reference).exists():
+        return None
+    last = (
+        FosterCarerHousehold.history.filter(reference=reference)
+        .order_by("-history_date", "-history_id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return FosterCarerHousehold.objects.filter(pk=last).first() if last is not None else None
+
+
 def withdrawn_reviews(*, household: FosterCarerHousehold):
     """Reviews withdrawn with a reason: kept and shown, never counted."""
     return (

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.dates import long_date
+from core.decisions import history_note, reason_problem
 from core.services import FieldErrors, not_in_future
 from core.timescales import Timescales, default_timescales
 from fostering.models import (
@@ -62,6 +63,7 @@ FIRST_REVIEW_TO_PANEL = "The first review after approval must go to the fosterin
 PANEL_ONLY_WHEN_REFERRED = "Give a panel date only when the review is referred to panel"
 PANEL_BEFORE_REVIEW = "The panel cannot be before the review"
 NOTHING_CORRECTED = "Nothing has changed: correct at least one answer, or go back"
+DETAILS_UNCHANGED = "Nothing has changed: correct the reference or the carers' names, or go back"
 REVIEW_WITHDRAWN = "This review has been withdrawn"
 
 _REFERENCE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9-]{0,19}\Z")
@@ -96,15 +98,18 @@ def household_schedule_refresh(
     return schedule
 
 
-def reference_problem(reference: str) -> str | None:
-    """Why a new household cannot have this reference, or None."""
+def reference_problem(
+    reference: str, *, excluding: FosterCarerHousehold | None = None
+) -> str | None:
+    """Why a household cannot have this reference, or None (`excluding` is the household
+    whose reference is being corrected: its own is not taken)."""
     reference = reference.strip()
     if not reference:
         return REFERENCE_REQUIRED
     if not _REFERENCE.match(reference) or reference.lower() in RESERVED_REFERENCES:
         return REFERENCE_FORMAT
     taken = household_by_reference(reference)
-    if taken is not None:
+    if taken is not None and (excluding is None or taken.pk != excluding.pk):
         return REFERENCE_TAKEN.format(reference=taken.reference, name=taken.name)
     return None
 
@@ -176,6 +181,45 @@ def household_approve(
         errors.add("reference", REFERENCE_TAKEN_NOW.format(reference=reference.strip()))
         errors.raise_if_any()
     household_schedule_refresh(household=household)
+    return household
+
+
+# The details a correction of the household may change, in the order the page asks them.
+HOUSEHOLD_DETAILS = ("reference", "name")
+
+
+@transaction.atomic
+def household_details_correct(
+    *, household: FosterCarerHousehold, reference: str, name: str, reason: str, by=None
+) -> FosterCarerHousehold:
+    """Correct a household's reference or carers' names, saying why; the household's
+    history keeps what they were, who changed them and the reason.
+
+    The household's pages move to the new reference; the old one leads there while no
+    other household has it (fostering.selectors.household_formerly).
+    """
+    household = FosterCarerHousehold.objects.select_for_update().get(pk=household.pk)
+    reference, name = reference.strip(), name.strip()
+    errors = FieldErrors()
+    if reference != household.reference and (
+        problem := reference_problem(reference, excluding=household)
+    ):
+        errors.add("reference", problem)
+    if not name:
+        errors.add("name", NAME_REQUIRED)
+    reason_problem(errors, reason)
+    if (reference, name) == (household.reference, household.name) and not errors:
+        errors.add("reference", DETAILS_UNCHANGED)
+    errors.raise_if_any()
+    household.reference, household.name = reference, name
+    history_note(household, by=by, reason=reason.strip())
+    try:
+        with transaction.atomic():
+            household.save()
+    except IntegrityError:
+        # Another household saved with this reference at the same moment.
+        errors.add("reference", REFERENCE_TAKEN_NOW.format(reference=reference))
+        errors.raise_if_any()
     return household
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/check/", views.household_add_check, name="add_check"),
     path("<str:reference>/", views.household_detail, name="household"),
     path("<str:reference>/review/", views.carer_review_create, name="review"),
+    path("<str:reference>/details/", views.household_details_correct_view, name="details"),
     path("<str:reference>/terms/", views.household_terms_change_view, name="terms"),
     path("<str:reference>/end/", views.household_approval_end_view, name="end"),
     path(

@@ -20,6 +20,7 @@ from django.urls import reverse
 from core.dates import long_date
 from core.deadlines import deadline_state
 from core.forms import error_summary_items, form_page, posted
+from core.history import corrections_of
 from core.journeys import Journey, Step
 from core.permissions import require_object_perm, require_perm, role_required
 from core.services import today
@@ -29,6 +30,7 @@ from fostering.forms import (
     CarerReviewCorrectForm,
     CarerReviewForm,
     CarerReviewWithdrawForm,
+    HouseholdCorrectForm,
     HouseholdDetailsForm,
     HouseholdFilterForm,
     TermsChangeForm,
@@ -38,22 +40,29 @@ from fostering.models import CareType, FosterCarerHousehold, FosterCarerReview
 from fostering.rules import carer_review_schedule
 from fostering.selectors import (
     children_placed,
+    household_formerly,
     is_first_review,
     reviewing_officer_conflicts,
     withdrawn_reviews,
 )
 from fostering.services import (
     CORRECTABLE,
+    HOUSEHOLD_DETAILS,
     carer_review_correct,
     carer_review_record,
     carer_review_withdraw,
     household_approval_end,
     household_approve,
+    household_details_correct,
     household_terms_change,
 )
 
 # Who may correct or withdraw a recorded review (fostering/permissions.py).
 CORRECT_REVIEW = "fostering.correct_carer_review"
+# Who may correct a household's reference or names: those who record households.
+CORRECT_DETAILS = "fostering.change_fostercarerhousehold"
+# Shown when an old reference leads to the household (tests import it).
+MOVED = "The household's reference is now {new} (it was {old})"
 
 
 def _due_state(due: dt.date | None, as_of: dt.date) -> str:
@@ -109,9 +118,17 @@ def household_list(request):
 @role_required()
 def household_detail(request, reference: str):
     """A household: approval, children placed now, reviews held and the next one due."""
-    household = get_object_or_404(
-        FosterCarerHousehold.objects.select_related("reviewing_officer"), reference=reference
+    household = (
+        FosterCarerHousehold.objects.select_related("reviewing_officer")
+        .filter(reference=reference)
+        .first()
     )
+    if household is None:
+        # A reference since corrected (an old bookmark or link) leads to the household.
+        if (moved := household_formerly(reference)) is not None:
+            messages.info(request, MOVED.format(old=reference, new=moved.reference))
+            return redirect("fostering:household", moved.reference)
+        raise Http404("No household has this reference")
     as_of = today()
     placed = list(
         children_placed(household=household, on=as_of).order_by("last_name", "first_name")
@@ -157,6 +174,12 @@ def household_detail(request, reference: str):
             "can_record": open_approval and user.has_perm("fostering.add_fostercarerreview"),
             "can_change": can_change,
             "any_correctable": any(row["can_correct"] for row in rows),
+            "details_rows": [
+                ("Reference", household.reference, "reference"),
+                ("Carers' names", household.name, "name"),
+            ],
+            "can_correct_details": user.has_perm(CORRECT_DETAILS),
+            "details_history": corrections_of(household, fields=HOUSEHOLD_DETAILS),
         },
     )
 
@@ -422,6 +445,37 @@ def _changeable_household(request, reference: str) -> FosterCarerHousehold:
 
 def _household_url(household: FosterCarerHousehold) -> str:
     return reverse("fostering:household", args=[household.reference])
+
+
+@role_required()
+def household_details_correct_view(request, reference: str):
+    """Correct the household's reference or carers' names, with a reason; the page then
+    lives at the new reference."""
+    require_perm(request, CORRECT_DETAILS)
+    household = get_object_or_404(FosterCarerHousehold, reference=reference)
+    form = HouseholdCorrectForm(
+        posted(request),
+        household=household,
+        current={f: getattr(household, f) for f in HOUSEHOLD_DETAILS},
+    )
+    return form_page(
+        request,
+        form,
+        heading="Correct the household's details",
+        caption=f"{household.name} ({household.reference})",
+        intro="The household's history keeps what the details were before, who corrected "
+        "them and why. If the reference changes, the household's pages move to it.",
+        back_url=_household_url(household),
+        save=lambda data: household_details_correct(
+            household=household,
+            reference=data["reference"],
+            name=data["name"],
+            reason=data["reason"],
+            by=request.user,
+        ),
+        success_url=_household_url,
+        success_message=lambda h: f"{h.name} ({h.reference}) corrected",
+    )
 
 
 @role_required()

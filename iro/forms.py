@@ -6,17 +6,20 @@ from django import forms
 from django.utils import timezone
 
 from core.codes import Ethnicity, Sex
-from core.forms import ServiceForm, TimeField, gds_date
+from core.decisions import reason_field
+from core.forms import GDSDateField, GuardedForm, ServiceForm, TimeField, gds_date
 from iro.models import Family, IndependentReviewingOfficer
 from iro.rules import (
     CHILD_ID_MAX_LENGTH,
     CHILD_ID_TOO_LONG,
     UPN_WRONG_LENGTH,
+    birth_date_bounds,
     child_id_problem,
+    expected_date_bounds,
     upn_normalised,
     upn_problem,
 )
-from iro.services import ALREADY_HELD, REASON_NEEDED
+from iro.services import ALREADY_HELD, CHILD_DETAILS, REASON_NEEDED
 
 # The caseload's IRO filter: one IRO, everyone, or the children nobody holds.
 EVERYONE = ""
@@ -205,32 +208,43 @@ class NewChildBornForm(ServiceForm):
         return [Field.radios("born", legend_size=Size.SMALL, legend_tag="h1")]
 
 
+def birth_date_field(*, unborn: bool, label: str = "") -> GDSDateField:
+    """The date of birth (within the last 25 years, not in the future), or for an unborn
+    child the expected date of birth (from 8 weeks ago, a baby who is late, to 10 months
+    ahead): iro.rules' bounds, for a new child and a correction alike."""
+    now = timezone.localdate()
+    if unborn:
+        earliest, latest = expected_date_bounds(now)
+        return gds_date(
+            label or "Expected date of birth",
+            help_text="For example, 27 3 2027",
+            not_before=(earliest, "the date 8 weeks ago"),
+            not_after=(latest, "the date 10 months from today"),
+        )
+    earliest, _ = birth_date_bounds(now)
+    return gds_date(
+        label or "Date of birth",
+        help_text="For example, 27 3 2014",
+        not_in_future=True,
+        not_before=(earliest, "the date 25 years ago"),
+    )
+
+
 class NewChildDateForm(ServiceForm):
-    """The date of birth (within the last 25 years), or for an unborn child the expected
-    date of birth (from 8 weeks ago, a baby who is late, to 10 months ahead)."""
+    """The date of birth, or for an unborn child the expected date (birth_date_field)."""
 
     submit_label = "Continue"
 
-    date = gds_date("Date of birth", help_text="For example, 27 3 2014", not_in_future=True)
+    date = gds_date("Date of birth")
 
     def __init__(self, *args, unborn: bool = False, **kwargs):
         self.unborn = unborn
         super().__init__(*args, **kwargs)
-        now = timezone.localdate()
+        self.fields["date"] = birth_date_field(unborn=unborn)
         if unborn:
             self.heading = "When is the baby due?"
-            self.fields["date"] = gds_date(
-                "Expected date of birth",
-                help_text="For example, 27 3 2027",
-                not_before=(now - dt.timedelta(weeks=8), "the date 8 weeks ago"),
-                not_after=(now + dt.timedelta(days=305), "the date 10 months from today"),
-            )
         else:
             self.heading = "What is the child's date of birth?"
-            self.fields["date"].not_before = (
-                now.replace(year=now.year - 25, day=min(now.day, 28)),
-                "the date 25 years ago",
-            )
 
 
 class NewChildSexForm(ServiceForm):
@@ -366,3 +380,101 @@ class NewChildConfirmForm(ServiceForm):
         if not ask_different:
             del self.fields["different_child"]
             self.helper.layout = Layout(Button("submit", self.submit_label))
+
+
+def _keep_stored(field: GDSDateField, stored: dt.date | None) -> None:
+    """Let a date already held stand: the bounds are for a date being typed, and a child's
+    stored date outside them (an expected date now past) must not block other corrections."""
+    if stored is None:
+        return
+    if field.not_before and field.not_before[0] and stored < field.not_before[0]:
+        field.not_before = None
+    if field.not_after and field.not_after[0] and stored > field.not_after[0]:
+        field.not_after = None
+    if field.not_in_future and stored > timezone.localdate():
+        field.not_in_future = False
+
+
+class ChildDetailsCorrectForm(GuardedForm):
+    """Correct a child's own details, with a reason (iro.services.child_details_correct).
+
+    Checked as a new child's answers are (the same fields and rules); an unborn child's
+    birth is recorded by giving the date of birth. A save from a page drawn before someone
+    else's correction is refused, saying what changed (core.forms.GuardedForm).
+    """
+
+    submit_label = "Save the correction"
+
+    first_name = NewChildNameForm.base_fields["first_name"]
+    last_name = NewChildNameForm.base_fields["last_name"]
+    date_of_birth = gds_date("Date of birth")
+    expected_date_of_birth = gds_date("Expected date of birth", required=False)
+    sex = NewChildSexForm.base_fields["sex"]
+    ethnicity = NewChildEthnicityForm.base_fields["ethnicity"]
+    upn = NewChildIdentifiersForm.base_fields["upn"]
+    disability = forms.TypedChoiceField(
+        label="Does the child have a disability?",
+        choices=[(True, "Yes"), (False, "No")],
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if the child has a disability"},
+    )
+    different_child = NewChildConfirmForm.base_fields["different_child"]
+    reason = reason_field(
+        "Why are you correcting these details?",
+        hint="For example, the date of birth was typed wrongly. It is kept with the "
+        "child's history, with what the details were before.",
+    )
+
+    def __init__(self, *args, child, **kwargs):
+        self.unborn = child.date_of_birth is None
+        super().__init__(*args, **kwargs)
+        self.fields["sex"].label = "Sex"
+        self.fields["upn"].label = "Unique pupil number (UPN) (optional)"
+        if self.unborn:
+            self.fields["date_of_birth"] = birth_date_field(
+                unborn=False, label="Date of birth, if the baby has been born"
+            )
+            self.fields["date_of_birth"].required = False
+            self.fields[
+                "date_of_birth"
+            ].help_text = (
+                "Leave it blank until the birth. Once it is given, the child is recorded as born."
+            )
+            self.fields["expected_date_of_birth"] = birth_date_field(unborn=True)
+            self.fields["sex"].help_text = "U (not known) until the birth is recorded"
+            _keep_stored(self.fields["expected_date_of_birth"], child.expected_date_of_birth)
+        else:
+            self.fields["date_of_birth"] = birth_date_field(unborn=False)
+            del self.fields["expected_date_of_birth"]
+            _keep_stored(self.fields["date_of_birth"], child.date_of_birth)
+        self.ask_different = bool(self.data.get("different_child"))
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        names = [
+            name
+            for name in ["seen", *CHILD_DETAILS, "different_child", "reason"]
+            if name in self.fields and (name != "different_child" or self.ask_different)
+        ]
+        radios = {"sex", "disability"}
+        self.helper.layout = Layout(
+            *[Field.radios(n, legend_size=Size.SMALL) if n in radios else n for n in names],
+            Button("submit", self.submit_label),
+        )
+
+    def layout_fields(self) -> list:
+        return []  # laid out in _lay_out, once the child's fields are known
+
+    def clean_upn(self):
+        value = self.cleaned_data["upn"]
+        if upn_normalised(value) == self.current.get("upn", ""):
+            return self.current.get("upn", "")
+        return NewChildIdentifiersForm.clean_upn(self)
+
+    def apply_errors(self, error) -> None:
+        """A service's errors on their fields; a possible duplicate asks to confirm."""
+        if hasattr(error, "error_dict") and "different_child" in error.message_dict:
+            self.ask_different = True
+            self._lay_out()
+        super().apply_errors(error)

@@ -4,6 +4,7 @@ Collected by core.roles into the role groups after every migrate."""
 
 import rules
 
+from core.permissions import is_business_support, is_manager
 from core.roles import Role, model_perms
 
 # Every role reads these. Business support add children and families, and give a child
@@ -39,3 +40,8 @@ def holds_child(user, child) -> bool:
 def is_chair_of(meeting, user) -> bool:
     """The user chairs the meeting (a booked review or a conference)."""
     return meeting is not None and meeting.chair_id is not None and meeting.chair.user_id == user.pk
+
+
+# Correcting a child's own details (name, date of birth, sex, UPN...): business support,
+# the Head of Service and administrators for any child, an IRO for the child they hold.
+rules.add_perm("iro.correct_child_details", is_manager | is_business_support | holds_child)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 # The council's child ID (SSDA903 CHILD, CIN census LAchildID): up to 20 characters (CIN
@@ -78,3 +79,25 @@ def upn_problem(value: str) -> str | None:
     if upn[0] not in CHECK_LETTERS or upn_check_letter(upn) != upn[0]:
         return UPN_WRONG_CHECK_LETTER
     return None
+
+
+# A child's date of birth, as a person types it (a new child's, or a correction): a born
+# child's is not in the future and within the last 25 years (the oldest care leaver the
+# unit still sees is 25); an unborn child's expected date is from 8 weeks ago (a baby who
+# is late) to 10 months ahead.
+OLDEST_AGE_YEARS = 25
+EXPECTED_LATE_WEEKS = 8
+EXPECTED_AHEAD_DAYS = 305
+
+
+def birth_date_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The earliest and latest date of birth a born child may have, seen from `today`."""
+    return today.replace(year=today.year - OLDEST_AGE_YEARS, day=min(today.day, 28)), today
+
+
+def expected_date_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The earliest and latest expected date of birth of an unborn child."""
+    return (
+        today - dt.timedelta(weeks=EXPECTED_LATE_WEEKS),
+        today + dt.timedelta(days=EXPECTED_AHEAD_DAYS),
+    )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from core.history import Correction, corrections_of, value_shown
 from iro.models import Child, IROAllocation
 
 
@@ -30,12 +32,13 @@ def child_possible_duplicates(
     born_on: dt.date | None,
     upn: str = "",
     child_id: str = "",
+    excluding: Child | None = None,
 ) -> dict[str, list[Child]]:
     """Children already held who may be this one, by what matches (one query).
 
     "child_id" and "upn" are the same child for certain (a new record is refused);
     "name_and_birth" (same names and date of birth, or expected date) is for a person
-    to judge.
+    to judge. `excluding` is the child being corrected, who is not their own duplicate.
     """
     same = Q(pk__in=[])
     if child_id:
@@ -47,7 +50,8 @@ def child_possible_duplicates(
             Q(date_of_birth=born_on) | Q(expected_date_of_birth=born_on)
         )
     found: dict[str, list[Child]] = {"child_id": [], "upn": [], "name_and_birth": []}
-    for child in Child.objects.filter(same).select_related("family")[:50]:
+    others = Child.objects.exclude(pk=excluding.pk) if excluding is not None else Child.objects
+    for child in others.filter(same).select_related("family")[:50]:
         if child_id and child.child_id.lower() == child_id.lower():
             found["child_id"].append(child)
         elif upn and child.upn.upper() == upn.upper():
@@ -71,3 +75,14 @@ def children_matching(query: str) -> QuerySet[Child]:
             | Q(upn__iexact=word)
         )
     return children
+
+
+def detail_shown(field: str, value: Any) -> str:
+    """A child's detail in words: dates in the GOV.UK style, codes by their label."""
+    return value_shown(Child, field, value)
+
+
+def child_details_history(*, child: Child, fields: Sequence[str]) -> list[Correction]:
+    """The changes made to a child's `fields` with a reason given (corrections, and
+    returns loaded with one), oldest first: what each changed, from what, who and why."""
+    return corrections_of(child, fields=fields)

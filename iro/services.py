@@ -12,10 +12,19 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core.codes import Ethnicity, Sex
 from core.dates import long_date
+from core.decisions import history_note, reason_problem
 from core.models import later_return_wins
+from core.plugins import Registry
 from core.services import FieldErrors, today, valid_choice
 from iro.models import Child, Family, IndependentReviewingOfficer, IROAllocation, PlannedMove
-from iro.rules import child_id_problem, upn_problem
+from iro.rules import (
+    OLDEST_AGE_YEARS,
+    birth_date_bounds,
+    child_id_problem,
+    expected_date_bounds,
+    upn_normalised,
+    upn_problem,
+)
 
 
 def child_problems(values: dict, *, exclude_pk: int | None = None) -> FieldErrors:
@@ -80,6 +89,21 @@ SAME_NAME_AND_BIRTH = (
 )
 
 
+def _duplicate_problems(
+    found: dict[str, list[Child]], *, child_id: str, upn: str, different_child: bool
+) -> FieldErrors:
+    """The refusals for children already held who are, or may be, this one
+    (iro.selectors.child_possible_duplicates): a new child's, and a correction's."""
+    errors = FieldErrors()
+    if found["child_id"]:
+        errors.add("child_id", CHILD_ID_TAKEN.format(child_id=child_id))
+    if found["upn"]:
+        errors.add("upn", UPN_TAKEN.format(upn=upn))
+    if found["name_and_birth"] and not different_child:
+        errors.add("different_child", SAME_NAME_AND_BIRTH)
+    return errors
+
+
 @transaction.atomic
 def child_register(
     *,
@@ -110,13 +134,7 @@ def child_register(
         upn=upn,
         child_id=child_id,
     )
-    errors = FieldErrors()
-    if found["child_id"]:
-        errors.add("child_id", CHILD_ID_TAKEN.format(child_id=child_id))
-    if found["upn"]:
-        errors.add("upn", UPN_TAKEN.format(upn=upn))
-    if found["name_and_birth"] and not different_child:
-        errors.add("different_child", SAME_NAME_AND_BIRTH)
+    errors = _duplicate_problems(found, child_id=child_id, upn=upn, different_child=different_child)
     if upn and (problem := upn_problem(upn)):
         errors.add("upn", problem)
     errors.raise_if_any()
@@ -138,6 +156,151 @@ def child_register(
         upn=upn,
         family=family,
     )
+
+
+# Correcting a child's own details ---------------------------------------------------
+
+# What the areas know of a child that a date of birth must agree with (a period of care,
+# a review, a contact cannot be before the birth; a review's participation code depends
+# on the child's age that day). Each provider, registered in an AppConfig.ready() by a
+# layer that knows the areas (worklists.birth_checks), is called
+# provider(*, child, date_of_birth) and returns its problems in words.
+birth_date_checks = Registry("child birth date checks")
+
+# The details a correction may change, in the order the page asks them.
+CHILD_DETAILS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "sex",
+    "ethnicity",
+    "upn",
+    "disability",
+)
+
+# A correction's refusals; tests import them.
+DETAILS_UNCHANGED = "Nothing has changed: correct at least one detail, or go back"
+BORN_STAYS_BORN = "Enter the date of birth: a child whose birth is recorded stays born"
+BORN_IN_FUTURE = "The date of birth must be today or in the past"
+BORN_TOO_LONG_AGO = "The date of birth must be on or after {date}, {years} years ago"
+EXPECTED_OUT_OF_RANGE = "The expected date of birth must be between {earliest} and {latest}"
+UNBORN_SEX = "An unborn child's sex is U (not known) until the birth is recorded"
+
+
+def _date_problems(
+    errors: FieldErrors, *, child: Child, date_of_birth, expected_date_of_birth, as_of: dt.date
+) -> None:
+    """The dates' sense, for the dates that change (a child's dates already held stand)."""
+    if child.date_of_birth is not None and date_of_birth is None:
+        errors.add("date_of_birth", BORN_STAYS_BORN)
+    if date_of_birth is not None and date_of_birth != child.date_of_birth:
+        earliest, latest = birth_date_bounds(as_of)
+        if date_of_birth > latest:
+            errors.add("date_of_birth", BORN_IN_FUTURE)
+        elif date_of_birth < earliest:
+            errors.add(
+                "date_of_birth",
+                BORN_TOO_LONG_AGO.format(date=long_date(earliest), years=OLDEST_AGE_YEARS),
+            )
+        else:
+            for check in birth_date_checks:
+                for problem in check(child=child, date_of_birth=date_of_birth):
+                    errors.add("date_of_birth", problem)
+    expected = expected_date_of_birth
+    if date_of_birth is None and expected is not None and expected != child.expected_date_of_birth:
+        earliest, latest = expected_date_bounds(as_of)
+        if not earliest <= expected <= latest:
+            errors.add(
+                "expected_date_of_birth",
+                EXPECTED_OUT_OF_RANGE.format(
+                    earliest=long_date(earliest), latest=long_date(latest)
+                ),
+            )
+
+
+@transaction.atomic
+def child_details_correct(
+    *,
+    child: Child,
+    first_name: str,
+    last_name: str,
+    date_of_birth: dt.date | None,
+    expected_date_of_birth: dt.date | None,
+    sex: str,
+    ethnicity: str,
+    upn: str,
+    disability: bool,
+    reason: str,
+    by=None,
+    different_child: bool = False,
+    as_of: dt.date | None = None,
+) -> Child:
+    """Correct a child's own details, saying why; the child's history keeps what they
+    were, who changed them and the reason.
+
+    Checked as a new child is (iro.rules, and the same duplicates: another child with the
+    UPN, or the same names and date of birth unless `different_child`), and the date of
+    birth against what the areas hold (birth_date_checks). An unborn child's birth is
+    recorded by giving a date of birth. Nothing stored is worked out from a child's age
+    (the review schedules have no age cut-off and the figures' age bands are computed when
+    read), so a new date of birth moves no due date; a stored participation code that the
+    new age contradicts refuses the correction instead.
+    """
+    from iro.selectors import child_possible_duplicates
+
+    as_of = as_of or today()
+    # Lock the child: two corrections at once queue here, the second checked afresh.
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    upn = upn_normalised(upn)
+    first_name, last_name = first_name.strip(), last_name.strip()
+    new = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "date_of_birth": date_of_birth,
+        "expected_date_of_birth": expected_date_of_birth,
+        "sex": sex,
+        "ethnicity": ethnicity,
+        "upn": upn,
+        "disability": disability,
+    }
+    errors = child_problems({"child_id": child.child_id, **new}, exclude_pk=child.pk)
+    _date_problems(
+        errors,
+        child=child,
+        date_of_birth=date_of_birth,
+        expected_date_of_birth=expected_date_of_birth,
+        as_of=as_of,
+    )
+    if date_of_birth is None and sex != Sex.UNKNOWN:
+        errors.add("sex", UNBORN_SEX)
+    if upn and upn != child.upn and (problem := upn_problem(upn)):
+        errors.add("upn", problem)
+    changed = [name for name in CHILD_DETAILS if getattr(child, name) != new[name]]
+    identity_changed = {"first_name", "last_name", "date_of_birth", "expected_date_of_birth"}
+    found = child_possible_duplicates(
+        first_name=first_name,
+        last_name=last_name,
+        born_on=date_of_birth or expected_date_of_birth,
+        upn=upn if "upn" in changed else "",
+        excluding=child,
+    )
+    if not identity_changed & set(changed):
+        found["name_and_birth"] = []  # already held beside them: not this correction's doing
+    for field, texts in _duplicate_problems(
+        found, child_id="", upn=upn, different_child=different_child
+    ).errors.items():
+        for text in texts:
+            errors.add(field, text)
+    reason_problem(errors, reason)
+    if not changed and not errors:
+        errors.add("first_name", DETAILS_UNCHANGED)
+    errors.raise_if_any()
+    for name in changed:
+        setattr(child, name, new[name])
+    history_note(child, by=by, reason=reason.strip())
+    child.save()
+    return child
 
 
 # Allocation's refusals; tests import them.

@@ -17,6 +17,7 @@ PAGES = {
     "fostering:add": (BOOKING, {}),
     "fostering:add_terms": (BOOKING, {}),
     "fostering:add_check": (BOOKING, {}),
+    "fostering:details": (BOOKING, {"reference": "household"}),
     "fostering:terms": (BOOKING, {"reference": "household"}),
     "fostering:end": (BOOKING, {"reference": "household"}),
     # The world's review was recorded by nobody in the walk: only a manager may correct it

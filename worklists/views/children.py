@@ -28,6 +28,7 @@ from worklists.selectors import (
     next_due_of,
     unallocated,
 )
+from worklists.views.child_details import details_on_record
 
 SORTS = {
     "due": (("next_due",), "Next statutory date"),
@@ -133,7 +134,7 @@ def _record_contents(sections, *, has_disputes: bool):
     sections, and each registered section that gives a heading (its `heading`, or
     `context["heading"]`)."""
     anchored = [(f"record-section-{n}", s) for n, s in enumerate(sections, start=1)]
-    contents = [("due-next", "What is due next")]
+    contents = [("child-details", "Details"), ("due-next", "What is due next")]
     if has_disputes:
         contents.append(("challenges", "Challenges"))
     for anchor, section in anchored:
@@ -218,6 +219,7 @@ def child_detail(request, child_id: str):
             and user.has_perm("reviews.record_contact", child),
             "latest_review": held[0] if held else None,
             "disputes": disputes,
+            **details_on_record(user=user, child=child),
             "record_sections": sections,
             "contents": contents,
             "timeline": child_timeline(

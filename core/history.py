@@ -1,0 +1,81 @@
+"""A record's corrections as its page shows them, read from its django-simple-history
+rows: each change made with a reason (history_change_reason), what it changed from what
+to what, who and when. Knows no app: each caller names the fields to compare."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db import models
+
+from core.dates import long_date
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A change made to a record with a reason."""
+
+    on: dt.datetime
+    by: Any
+    reason: str
+    changes: list[tuple[str, str, str]]  # (what, before, after), in the fields' order
+
+
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    return cast("models.Field[Any, Any]", model._meta.get_field(name))
+
+
+def field_label(model: type[models.Model], field: str) -> str:
+    name = str(_field(model, field).verbose_name)
+    return name[:1].upper() + name[1:]
+
+
+def value_shown(model: type[models.Model], field: str, value: Any) -> str:
+    """A stored value in words: dates in the GOV.UK style, choices by their label."""
+    if value in (None, ""):
+        return "Not recorded"
+    if isinstance(value, dt.date):
+        return long_date(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    choices = dict(_field(model, field).choices or ())
+    return str(choices.get(value, value))
+
+
+def corrections_of(record: models.Model, *, fields: Sequence[str]) -> list[Correction]:
+    """The changes made to `fields` of `record` with a reason given, oldest first."""
+    model = type(record)
+    order = list(fields)
+    entries = (
+        record.history.exclude(history_change_reason__isnull=True)  # type: ignore[attr-defined]
+        .exclude(history_change_reason="")
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    found = []
+    for entry in entries:
+        before = entry.prev_record
+        if before is None:
+            continue
+        delta = entry.diff_against(before, included_fields=order)
+        rows = [
+            (
+                field_label(model, c.field),
+                value_shown(model, c.field, c.old),
+                value_shown(model, c.field, c.new),
+            )
+            for c in sorted(delta.changes, key=lambda c: order.index(c.field))
+        ]
+        if rows:
+            found.append(
+                Correction(
+                    on=entry.history_date,
+                    by=entry.history_user,
+                    reason=entry.history_change_reason or "",
+                    changes=rows,
+                )
+            )
+    return found
