@@ -27,6 +27,7 @@ WHAT = {
     "ssd_cla_reviews": "looked-after review",
     "ssd_cla_previous_permanence": "previous permanence",
     "ssd_missing": "missing episode",
+    "ssd_immigration_status": "immigration status (UASC)",
     "ssd_involvements": "social worker",
     "ssd_cin_episodes": "referral (CIN episode)",
     "ssd_s47_enquiry": "section 47 enquiry",

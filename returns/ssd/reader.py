@@ -240,6 +240,7 @@ PERSON_COLUMN = {
     "ssd_cla_placement": "clap_person_id",
     "ssd_cla_previous_permanence": "lapp_person_id",
     "ssd_missing": "miss_person_id",
+    "ssd_immigration_status": "immi_person_id",
     "ssd_involvements": "invo_person_id",
     "ssd_cin_episodes": "cine_person_id",
     "ssd_s47_enquiry": "s47e_person_id",
