@@ -188,6 +188,7 @@ def import_detail(request, pk: int):
         for kind, c in run.summary.get("counts", {}).items()
     ]
     retried = run.retries.order_by("pk").first() if run.stopped else None
+    removals = _removals(run)
     return render(
         request,
         "returns/import_detail.html",
@@ -200,7 +201,9 @@ def import_detail(request, pk: int):
             "problems": run.problems[:PROBLEMS_SHOWN],
             "more_problems": max(len(run.problems) - PROBLEMS_SHOWN, 0),
             "show_error": bool(run.error) and Role.ADMINISTRATOR in user_roles(request.user),
-            "removals": _removals(run),
+            "removals": removals,
+            "children": list(removals.children.items())[:CHILDREN_SHOWN],
+            "more_children": max(len(removals.children) - CHILDREN_SHOWN, 0),
             "retried": retried,
         },
     )
