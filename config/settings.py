@@ -351,6 +351,28 @@ OVERSIGHT_IMPORT_TIME_LIMIT = int(os.environ.get("OVERSIGHT_IMPORT_TIME_LIMIT", 
 # The folder the council's case system leaves its Standard Safeguarding Dataset extract in
 # (one <table>.csv per table), loaded every night by returns.ssd.tasks; unset, none is.
 OVERSIGHT_SSD_FOLDER = os.environ.get("OVERSIGHT_SSD_FOLDER", "")
+# A return that would remove more records than this (episodes, reviews, adoption decisions,
+# conferences) is held until someone who loads returns confirms it (returns.imports); the
+# commands refuse it without --confirm-removals.
+OVERSIGHT_IMPORT_REMOVAL_CONFIRM_ABOVE = int(
+    os.environ.get("OVERSIGHT_IMPORT_REMOVAL_CONFIRM_ABOVE", "10")
+)
+# The largest file, and the largest upload (all its files), taken for an import, in MB:
+# refused while the upload is streamed in (returns.uploads), before anything is kept.
+OVERSIGHT_IMPORT_MAX_FILE_MB = int(os.environ.get("OVERSIGHT_IMPORT_MAX_FILE_MB", "50"))
+OVERSIGHT_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("OVERSIGHT_IMPORT_MAX_UPLOAD_MB", "100"))
+# Every upload is counted against those limits as it streams in; a file over 2.5 MB goes
+# to a temporary file in chunks, never whole into memory (Django's own handlers).
+FILE_UPLOAD_HANDLERS = [
+    "returns.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# A running import whose worker has not written its heartbeat for this long (it was
+# killed, or its machine restarted) is failed by the resume task and can be tried again.
+OVERSIGHT_IMPORT_HEARTBEAT_STALE_MINUTES = int(
+    os.environ.get("OVERSIGHT_IMPORT_HEARTBEAT_STALE_MINUTES", "5")
+)
 # A large import holds a lot in memory: a worker process past 1 GB is replaced after its
 # task, and each fetches one task at a time so none waits behind an import.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(

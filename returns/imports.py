@@ -9,6 +9,16 @@ The web app never waits on the worker: the task is handed to the broker after th
 commits; if the broker cannot be reached the run stays queued with a note, and
 `import_runs_resume` (every few minutes, worklists.tasks) hands it on when it is back. With no
 broker configured (development), Celery runs the task in the request (ALWAYS_EAGER).
+
+A load that would remove more records than OVERSIGHT_IMPORT_REMOVAL_CONFIRM_ABOVE (a
+return sent with its tables empty removes everything that year's return had given) is
+worked out in full and rolled back (`removals_guard`): the run awaits a person's word,
+showing what it would remove and from which children, and is loaded only once someone
+who loads returns confirms it. The commands refuse such a load without --confirm-removals.
+
+While a run loads, its worker writes a heartbeat every few seconds; a run whose heartbeat
+stops (the worker was killed) is failed by `import_runs_resume` within
+OVERSIGHT_IMPORT_HEARTBEAT_STALE_MINUTES, and can be tried again from its kept files.
 """
 
 from __future__ import annotations
@@ -21,17 +31,22 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, connections, transaction
-from django.db.models import Q
+from django.db import connection, connections, models, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from core.services import FieldErrors
+from iro.models import Child
+from protection.models import ChildProtectionConference, ConferenceChild
 from returns.cin_census.exporter import CensusExportError, cin_census_export
 from returns.cin_census.importer import KINDS as CIN_KINDS
 from returns.cin_census.importer import cin_census_import
@@ -41,12 +56,12 @@ from returns.rules import return_year_from_name
 from returns.ssda903.exporter import return_export
 from returns.ssda903.importer import ReturnRefused, returns_import
 from returns.ssda903.reading import EMPTY_TABLE_ABSENT, empty_file, year_label
+from reviews.models import AdoptionDecision, Episode, LookedAfterReview
 
 logger = logging.getLogger(__name__)
 
 EXTENSIONS = {ImportKind.SSDA903: ".csv", ImportKind.CIN_CENSUS: ".xml"}
 MAX_FILES = {ImportKind.SSDA903: 12, ImportKind.CIN_CENSUS: 5}
-MAX_FILE_BYTES = 200 * 1024 * 1024
 FIRST_YEAR = 2010
 
 # Messages the upload form shows; the tests use the same constants.
@@ -61,7 +76,11 @@ WRONG_EXTENSION = {
     ImportKind.CIN_CENSUS: "{name} is not an XML file: the CIN census is uploaded as XML",
 }
 EMPTY_FILE = "{name} is empty"
-TOO_LARGE = "{name} is larger than {mb} MB"
+TOO_LARGE = "{name} is larger than {mb} MB, the most one file may be"
+UPLOAD_TOO_LARGE = (
+    "The files are larger than {mb} MB together, the most one upload may be: upload "
+    "fewer files at a time"
+)
 SAME_NAME = "{name} is chosen twice: select each file once"
 BAD_NAME = "{name} cannot be used as a file name: rename it and upload it again"
 BAD_YEAR = "Enter a collection year between {first} and {last}"
@@ -82,15 +101,33 @@ UNEXPECTED_FAILURE = (
     "happens again, tell an administrator (upload {pk})."
 )
 STOPPED = (
-    "The load stopped without finishing, probably because the background worker restarted. "
-    "Upload the files again: loading a return twice changes nothing."
+    "The load stopped without finishing: the background worker stopped answering (it "
+    "may have been restarted), so nothing was saved. Try again to load the same files."
 )
+# For administrators (the run's `error`), beside STOPPED.
+NO_HEARTBEAT = "No heartbeat from the worker since {since} (stale after {minutes} minutes)"
+REMOVALS_HELD = (
+    "Nothing has been loaded yet: this return would remove {removals}. Check the files are "
+    "complete before confirming; a return sent with empty tables removes everything that "
+    "year's return had given."
+)
+REMOVALS_REFUSED = (
+    "Nothing was loaded: the return would remove {removals} from {children} "
+    "child{children_plural}, more than the {limit} allowed without a person's confirmation "
+    "(OVERSIGHT_IMPORT_REMOVAL_CONFIRM_ABOVE). Check the files are complete; if the "
+    "removals are right, run the command again with --confirm-removals."
+)
+CHOOSE_DECISION = "Select whether to load the return and remove the records, or discard it"
+ALREADY_DECIDED = "Someone has already confirmed or discarded this upload"
+NOT_RETRYABLE = "Only an upload that stopped without finishing can be tried again"
+FILES_GONE = "The files of this upload are no longer kept on the server: upload them again"
 
 # A queued run handed to the broker longer ago than this is handed on again (claiming
-# makes a second delivery harmless); a run still "running" after RUN_TIMEOUT has lost its
-# worker, and its transaction with it.
+# makes a second delivery harmless).
 REDISPATCH_AFTER = dt.timedelta(minutes=10)
-RUN_TIMEOUT = dt.timedelta(hours=1)
+# How often a loading worker writes its run's heartbeat; a run is stale after
+# OVERSIGHT_IMPORT_HEARTBEAT_STALE_MINUTES without one.
+HEARTBEAT_EVERY_SECONDS = 15.0
 PROGRESS_EVERY_SECONDS = 1.0
 PROBLEMS_KEPT = 2000
 
@@ -167,6 +204,8 @@ def _files_check(errors: FieldErrors, kind: str, files: Sequence[UploadedFile]) 
     if len(files) > MAX_FILES[kind]:
         errors.add("files", TOO_MANY_FILES[kind].format(n=MAX_FILES[kind]))
     ext = EXTENSIONS[kind]
+    file_mb = settings.OVERSIGHT_IMPORT_MAX_FILE_MB
+    total_mb = settings.OVERSIGHT_IMPORT_MAX_UPLOAD_MB
     names: list[str] = []
     for upload in files:
         name = Path(upload.name or "").name.strip()
@@ -179,9 +218,11 @@ def _files_check(errors: FieldErrors, kind: str, files: Sequence[UploadedFile]) 
             errors.add("files", SAME_NAME.format(name=name))
         elif not upload.size:
             errors.add("files", EMPTY_FILE.format(name=name))
-        elif upload.size > MAX_FILE_BYTES:
-            errors.add("files", TOO_LARGE.format(name=name, mb=MAX_FILE_BYTES // 1024 // 1024))
+        elif upload.size > file_mb * 1024 * 1024:
+            errors.add("files", TOO_LARGE.format(name=name, mb=file_mb))
         names.append(name)
+    if sum(upload.size or 0 for upload in files) > total_mb * 1024 * 1024:
+        errors.add("files", UPLOAD_TOO_LARGE.format(mb=total_mb))
     return names
 
 
@@ -213,11 +254,7 @@ def import_run_dispatch(*, run_id: int) -> bool:
 def import_runs_resume(*, now: dt.datetime | None = None) -> int:
     """Hand on queued runs the broker never took; fail runs whose worker went away."""
     now = now or timezone.now()
-    unfinished = ImportRun.objects.filter(
-        status=ImportStatus.RUNNING, started_at__lt=now - RUN_TIMEOUT
-    ).values_list("pk", flat=True)
-    for run_id in list(unfinished):
-        _finish(run_id, ImportStatus.FAILED, problems=[STOPPED], progress="")
+    import_runs_fail_stale(now=now)
     waiting = ImportRun.objects.filter(status=ImportStatus.QUEUED).filter(
         Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - REDISPATCH_AFTER)
     )
@@ -227,17 +264,272 @@ def import_runs_resume(*, now: dt.datetime | None = None) -> int:
     return len(ids)
 
 
+def import_runs_fail_stale(*, now: dt.datetime | None = None) -> list[int]:
+    """Fail the running loads whose worker has written no heartbeat for too long."""
+    now = now or timezone.now()
+    minutes = settings.OVERSIGHT_IMPORT_HEARTBEAT_STALE_MINUTES
+    stale = now - dt.timedelta(minutes=minutes)
+    # A run claimed before heartbeats were written has only its start.
+    lost = Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale)
+    failed = []
+    running = ImportRun.objects.filter(lost, status=ImportStatus.RUNNING)
+    for run_id, beat, started in running.values_list("pk", "heartbeat_at", "started_at"):
+        since = timezone.localtime(beat or started).strftime("%d/%m/%Y %H:%M:%S")
+        # The condition again: a heartbeat written since the read keeps the run going.
+        if _finish(
+            run_id,
+            ImportStatus.FAILED,
+            where=lost,
+            problems=[STOPPED],
+            error=NO_HEARTBEAT.format(since=since, minutes=minutes),
+            progress="",
+        ):
+            logger.warning("Import %s failed: no heartbeat since %s", run_id, since)
+            failed.append(run_id)
+    return failed
+
+
+# A person's word on a held run, and trying a stopped one again ----------------------------
+
+
+def import_run_decide(*, run: ImportRun, user, apply: bool) -> ImportRun:
+    """Load a run held for its removals (queued again, allowed them), or discard it.
+
+    Raises ValidationError on "decision" if it is no longer awaiting confirmation.
+    """
+    now = timezone.now()
+    if apply:
+        moved = _move(
+            run.pk,
+            ImportStatus.QUEUED,
+            decided_by=user,
+            decided_at=now,
+            dispatched_at=None,
+            waiting_reason="",
+        )
+    else:
+        moved = _finish(run.pk, ImportStatus.DISCARDED, decided_by=user, decided_at=now)
+    if not moved:
+        raise ValidationError({"decision": ALREADY_DECIDED})
+    if apply:
+        transaction.on_commit(lambda: import_run_dispatch(run_id=run.pk))
+    run.refresh_from_db()
+    return run
+
+
+def import_run_retry(*, run: ImportRun, user) -> ImportRun:
+    """Load a stopped run's kept files again, as a new run (once: a second call gives it)."""
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if not locked.stopped:
+            raise ValidationError(NOT_RETRYABLE)
+        earlier = locked.retries.order_by("pk").first()
+        if earlier is not None:  # tried again already (a second click, or someone else)
+            return earlier
+        files = list(locked.files.all())
+        if not files or not all(default_storage.exists(f.file.name or "") for f in files):
+            raise ValidationError(FILES_GONE)
+        again = ImportRun.objects.create(
+            kind=locked.kind, year=locked.year, uploaded_by=user, retry_of=locked
+        )
+        # The same stored files: kept once, named by both runs.
+        ImportFile.objects.bulk_create(
+            ImportFile(run=again, name=f.name, file=f.file.name, size=f.size) for f in files
+        )
+    transaction.on_commit(lambda: import_run_dispatch(run_id=again.pk))
+    return again
+
+
+# What a load removes ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Watched:
+    """A kind of record an import may remove, named by `key` (a record removed and made
+    again under the same key is not removed)."""
+
+    label: str
+    model: type[models.Model]
+    key: tuple[str, ...]
+    from_return: bool = True  # only records a return gave (return_year) count
+
+    def labelled(self, rows: list[dict]) -> dict[str, list[dict]]:
+        return {self.label: rows}
+
+
+class _ConferencesWatched(Watched):
+    """A child's place at a conference, counted as the importer does: by the conference's kind."""
+
+    def labelled(self, rows: list[dict]) -> dict[str, list[dict]]:
+        history = ChildProtectionConference.history.model
+        kinds = dict(
+            history.objects.filter(id__in={r["conference_id"] for r in rows}).values_list(
+                "id", "kind"
+            )
+        )
+        labels = dict(ChildProtectionConference.Kind.choices)
+        grouped: dict[str, list[dict]] = {}
+        for row in rows:
+            kind = kinds.get(row["conference_id"], "")
+            grouped.setdefault(f"{labels.get(kind, 'Other')} conferences", []).append(row)
+        return grouped
+
+
+SSDA903_WATCHED = (
+    Watched("Episodes", Episode, ("child_id", "started_on")),
+    Watched("Reviews", LookedAfterReview, ("child_id", "held_on")),
+    Watched("Adoption decisions", AdoptionDecision, ("child_id", "decided_on")),
+)
+CIN_WATCHED = (
+    _ConferencesWatched(
+        "Conferences", ConferenceChild, ("child_id", "conference_id"), from_return=False
+    ),
+)
+WATCHED = {ImportKind.SSDA903: SSDA903_WATCHED, ImportKind.CIN_CENSUS: CIN_WATCHED}
+
+
+@dataclass
+class Removals:
+    """What a load removed (or would): records per kind, and each child's share."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    children: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def describe(self) -> str:
+        """'460 episodes, 563 reviews and 15 adoption decisions'."""
+        parts = [f"{n:,} {label.lower()}" for label, n in self.counts.items() if n]
+        if not parts:
+            return "nothing"
+        return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+    def as_json(self) -> dict:
+        """As kept on a run: pairs, since PostgreSQL's jsonb keeps no key order."""
+        return {
+            "counts": [[label, n] for label, n in self.counts.items()],
+            "children": [
+                [child, [[label, n] for label, n in kinds.items()]]
+                for child, kinds in self.children.items()
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, kept: dict) -> Removals:
+        return cls(
+            counts=dict(kept.get("counts", [])),
+            children={child: dict(kinds) for child, kinds in kept.get("children", [])},
+        )
+
+
+class RemovalsHeld(Exception):
+    """A load would remove more than allowed; it was rolled back, `result` what it gave."""
+
+    def __init__(self, removals: Removals, result: object):
+        self.removals = removals
+        self.result = result
+        super().__init__(f"The load would remove {removals.describe()}")
+
+
+_Loaded = TypeVar("_Loaded")
+CHILDREN_NAMED = 50  # in a command's refusal
+
+
+def removals_refused(removals: Removals) -> str:
+    """Why a command loaded nothing, naming the counts and the first children."""
+    children = len(removals.children)
+    text = REMOVALS_REFUSED.format(
+        removals=removals.describe(),
+        children=f"{children:,}",
+        children_plural="" if children == 1 else "ren",
+        limit=removals_allowed(),
+    )
+    named = list(removals.children)[:CHILDREN_NAMED]
+    more = children - len(named)
+    return text + "\nChildren: " + ", ".join(named) + (f" and {more:,} more" if more else "")
+
+
+def removals_allowed() -> int:
+    return settings.OVERSIGHT_IMPORT_REMOVAL_CONFIRM_ABOVE
+
+
+def removals_guard(
+    *,
+    watch: Sequence[Watched],
+    load: Callable[[], _Loaded],
+    allowed: int | None = None,
+    confirmed: bool = False,
+) -> tuple[_Loaded, Removals]:
+    """Run `load` in a transaction and say what it removed.
+
+    If it removed more than `allowed` records (the council's setting unless given) and
+    the removals are not `confirmed`, roll everything back and raise RemovalsHeld: the
+    database is as it was. Removals are read from the history the records keep of
+    their deletion.
+    """
+    limit = removals_allowed() if allowed is None else allowed
+    with transaction.atomic():
+        marks = {w: _history_mark(w) for w in watch}
+        result = load()
+        removals = _removed_since(marks)
+        if removals.total > limit and not confirmed:
+            raise RemovalsHeld(removals, result)
+    return result, removals
+
+
+def _history_mark(watched: Watched) -> int:
+    history = watched.model.history.model  # type: ignore[attr-defined]
+    return history.objects.aggregate(last=Max("history_id"))["last"] or 0
+
+
+def _removed_since(marks: dict[Watched, int]) -> Removals:
+    removals = Removals()
+    by_child: dict[int, dict[str, int]] = {}
+    for watched, mark in marks.items():
+        history = watched.model.history.model  # type: ignore[attr-defined]
+        deleted = history.objects.filter(history_id__gt=mark, history_type="-")
+        if watched.from_return:
+            deleted = deleted.filter(return_year__isnull=False)
+        rows = list(deleted.values(*watched.key).distinct())
+        if not rows:
+            continue
+        # Made again under the same key (a period of care rebuilt): not removed.
+        still = set(
+            watched.model._default_manager.filter(
+                child_id__in={r["child_id"] for r in rows}
+            ).values_list(*watched.key)
+        )
+        gone = [r for r in rows if tuple(r[k] for k in watched.key) not in still]
+        for label, group in watched.labelled(gone).items():
+            removals.counts[label] = removals.counts.get(label, 0) + len(group)
+            for row in group:
+                mine = by_child.setdefault(row["child_id"], {})
+                mine[label] = mine.get(label, 0) + 1
+    names = dict(Child.objects.filter(pk__in=by_child).values_list("pk", "child_id"))
+    removals.children = {
+        names[pk]: by_child[pk] for pk in sorted(by_child, key=lambda pk: names[pk])
+    }
+    return removals
+
+
 # Running it ----------------------------------------------------------------------------
 
 
-def _move(run_id: int, to: str, **values) -> bool:
+def _move(run_id: int, to: str, *, where: Q | None = None, **values) -> bool:
     """Change a run's status if ALLOWED_TRANSITIONS lets it move there from where it is."""
     sources = [s for s, targets in ImportRun.ALLOWED_TRANSITIONS.items() if to in targets]
-    return bool(ImportRun.objects.filter(pk=run_id, status__in=sources).update(status=to, **values))
+    runs = ImportRun.objects.filter(pk=run_id, status__in=sources)
+    if where is not None:
+        runs = runs.filter(where)
+    return bool(runs.update(status=to, **values))
 
 
-def _finish(run_id: int, to: str, **values) -> bool:
-    return _move(run_id, to, finished_at=timezone.now(), progress_percent=None, **values)
+def _finish(run_id: int, to: str, *, where: Q | None = None, **values) -> bool:
+    return _move(
+        run_id, to, where=where, finished_at=timezone.now(), progress_percent=None, **values
+    )
 
 
 def import_run_execute(*, run_id: int) -> bool:
@@ -246,10 +538,12 @@ def import_run_execute(*, run_id: int) -> bool:
     Never raises for the files or the load: refused files keep their problems, and an
     unexpected error is kept for administrators, the run marked as not loaded.
     """
+    now = timezone.now()
     claimed = _move(
         run_id,
         ImportStatus.RUNNING,
-        started_at=timezone.now(),
+        started_at=now,
+        heartbeat_at=now,
         progress="Reading the files",
         waiting_reason="",
     )
@@ -258,12 +552,36 @@ def import_run_execute(*, run_id: int) -> bool:
     run = ImportRun.objects.get(pk=run_id)
     files = list(run.files.all())
     progress = _Progress(run_id)
+    allowed = run.removals_confirmed  # None: the council's setting
     try:
-        with tempfile.TemporaryDirectory(prefix=f"oversight-import-{run_id}-") as work:
+        with (
+            _Heartbeat(run_id),
+            tempfile.TemporaryDirectory(prefix=f"oversight-import-{run_id}-") as work,
+        ):
             if run.kind == ImportKind.SSDA903:
-                summary = _ssda903_load(run, files, Path(work), progress)
+                summary, removals = removals_guard(
+                    watch=WATCHED[ImportKind(run.kind)],
+                    allowed=allowed,
+                    load=lambda: _ssda903_load(run, files, Path(work), progress),
+                )
             else:
-                summary = _cin_load(files, Path(work), progress)
+                summary, removals = removals_guard(
+                    watch=WATCHED[ImportKind(run.kind)],
+                    allowed=allowed,
+                    load=lambda: _cin_load(files, Path(work), progress),
+                )
+    except RemovalsHeld as held:
+        _move(
+            run_id,
+            ImportStatus.AWAITING_CONFIRMATION,
+            summary=held.result,
+            removals=held.removals.as_json(),
+            decided_by=None,
+            decided_at=None,
+            progress="",
+            progress_percent=None,
+        )
+        return True
     except _Refused as refused:
         problems = refused.problems[:PROBLEMS_KEPT]
         if len(refused.problems) > PROBLEMS_KEPT:
@@ -280,7 +598,13 @@ def import_run_execute(*, run_id: int) -> bool:
             progress="",
         )
         return True
-    _finish(run_id, ImportStatus.SUCCEEDED, summary=summary, progress="")
+    _finish(
+        run_id,
+        ImportStatus.SUCCEEDED,
+        summary=summary,
+        removals=removals.as_json() if removals.total else run.removals,
+        progress="",
+    )
     _data_quality_after_import()
     return True
 
@@ -370,6 +694,42 @@ def _cin_load(files, work: Path, progress: _Progress) -> dict:
     }
 
 
+class _Heartbeat:
+    """While a load runs, write its run's heartbeat every few seconds from a thread.
+
+    The thread writes on a connection of its own, outside the load's transaction, so the
+    heartbeat stops when the worker does. SQLite allows one writer at a time: there the
+    progress (written outside the load's transaction) is the only heartbeat.
+    """
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> _Heartbeat:
+        if connection.vendor != "sqlite":
+            self.thread = threading.Thread(target=self._beat, daemon=True)
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stopping.set()
+        if self.thread is not None:
+            self.thread.join(timeout=5)
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopping.wait(HEARTBEAT_EVERY_SECONDS):
+                ImportRun.objects.filter(pk=self.run_id, status=ImportStatus.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        except Exception:  # the resume task fails the run if the heartbeat stops
+            logger.warning("Heartbeat of import %s stopped", self.run_id, exc_info=True)
+        finally:
+            connections.close_all()
+
+
 class _Progress:
     """Write the import's progress to its run, at most once a second.
 
@@ -388,7 +748,11 @@ class _Progress:
         if now - self.last < PROGRESS_EVERY_SECONDS:
             return
         self.last = now
-        values = {"progress": text.strip()[:300], "progress_percent": percent}
+        values = {
+            "progress": text.strip()[:300],
+            "progress_percent": percent,
+            "heartbeat_at": timezone.now(),
+        }
         if not connection.in_atomic_block:
             self._write(values)
         elif connection.vendor != "sqlite":

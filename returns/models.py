@@ -22,6 +22,10 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Loaded"
     FAILED = "failed", "Not loaded"
+    # The return would remove more records than OVERSIGHT_IMPORT_REMOVAL_CONFIRM_ABOVE:
+    # nothing is loaded until someone who loads returns confirms, or discards it.
+    AWAITING_CONFIRMATION = "awaiting", "Awaiting confirmation"
+    DISCARDED = "discarded", "Discarded"
 
 
 def import_file_path(instance: "ImportFile", filename: str) -> str:
@@ -35,13 +39,26 @@ class ImportRun(models.Model):
     were refused (nothing was saved); `summary` the added/changed/unchanged counts when
     they were loaded. A run is claimed with a conditional update from queued to running,
     so a retried or repeated task loads nothing twice.
+
+    A load that would remove more records than the council allows without a person's word
+    is rolled back and kept awaiting confirmation, `removals` saying what it would remove;
+    `decided_by` confirmed (it is queued again, allowed that many) or discarded it.
+    A running load's worker writes `heartbeat_at` every few seconds; a run whose heartbeat
+    has stopped is failed by returns.tasks.import_runs_resume, and can be tried again
+    from its kept files as a new run (`retry_of`).
     """
 
     ALLOWED_TRANSITIONS = {
         ImportStatus.QUEUED: {ImportStatus.RUNNING, ImportStatus.FAILED},
-        ImportStatus.RUNNING: {ImportStatus.SUCCEEDED, ImportStatus.FAILED},
+        ImportStatus.RUNNING: {
+            ImportStatus.SUCCEEDED,
+            ImportStatus.FAILED,
+            ImportStatus.AWAITING_CONFIRMATION,
+        },
+        ImportStatus.AWAITING_CONFIRMATION: {ImportStatus.QUEUED, ImportStatus.DISCARDED},
         ImportStatus.SUCCEEDED: set(),
         ImportStatus.FAILED: set(),
+        ImportStatus.DISCARDED: set(),
     }
 
     kind = models.CharField(max_length=20, choices=ImportKind)
@@ -58,12 +75,37 @@ class ImportRun(models.Model):
     dispatched_at = models.DateTimeField(null=True, blank=True)
     waiting_reason = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written by the worker while it loads (returns.imports._Heartbeat); read by
+    # import_runs_resume to fail a run whose worker was killed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     progress = models.CharField(max_length=300, blank=True)
     progress_percent = models.PositiveSmallIntegerField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     problems = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True, help_text="An unexpected failure, for administrators.")
+    removals = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the return would remove: counts per kind of record and the children.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_runs_decided",
+        help_text="Who confirmed or discarded the removals.",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    retry_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="retries",
+        help_text="The stopped upload whose files this run loads again.",
+    )
 
     class Meta:
         db_table = "core_importrun"
@@ -82,7 +124,28 @@ class ImportRun(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {ImportStatus.SUCCEEDED, ImportStatus.FAILED}
+        return self.status in {ImportStatus.SUCCEEDED, ImportStatus.FAILED, ImportStatus.DISCARDED}
+
+    @property
+    def is_awaiting_confirmation(self) -> bool:
+        return self.status == ImportStatus.AWAITING_CONFIRMATION
+
+    @property
+    def is_moving(self) -> bool:
+        """Whether the worker has it (waiting or loading): its page follows it."""
+        return self.status in {ImportStatus.QUEUED, ImportStatus.RUNNING}
+
+    @property
+    def removals_confirmed(self) -> int | None:
+        """How many removals a person has allowed this run, or None if no one has."""
+        if self.decided_at is None or self.status == ImportStatus.DISCARDED:
+            return None
+        return sum(n for _, n in self.removals.get("counts", []))
+
+    @property
+    def stopped(self) -> bool:
+        """Failed for a reason of the machine's, not the files': trying again may load it."""
+        return self.status == ImportStatus.FAILED and bool(self.error)
 
     @property
     def return_noun(self) -> str:

@@ -12,6 +12,7 @@ import csv
 from celery import current_app
 from crispy_forms_gds.layout import Field, Size
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -30,21 +31,28 @@ from returns.annex_a import TITLES as ANNEX_A_TITLES
 from returns.annex_a import annex_a_csv, annex_a_list, annex_a_xlsx
 from returns.data_quality import data_quality_dispatch, live_years
 from returns.imports import (
+    CHOOSE_DECISION,
     CHOOSE_FILES,
     CHOOSE_KIND,
     MAX_FILES,
+    REMOVALS_HELD,
+    Removals,
     cin_census_xml,
+    import_run_decide,
+    import_run_retry,
     import_run_start,
     import_runs_recent,
     ssda903_zip,
 )
 from returns.models import DataQualityCheck, DataQualityIssue, ImportKind, ImportRun, ReturnName
 from returns.ssda903.reading import year_label
+from returns.uploads import upload_refusals
 from reviews.records_begin import records_begin_get
 
 IMPORTERS = (Role.BUSINESS_SUPPORT, Role.ADMINISTRATOR)
 PERMISSION = "core.import_returns"
 PROBLEMS_SHOWN = 500
+CHILDREN_SHOWN = 500
 CHILDREN_PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_COLUMNS = [
@@ -117,19 +125,34 @@ class ImportUploadForm(ServiceForm):
         widget=MultipleFileInput(attrs={"class": "govuk-file-upload"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, refused=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = _year_choices()
+        self.fields["files"].help_text += (
+            f" Each file at most {settings.OVERSIGHT_IMPORT_MAX_FILE_MB} MB, "
+            f"{settings.OVERSIGHT_IMPORT_MAX_UPLOAD_MB} MB together."
+        )
+        self.refused = refused or []
 
     def layout_fields(self) -> list:
         return [Field.radios("kind", legend_size=Size.SMALL), Field.select("year"), "files"]
+
+    def clean(self):
+        data = super().clean()
+        if self.refused:  # files too large were not taken (returns.uploads): say which
+            self.errors.pop("files", None)
+            for message in self.refused:
+                self.add_error("files", message)
+        return data
 
 
 @role_required(*IMPORTERS)
 def import_upload(request):
     """Upload a return's files; the load runs in the background and its page shows how."""
     require_perm(request, PERMISSION)
-    form = ImportUploadForm(posted(request), request.FILES or None)
+    form = ImportUploadForm(
+        posted(request), request.FILES or None, refused=upload_refusals(request)
+    )
 
     def save(data):
         return import_run_start(
@@ -169,6 +192,8 @@ def import_detail(request, pk: int):
         (kind, c["added"], c["changed"], c["unchanged"], c["removed"])
         for kind, c in run.summary.get("counts", {}).items()
     ]
+    retried = run.retries.order_by("pk").first() if run.stopped else None
+    removals = _removals(run)
     return render(
         request,
         "returns/import_detail.html",
@@ -181,7 +206,87 @@ def import_detail(request, pk: int):
             "problems": run.problems[:PROBLEMS_SHOWN],
             "more_problems": max(len(run.problems) - PROBLEMS_SHOWN, 0),
             "show_error": bool(run.error) and Role.ADMINISTRATOR in user_roles(request.user),
+            "removals": removals,
+            "children": list(removals.children.items())[:CHILDREN_SHOWN],
+            "more_children": max(len(removals.children) - CHILDREN_SHOWN, 0),
+            "retried": retried,
         },
+    )
+
+
+def _removals(run: ImportRun) -> Removals:
+    return Removals.from_json(run.removals)
+
+
+DECISIONS = {
+    "apply": "Yes, load the return and remove these records",
+    "discard": "No, discard this upload: nothing is loaded",
+}
+
+
+class ImportDecisionForm(ServiceForm):
+    submit_label = "Continue"
+
+    decision = forms.ChoiceField(
+        label="Load this return and remove these records?",
+        choices=list(DECISIONS.items()),
+        widget=forms.RadioSelect,
+        error_messages={"required": CHOOSE_DECISION},
+    )
+
+    def layout_fields(self) -> list:
+        return [Field.radios("decision", legend_size=Size.MEDIUM)]
+
+
+@role_required(*IMPORTERS)
+def import_decide(request, pk: int):
+    """Confirm the removals of a return held for them (then it loads), or discard it."""
+    require_perm(request, PERMISSION)
+    run = get_object_or_404(ImportRun, pk=pk)
+    if not run.is_awaiting_confirmation and request.method != "POST":
+        return redirect("imports:detail", pk=run.pk)
+    removals = _removals(run)
+    return form_page(
+        request,
+        ImportDecisionForm(posted(request)),
+        heading="Confirm the records this return removes",
+        caption=f"Upload {run.pk}",
+        save=lambda data: import_run_decide(
+            run=run, user=request.user, apply=data["decision"] == "apply"
+        ),
+        success_url=lambda decided: reverse("imports:detail", args=[decided.pk]),
+        template="returns/import_decide.html",
+        back_url=reverse("imports:detail", args=[run.pk]),
+        run=run,
+        removals=removals,
+        held=REMOVALS_HELD.format(removals=removals.describe()),
+        children=list(removals.children.items())[:CHILDREN_SHOWN],
+        more_children=max(len(removals.children) - CHILDREN_SHOWN, 0),
+    )
+
+
+class ImportRetryForm(ServiceForm):
+    submit_label = "Try again"
+
+
+@role_required(*IMPORTERS)
+def import_retry(request, pk: int):
+    """Load a stopped upload's kept files again, as a new upload."""
+    require_perm(request, PERMISSION)
+    run = get_object_or_404(ImportRun, pk=pk)
+    if not run.stopped and request.method != "POST":
+        return redirect("imports:detail", pk=run.pk)
+    return form_page(
+        request,
+        ImportRetryForm(posted(request)),
+        heading=f"Try loading upload {run.pk} again",
+        intro=(
+            "The files kept from this upload are loaded again, as a new upload. Nothing "
+            "was saved by the load that stopped, so loading them again is safe."
+        ),
+        save=lambda _: import_run_retry(run=run, user=request.user),
+        success_url=lambda again: reverse("imports:detail", args=[again.pk]),
+        back_url=reverse("imports:detail", args=[run.pk]),
     )
 
 
@@ -197,7 +302,8 @@ def import_status(request, pk: int):
             "progress": run.progress,
             "percent": run.progress_percent,
             "waiting": run.waiting_reason,
-            "finished": run.is_finished,
+            # The page reloads once the worker no longer has the run.
+            "finished": not run.is_moving,
         }
     )
 

@@ -4,7 +4,15 @@ PAGES maps each URL name to who may open it and how its parameters come from the
 QUERIES adds a query string; extend_world(objects) adds this area's records to the world
 and returns the parameters they give (objects holds the shared world's records)."""
 
-from returns.models import SsdExtractRow, SsdImportRun, SsdImportStatus, SsdRowState
+from returns.models import (
+    ImportKind,
+    ImportRun,
+    ImportStatus,
+    SsdExtractRow,
+    SsdImportRun,
+    SsdImportStatus,
+    SsdRowState,
+)
 from tests.core.page_roles import ALL, IMPORTS
 
 PAGES = {
@@ -12,6 +20,8 @@ PAGES = {
     "imports:upload": (IMPORTS, {}),
     "imports:detail": (IMPORTS, {"pk": "import_run"}),
     "imports:status": (IMPORTS, {"pk": "import_run"}),
+    "imports:decide": (IMPORTS, {"pk": "held_import_run"}),
+    "imports:retry": (IMPORTS, {"pk": "stopped_import_run"}),
     "imports:export": (IMPORTS, {}),
     "imports:ssd_list": (IMPORTS, {}),
     "imports:ssd_detail": (IMPORTS, {"pk": "ssd_run"}),
@@ -23,6 +33,8 @@ QUERIES: dict[str, str] = {}
 
 
 def extend_world(objects: dict) -> dict:
+    """An SSD run with a row missing from its extract, an upload held for its removals,
+    and one whose worker stopped."""
     child = objects["child"].child_id
     run = SsdImportRun.objects.create(
         source="/srv/ssd",
@@ -47,4 +59,22 @@ def extend_world(objects: dict) -> dict:
         state=SsdRowState.MISSING,
         missing_since=run,
     )
-    return {"ssd_run": run.pk, "ssd_row": row.pk}
+    uploader = objects["iro"].user
+    held = ImportRun.objects.create(
+        kind=ImportKind.SSDA903,
+        uploaded_by=uploader,
+        status=ImportStatus.AWAITING_CONFIRMATION,
+        removals={"counts": [["Episodes", 40]], "children": [["W1", [["Episodes", 40]]]]},
+    )
+    stopped = ImportRun.objects.create(
+        kind=ImportKind.SSDA903,
+        uploaded_by=uploader,
+        status=ImportStatus.FAILED,
+        error="No heartbeat from the worker",
+    )
+    return {
+        "ssd_run": run.pk,
+        "ssd_row": row.pk,
+        "held_import_run": held.pk,
+        "stopped_import_run": stopped.pk,
+    }

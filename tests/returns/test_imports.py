@@ -353,8 +353,10 @@ def test_waiting_uploads_are_handed_on_when_the_broker_is_back(
 
 def test_a_run_whose_worker_went_away_is_marked_not_loaded(business_support, broker_down):
     run = start(business_support, uploads(sample("2024-25")))
-    long_ago = timezone.now() - imports.RUN_TIMEOUT - dt.timedelta(minutes=1)
-    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING, started_at=long_ago)
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportStatus.RUNNING, started_at=long_ago, heartbeat_at=long_ago
+    )
     import_runs_resume()
     run.refresh_from_db()
     assert run.status == ImportStatus.FAILED and run.problems == [STOPPED]
