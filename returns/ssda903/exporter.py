@@ -35,11 +35,15 @@ def return_export(
     """Write the year's tables into `directory` (created if need be); rows per table."""
     say = progress or (lambda _: None)
     first, last = year_start(year), year_end(year)
-    episodes = list(
-        Episode.objects.filter(started_on__lte=last)
+    episodes = [
+        e
+        for e in Episode.objects.filter(started_on__lte=last)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
         .order_by("child_id", "started_on")
-    )
+        # An open episode a later year's return was silent about ends, for the figures, on
+        # the 1 April that silence begins (returns.continuity): not in that year's return.
+        if not (e.is_unreturned and e.unreturned_from <= first)
+    ]
     # Care leavers: no episode in the year, but an OC3 row in its return (DfE's OC3
     # table is of young people who left care aged 16 or over, whose birthdays fall in it).
     leavers = ReturnRow.objects.filter(year=year, table=ReturnTable.OC3).values_list(

@@ -6,6 +6,7 @@ figures and deadlines follow the later return: the episode is kept as recorded, 
 period of care ends on the 1 April the silence begins (returns.continuity).
 """
 
+import csv
 import datetime as dt
 
 import pytest
@@ -21,6 +22,7 @@ from returns.data_quality import (
     data_quality_section,
 )
 from returns.models import DataQualityIssue, ReturnName
+from returns.ssda903.exporter import return_export
 from returns.ssda903.importer import returns_import
 from reviews.figures import looked_after
 from reviews.models import Episode, PeriodOfCare
@@ -239,3 +241,16 @@ def test_an_episode_a_still_later_return_lists_again_is_not_ended(tmp_path):
     c1 = Episode.objects.get(child__child_id="C1")
     assert (c1.return_year, c1.is_unreturned) == (2025, False)
     assert looked_after(year_end(2024)).count() == 3
+
+
+def test_oversights_own_export_of_the_later_year_leaves_out_the_child_its_return_left_out(
+    tmp_path,
+):
+    returns_import(directories=[return_2023(tmp_path), return_2024(tmp_path)])
+    exported = tmp_path / "exported"
+    return_export(year=2024, directory=exported)
+    children = {row["CHILD"] for row in csv.DictReader((exported / "episodes.csv").open())}
+    assert children == {"C2", "C3"}
+    return_export(year=2023, directory=tmp_path / "exported-2023")
+    earlier = (tmp_path / "exported-2023" / "episodes.csv").open()
+    assert {row["CHILD"] for row in csv.DictReader(earlier)} == set(OPEN_AT_END_OF_2023)
