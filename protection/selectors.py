@@ -50,10 +50,14 @@ def open_plans() -> QuerySet[ChildProtectionPlan]:
 
 
 def open_deadlines(
-    *, horizon: dt.date | None = None, user_id: int | None = None
+    *,
+    horizon: dt.date | None = None,
+    user_id: int | None = None,
+    as_of: dt.date | None = None,
 ) -> list[OpenDeadline]:
-    """Each initial conference due (a transfer-in conference counts as one, RULES.md 5)
-    and each plan's next review conference (three queries).
+    """Each initial conference due (a transfer-in conference counts as one, RULES.md 5),
+    each plan's next review conference, and each decision overdue on `as_of` (today
+    unless given) (four queries).
 
     `user_id` keeps those of the children that person holds as IRO now.
     """
@@ -99,16 +103,18 @@ def open_deadlines(
         )
         if due is not None
     ]
-    return items + overdue_decisions(user_id=user_id)
+    return items + overdue_decisions(as_of=as_of, user_id=user_id)
 
 
-def overdue_decisions(*, user_id: int | None = None) -> list[OpenDeadline]:
-    """Decisions of held conferences not done by their due date, one per child the
-    conference covered (one query); `user_id` keeps those of the children that person
-    holds."""
+def overdue_decisions(
+    *, as_of: dt.date | None = None, user_id: int | None = None
+) -> list[OpenDeadline]:
+    """Decisions of held conferences not done by their due date, as the day `as_of`
+    (today unless given) sees them, one per child the conference covered (one query);
+    `user_id` keeps those of the children that person holds."""
     rows = ConferenceDecision.objects.filter(
         completed_on__isnull=True,
-        due_on__lt=today(),
+        due_on__lt=as_of or today(),
         conference__status=ConferenceStatus.HELD,
     )
     if user_id is not None:
