@@ -1,10 +1,11 @@
 from django.contrib import admin
 
-from core.service_admin import ReadOnlyInline, ServiceOwnedAdmin
+from core.service_admin import ALL_FIELDS, ReadOnlyInline, ServiceOwnedAdmin
 from protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
     ConferenceChild,
+    ConferenceDecision,
     ConferenceInvitation,
     ConferenceMove,
     Section47Enquiry,
@@ -47,6 +48,30 @@ class MoveInline(ReadOnlyInline):
     model = ConferenceMove
 
 
+class DecisionInline(ReadOnlyInline):
+    model = ConferenceDecision
+    fields = ["action", "owner", "due_on", "completed_on", "withdrawn_at", "withdrawn_reason"]
+
+    def get_queryset(self, request):
+        # Withdrawn decisions too: the admin shows everything that was recorded.
+        return ConferenceDecision.all_objects.select_related("conference")
+
+
+@admin.register(ConferenceDecision)
+class ConferenceDecisionAdmin(ServiceOwnedAdmin):
+    """Read-only: decisions are recorded, done, corrected and withdrawn on the conference's
+    pages (protection.services), which keep who and why in the history shown here."""
+
+    service_fields = ALL_FIELDS
+    list_display = ["__str__", "conference", "due_on", "completed_on", "withdrawn_at"]
+    list_filter = ["completed_on", "withdrawn_at"]
+    search_fields = ["action", "owner", "conference__covered__child__child_id"]
+    raw_id_fields = ["conference"]
+
+    def get_queryset(self, request):
+        return ConferenceDecision.all_objects.select_related("conference")
+
+
 @admin.register(TransferIn)
 class TransferInAdmin(ServiceOwnedAdmin):
     service_fields = [
@@ -77,4 +102,4 @@ class ChildProtectionConferenceAdmin(ServiceOwnedAdmin):
     ]
     list_display = ["__str__", "kind", "status", "scheduled_for", "held_on", "chair"]
     list_filter = ["kind", "status"]
-    inlines = [ConferenceChildInline, InvitationInline, MoveInline]
+    inlines = [ConferenceChildInline, InvitationInline, MoveInline, DecisionInline]
