@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
@@ -31,6 +33,42 @@ CONFERENCE_DECISION_RULE = "cp_conference_decision"
 # A transfer-in conference to book (on the deadlines list it is an initial conference
 # with the rule transfer_in; the board books it as its own kind of conference).
 TRANSFER_IN = "transfer_in"
+
+
+def corrections(row: Any) -> list[Any]:
+    """A record's history entries that say why it changed (corrections, a withdrawal),
+    oldest first, with who made them."""
+    return list(
+        row.history.exclude(history_change_reason__isnull=True)
+        .exclude(history_change_reason="")
+        .select_related("history_user")
+        .order_by("history_date")
+    )
+
+
+@dataclass(frozen=True)
+class EnquiryRow:
+    """A section 47 enquiry on the child's record: its corrections, and why it cannot be
+    withdrawn (None when it can)."""
+
+    enquiry: Section47Enquiry
+    corrections: list[Any]
+    withdraw_problem: str | None
+
+
+def enquiry_rows(*, child: Any, limit: int = 3) -> list[EnquiryRow]:
+    """The child's latest enquiries, then any withdrawn, each with its corrections."""
+    from protection.services import section47_withdraw_problem
+
+    latest = list(child.section47_enquiries.order_by("-strategy_discussion_on")[:limit])
+    withdrawn = list(
+        Section47Enquiry.all_objects.filter(child=child, withdrawn_at__isnull=False)
+        .select_related("withdrawn_by")
+        .order_by("-strategy_discussion_on")
+    )
+    return [
+        EnquiryRow(e, corrections(e), section47_withdraw_problem(e)) for e in latest + withdrawn
+    ]
 
 
 def enquiries_awaiting_icpc() -> QuerySet[Section47Enquiry]:

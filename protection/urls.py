@@ -18,6 +18,21 @@ urlpatterns = [
         views.transfer_in_check,
         name="transfer_in_check",
     ),
+    path(
+        "children/<str:child_id>/enquiries/<int:pk>/correct/",
+        views.enquiry_correct,
+        name="enquiry_correct",
+    ),
+    path(
+        "children/<str:child_id>/enquiries/<int:pk>/withdraw/",
+        views.enquiry_withdraw,
+        name="enquiry_withdraw",
+    ),
+    path(
+        "children/<str:child_id>/transfers-in/<int:pk>/correct/",
+        views.transfer_in_correct_view,
+        name="transfer_in_correct",
+    ),
     path("conferences/book/", views.conference_book, name="conference_book"),
     path("conferences/<int:pk>/", views.conference_detail, name="conference"),
     path("conferences/<int:pk>/move/", views.reschedule, name="reschedule"),
