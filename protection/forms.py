@@ -277,6 +277,8 @@ class OutcomeForm(ServiceForm):
     """What the conference decided for each child; fields are named as the service's errors."""
 
     submit_label = "Record the outcome"
+    # Fields after the children's outcomes (a correction's reason).
+    closing_fields: tuple[str, ...] = ()
 
     held_on = gds_date("Date the conference was held")
 
@@ -308,7 +310,9 @@ class OutcomeForm(ServiceForm):
                 )
                 layout.append(f"category-{child.child_id}")
         self.entries = entries
-        self.helper.layout = Layout(*layout, Button("submit", self.submit_label))
+        self.helper.layout = Layout(
+            *layout, *self.closing_fields, Button("submit", self.submit_label)
+        )
 
     def clean(self):
         data = super().clean()
@@ -321,6 +325,15 @@ class OutcomeForm(ServiceForm):
                     f"Choose the category of abuse for {child.full_name}'s plan",
                 )
         return data
+
+
+class OutcomeCorrectForm(OutcomeForm):
+    """Correct a held conference's date and outcomes, saying why."""
+
+    submit_label = "Save the correction"
+    closing_fields = ("reason",)
+
+    reason = reason_field(CORRECTION_REASON)
 
 
 class MinutesForm(ServiceForm):

@@ -845,6 +845,222 @@ def conference_record_held(
     return conference
 
 
+OUTCOME_NOT_HELD = "Only a conference that has been held has an outcome to correct"
+OUTCOME_UNCHANGED = "Nothing has changed: change the date, an outcome or a category to correct it"
+PLAN_HAS_REVIEWS = (
+    "{name}'s plan has had a review conference, on {date}: the plan it started cannot be "
+    "removed or start after that"
+)
+PLAN_REVIEWED_LATER = (
+    "{name}'s plan had a review conference after this one, on {date}, so it cannot have ended here"
+)
+OTHER_OPEN_PLAN = "{name} is on another child protection plan, from {date}"
+DECISION_BEFORE_HELD = "A decision of this conference is due on {date}, before that date"
+MINUTES_BEFORE_HELD = "The minutes were sent on {date}, before that date"
+REPORTS_AFTER_HELD = "The reports were all in on {date}, after that date"
+
+
+def _reviews_of(plan: ChildProtectionPlan, *, other_than: ChildProtectionConference) -> list:
+    """The days a plan's other review conferences were held, in order."""
+    return sorted(
+        day
+        for day in ConferenceChild.objects.filter(
+            plan=plan,
+            conference__kind=ConferenceKind.REVIEW,
+            conference__status=ConferenceStatus.HELD,
+        )
+        .exclude(conference=other_than)
+        .values_list("conference__held_on", flat=True)
+        if day is not None
+    )
+
+
+def _outcome_problems(
+    errors: FieldErrors,
+    conference: ChildProtectionConference,
+    *,
+    held_on: dt.date,
+    entries: dict[int, ConferenceChild],
+    given: dict[int, ChildOutcome],
+) -> None:
+    """What is wrong with a held conference's corrected date and outcomes."""
+    not_in_future(errors, "held_on", held_on, "The conference date")
+    if conference.minutes_sent_on and conference.minutes_sent_on < held_on:
+        errors.add(
+            "held_on", MINUTES_BEFORE_HELD.format(date=long_date(conference.minutes_sent_on))
+        )
+    if conference.reports_in_on and conference.reports_in_on > held_on:
+        errors.add("held_on", REPORTS_AFTER_HELD.format(date=long_date(conference.reports_in_on)))
+    early = conference.decisions.filter(due_on__lt=held_on).order_by("due_on").first()
+    if early is not None:
+        errors.add("held_on", DECISION_BEFORE_HELD.format(date=long_date(early.due_on)))
+    review = conference.kind == ConferenceKind.REVIEW
+    allowed = (
+        {ConferenceOutcome.PLAN_CONTINUED, ConferenceOutcome.PLAN_ENDED}
+        if review
+        else {ConferenceOutcome.PLAN_STARTED, ConferenceOutcome.NO_PLAN}
+    )
+    for child_pk, entry in entries.items():
+        child, outcome = entry.child, given.get(child_pk)
+        field = f"outcome-{child.child_id}"
+        if outcome is None or outcome.outcome not in allowed:
+            errors.add(field, f"Choose the outcome of the conference for {child.full_name}")
+            continue
+        if entry.section47 and conference_before_enquiry(
+            held_on, entry.section47.strategy_discussion_on
+        ):
+            errors.add("held_on", "The conference cannot be before the strategy discussion")
+        if conference.kind == ConferenceKind.TRANSFER_IN and (
+            conference.transfer_notified_on and held_on < conference.transfer_notified_on
+        ):
+            errors.add("held_on", "The conference cannot be before the transfer was notified")
+        plan = entry.plan
+        if review:
+            assert plan is not None  # a review conference is of a plan
+            if not_after_plan_start(held_on, plan.started_on):
+                errors.add("held_on", "A review conference must be after the plan started")
+            later = [d for d in _reviews_of(plan, other_than=conference) if d > held_on]
+            if outcome.outcome == ConferenceOutcome.PLAN_ENDED and later:
+                errors.add(
+                    field,
+                    PLAN_REVIEWED_LATER.format(name=child.full_name, date=long_date(later[0])),
+                )
+            reopened = entry.outcome == ConferenceOutcome.PLAN_ENDED
+            if outcome.outcome == ConferenceOutcome.PLAN_CONTINUED and reopened:
+                other = child.cp_plans.filter(ended_on__isnull=True).exclude(pk=plan.pk).first()
+                if other is not None:
+                    errors.add(
+                        field,
+                        OTHER_OPEN_PLAN.format(
+                            name=child.full_name, date=long_date(other.started_on)
+                        ),
+                    )
+            continue
+        started = outcome.outcome == ConferenceOutcome.PLAN_STARTED
+        if started and outcome.category not in CategoryOfAbuse.values:
+            errors.add(
+                f"category-{child.child_id}",
+                f"Choose the category of abuse for {child.full_name}'s plan",
+            )
+        if plan is not None:
+            reviews = _reviews_of(plan, other_than=conference)
+            if reviews and (not started or held_on >= reviews[0]):
+                errors.add(
+                    field, PLAN_HAS_REVIEWS.format(name=child.full_name, date=long_date(reviews[0]))
+                )
+            if started:
+                for problem in plan_problems(
+                    child=child,
+                    started_on=held_on,
+                    ended_on=plan.ended_on,
+                    initial_category=outcome.category or plan.initial_category,
+                    latest_category=plan.latest_category,
+                    exclude_pk=plan.pk,
+                ).errors.values():
+                    for text in problem:
+                        errors.add("held_on", text)
+        elif started:
+            other = child.cp_plans.filter(ended_on__isnull=True).first()
+            if other is not None:
+                errors.add(
+                    field,
+                    OTHER_OPEN_PLAN.format(name=child.full_name, date=long_date(other.started_on)),
+                )
+
+
+@transaction.atomic
+def conference_outcome_correct(
+    *,
+    conference: ChildProtectionConference,
+    held_on: dt.date,
+    outcomes: Sequence[ChildOutcome],
+    reason: str,
+    by: User | None = None,
+) -> ChildProtectionConference:
+    """Correct a held conference's date and what it decided for each child (whether a
+    plan started or ended, its category), saying why, kept in the history of the
+    conference, each child's entry and each plan. The plans' start and end follow the
+    conference's date, and the review conferences' due dates are worked out again
+    (plan_schedule_refresh). A plan started in error is removed with the reason in its
+    history, unless it has had a review conference."""
+    conference = ChildProtectionConference.objects.select_for_update().get(pk=conference.pk)
+    if conference.status != ConferenceStatus.HELD:
+        raise ValidationError({"held_on": OUTCOME_NOT_HELD})
+    entries = {
+        e.child_id: e for e in conference.covered.select_related("child", "section47", "plan")
+    }
+    given = {o.child.pk: o for o in outcomes}
+    errors = FieldErrors()
+    _outcome_problems(errors, conference, held_on=held_on, entries=entries, given=given)
+    decisions.reason_problem(errors, reason)
+    unchanged = held_on == conference.held_on and all(
+        given[pk].outcome == e.outcome
+        and (
+            e.outcome != ConferenceOutcome.PLAN_STARTED
+            or e.plan is None
+            or given[pk].category == e.plan.initial_category
+        )
+        for pk, e in entries.items()
+        if pk in given
+    )
+    if unchanged:
+        errors.add("held_on", OUTCOME_UNCHANGED)
+    errors.raise_if_any()
+    before = conference.held_on
+    note = reason.strip()
+    conference.held_on = held_on
+    decisions.history_note(conference, by=by, reason=note)
+    conference.save()
+    refresh: list[ChildProtectionPlan] = []
+    for child_pk, entry in entries.items():
+        outcome, plan = given[child_pk], entry.plan
+        if conference.kind == ConferenceKind.REVIEW:
+            assert plan is not None
+            if outcome.outcome == ConferenceOutcome.PLAN_ENDED:
+                plan.ended_on = held_on
+            elif entry.outcome == ConferenceOutcome.PLAN_ENDED:
+                plan.ended_on = None  # it did not end here after all (nor later: checked)
+            decisions.history_note(plan, by=by, reason=note)
+            plan.save()
+            refresh.append(plan)
+        elif outcome.outcome == ConferenceOutcome.PLAN_STARTED:
+            if plan is None:
+                plan = plan_record(
+                    child=entry.child, started_on=held_on, initial_category=outcome.category
+                )
+            else:
+                if plan.latest_category == plan.initial_category:
+                    plan.latest_category = outcome.category
+                plan.initial_category = outcome.category
+                plan.started_on = held_on
+                decisions.history_note(plan, by=by, reason=note)
+                plan.save()
+                refresh.append(plan)
+            entry.plan = plan
+        elif plan is not None:  # a plan started in error: removed, its history kept
+            entry.plan = None
+            decisions.history_note(plan, by=by, reason=f"Removed: {note}")
+            plan.delete()
+        entry.outcome = outcome.outcome
+        decisions.history_note(entry, by=by, reason=note)
+        entry.save()
+        enquiry = entry.section47
+        if enquiry is not None and enquiry.concluded_on == before:
+            enquiry.concluded_on = held_on
+            decisions.history_note(enquiry, by=by, reason=f"Conference corrected: {note}")
+            enquiry.save(update_fields=["concluded_on", "updated_at"])
+    if conference.kind == ConferenceKind.TRANSFER_IN:
+        for transfer in TransferIn.objects.filter(
+            child__in=[e.child for e in entries.values()], concluded_on=before
+        ):
+            transfer.concluded_on = held_on
+            decisions.history_note(transfer, by=by, reason=f"Conference corrected: {note}")
+            transfer.save(update_fields=["concluded_on", "updated_at"])
+    if refresh:
+        plan_schedules_refresh(plans=refresh)
+    return conference
+
+
 CONFERENCE_CANCELLED = "This conference was cancelled ({reason}), so it cannot be changed"
 CONFERENCE_HELD = "This conference has been held, so it cannot be moved or cancelled"
 ENTER_MOVE_REASON = "Enter why the conference is moving"

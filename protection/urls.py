@@ -64,6 +64,7 @@ urlpatterns = [
     ),
     path("conferences/<int:pk>/reports/", views.reports, name="reports"),
     path("conferences/<int:pk>/outcome/", views.outcome, name="outcome"),
+    path("conferences/<int:pk>/outcome/correct/", views.outcome_correct, name="outcome_correct"),
     path("conferences/<int:pk>/decisions/add/", views.decision_add, name="decision_add"),
     path("decisions/<int:decision_pk>/done/", views.decision_done, name="decision_done"),
     path("decisions/<int:decision_pk>/correct/", views.decision_correct, name="decision_correct"),

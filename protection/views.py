@@ -34,6 +34,7 @@ from protection.forms import (
     InvitationCorrectionForm,
     InvitationForm,
     MinutesForm,
+    OutcomeCorrectForm,
     OutcomeForm,
     ReferralForm,
     ReportsForm,
@@ -56,9 +57,10 @@ from protection.models import (
     TransferIn,
 )
 from protection.preparation import preparation_tasks
-from protection.selectors import decision_rows
+from protection.selectors import corrections, decision_rows
 from protection.services import (
     ENQUIRY_WITHDRAWN,
+    OUTCOME_NOT_HELD,
     ChildOutcome,
     attendance_too_early,
     conference_cancel,
@@ -69,6 +71,7 @@ from protection.services import (
     conference_decision_withdraw,
     conference_due_for,
     conference_minutes_record,
+    conference_outcome_correct,
     conference_record_held,
     conference_reports_record,
     conference_reschedule,
@@ -299,6 +302,13 @@ def conference_detail(request, pk: int):
             "decisions": decision_rows(conference, as_of=today()),
             "can_add_decision": conference.status == ConferenceStatus.HELD
             and user.has_perm(RECORD_OUTCOME, conference),
+            "can_correct_outcome": conference.status == ConferenceStatus.HELD
+            and user.has_perm(RECORD_OUTCOME, conference),
+            "corrections": [
+                h
+                for h in corrections(conference)
+                if not h.history_change_reason.startswith(("Moved:", "Transfer corrected:"))
+            ],
             "failed": [i for i in invitations if i.send_status == SendStatus.FAILED],
             "tasks": preparation_tasks(
                 conference,
@@ -550,14 +560,7 @@ def outcome(request, pk: int):
     )
 
     def save(data):
-        outcomes = [
-            ChildOutcome(
-                child=e.child,
-                outcome=data[f"outcome-{e.child.child_id}"],
-                category=data.get(f"category-{e.child.child_id}", ""),
-            )
-            for e in entries
-        ]
+        outcomes = _outcomes(entries, data)
         # The booked chair stays the chair when a deputy or a manager records it for them.
         chair = conference.chair or getattr(request.user, "iro_profile", None)
         return conference_record_held(
@@ -572,6 +575,54 @@ def outcome(request, pk: int):
         caption=str(conference),
         save=save,
         success_message="Outcome recorded. Review conference dates are updated.",
+    )
+
+
+def _outcomes(entries: list[ConferenceChild], data: dict) -> list[ChildOutcome]:
+    """Each child's outcome (and a plan's category) as an outcome form gave them."""
+    return [
+        ChildOutcome(
+            child=e.child,
+            outcome=data[f"outcome-{e.child.child_id}"],
+            category=data.get(f"category-{e.child.child_id}", ""),
+        )
+        for e in entries
+    ]
+
+
+@role_required(Role.IRO, Role.HEAD_OF_SERVICE)
+def outcome_correct(request, pk: int):
+    """The chair, the named deputy or the Head of Service corrects a held conference's
+    date and outcomes, saying why; plans and review conference dates follow."""
+    conference = _conference(pk)
+    require_object_perm(request, RECORD_OUTCOME, conference)
+    if refused := _closed(request, conference):
+        return refused
+    if conference.status != ConferenceStatus.HELD:
+        return _refusal(request, conference, OUTCOME_NOT_HELD)
+    entries = list(conference.covered.all())
+    initial: dict = {"held_on": conference.held_on}
+    for entry in entries:
+        initial[f"outcome-{entry.child.child_id}"] = entry.outcome
+        if entry.plan is not None and conference.kind != ConferenceKind.REVIEW:
+            initial[f"category-{entry.child.child_id}"] = entry.plan.initial_category
+    form = OutcomeCorrectForm(
+        posted(request), conference=conference, entries=entries, initial=initial
+    )
+    return _conference_form(
+        request,
+        pk,
+        form,
+        heading="Correct the conference's outcome",
+        caption=str(conference),
+        save=lambda data: conference_outcome_correct(
+            conference=conference,
+            held_on=data["held_on"],
+            outcomes=_outcomes(entries, data),
+            reason=data["reason"],
+            by=request.user,
+        ),
+        success_message="Outcome corrected. Plans and review conference dates are updated.",
     )
 
 

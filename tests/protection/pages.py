@@ -51,6 +51,7 @@ PAGES = {
     ),
     "protection:reports": (BOOKING, {"pk": "conference"}),
     "protection:outcome": (OUTCOME, {"pk": "conference"}),
+    "protection:outcome_correct": (OUTCOME, {"pk": "held_conference"}),
     "protection:decision_add": (OUTCOME, {"pk": "held_conference"}),
     "protection:decision_done": (OUTCOME, {"decision_pk": "conference_decision"}),
     "protection:decision_correct": (OUTCOME, {"decision_pk": "conference_decision"}),
