@@ -22,9 +22,17 @@ class Section47EnquiryAdmin(ServiceOwnedAdmin):
         "concluded_on",
         "icpc_due",
         "icpc_due_reason",
+        "referral_on",
+        "withdrawn_at",
+        "withdrawn_reason",
+        "withdrawn_by",
     ]
-    list_display = ["child", "strategy_discussion_on", "icpc_due", "concluded_on"]
+    list_display = ["child", "strategy_discussion_on", "icpc_due", "concluded_on", "withdrawn_at"]
     search_fields = ["child__child_id"]
+
+    def get_queryset(self, request):
+        # Withdrawn enquiries too: corrected and withdrawn on the child's record.
+        return Section47Enquiry.all_objects.select_related("child")
 
 
 @admin.register(ChildProtectionPlan)

@@ -8,6 +8,7 @@ from core.decisions import DecisionAddForm
 from protection.forms import (
     EnquiryCorrectForm,
     InvitationCorrectionForm,
+    OutcomeCorrectForm,
     ReferralForm,
     ReportsForm,
     RescheduleForm,
@@ -24,6 +25,9 @@ BUILDERS = {
     ReferralForm: lambda data: ReferralForm(data, child=CHILD),
     TransferInForm: lambda data: TransferInForm(data, child=CHILD),
     EnquiryCorrectForm: lambda data: EnquiryCorrectForm(data, child=CHILD),
+    OutcomeCorrectForm: lambda data: OutcomeCorrectForm(
+        data, conference=SimpleNamespace(kind="initial"), entries=[SimpleNamespace(child=CHILD)]
+    ),
     TransferInCorrectForm: lambda data: TransferInCorrectForm(data, child=CHILD),
     ReportsForm: lambda data: ReportsForm(data),
     RescheduleForm: lambda data: RescheduleForm(data),

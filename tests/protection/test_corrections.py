@@ -492,3 +492,16 @@ def test_two_clicks_on_save_correct_the_notice_once(client, business_support, tr
     transfer.refresh_from_db()
     assert transfer.notified_on == D(2026, 11, 9)
     assert transfer.history.count() == 2
+
+
+def test_the_admin_lists_a_withdrawn_enquiry_read_only(client, enquiry):
+    from tests.factories import UserFactory
+
+    section47_withdraw(enquiry=enquiry, reason="Entered for the wrong child")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    listed = client.get(reverse("admin:protection_section47enquiry_changelist"))
+    assert "E1" in listed.content.decode()
+    page = client.get(reverse("admin:protection_section47enquiry_change", args=[enquiry.pk]))
+    assert page.status_code == 200
+    assert "Entered for the wrong child" in page.content.decode()
+    assert 'name="withdrawn_reason"' not in page.content.decode()
