@@ -916,7 +916,9 @@ def _outcome_problems(
             errors.add("held_on", "The conference cannot be before the transfer was notified")
         plan = entry.plan
         if review:
-            assert plan is not None  # a review conference is of a plan
+            if plan is None:  # a review conference loaded without its plan
+                errors.add(field, f"No plan is recorded for {child.full_name} at this review")
+                continue
             if not_after_plan_start(held_on, plan.started_on):
                 errors.add("held_on", "A review conference must be after the plan started")
             later = [d for d in _reviews_of(plan, other_than=conference) if d > held_on]
