@@ -1,10 +1,11 @@
 from django.contrib import admin
 
-from core.service_admin import ReadOnlyInline, ServiceOwnedAdmin
+from core.service_admin import ALL_FIELDS, ReadOnlyInline, ServiceOwnedAdmin
 from protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
     ConferenceChild,
+    ConferenceDecision,
     ConferenceInvitation,
     ConferenceMove,
     Section47Enquiry,
@@ -21,9 +22,17 @@ class Section47EnquiryAdmin(ServiceOwnedAdmin):
         "concluded_on",
         "icpc_due",
         "icpc_due_reason",
+        "referral_on",
+        "withdrawn_at",
+        "withdrawn_reason",
+        "withdrawn_by",
     ]
-    list_display = ["child", "strategy_discussion_on", "icpc_due", "concluded_on"]
+    list_display = ["child", "strategy_discussion_on", "icpc_due", "concluded_on", "withdrawn_at"]
     search_fields = ["child__child_id"]
+
+    def get_queryset(self, request):
+        # Withdrawn enquiries too: corrected and withdrawn on the child's record.
+        return Section47Enquiry.all_objects.select_related("child")
 
 
 @admin.register(ChildProtectionPlan)
@@ -45,6 +54,30 @@ class InvitationInline(ReadOnlyInline):
 
 class MoveInline(ReadOnlyInline):
     model = ConferenceMove
+
+
+class DecisionInline(ReadOnlyInline):
+    model = ConferenceDecision
+    fields = ["action", "owner", "due_on", "completed_on", "withdrawn_at", "withdrawn_reason"]
+
+    def get_queryset(self, request):
+        # Withdrawn decisions too: the admin shows everything that was recorded.
+        return ConferenceDecision.all_objects.select_related("conference")
+
+
+@admin.register(ConferenceDecision)
+class ConferenceDecisionAdmin(ServiceOwnedAdmin):
+    """Read-only: decisions are recorded, done, corrected and withdrawn on the conference's
+    pages (protection.services), which keep who and why in the history shown here."""
+
+    service_fields = ALL_FIELDS
+    list_display = ["__str__", "conference", "due_on", "completed_on", "withdrawn_at"]
+    list_filter = ["completed_on", "withdrawn_at"]
+    search_fields = ["action", "owner", "conference__covered__child__child_id"]
+    raw_id_fields = ["conference"]
+
+    def get_queryset(self, request):
+        return ConferenceDecision.all_objects.select_related("conference")
 
 
 @admin.register(TransferIn)
@@ -77,4 +110,4 @@ class ChildProtectionConferenceAdmin(ServiceOwnedAdmin):
     ]
     list_display = ["__str__", "kind", "status", "scheduled_for", "held_on", "chair"]
     list_filter = ["kind", "status"]
-    inlines = [ConferenceChildInline, InvitationInline, MoveInline]
+    inlines = [ConferenceChildInline, InvitationInline, MoveInline, DecisionInline]

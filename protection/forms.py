@@ -9,6 +9,7 @@ from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from core.codes import CategoryOfAbuse
+from core.decisions import reason_field
 from core.forms import ServiceForm, gds_date
 from core.invitations import InvitationFormBase
 from iro.forms import MeetingForm
@@ -24,6 +25,10 @@ STRATEGY_BEFORE_REFERRAL = (
     "The date of the strategy discussion must be on or after the referral date, {date}"
 )
 CHOOSE_ICPC_NEEDED = "Choose whether an initial child protection conference is needed"
+ICPC_NEEDED = "Is an initial child protection conference needed?"
+ICPC_NEEDED_YES = "Yes, the enquiry found the child may be at risk of significant harm"
+ICPC_NEEDED_NO = "No, an initial conference is not needed"
+CORRECTION_REASON = "Why are you correcting it?"
 
 
 def _born(field: Any, child) -> None:  # a GDSDateField
@@ -76,11 +81,8 @@ class IcpcNeededForm(ServiceForm):
     submit_label = "Continue"
 
     icpc_needed = forms.ChoiceField(
-        label="Is an initial child protection conference needed?",
-        choices=[
-            ("yes", "Yes, the enquiry found the child may be at risk of significant harm"),
-            ("no", "No, an initial conference is not needed"),
-        ],
+        label=ICPC_NEEDED,
+        choices=[("yes", ICPC_NEEDED_YES), ("no", ICPC_NEEDED_NO)],
         widget=forms.RadioSelect,
         error_messages={"required": CHOOSE_ICPC_NEEDED},
     )
@@ -118,6 +120,44 @@ class TransferInForm(ServiceForm):
     def __init__(self, *args, child, **kwargs):
         super().__init__(*args, **kwargs)
         _born(self.fields["notified_on"], child)
+
+
+class EnquiryCorrectForm(ReferralForm):
+    """Correct a referral's section 47 enquiry: its dates, whether an initial conference
+    is needed, and why (the fields are named as protection.services.section47_correct's
+    arguments and errors)."""
+
+    submit_label = "Save the correction"
+
+    icpc_not_required = forms.TypedChoiceField(
+        label=ICPC_NEEDED,
+        choices=[("false", ICPC_NEEDED_YES), ("true", ICPC_NEEDED_NO)],
+        coerce=lambda value: value == "true",
+        widget=forms.RadioSelect,
+        error_messages={"required": CHOOSE_ICPC_NEEDED},
+    )
+    reason = reason_field(CORRECTION_REASON)
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, child=child, **kwargs)
+        # An enquiry loaded from a census may have no referral date.
+        self.fields["referral_on"].required = False
+
+    def layout_fields(self):
+        return [
+            "referral_on",
+            "strategy_discussion_on",
+            Field.radios("icpc_not_required", legend_size=Size.SMALL),
+            "reason",
+        ]
+
+
+class TransferInCorrectForm(TransferInForm):
+    """Correct a transfer-in notice's date or council, and why."""
+
+    submit_label = "Save the correction"
+
+    reason = reason_field(CORRECTION_REASON)
 
 
 class ConferenceBookingForm(MeetingForm):
@@ -237,6 +277,8 @@ class OutcomeForm(ServiceForm):
     """What the conference decided for each child; fields are named as the service's errors."""
 
     submit_label = "Record the outcome"
+    # Fields after the children's outcomes (a correction's reason).
+    closing_fields: tuple[str, ...] = ()
 
     held_on = gds_date("Date the conference was held")
 
@@ -268,7 +310,9 @@ class OutcomeForm(ServiceForm):
                 )
                 layout.append(f"category-{child.child_id}")
         self.entries = entries
-        self.helper.layout = Layout(*layout, Button("submit", self.submit_label))
+        self.helper.layout = Layout(
+            *layout, *self.closing_fields, Button("submit", self.submit_label)
+        )
 
     def clean(self):
         data = super().clean()
@@ -281,6 +325,15 @@ class OutcomeForm(ServiceForm):
                     f"Choose the category of abuse for {child.full_name}'s plan",
                 )
         return data
+
+
+class OutcomeCorrectForm(OutcomeForm):
+    """Correct a held conference's date and outcomes, saying why."""
+
+    submit_label = "Save the correction"
+    closing_fields = ("reason",)
+
+    reason = reason_field(CORRECTION_REASON)
 
 
 class MinutesForm(ServiceForm):

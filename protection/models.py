@@ -16,7 +16,11 @@ from core.models import TimeStampedModel, due_rule_field, return_year_field
 from iro.models import Child, Family, IndependentReviewingOfficer
 
 
-class Section47Enquiry(TimeStampedModel):
+class Section47Enquiry(Withdrawable, TimeStampedModel):
+    """A referral's strategy discussion and the section 47 enquiry it started. Corrected
+    with a reason kept in the history; one entered in error is withdrawn (kept, with who
+    and why, and counted nowhere: `objects` leaves it out), never deleted."""
+
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="section47_enquiries")
     referral_on = models.DateField(
         "referral date",
@@ -37,13 +41,20 @@ class Section47Enquiry(TimeStampedModel):
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Withdrawable.Meta):
         verbose_name = "section 47 enquiry"
         verbose_name_plural = "section 47 enquiries"
         ordering = ["child", "strategy_discussion_on"]
         constraints = [
+            # A withdrawn enquiry does not stop the right one being entered for that day.
             models.UniqueConstraint(
-                fields=["child", "strategy_discussion_on"], name="one_s47_per_child_per_day"
+                fields=["child", "strategy_discussion_on"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_s47_per_child_per_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawn_reason=""),
+                name="s47_withdrawal_has_reason",
             ),
             models.CheckConstraint(
                 condition=Q(concluded_on__isnull=True)
@@ -56,7 +67,9 @@ class Section47Enquiry(TimeStampedModel):
             # list, the booking board, the nightly alerts): open enquiries by ICPC date.
             models.Index(
                 fields=["icpc_due"],
-                condition=Q(concluded_on__isnull=True, icpc_not_required=False),
+                condition=Q(
+                    concluded_on__isnull=True, icpc_not_required=False, withdrawn_at__isnull=True
+                ),
                 name="s47_awaiting_icpc_due",
             )
         ]

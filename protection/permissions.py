@@ -94,3 +94,11 @@ rules.add_perm(
 rules.add_perm(
     "protection.record_referral", is_booker & _holds_perm("protection.add_section47enquiry")
 )
+# Correcting or withdrawing what started the clock (a referral's section 47 enquiry, a
+# transfer-in notice): those who record them.
+rules.add_perm(
+    "protection.correct_referral", is_booker & _holds_perm("protection.change_section47enquiry")
+)
+rules.add_perm(
+    "protection.correct_transfer_in", is_booker & _holds_perm("protection.change_transferin")
+)

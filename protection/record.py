@@ -10,6 +10,7 @@ from core.decisions import decision_row
 from core.record import RecordSection
 from iro.models import Child
 from protection.models import ConferenceChild, ConferenceDecision, ConferenceKind, ConferenceStatus
+from protection.selectors import corrections, enquiry_rows
 
 
 def protection_section(*, child: Child, as_of: dt.date) -> RecordSection:
@@ -18,13 +19,15 @@ def protection_section(*, child: Child, as_of: dt.date) -> RecordSection:
         .select_related("conference")
         .order_by("conference__scheduled_for")
     )
+    transfer = child.transfers_in.filter(concluded_on__isnull=True).first()
     return RecordSection(
         "protection/_record_section.html",
         {
-            "transfer": child.transfers_in.filter(concluded_on__isnull=True).first(),
+            "transfer": transfer,
+            "transfer_corrections": corrections(transfer) if transfer else [],
             "booked": booked,
             "transfer_booked": any(e.conference.kind == ConferenceKind.TRANSFER_IN for e in booked),
-            "enquiries": list(child.section47_enquiries.order_by("-strategy_discussion_on")[:3]),
+            "enquiries": enquiry_rows(child=child),
             "decisions": [
                 decision_row(d, as_of)
                 for d in ConferenceDecision.all_objects.filter(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
@@ -33,6 +35,42 @@ CONFERENCE_DECISION_RULE = "cp_conference_decision"
 TRANSFER_IN = "transfer_in"
 
 
+def corrections(row: Any) -> list[Any]:
+    """A record's history entries that say why it changed (corrections, a withdrawal),
+    oldest first, with who made them."""
+    return list(
+        row.history.exclude(history_change_reason__isnull=True)
+        .exclude(history_change_reason="")
+        .select_related("history_user")
+        .order_by("history_date")
+    )
+
+
+@dataclass(frozen=True)
+class EnquiryRow:
+    """A section 47 enquiry on the child's record: its corrections, and why it cannot be
+    withdrawn (None when it can)."""
+
+    enquiry: Section47Enquiry
+    corrections: list[Any]
+    withdraw_problem: str | None
+
+
+def enquiry_rows(*, child: Any, limit: int = 3) -> list[EnquiryRow]:
+    """The child's latest enquiries, then any withdrawn, each with its corrections."""
+    from protection.services import section47_withdraw_problem
+
+    latest = list(child.section47_enquiries.order_by("-strategy_discussion_on")[:limit])
+    withdrawn = list(
+        Section47Enquiry.all_objects.filter(child=child, withdrawn_at__isnull=False)
+        .select_related("withdrawn_by")
+        .order_by("-strategy_discussion_on")
+    )
+    return [
+        EnquiryRow(e, corrections(e), section47_withdraw_problem(e)) for e in latest + withdrawn
+    ]
+
+
 def enquiries_awaiting_icpc() -> QuerySet[Section47Enquiry]:
     """Section 47 enquiries still open that need an initial conference."""
     return Section47Enquiry.objects.filter(concluded_on__isnull=True, icpc_not_required=False)
@@ -50,10 +88,14 @@ def open_plans() -> QuerySet[ChildProtectionPlan]:
 
 
 def open_deadlines(
-    *, horizon: dt.date | None = None, user_id: int | None = None
+    *,
+    horizon: dt.date | None = None,
+    user_id: int | None = None,
+    as_of: dt.date | None = None,
 ) -> list[OpenDeadline]:
-    """Each initial conference due (a transfer-in conference counts as one, RULES.md 5)
-    and each plan's next review conference (three queries).
+    """Each initial conference due (a transfer-in conference counts as one, RULES.md 5),
+    each plan's next review conference, and each decision overdue on `as_of` (today
+    unless given) (four queries).
 
     `user_id` keeps those of the children that person holds as IRO now.
     """
@@ -99,16 +141,18 @@ def open_deadlines(
         )
         if due is not None
     ]
-    return items + overdue_decisions(user_id=user_id)
+    return items + overdue_decisions(as_of=as_of, user_id=user_id)
 
 
-def overdue_decisions(*, user_id: int | None = None) -> list[OpenDeadline]:
-    """Decisions of held conferences not done by their due date, one per child the
-    conference covered (one query); `user_id` keeps those of the children that person
-    holds."""
+def overdue_decisions(
+    *, as_of: dt.date | None = None, user_id: int | None = None
+) -> list[OpenDeadline]:
+    """Decisions of held conferences not done by their due date, as the day `as_of`
+    (today unless given) sees them, one per child the conference covered (one query);
+    `user_id` keeps those of the children that person holds."""
     rows = ConferenceDecision.objects.filter(
         completed_on__isnull=True,
-        due_on__lt=today(),
+        due_on__lt=as_of or today(),
         conference__status=ConferenceStatus.HELD,
     )
     if user_id is not None:

@@ -135,6 +135,33 @@ def _date_problems(
         errors.add(field, f"{label}: {wrong}")
 
 
+def _enquiry_problems(
+    errors: FieldErrors,
+    *,
+    child: Child,
+    referral_on: dt.date | None,
+    strategy_discussion_on: dt.date,
+    other_than: Section47Enquiry | None = None,
+) -> None:
+    """What is wrong with an enquiry's dates: in the future, before the birth, the
+    strategy discussion before the referral, or another enquiry's day."""
+    _date_problems(errors, "referral_on", referral_on, "The referral date", child)
+    _date_problems(
+        errors, "strategy_discussion_on", strategy_discussion_on, "The strategy discussion", child
+    )
+    if referral_on is not None and (
+        wrong := enquiry_before_referral(strategy_discussion_on, referral_on)
+    ):
+        errors.add("strategy_discussion_on", f"The strategy discussion: {wrong}")
+    others = child.section47_enquiries.filter(strategy_discussion_on=strategy_discussion_on)
+    if other_than is not None:
+        others = others.exclude(pk=other_than.pk)
+    if others.exists():
+        errors.add(
+            "strategy_discussion_on", ENQUIRY_TWICE.format(date=long_date(strategy_discussion_on))
+        )
+
+
 @transaction.atomic
 def section47_start(
     *,
@@ -146,18 +173,9 @@ def section47_start(
     """Record a referral's strategy discussion and the section 47 enquiry it started; the
     initial conference falls due 15 working days later unless none is needed."""
     errors = FieldErrors()
-    _date_problems(errors, "referral_on", referral_on, "The referral date", child)
-    _date_problems(
-        errors, "strategy_discussion_on", strategy_discussion_on, "The strategy discussion", child
+    _enquiry_problems(
+        errors, child=child, referral_on=referral_on, strategy_discussion_on=strategy_discussion_on
     )
-    if referral_on is not None and (
-        wrong := enquiry_before_referral(strategy_discussion_on, referral_on)
-    ):
-        errors.add("strategy_discussion_on", f"The strategy discussion: {wrong}")
-    if child.section47_enquiries.filter(strategy_discussion_on=strategy_discussion_on).exists():
-        errors.add(
-            "strategy_discussion_on", ENQUIRY_TWICE.format(date=long_date(strategy_discussion_on))
-        )
     errors.raise_if_any()
     enquiry = Section47Enquiry.objects.create(
         child=child,
@@ -189,15 +207,245 @@ def transfer_in_notify(*, child: Child, notified_on: dt.date, from_council: str)
     if child.cp_plans.filter(ended_on__isnull=True).exists():
         errors.add("notified_on", TRANSFER_ON_PLAN.format(name=child.full_name))
     errors.raise_if_any()
-    due = transfer_in_due(notified_on, calendar=default_calendar(), timescales=default_timescales())
-    return TransferIn.objects.create(
-        child=child,
-        notified_on=notified_on,
-        from_council=from_council.strip(),
-        conference_due=due.on,
-        conference_due_reason=due.reason,
-        conference_due_rule=due.rule,
+    transfer = TransferIn(child=child, notified_on=notified_on, from_council=from_council.strip())
+    _transfer_in_due_store(transfer)
+    transfer.save()
+    return transfer
+
+
+def _transfer_in_due_store(transfer: TransferIn) -> None:
+    """Set the transfer-in conference's due date, and why, from the notice (not saved)."""
+    due = transfer_in_due(
+        transfer.notified_on, calendar=default_calendar(), timescales=default_timescales()
     )
+    transfer.conference_due = due.on
+    transfer.conference_due_reason = due.reason
+    transfer.conference_due_rule = due.rule
+
+
+# Correcting and withdrawing what started the clock (issue 10) -------------------------
+
+ENQUIRY_WITHDRAWN = "This section 47 enquiry was withdrawn ({reason}), so it cannot be changed"
+HELD_BEFORE_STRATEGY = (
+    "The initial conference was held on {date}: the strategy discussion cannot be after it"
+)
+BOOKED_BEFORE_STRATEGY = (
+    "The initial conference is booked for {date}: move it before putting the strategy "
+    "discussion after it"
+)
+HELD_SO_NEEDED = "An initial conference was held on {date}, so it cannot be recorded as not needed"
+BOOKED_SO_NEEDED = (
+    "An initial conference is booked for {date}: cancel it before recording that none is needed"
+)
+CONCLUDED_BEFORE_STRATEGY = (
+    "The enquiry concluded on {date}: the strategy discussion cannot be after it"
+)
+ENQUIRY_UNCHANGED = "Nothing has changed: change a date or the answer to correct the enquiry"
+WITHDRAW_AFTER_ICPC = (
+    "An initial conference was held on this enquiry on {date}, so it cannot be withdrawn: "
+    "correct it instead"
+)
+WITHDRAW_WHILE_BOOKED = (
+    "An initial conference is booked on this enquiry for {date}: cancel the conference "
+    "before withdrawing the enquiry"
+)
+TRANSFER_HELD_BEFORE = (
+    "The transfer-in conference was held on {date}: the notice cannot be after it"
+)
+TRANSFER_BOOKED_BEFORE = (
+    "The transfer-in conference is booked for {date}: move it before putting the notice after it"
+)
+TRANSFER_UNCHANGED = "Nothing has changed: change the date or the council to correct it"
+
+
+def _initial_conferences(
+    enquiry: Section47Enquiry,
+) -> tuple[list[ConferenceChild], list[ConferenceChild]]:
+    """The enquiry's initial conferences held, and booked (cancelled ones do not count)."""
+    entries = list(
+        ConferenceChild.objects.filter(
+            section47=enquiry, conference__kind=ConferenceKind.INITIAL
+        ).select_related("conference")
+    )
+    held = [e for e in entries if e.conference.status == ConferenceStatus.HELD]
+    booked = [e for e in entries if e.conference.status == ConferenceStatus.SCHEDULED]
+    return held, booked
+
+
+def _booked_day(entry: ConferenceChild) -> dt.date | None:
+    when = entry.conference.scheduled_for
+    return timezone.localtime(when).date() if when else None
+
+
+def section47_withdraw_problem(enquiry: Section47Enquiry) -> str | None:
+    """Why an enquiry cannot be withdrawn (an initial conference held or booked on it, or
+    it is withdrawn already), or None."""
+    if enquiry.is_withdrawn:
+        return ENQUIRY_WITHDRAWN.format(reason=enquiry.withdrawn_reason)
+    held, booked = _initial_conferences(enquiry)
+    if held and (day := held[0].conference.held_on):
+        return WITHDRAW_AFTER_ICPC.format(date=long_date(day))
+    if booked:
+        day = _booked_day(booked[0])
+        return WITHDRAW_WHILE_BOOKED.format(date=long_date(day) if day else "no date yet")
+    return None
+
+
+@transaction.atomic
+def section47_correct(
+    *,
+    enquiry: Section47Enquiry,
+    referral_on: dt.date | None,
+    strategy_discussion_on: dt.date,
+    icpc_not_required: bool,
+    reason: str,
+    by: User | None = None,
+) -> Section47Enquiry:
+    """Correct a referral's dates, the strategy discussion (the section 47 start) or
+    whether an initial conference is needed, saying why (kept in the history); the
+    conference's due date is worked out again. Refused when an initial conference
+    already held (or booked) would come before the corrected strategy discussion."""
+    enquiry = Section47Enquiry.all_objects.select_for_update().get(pk=enquiry.pk)
+    if enquiry.is_withdrawn:
+        raise ValidationError(ENQUIRY_WITHDRAWN.format(reason=enquiry.withdrawn_reason))
+    child = enquiry.child
+    errors = FieldErrors()
+    _enquiry_problems(
+        errors,
+        child=child,
+        referral_on=referral_on,
+        strategy_discussion_on=strategy_discussion_on,
+        other_than=enquiry,
+    )
+    held, booked = _initial_conferences(enquiry)
+    for entry in held:
+        day = entry.conference.held_on
+        assert day is not None  # a held conference has its date (a constraint)
+        if conference_before_enquiry(day, strategy_discussion_on):
+            errors.add("strategy_discussion_on", HELD_BEFORE_STRATEGY.format(date=long_date(day)))
+        if icpc_not_required:
+            errors.add("icpc_not_required", HELD_SO_NEEDED.format(date=long_date(day)))
+    for entry in booked:
+        day = _booked_day(entry)
+        if day and conference_before_enquiry(day, strategy_discussion_on):
+            errors.add("strategy_discussion_on", BOOKED_BEFORE_STRATEGY.format(date=long_date(day)))
+        if icpc_not_required:
+            when = long_date(day) if day else "no date yet"
+            errors.add("icpc_not_required", BOOKED_SO_NEEDED.format(date=when))
+    concluded = enquiry.concluded_on
+    if not held:
+        if icpc_not_required and (
+            not enquiry.icpc_not_required or concluded == enquiry.strategy_discussion_on
+        ):
+            concluded = strategy_discussion_on  # no conference: it ends where it started
+        elif not icpc_not_required and enquiry.icpc_not_required:
+            concluded = None  # a conference is needed after all: its clock runs again
+    if concluded is not None and concluded < strategy_discussion_on:
+        errors.add(
+            "strategy_discussion_on", CONCLUDED_BEFORE_STRATEGY.format(date=long_date(concluded))
+        )
+    decisions.reason_problem(errors, reason)
+    if (referral_on, strategy_discussion_on, icpc_not_required) == (
+        enquiry.referral_on,
+        enquiry.strategy_discussion_on,
+        enquiry.icpc_not_required,
+    ):
+        errors.add("strategy_discussion_on", ENQUIRY_UNCHANGED)
+    errors.raise_if_any()
+    enquiry.referral_on = referral_on
+    enquiry.strategy_discussion_on = strategy_discussion_on
+    enquiry.icpc_not_required = icpc_not_required
+    enquiry.concluded_on = concluded
+    due = icpc_due(
+        strategy_discussion_on, calendar=default_calendar(), timescales=default_timescales()
+    )
+    # Stored before saving, so the history entry shows the due date the correction gave.
+    enquiry.icpc_due, enquiry.icpc_due_reason, enquiry.icpc_due_rule = due.on, due.reason, due.rule
+    decisions.history_note(enquiry, by=by, reason=reason.strip())
+    enquiry.save()
+    section47_schedule_refresh(enquiry=enquiry)  # the conferences answering it
+    return enquiry
+
+
+@transaction.atomic
+def section47_withdraw(
+    *, enquiry: Section47Enquiry, reason: str, by: User | None = None
+) -> Section47Enquiry:
+    """Withdraw a referral and section 47 enquiry entered in error: kept, with who and
+    why, but counted nowhere and no conference falls due. Not once an initial
+    conference has been held on it (or while one is booked)."""
+    enquiry = Section47Enquiry.all_objects.select_for_update().get(pk=enquiry.pk)
+    if problem := section47_withdraw_problem(enquiry):
+        raise ValidationError({"reason": problem})
+    return decisions.withdraw(enquiry, reason=reason, by=by)
+
+
+def _transfer_in_conferences(transfer: TransferIn) -> list[ConferenceChild]:
+    """The child's transfer-in conferences that answer this transfer: booked, or held on
+    the day it concluded."""
+    entries = ConferenceChild.objects.filter(
+        child=transfer.child, conference__kind=ConferenceKind.TRANSFER_IN
+    ).select_related("conference")
+    return [
+        e
+        for e in entries
+        if e.conference.status == ConferenceStatus.SCHEDULED
+        or (
+            e.conference.status == ConferenceStatus.HELD
+            and e.conference.held_on == transfer.concluded_on
+        )
+    ]
+
+
+@transaction.atomic
+def transfer_in_correct(
+    *,
+    transfer: TransferIn,
+    notified_on: dt.date,
+    from_council: str,
+    reason: str,
+    by: User | None = None,
+) -> TransferIn:
+    """Correct a transfer-in notice's date or the council the child is moving from,
+    saying why (kept in the history); the transfer-in conference's due date is worked
+    out again, for the notice and for the conference answering it."""
+    transfer = TransferIn.objects.select_for_update().select_related("child").get(pk=transfer.pk)
+    errors = FieldErrors()
+    _date_problems(errors, "notified_on", notified_on, "The date notified", transfer.child)
+    if not from_council.strip():
+        errors.add("from_council", ENTER_COUNCIL)
+    entries = _transfer_in_conferences(transfer)
+    for entry in entries:
+        conference = entry.conference
+        if conference.status == ConferenceStatus.HELD:
+            assert conference.held_on is not None
+            if conference.held_on < notified_on:
+                errors.add(
+                    "notified_on", TRANSFER_HELD_BEFORE.format(date=long_date(conference.held_on))
+                )
+        elif (day := _booked_day(entry)) and day < notified_on:
+            errors.add("notified_on", TRANSFER_BOOKED_BEFORE.format(date=long_date(day)))
+    decisions.reason_problem(errors, reason)
+    if (notified_on, from_council.strip()) == (transfer.notified_on, transfer.from_council):
+        errors.add("notified_on", TRANSFER_UNCHANGED)
+    errors.raise_if_any()
+    before = transfer.notified_on
+    transfer.notified_on = notified_on
+    transfer.from_council = from_council.strip()
+    _transfer_in_due_store(transfer)
+    decisions.history_note(transfer, by=by, reason=reason.strip())
+    transfer.save()
+    owed = (transfer.conference_due, transfer.conference_due_reason, transfer.conference_due_rule)
+    for entry in entries:
+        conference = entry.conference
+        if conference.transfer_notified_on == before:
+            conference.transfer_notified_on = notified_on
+            decisions.history_note(conference, by=by, reason=f"Transfer corrected: {reason}")
+            conference.save()
+        if (entry.due_on, entry.due_reason, entry.due_rule) != owed:
+            entry.due_on, entry.due_reason, entry.due_rule = owed
+            entry.save(update_fields=["due_on", "due_reason", "due_rule"])
+    return transfer
 
 
 def plan_schedule_refresh(
@@ -594,6 +842,224 @@ def conference_record_held(
         TransferIn.objects.filter(
             child__in=[e.child for e in entries.values()], concluded_on__isnull=True
         ).update(concluded_on=held_on)
+    return conference
+
+
+OUTCOME_NOT_HELD = "Only a conference that has been held has an outcome to correct"
+OUTCOME_UNCHANGED = "Nothing has changed: change the date, an outcome or a category to correct it"
+PLAN_HAS_REVIEWS = (
+    "{name}'s plan has had a review conference, on {date}: the plan it started cannot be "
+    "removed or start after that"
+)
+PLAN_REVIEWED_LATER = (
+    "{name}'s plan had a review conference after this one, on {date}, so it cannot have ended here"
+)
+OTHER_OPEN_PLAN = "{name} is on another child protection plan, from {date}"
+DECISION_BEFORE_HELD = "A decision of this conference is due on {date}, before that date"
+MINUTES_BEFORE_HELD = "The minutes were sent on {date}, before that date"
+REPORTS_AFTER_HELD = "The reports were all in on {date}, after that date"
+
+
+def _reviews_of(plan: ChildProtectionPlan, *, other_than: ChildProtectionConference) -> list:
+    """The days a plan's other review conferences were held, in order."""
+    return sorted(
+        day
+        for day in ConferenceChild.objects.filter(
+            plan=plan,
+            conference__kind=ConferenceKind.REVIEW,
+            conference__status=ConferenceStatus.HELD,
+        )
+        .exclude(conference=other_than)
+        .values_list("conference__held_on", flat=True)
+        if day is not None
+    )
+
+
+def _outcome_problems(
+    errors: FieldErrors,
+    conference: ChildProtectionConference,
+    *,
+    held_on: dt.date,
+    entries: dict[int, ConferenceChild],
+    given: dict[int, ChildOutcome],
+) -> None:
+    """What is wrong with a held conference's corrected date and outcomes."""
+    not_in_future(errors, "held_on", held_on, "The conference date")
+    if conference.minutes_sent_on and conference.minutes_sent_on < held_on:
+        errors.add(
+            "held_on", MINUTES_BEFORE_HELD.format(date=long_date(conference.minutes_sent_on))
+        )
+    if conference.reports_in_on and conference.reports_in_on > held_on:
+        errors.add("held_on", REPORTS_AFTER_HELD.format(date=long_date(conference.reports_in_on)))
+    early = conference.decisions.filter(due_on__lt=held_on).order_by("due_on").first()
+    if early is not None:
+        errors.add("held_on", DECISION_BEFORE_HELD.format(date=long_date(early.due_on)))
+    review = conference.kind == ConferenceKind.REVIEW
+    allowed = (
+        {ConferenceOutcome.PLAN_CONTINUED, ConferenceOutcome.PLAN_ENDED}
+        if review
+        else {ConferenceOutcome.PLAN_STARTED, ConferenceOutcome.NO_PLAN}
+    )
+    for child_pk, entry in entries.items():
+        child, outcome = entry.child, given.get(child_pk)
+        field = f"outcome-{child.child_id}"
+        if outcome is None or outcome.outcome not in allowed:
+            errors.add(field, f"Choose the outcome of the conference for {child.full_name}")
+            continue
+        if entry.section47 and conference_before_enquiry(
+            held_on, entry.section47.strategy_discussion_on
+        ):
+            errors.add("held_on", "The conference cannot be before the strategy discussion")
+        if conference.kind == ConferenceKind.TRANSFER_IN and (
+            conference.transfer_notified_on and held_on < conference.transfer_notified_on
+        ):
+            errors.add("held_on", "The conference cannot be before the transfer was notified")
+        plan = entry.plan
+        if review:
+            if plan is None:  # a review conference loaded without its plan
+                errors.add(field, f"No plan is recorded for {child.full_name} at this review")
+                continue
+            if not_after_plan_start(held_on, plan.started_on):
+                errors.add("held_on", "A review conference must be after the plan started")
+            later = [d for d in _reviews_of(plan, other_than=conference) if d > held_on]
+            if outcome.outcome == ConferenceOutcome.PLAN_ENDED and later:
+                errors.add(
+                    field,
+                    PLAN_REVIEWED_LATER.format(name=child.full_name, date=long_date(later[0])),
+                )
+            reopened = entry.outcome == ConferenceOutcome.PLAN_ENDED
+            if outcome.outcome == ConferenceOutcome.PLAN_CONTINUED and reopened:
+                other = child.cp_plans.filter(ended_on__isnull=True).exclude(pk=plan.pk).first()
+                if other is not None:
+                    errors.add(
+                        field,
+                        OTHER_OPEN_PLAN.format(
+                            name=child.full_name, date=long_date(other.started_on)
+                        ),
+                    )
+            continue
+        started = outcome.outcome == ConferenceOutcome.PLAN_STARTED
+        if started and outcome.category not in CategoryOfAbuse.values:
+            errors.add(
+                f"category-{child.child_id}",
+                f"Choose the category of abuse for {child.full_name}'s plan",
+            )
+        if plan is not None:
+            reviews = _reviews_of(plan, other_than=conference)
+            if reviews and (not started or held_on >= reviews[0]):
+                errors.add(
+                    field, PLAN_HAS_REVIEWS.format(name=child.full_name, date=long_date(reviews[0]))
+                )
+            if started:
+                for problem in plan_problems(
+                    child=child,
+                    started_on=held_on,
+                    ended_on=plan.ended_on,
+                    initial_category=outcome.category or plan.initial_category,
+                    latest_category=plan.latest_category,
+                    exclude_pk=plan.pk,
+                ).errors.values():
+                    for text in problem:
+                        errors.add("held_on", text)
+        elif started:
+            other = child.cp_plans.filter(ended_on__isnull=True).first()
+            if other is not None:
+                errors.add(
+                    field,
+                    OTHER_OPEN_PLAN.format(name=child.full_name, date=long_date(other.started_on)),
+                )
+
+
+@transaction.atomic
+def conference_outcome_correct(
+    *,
+    conference: ChildProtectionConference,
+    held_on: dt.date,
+    outcomes: Sequence[ChildOutcome],
+    reason: str,
+    by: User | None = None,
+) -> ChildProtectionConference:
+    """Correct a held conference's date and what it decided for each child (whether a
+    plan started or ended, its category), saying why, kept in the history of the
+    conference, each child's entry and each plan. The plans' start and end follow the
+    conference's date, and the review conferences' due dates are worked out again
+    (plan_schedule_refresh). A plan started in error is removed with the reason in its
+    history, unless it has had a review conference."""
+    conference = ChildProtectionConference.objects.select_for_update().get(pk=conference.pk)
+    if conference.status != ConferenceStatus.HELD:
+        raise ValidationError({"held_on": OUTCOME_NOT_HELD})
+    entries = {
+        e.child_id: e for e in conference.covered.select_related("child", "section47", "plan")
+    }
+    given = {o.child.pk: o for o in outcomes}
+    errors = FieldErrors()
+    _outcome_problems(errors, conference, held_on=held_on, entries=entries, given=given)
+    decisions.reason_problem(errors, reason)
+    unchanged = held_on == conference.held_on and all(
+        given[pk].outcome == e.outcome
+        and (
+            e.outcome != ConferenceOutcome.PLAN_STARTED
+            or e.plan is None
+            or given[pk].category == e.plan.initial_category
+        )
+        for pk, e in entries.items()
+        if pk in given
+    )
+    if unchanged:
+        errors.add("held_on", OUTCOME_UNCHANGED)
+    errors.raise_if_any()
+    before = conference.held_on
+    note = reason.strip()
+    conference.held_on = held_on
+    decisions.history_note(conference, by=by, reason=note)
+    conference.save()
+    refresh: list[ChildProtectionPlan] = []
+    for child_pk, entry in entries.items():
+        outcome, plan = given[child_pk], entry.plan
+        if conference.kind == ConferenceKind.REVIEW:
+            assert plan is not None
+            if outcome.outcome == ConferenceOutcome.PLAN_ENDED:
+                plan.ended_on = held_on
+            elif entry.outcome == ConferenceOutcome.PLAN_ENDED:
+                plan.ended_on = None  # it did not end here after all (nor later: checked)
+            decisions.history_note(plan, by=by, reason=note)
+            plan.save()
+            refresh.append(plan)
+        elif outcome.outcome == ConferenceOutcome.PLAN_STARTED:
+            if plan is None:
+                plan = plan_record(
+                    child=entry.child, started_on=held_on, initial_category=outcome.category
+                )
+            else:
+                if plan.latest_category == plan.initial_category:
+                    plan.latest_category = outcome.category
+                plan.initial_category = outcome.category
+                plan.started_on = held_on
+                decisions.history_note(plan, by=by, reason=note)
+                plan.save()
+                refresh.append(plan)
+            entry.plan = plan
+        elif plan is not None:  # a plan started in error: removed, its history kept
+            entry.plan = None
+            decisions.history_note(plan, by=by, reason=f"Removed: {note}")
+            plan.delete()
+        entry.outcome = outcome.outcome
+        decisions.history_note(entry, by=by, reason=note)
+        entry.save()
+        enquiry = entry.section47
+        if enquiry is not None and enquiry.concluded_on == before:
+            enquiry.concluded_on = held_on
+            decisions.history_note(enquiry, by=by, reason=f"Conference corrected: {note}")
+            enquiry.save(update_fields=["concluded_on", "updated_at"])
+    if conference.kind == ConferenceKind.TRANSFER_IN:
+        for transfer in TransferIn.objects.filter(
+            child__in=[e.child for e in entries.values()], concluded_on=before
+        ):
+            transfer.concluded_on = held_on
+            decisions.history_note(transfer, by=by, reason=f"Conference corrected: {note}")
+            transfer.save(update_fields=["concluded_on", "updated_at"])
+    if refresh:
+        plan_schedules_refresh(plans=refresh)
     return conference
 
 

@@ -29,14 +29,17 @@ from protection.forms import (
     CancelForm,
     ConferenceBookingForm,
     ConfirmForm,
+    EnquiryCorrectForm,
     IcpcNeededForm,
     InvitationCorrectionForm,
     InvitationForm,
     MinutesForm,
+    OutcomeCorrectForm,
     OutcomeForm,
     ReferralForm,
     ReportsForm,
     RescheduleForm,
+    TransferInCorrectForm,
     TransferInForm,
     WithdrawalForm,
 )
@@ -49,11 +52,15 @@ from protection.models import (
     ConferenceKind,
     ConferenceStatus,
     InvitationDelivery,
+    Section47Enquiry,
     SendStatus,
+    TransferIn,
 )
 from protection.preparation import preparation_tasks
-from protection.selectors import decision_rows
+from protection.selectors import corrections, decision_rows
 from protection.services import (
+    ENQUIRY_WITHDRAWN,
+    OUTCOME_NOT_HELD,
     ChildOutcome,
     attendance_too_early,
     conference_cancel,
@@ -64,6 +71,7 @@ from protection.services import (
     conference_decision_withdraw,
     conference_due_for,
     conference_minutes_record,
+    conference_outcome_correct,
     conference_record_held,
     conference_reports_record,
     conference_reschedule,
@@ -73,7 +81,11 @@ from protection.services import (
     invitation_record_attendance,
     invitation_send_again,
     invitation_withdraw,
+    section47_correct,
     section47_start,
+    section47_withdraw,
+    section47_withdraw_problem,
+    transfer_in_correct,
     transfer_in_notify,
 )
 from protection.services import (
@@ -88,6 +100,8 @@ RECORD_OUTCOME = "protection.record_outcome"
 MANAGE = "protection.manage_conference"
 INVITE = "protection.manage_invitations"
 RECORD_REFERRAL = "protection.record_referral"
+CORRECT_REFERRAL = "protection.correct_referral"
+CORRECT_TRANSFER = "protection.correct_transfer_in"
 
 
 def _candidates(kind: str, child: Child) -> list[Child]:
@@ -216,10 +230,21 @@ def _conference(pk: int) -> ChildProtectionConference:
 
 def _refusal(request, conference: ChildProtectionConference, message: str) -> HttpResponse:
     """A page that cannot be used for this conference now, saying why (409)."""
+    return _refused(
+        request,
+        message,
+        caption=str(conference),
+        back_url=reverse("protection:conference", args=[conference.pk]),
+        back_label="Back to the conference",
+    )
+
+
+def _refused(request, message: str, *, caption: str, back_url: str, back_label: str):
+    """A page that cannot be used now, saying why (409), with the way back."""
     return render(
         request,
-        "protection/conference_refusal.html",
-        {"conference": conference, "message": message},
+        "protection/refusal.html",
+        {"message": message, "caption": caption, "back_url": back_url, "back_label": back_label},
         status=409,
     )
 
@@ -277,6 +302,13 @@ def conference_detail(request, pk: int):
             "decisions": decision_rows(conference, as_of=today()),
             "can_add_decision": conference.status == ConferenceStatus.HELD
             and user.has_perm(RECORD_OUTCOME, conference),
+            "can_correct_outcome": conference.status == ConferenceStatus.HELD
+            and user.has_perm(RECORD_OUTCOME, conference),
+            "corrections": [
+                h
+                for h in corrections(conference)
+                if not h.history_change_reason.startswith(("Moved:", "Transfer corrected:"))
+            ],
             "failed": [i for i in invitations if i.send_status == SendStatus.FAILED],
             "tasks": preparation_tasks(
                 conference,
@@ -528,14 +560,7 @@ def outcome(request, pk: int):
     )
 
     def save(data):
-        outcomes = [
-            ChildOutcome(
-                child=e.child,
-                outcome=data[f"outcome-{e.child.child_id}"],
-                category=data.get(f"category-{e.child.child_id}", ""),
-            )
-            for e in entries
-        ]
+        outcomes = _outcomes(entries, data)
         # The booked chair stays the chair when a deputy or a manager records it for them.
         chair = conference.chair or getattr(request.user, "iro_profile", None)
         return conference_record_held(
@@ -550,6 +575,54 @@ def outcome(request, pk: int):
         caption=str(conference),
         save=save,
         success_message="Outcome recorded. Review conference dates are updated.",
+    )
+
+
+def _outcomes(entries: list[ConferenceChild], data: dict) -> list[ChildOutcome]:
+    """Each child's outcome (and a plan's category) as an outcome form gave them."""
+    return [
+        ChildOutcome(
+            child=e.child,
+            outcome=data[f"outcome-{e.child.child_id}"],
+            category=data.get(f"category-{e.child.child_id}", ""),
+        )
+        for e in entries
+    ]
+
+
+@role_required(Role.IRO, Role.HEAD_OF_SERVICE)
+def outcome_correct(request, pk: int):
+    """The chair, the named deputy or the Head of Service corrects a held conference's
+    date and outcomes, saying why; plans and review conference dates follow."""
+    conference = _conference(pk)
+    require_object_perm(request, RECORD_OUTCOME, conference)
+    if refused := _closed(request, conference):
+        return refused
+    if conference.status != ConferenceStatus.HELD:
+        return _refusal(request, conference, OUTCOME_NOT_HELD)
+    entries = list(conference.covered.all())
+    initial: dict = {"held_on": conference.held_on}
+    for entry in entries:
+        initial[f"outcome-{entry.child.child_id}"] = entry.outcome
+        if entry.plan is not None and conference.kind != ConferenceKind.REVIEW:
+            initial[f"category-{entry.child.child_id}"] = entry.plan.initial_category
+    form = OutcomeCorrectForm(
+        posted(request), conference=conference, entries=entries, initial=initial
+    )
+    return _conference_form(
+        request,
+        pk,
+        form,
+        heading="Correct the conference's outcome",
+        caption=str(conference),
+        save=lambda data: conference_outcome_correct(
+            conference=conference,
+            held_on=data["held_on"],
+            outcomes=_outcomes(entries, data),
+            reason=data["reason"],
+            by=request.user,
+        ),
+        success_message="Outcome corrected. Plans and review conference dates are updated.",
     )
 
 
@@ -891,6 +964,128 @@ def _transfer_message(done: str, transfer) -> str:
     return (
         f"{done} Transfer-in conference due by "
         f"{long_date(transfer.conference_due)}: {transfer.conference_due_reason}."
+    )
+
+
+# --- Correcting what started the clock: an enquiry, a transfer-in notice -------------
+
+
+def _record_refusal(request, child: Child, message: str) -> HttpResponse:
+    return _refused(
+        request,
+        message,
+        caption=f"{child.full_name}, child {child.child_id}",
+        back_url=_record_url(child),
+        back_label="Back to the child's record",
+    )
+
+
+def _enquiry(request, child_id: str, pk: int) -> Section47Enquiry:
+    """The enquiry a correction page is about (withdrawn ones too, to say so)."""
+    require_perm(request, CORRECT_REFERRAL)
+    return get_object_or_404(
+        Section47Enquiry.all_objects.select_related("child"), pk=pk, child__child_id=child_id
+    )
+
+
+def _record_form(request, child: Child, form, **page) -> HttpResponse:
+    """A form about something on the child's record: Back, and after saving, return there."""
+    here = _record_url(child)
+    return form_page(
+        request,
+        form,
+        caption=f"{child.full_name}, child {child.child_id}",
+        back_url=here,
+        success_url=here,
+        **page,
+    )
+
+
+def _enquiry_now(enquiry: Section47Enquiry) -> str:
+    referral = f"referral {long_date(enquiry.referral_on)}, " if enquiry.referral_on else ""
+    strategy = long_date(enquiry.strategy_discussion_on)
+    return f"Recorded now: {referral}strategy discussion {strategy}."
+
+
+@role_required(*BOOKERS)
+def enquiry_correct(request, child_id: str, pk: int):
+    """Correct a referral's section 47 enquiry (its dates, whether an initial conference
+    is needed), saying why; the conference's due date is worked out again."""
+    enquiry = _enquiry(request, child_id, pk)
+    child = enquiry.child
+    if enquiry.is_withdrawn:
+        return _record_refusal(
+            request, child, ENQUIRY_WITHDRAWN.format(reason=enquiry.withdrawn_reason)
+        )
+    form = EnquiryCorrectForm(
+        posted(request),
+        child=child,
+        initial={
+            "referral_on": enquiry.referral_on,
+            "strategy_discussion_on": enquiry.strategy_discussion_on,
+            "icpc_not_required": "true" if enquiry.icpc_not_required else "false",
+        },
+    )
+    return _record_form(
+        request,
+        child,
+        form,
+        heading="Correct the referral and section 47 enquiry",
+        intro=_enquiry_now(enquiry),
+        save=lambda data: section47_correct(enquiry=enquiry, by=request.user, **data),
+        success_message=lambda e: _enquiry_message("Section 47 enquiry corrected.", e),
+    )
+
+
+@role_required(*BOOKERS)
+def enquiry_withdraw(request, child_id: str, pk: int):
+    """Withdraw a referral and section 47 enquiry entered in error, with a reason; not once
+    an initial conference has been held on it (the page says why)."""
+    enquiry = _enquiry(request, child_id, pk)
+    child = enquiry.child
+    if problem := section47_withdraw_problem(enquiry):
+        return _record_refusal(request, child, problem)
+    return _record_form(
+        request,
+        child,
+        WithdrawForm(posted(request)),
+        heading="Withdraw the referral and section 47 enquiry",
+        intro=_enquiry_now(enquiry),
+        save=lambda data: section47_withdraw(
+            enquiry=enquiry, reason=data["reason"], by=request.user
+        ),
+        success_message=(
+            "Section 47 enquiry withdrawn. It is kept, with the reason, and no initial "
+            "conference is due for it."
+        ),
+    )
+
+
+@role_required(*BOOKERS)
+def transfer_in_correct_view(request, child_id: str, pk: int):
+    """Correct a transfer-in notice's date or council, saying why; the transfer-in
+    conference's due date is worked out again."""
+    require_perm(request, CORRECT_TRANSFER)
+    transfer = get_object_or_404(
+        TransferIn.objects.select_related("child"), pk=pk, child__child_id=child_id
+    )
+    child = transfer.child
+    form = TransferInCorrectForm(
+        posted(request),
+        child=child,
+        initial={"notified_on": transfer.notified_on, "from_council": transfer.from_council},
+    )
+    return _record_form(
+        request,
+        child,
+        form,
+        heading="Correct the transfer-in notification",
+        intro=(
+            f"Recorded now: notified on {long_date(transfer.notified_on)} by "
+            f"{transfer.from_council}."
+        ),
+        save=lambda data: transfer_in_correct(transfer=transfer, by=request.user, **data),
+        success_message=lambda t: _transfer_message("Transfer in corrected.", t),
     )
 
 

@@ -38,7 +38,10 @@ def open_periods() -> QuerySet[PeriodOfCare]:
 
 
 def open_deadlines(
-    *, horizon: dt.date | None = None, user_id: int | None = None
+    *,
+    horizon: dt.date | None = None,
+    user_id: int | None = None,
+    as_of: dt.date | None = None,
 ) -> list[OpenDeadline]:
     """Each open period's next looked-after review, and each decision of a review still
     open after its due date while the child is looked after (two queries).
@@ -59,15 +62,18 @@ def open_deadlines(
         )
         if due is not None
     ]
-    return reviews + overdue_decisions(user_id=user_id)
+    return reviews + overdue_decisions(as_of=as_of, user_id=user_id)
 
 
-def overdue_decisions(*, user_id: int | None = None) -> list[OpenDeadline]:
-    """Decisions not done by their due date, of children still looked after (one query);
-    `user_id` keeps those of the children that person holds."""
+def overdue_decisions(
+    *, as_of: dt.date | None = None, user_id: int | None = None
+) -> list[OpenDeadline]:
+    """Decisions not done by their due date as the day `as_of` (today unless given) sees
+    them, of children still looked after (one query); `user_id` keeps those of the
+    children that person holds."""
     rows = ReviewDecision.objects.filter(
         completed_on__isnull=True,
-        due_on__lt=today(),
+        due_on__lt=as_of or today(),
         review__status=ReviewStatus.HELD,
         review__period__ended_on__isnull=True,
     )

@@ -38,6 +38,8 @@ PROVIDERS = [
     disputes.open_deadlines,
     fostering.open_deadlines,
 ]
+# Those that also list decisions once overdue, which is as of a day: told the list's day.
+TOLD_THE_DAY = {reviews.open_deadlines, protection.open_deadlines}
 
 
 KIND_LABELS = {
@@ -133,7 +135,11 @@ def open_deadlines(
     items = [
         _deadline(item, as_of, iros)
         for provider in PROVIDERS
-        for item in provider(horizon=horizon, user_id=iro_user_id)
+        for item in provider(
+            horizon=horizon,
+            user_id=iro_user_id,
+            **({"as_of": as_of} if provider in TOLD_THE_DAY else {}),
+        )
     ]
     items.sort(key=lambda d: (d.due, d.kind, d.child or d.carer or ""))
     return items

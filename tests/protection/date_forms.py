@@ -6,10 +6,13 @@ from types import SimpleNamespace
 
 from core.decisions import DecisionAddForm
 from protection.forms import (
+    EnquiryCorrectForm,
     InvitationCorrectionForm,
+    OutcomeCorrectForm,
     ReferralForm,
     ReportsForm,
     RescheduleForm,
+    TransferInCorrectForm,
     TransferInForm,
 )
 
@@ -21,6 +24,11 @@ BUILDERS = {
     DecisionAddForm: lambda data: DecisionAddForm(data),
     ReferralForm: lambda data: ReferralForm(data, child=CHILD),
     TransferInForm: lambda data: TransferInForm(data, child=CHILD),
+    EnquiryCorrectForm: lambda data: EnquiryCorrectForm(data, child=CHILD),
+    OutcomeCorrectForm: lambda data: OutcomeCorrectForm(
+        data, conference=SimpleNamespace(kind="initial"), entries=[SimpleNamespace(child=CHILD)]
+    ),
+    TransferInCorrectForm: lambda data: TransferInCorrectForm(data, child=CHILD),
     ReportsForm: lambda data: ReportsForm(data),
     RescheduleForm: lambda data: RescheduleForm(data),
     # Its date invited is not corrected (the field is dropped as it is built).

@@ -19,6 +19,15 @@ PAGES = {
     "protection:referral_check": (BOOKING, {"child_id": "referral_child"}),
     "protection:transfer_in": (BOOKING, {"child_id": "child"}),
     "protection:transfer_in_check": (BOOKING, {"child_id": "referral_child"}),
+    "protection:enquiry_correct": (BOOKING, {"child_id": "child", "pk": "enquiry"}),
+    "protection:enquiry_withdraw": (
+        BOOKING,
+        {"child_id": "withdrawable_child", "pk": "withdrawable_enquiry"},
+    ),
+    "protection:transfer_in_correct": (
+        BOOKING,
+        {"child_id": "transfer_child", "pk": "transfer"},
+    ),
     "protection:conference_book": (BOOKING, {}),
     "protection:conference": (ALL, {"pk": "conference"}),
     "protection:reschedule": (BOOKING, {"pk": "conference"}),
@@ -42,6 +51,7 @@ PAGES = {
     ),
     "protection:reports": (BOOKING, {"pk": "conference"}),
     "protection:outcome": (OUTCOME, {"pk": "conference"}),
+    "protection:outcome_correct": (OUTCOME, {"pk": "held_conference"}),
     "protection:decision_add": (OUTCOME, {"pk": "held_conference"}),
     "protection:decision_done": (OUTCOME, {"decision_pk": "conference_decision"}),
     "protection:decision_correct": (OUTCOME, {"decision_pk": "conference_decision"}),
@@ -64,6 +74,7 @@ def extend_world(objects: dict) -> dict:
         conference_record_held,
         invitation_add,
         section47_start,
+        transfer_in_notify,
     )
     from tests.factories import ChildFactory
 
@@ -106,7 +117,23 @@ def extend_world(objects: dict) -> dict:
         owner="Social worker",
         due_on=timezone.localdate() + dt.timedelta(days=7),
     )
+    # An enquiry with no conference (it may be withdrawn), and a child moving here.
+    withdrawable_child = ChildFactory(child_id="WP3", date_of_birth=dt.date(2016, 1, 1))
+    withdrawable = section47_start(
+        child=withdrawable_child, strategy_discussion_on=timezone.localdate() - dt.timedelta(days=3)
+    )
+    transfer_child = ChildFactory(child_id="WP4", date_of_birth=dt.date(2013, 1, 1))
+    transfer = transfer_in_notify(
+        child=transfer_child,
+        notified_on=timezone.localdate() - dt.timedelta(days=1),
+        from_council="Northshire",
+    )
     return {
+        "enquiry": objects["child"].section47_enquiries.get().pk,
+        "withdrawable_child": withdrawable_child.child_id,
+        "withdrawable_enquiry": withdrawable.pk,
+        "transfer_child": transfer_child.child_id,
+        "transfer": transfer.pk,
         "held_conference": held.pk,
         "conference_decision": decision.pk,
         "referral_child": objects["child"].child_id,
