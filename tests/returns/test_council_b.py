@@ -23,13 +23,24 @@ SHUFFLED_ONE_TWICE = ["2023-24", "2021-22", "2024-25", "2022-23", "2023-24"]
 YEAR_END = dt.date(2025, 3, 31)
 
 
-@pytest.fixture(scope="module", params=[IN_ORDER, SHUFFLED_ONE_TWICE], ids=["in order", "shuffled"])
+# council-b-dirty: the same returns as a council's system writes them (its QUIRKS.md: BOMs,
+# CRLF, lower-case headers, council file names, other date forms, an extra column); its
+# expected.json is a byte copy of council-b's.
+COUNCIL_B_DIRTY = COUNCIL_B.parent / "council-b-dirty"
+LOADS = [
+    (COUNCIL_B, IN_ORDER),
+    (COUNCIL_B, SHUFFLED_ONE_TWICE),
+    (COUNCIL_B_DIRTY, SHUFFLED_ONE_TWICE),
+]
+
+
+@pytest.fixture(scope="module", params=LOADS, ids=["in order", "shuffled", "dirty, shuffled"])
 def council_b(request, django_db_setup, django_db_blocker):
-    """The four years loaded once per order for this module."""
-    years = request.param
+    """The four years loaded once per order (and once from the dirty copy) for this module."""
+    folder, years = request.param
     with django_db_blocker.unblock(), transaction.atomic():
-        returns_import(directories=[COUNCIL_B / "ssda903" / y for y in years])
-        cin_census_import(paths=[COUNCIL_B / "cin" / f"{y}.xml" for y in years])
+        returns_import(directories=[folder / "ssda903" / y for y in years])
+        cin_census_import(paths=[folder / "cin" / f"{y}.xml" for y in years])
         yield
         transaction.set_rollback(True)
 
