@@ -66,6 +66,26 @@ def second_factor_required(user: User) -> bool:
     return bool(user_roles(user) & set(settings.OVERSIGHT_MFA_ROLES))
 
 
+# Whether the signed-in person has a device, read once when they sign in and kept in the
+# session, so no page pays a query to learn it.
+_HAS_DEVICE = "two_factor_has_device"
+
+
+def remember_device_on_sign_in(
+    sender: Any, request: HttpRequest | None, user: Any, **_: Any
+) -> None:
+    """user_logged_in: note in the new session whether the person has a device."""
+    if request is not None and hasattr(request, "session") and isinstance(user, User):
+        request.session[_HAS_DEVICE] = confirmed_device(user) is not None
+
+
+def has_device(request: HttpRequest, user: User) -> bool:
+    known = request.session.get(_HAS_DEVICE)
+    if known is None:
+        known = request.session[_HAS_DEVICE] = confirmed_device(user) is not None
+    return bool(known)
+
+
 def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
@@ -156,7 +176,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if user is None:
         return redirect("login")
     device = confirmed_device(user)
-    if device is None:
+    if device is None:  # removed since they signed in (a lost phone)
+        request.session[_HAS_DEVICE] = False
+        if not second_factor_required(user):
+            return redirect(_next(request))
         return redirect(f"{reverse('two_factor_set_up')}?{urlencode({'next': _next(request)})}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -194,6 +217,7 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
         if new_device_code_matches(device, form.cleaned_data["code"]):
             request.session.pop(_SESSION_KEY, None)
             totp_device_confirm(device=device)
+            request.session[_HAS_DEVICE] = True
             otp_login(request, device)
             messages.success(request, "Two-step verification is set up")
             return redirect(_next(request))
@@ -239,7 +263,7 @@ class SecondFactorMiddleware:
             return None
         target = request.get_full_path() if request.method == "GET" else ""
         query = f"?{urlencode({'next': target})}" if target else ""
-        if confirmed_device(user) is not None:
+        if has_device(request, user):
             return redirect(f"{reverse('two_factor_verify')}{query}")
         if second_factor_required(user):
             return redirect(f"{reverse('two_factor_set_up')}{query}")

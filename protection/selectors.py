@@ -12,7 +12,6 @@ from core.dates import long_date
 from core.deadlines import OpenDeadline, due_window
 from core.decisions import DecisionRow, decision_row
 from core.meetings import BookingNeed, Meeting
-from core.services import today
 from iro.selectors import children_held_by
 from protection.models import (
     ChildProtectionConference,
@@ -91,11 +90,10 @@ def open_deadlines(
     *,
     horizon: dt.date | None = None,
     user_id: int | None = None,
-    as_of: dt.date | None = None,
 ) -> list[OpenDeadline]:
     """Each initial conference due (a transfer-in conference counts as one, RULES.md 5),
-    each plan's next review conference, and each decision overdue on `as_of` (today
-    unless given) (four queries).
+    each plan's next review conference, and each decision of a held conference not yet
+    done (four queries).
 
     `user_id` keeps those of the children that person holds as IRO now.
     """
@@ -141,18 +139,18 @@ def open_deadlines(
         )
         if due is not None
     ]
-    return items + overdue_decisions(as_of=as_of, user_id=user_id)
+    return items + open_decisions(horizon=horizon, user_id=user_id)
 
 
-def overdue_decisions(
-    *, as_of: dt.date | None = None, user_id: int | None = None
+def open_decisions(
+    *, horizon: dt.date | None = None, user_id: int | None = None
 ) -> list[OpenDeadline]:
-    """Decisions of held conferences not done by their due date, as the day `as_of`
-    (today unless given) sees them, one per child the conference covered (one query);
-    `user_id` keeps those of the children that person holds."""
+    """Decisions of held conferences not yet done, due by `horizon` if given, one per
+    child the conference covered (one query); `user_id` keeps those of the children that
+    person holds. Whether one is overdue or due is the list's to say, from its own day."""
     rows = ConferenceDecision.objects.filter(
         completed_on__isnull=True,
-        due_on__lt=as_of or today(),
+        **due_window("due_on", horizon),
         conference__status=ConferenceStatus.HELD,
     )
     if user_id is not None:

@@ -13,7 +13,6 @@ from core.deadlines import OpenDeadline, due_window
 from core.decisions import DecisionRow, DecisionStatus, decision_row  # noqa: F401
 from core.meetings import BookingNeed, Meeting
 from core.record import RecordSection
-from core.services import today
 from iro.selectors import children_held_by
 from reviews.models import (
     IROContact,
@@ -41,10 +40,9 @@ def open_deadlines(
     *,
     horizon: dt.date | None = None,
     user_id: int | None = None,
-    as_of: dt.date | None = None,
 ) -> list[OpenDeadline]:
-    """Each open period's next looked-after review, and each decision of a review still
-    open after its due date while the child is looked after (two queries).
+    """Each open period's next looked-after review, and each decision of a held review not
+    yet done while the child is looked after (two queries).
 
     `user_id` keeps those of the children that person holds as IRO now.
     """
@@ -62,18 +60,18 @@ def open_deadlines(
         )
         if due is not None
     ]
-    return reviews + overdue_decisions(as_of=as_of, user_id=user_id)
+    return reviews + open_decisions(horizon=horizon, user_id=user_id)
 
 
-def overdue_decisions(
-    *, as_of: dt.date | None = None, user_id: int | None = None
+def open_decisions(
+    *, horizon: dt.date | None = None, user_id: int | None = None
 ) -> list[OpenDeadline]:
-    """Decisions not done by their due date as the day `as_of` (today unless given) sees
-    them, of children still looked after (one query); `user_id` keeps those of the
-    children that person holds."""
+    """Decisions of held reviews not yet done, of children still looked after, due by
+    `horizon` if given (one query); `user_id` keeps those of the children that person
+    holds. Whether one is overdue or due is the list's to say, from its own day."""
     rows = ReviewDecision.objects.filter(
         completed_on__isnull=True,
-        due_on__lt=as_of or today(),
+        **due_window("due_on", horizon),
         review__status=ReviewStatus.HELD,
         review__period__ended_on__isnull=True,
     )

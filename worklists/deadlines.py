@@ -38,8 +38,6 @@ PROVIDERS = [
     disputes.open_deadlines,
     fostering.open_deadlines,
 ]
-# Those that also list decisions once overdue, which is as of a day: told the list's day.
-TOLD_THE_DAY = {reviews.open_deadlines, protection.open_deadlines}
 
 
 KIND_LABELS = {
@@ -135,11 +133,7 @@ def open_deadlines(
     items = [
         _deadline(item, as_of, iros)
         for provider in PROVIDERS
-        for item in provider(
-            horizon=horizon,
-            user_id=iro_user_id,
-            **({"as_of": as_of} if provider in TOLD_THE_DAY else {}),
-        )
+        for item in provider(horizon=horizon, user_id=iro_user_id)
     ]
     items.sort(key=lambda d: (d.due, d.kind, d.child or d.carer or ""))
     return items

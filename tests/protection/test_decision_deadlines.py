@@ -1,5 +1,5 @@
-"""A deadlines list asked "as of" a day lists only the decisions overdue on that day: a
-decision of a conference or a review due later is not yet overdue then, whatever today is."""
+"""Open decisions of conferences and reviews are deadlines like any other: a list asked
+"as of" a day calls one overdue only after its due date, whatever today is."""
 
 import datetime as dt
 
@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from iro.services import iro_allocate
 from protection.selectors import CONFERENCE_DECISION
-from protection.selectors import overdue_decisions as conference_decisions_overdue
+from protection.selectors import open_decisions as conference_decisions_open
 from protection.services import (
     ChildOutcome,
     conference_book,
@@ -18,7 +18,7 @@ from protection.services import (
 )
 from reviews.models import ReviewDecision
 from reviews.selectors import REVIEW_DECISION
-from reviews.selectors import overdue_decisions as review_decisions_overdue
+from reviews.selectors import open_decisions as review_decisions_open
 from reviews.services import episode_record, lac_review_record
 from tests.factories import ChildFactory
 from worklists.deadlines import open_deadlines
@@ -72,25 +72,44 @@ def decisions(iro):
     )
 
 
-def _kinds(items):
-    return sorted(d.kind for d in items if d.kind in {CONFERENCE_DECISION, REVIEW_DECISION})
+def _statuses(items):
+    return sorted(
+        (d.kind, d.status) for d in items if d.kind in {CONFERENCE_DECISION, REVIEW_DECISION}
+    )
 
 
-def test_a_decision_is_not_overdue_as_of_a_day_before_its_due_date(decisions):
-    assert _kinds(conference_decisions_overdue(as_of=D(2026, 11, 20))) == []
-    assert _kinds(conference_decisions_overdue(as_of=D(2026, 11, 21))) == [CONFERENCE_DECISION]
-    assert _kinds(review_decisions_overdue(as_of=D(2026, 11, 25))) == []
-    assert _kinds(review_decisions_overdue(as_of=D(2026, 11, 26))) == [REVIEW_DECISION]
+def test_a_decision_is_due_on_its_day_and_overdue_the_day_after(decisions):
+    assert _statuses(open_deadlines(as_of=D(2026, 11, 20))) == [
+        (CONFERENCE_DECISION, "due"),
+        (REVIEW_DECISION, "due"),
+    ]
+    assert _statuses(open_deadlines(as_of=D(2026, 11, 21))) == [
+        (CONFERENCE_DECISION, "overdue"),
+        (REVIEW_DECISION, "due"),
+    ]
+    assert _statuses(open_deadlines(as_of=D(2026, 11, 26))) == [
+        (CONFERENCE_DECISION, "overdue"),
+        (REVIEW_DECISION, "overdue"),
+    ]
 
 
-def test_without_a_day_they_are_overdue_as_of_today(decisions):
-    assert _kinds(conference_decisions_overdue()) == [CONFERENCE_DECISION]
-    assert _kinds(review_decisions_overdue()) == [REVIEW_DECISION]
-
-
-def test_the_deadlines_list_as_of_an_earlier_day_leaves_out_decisions_overdue_only_later(
+def test_the_deadlines_list_as_of_an_earlier_day_never_calls_a_later_decision_overdue(
     decisions,
 ):
-    assert _kinds(open_deadlines(as_of=D(2026, 11, 15))) == []
-    assert _kinds(open_deadlines(as_of=D(2026, 11, 22), within_days=30)) == [CONFERENCE_DECISION]
-    assert _kinds(open_deadlines(as_of=TODAY)) == [CONFERENCE_DECISION, REVIEW_DECISION]
+    # Today (1 December) both are overdue; as of 15 November neither is yet.
+    assert _statuses(open_deadlines(as_of=D(2026, 11, 15))) == [
+        (CONFERENCE_DECISION, "due"),
+        (REVIEW_DECISION, "due"),
+    ]
+    # Within 7 days of 15 November: only the conference's decision (due the 20th).
+    assert _statuses(open_deadlines(as_of=D(2026, 11, 15), within_days=7)) == [
+        (CONFERENCE_DECISION, "due")
+    ]
+
+
+def test_each_area_lists_its_open_decisions_up_to_the_horizon(decisions):
+    kinds = lambda items: [d.kind for d in items]  # noqa: E731
+    assert kinds(conference_decisions_open(horizon=D(2026, 11, 19))) == []
+    assert kinds(conference_decisions_open(horizon=D(2026, 11, 20))) == [CONFERENCE_DECISION]
+    assert kinds(review_decisions_open(horizon=D(2026, 11, 24))) == []
+    assert kinds(review_decisions_open()) == [REVIEW_DECISION]
