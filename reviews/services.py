@@ -222,6 +222,7 @@ def children_periods_rebuild(
     with what was loaded, write what changed.
     """
     ids = sorted({*child_ids, *(r.child_id for r in [*episodes_to_add, *reviews_to_add])})
+    reviews_to_add = _bookings_recorded(reviews_to_add, change_reason=change_reason)
     loaded = _rebuild_load(ids, episodes_to_add=episodes_to_add, reviews_to_add=reviews_to_add)
     before = _RowsBefore.of(loaded)
     regrouped = _rebuild_regroup(
@@ -239,6 +240,57 @@ def children_periods_rebuild(
         change_reason=change_reason,
     )
     return regrouped.periods
+
+
+# What a held review brings to the booking it records (an import's review has no chair,
+# venue or time of its own: the booking's stay).
+_RECORDED_FIELDS = (
+    "held_on",
+    "participation_code",
+    "child_seen_alone",
+    "permanence_plan",
+    "decisions_circulated_on",
+    "record_circulated_on",
+    "return_year",
+)
+
+
+def _bookings_recorded(
+    reviews: Sequence[LookedAfterReview], *, change_reason: str
+) -> list[LookedAfterReview]:
+    """Record each child's booking with the first held review added (an import's) that was
+    held on or after the day it was booked, as lac_review_record does: the booking is
+    that review, not left behind with its "record it" link. Returns the reviews still to
+    add (those that recorded a booking are saved as the booking)."""
+    held = [r for r in reviews if r.status == ReviewStatus.HELD and r.held_on is not None]
+    children = sorted({r.child_id for r in held})
+    recorded: set[int] = set()
+    for chunk in _chunks(children):
+        bookings = LookedAfterReview.objects.filter(
+            child_id__in=chunk, status=ReviewStatus.SCHEDULED
+        ).order_by("scheduled_for", "pk")
+        for booking in bookings:
+            booked_on = timezone.localdate(booking.created_at)
+            answer = min(
+                (
+                    r
+                    for r in held
+                    if r.child_id == booking.child_id
+                    and r.held_on >= booked_on
+                    and id(r) not in recorded
+                ),
+                key=lambda r: r.held_on,
+                default=None,
+            )
+            if answer is None:
+                continue
+            transition(booking, ReviewStatus.HELD)
+            for name in _RECORDED_FIELDS:
+                setattr(booking, name, getattr(answer, name))
+            booking._change_reason = (change_reason or "Recorded as held")[:100]  # type: ignore[attr-defined]
+            booking.save()
+            recorded.add(id(answer))
+    return [r for r in reviews if id(r) not in recorded]
 
 
 @dataclass
