@@ -262,8 +262,10 @@ def _bookings_recorded(
     held on or after the day it was booked, as lac_review_record does: the booking is
     that review, not left behind with its "record it" link. Returns the reviews still to
     add (those that recorded a booking are saved as the booking)."""
-    held = [r for r in reviews if r.status == ReviewStatus.HELD and r.held_on is not None]
-    children = sorted({r.child_id for r in held})
+    held = [
+        (r.held_on, r) for r in reviews if r.status == ReviewStatus.HELD and r.held_on is not None
+    ]
+    children = sorted({r.child_id for _, r in held})
     recorded: set[int] = set()
     for chunk in _chunks(children):
         bookings = LookedAfterReview.objects.filter(
@@ -271,19 +273,19 @@ def _bookings_recorded(
         ).order_by("scheduled_for", "pk")
         for booking in bookings:
             booked_on = timezone.localdate(booking.created_at)
-            answer = min(
+            answers = sorted(
                 (
-                    r
-                    for r in held
+                    (held_on, r)
+                    for held_on, r in held
                     if r.child_id == booking.child_id
-                    and r.held_on >= booked_on
+                    and held_on >= booked_on
                     and id(r) not in recorded
                 ),
-                key=lambda r: r.held_on,
-                default=None,
+                key=lambda pair: pair[0],
             )
-            if answer is None:
+            if not answers:
                 continue
+            answer = answers[0][1]
             transition(booking, ReviewStatus.HELD)
             for name in _RECORDED_FIELDS:
                 setattr(booking, name, getattr(answer, name))
