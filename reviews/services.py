@@ -1336,6 +1336,10 @@ WITHDRAWAL_BREAKS_RULE = (
 )
 WITHDRAWAL_REASON = "Enter why it is being withdrawn"
 _LATER_EPISODE_FIELDS = {"reason_new_episode": "reason_ceased"}
+CHANGE_LEAVES_GAP = (
+    "An episode that ends with a change (REC X1) is followed by one starting the same day, "
+    "{end}: {following}"
+)
 NO_PERIOD_NOW = "No period of care is on record now, so no review is due."
 
 
@@ -1394,6 +1398,25 @@ def _period_due(period: PeriodOfCare | None) -> dt.date | None:
 def _locked_episodes(child: Child) -> list[Episode]:
     # Locked so that two corrections of the same child's episodes are checked in turn.
     return list(child.episodes.select_for_update().order_by("started_on"))
+
+
+def _change_gap(values: Mapping[str, Any], others: Sequence[Mapping[str, Any]]) -> str | None:
+    """What is wrong if the episode ends with a change (X1) that no episode continues."""
+    end = values["ended_on"]
+    if values["reason_ceased"] != ReasonEpisodeCeased.X1 or end is None:
+        return None
+    later = sorted(
+        (v for v in others if v["started_on"] > values["started_on"]),
+        key=lambda v: v["started_on"],
+    )
+    if later and later[0]["started_on"] == end:
+        return None
+    following = (
+        f"the next episode starts on {long_date(later[0]['started_on'])}"
+        if later
+        else "no episode follows it"
+    )
+    return CHANGE_LEAVES_GAP.format(end=long_date(end), following=following)
 
 
 @transaction.atomic
@@ -1477,6 +1500,11 @@ def episode_correct(
                 errors.add(
                     field, NEXT_EPISODE_BREAKS_RULE.format(date=long_date(starts[pk]), problem=text)
                 )
+    if not errors:
+        gap_before = _change_gap(before, [_keyed(e) for e in others])
+        gap_after = _change_gap(after, others_after)
+        if gap_after and not gap_before:
+            errors.add("reason_ceased", gap_after)
     errors.raise_if_any()
 
     due_before = _period_due(episode.period)

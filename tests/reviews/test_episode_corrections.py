@@ -15,6 +15,7 @@ from core.submissions import SENT_TWICE, SUBMISSION_FIELD
 from iro.services import iro_allocate
 from reviews.models import Episode, PeriodOfCare
 from reviews.services import (
+    CHANGE_LEAVES_GAP,
     EPISODE_UNCHANGED,
     EPISODE_WITHDRAWN,
     NEXT_EPISODE_BREAKS_RULE,
@@ -211,6 +212,22 @@ def test_ending_care_where_a_change_follows_is_refused_as_a_break_the_rules_forb
     assert message.startswith(NEXT_EPISODE_BREAKS_RULE.format(date="20 May 2025", problem=""))
     assert "DfE rule 432" in message
     assert Episode.objects.get(pk=before.pk).reason_ceased == "X1"
+
+
+def test_a_change_that_no_episode_continues_is_refused_as_a_gap(iro):
+    child = ChildFactory(date_of_birth=D(2012, 1, 10))
+    first = enter_care(child, D(2024, 1, 8), ended_on=D(2024, 3, 1), reason_ceased="E4A")
+    enter_care(child, D(2024, 9, 2))
+
+    [message] = refused(
+        lambda: episode_correct(episode=first, reason_ceased="X1", reason="Typo"),
+        "reason_ceased",
+    )
+
+    assert message == CHANGE_LEAVES_GAP.format(
+        end="1 March 2024", following="the next episode starts on 2 September 2024"
+    )
+    assert Episode.objects.get(pk=first.pk).reason_ceased == "E4A"
 
 
 def test_a_correction_leaving_a_held_review_outside_care_saves_nothing(kit):
