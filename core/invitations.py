@@ -33,6 +33,7 @@ FIRST_RETRY = dt.timedelta(minutes=5)
 ENTER_EMAIL = "Enter the email address to send the invitation to"
 ENTER_ADDRESS = "Enter the postal address to send the letter to"
 ENTER_WITHDRAWAL_REASON = "Enter why the invitation is being withdrawn"
+ENTER_CORRECTION_REASON = "Enter why the invitation is being corrected"
 INVITATION_WITHDRAWN = "This invitation was withdrawn ({reason}), so it cannot be changed"
 NOTHING_TO_SEND = "Only an email invitation that failed can be sent again"
 EMAIL_INVITED_TWICE = "Someone with the email address {email} is already invited"
@@ -282,6 +283,66 @@ def invitation_queue_again(invitation: Invitation) -> None:
     if not queued:
         raise ValidationError({"send": NOTHING_TO_SEND})
     invitation.refresh_from_db()
+
+
+def invitation_correct_row(
+    invitation: I,
+    *,
+    errors: FieldErrors,
+    name: str,
+    role: str,
+    delivery: str,
+    email: str,
+    address: str,
+    reason: str,
+    others: QuerySet[I],
+    invited_twice: str,
+    may_send: bool = True,
+    **own: Any,
+) -> bool:
+    """Correct who is invited and how the invitation reaches them, with the reason kept
+    in the row's history. `errors` holds the area's own checks (its meeting, its kinds
+    of person); `others` are the meeting's invitations still standing; `own` are the
+    area's fields, already checked. Returns whether the row is queued to send: a
+    corrected email address is sent to afresh, while `may_send` (the meeting is still to
+    come). Raises ValidationError, saving nothing, if anything is wrong."""
+    email = email.strip().lower()
+    delivery_problems(errors, delivery=delivery, email=email, address=address)
+    invitee_problems(
+        errors,
+        name=name,
+        role=role,
+        email=email,
+        others=others.exclude(pk=invitation.pk),
+        invited_twice=invited_twice,
+    )
+    if invitation.withdrawn:
+        errors.add("name", INVITATION_WITHDRAWN.format(reason=invitation.withdrawn_reason))
+    if not reason.strip():
+        errors.add("reason", ENTER_CORRECTION_REASON)
+    errors.raise_if_any()
+    resend = (
+        may_send
+        and delivery == InvitationDelivery.EMAIL
+        and (email != invitation.email or invitation.delivery != delivery)
+    )
+    invitation.name = " ".join(name.split())
+    invitation.name_key = person_key(name)
+    invitation.role = role.strip()
+    invitation.delivery = delivery
+    invitation.email = email
+    invitation.address = address.strip()
+    for field, value in own.items():
+        setattr(invitation, field, value)
+    if resend:
+        invitation.send_status, invitation.send_error = SendStatus.QUEUED, ""
+        invitation.next_attempt_at = None
+    elif delivery != InvitationDelivery.EMAIL:
+        invitation.send_status = SendStatus.NOT_SENT
+    # simple_history keeps 100 characters of a change's reason.
+    invitation._change_reason = f"Corrected: {reason.strip()}"[:100]  # type: ignore[attr-defined]
+    invitation_save(invitation, invited_twice=invited_twice)
+    return resend
 
 
 def invitation_withdraw_row(invitation: I, *, reason: str) -> I:

@@ -3,6 +3,9 @@ question a page, then a check-your-answers page that saves through reviews.servi
 
 Each journey's answers are kept in the session (as the browser sent them) until saved,
 and every page asks the same DfE rules again when the answers are saved.
+
+An episode entered wrongly is corrected, or withdrawn as entered in error, on a page of
+its own (reviews.services.episode_correct, episode_withdraw), with the same rules.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from core.dates import long_date
-from core.forms import form_page
+from core.decisions import WithdrawForm
+from core.forms import form_page, posted
 from core.journeys import Answers, Journey, Step
 from core.permissions import require_object_perm, require_perm, role_required
 from core.roles import Role
@@ -33,18 +37,28 @@ from reviews.forms import (
     CategoryOfNeedForm,
     ChangePlacementForm,
     ChangeWhatForm,
+    EpisodeCorrectForm,
     LegalStatusForm,
     PlacementForm,
 )
 from reviews.models import Episode, PeriodOfCare
 from reviews.services import (
     ALREADY_LOOKED_AFTER,
+    EPISODE_VALUES,
+    EPISODE_WITHDRAWN,
     NOT_LOOKED_AFTER,
+    EpisodeChange,
     care_change,
     care_end,
     care_start,
     current_episode,
     due_message,
+)
+from reviews.services import (
+    episode_correct as episode_correct_save,
+)
+from reviews.services import (
+    episode_withdraw as episode_withdraw_save,
 )
 
 
@@ -395,3 +409,89 @@ def _by_slug(journey: CareJourney, slug: str) -> Question:
     if question is None:
         raise Http404
     return question
+
+
+# Correcting or withdrawing an episode entered wrongly ----------------------------------
+
+
+def _episode(request, episode_pk: int) -> Episode:
+    """The episode a page changes (its child's: business support, the child's IRO or a
+    manager), withdrawn or not."""
+    require_perm(request, "reviews.change_episode")
+    episode = get_object_or_404(Episode.all_objects.select_related("child"), pk=episode_pk)
+    require_object_perm(request, "reviews.record_care", episode.child)
+    return episode
+
+
+def _episode_withdrawn(request, episode: Episode):
+    return render(
+        request,
+        "reviews/care_not_applicable.html",
+        {
+            "child": episode.child,
+            "heading": "This episode cannot be changed",
+            "why": EPISODE_WITHDRAWN.format(reason=episode.withdrawn_reason),
+        },
+        status=409,
+    )
+
+
+def _episode_caption(episode: Episode) -> str:
+    child = episode.child
+    end = f" to {long_date(episode.ended_on)}" if episode.ended_on else ", still open"
+    return f"{child.full_name}, episode from {long_date(episode.started_on)}{end}"
+
+
+@role_required(Role.BUSINESS_SUPPORT, Role.IRO, Role.ADMINISTRATOR)
+def episode_correct(request, episode_pk: int):
+    """Correct an episode's dates and codes, saying why; the page after says when the
+    next review is now due, and why."""
+    episode = _episode(request, episode_pk)
+    if episode.is_withdrawn:
+        return _episode_withdrawn(request, episode)
+    child = episode.child
+    form = EpisodeCorrectForm(
+        posted(request),
+        child=child,
+        initial={name: getattr(episode, name) for name in EPISODE_VALUES},
+    )
+
+    def save(data) -> EpisodeChange:
+        return episode_correct_save(episode=episode, by=request.user, **data)
+
+    return form_page(
+        request,
+        form,
+        heading="Correct an episode of care",
+        caption=_episode_caption(episode),
+        intro="Correct what was entered wrongly. If this episode began with a change, "
+        "moving its start moves the end of the episode before; likewise its end.",
+        back_url=reverse("children:child_detail", args=[child.child_id]),
+        save=save,
+        success_url=reverse("children:child_detail", args=[child.child_id]),
+        success_message=lambda change: f"Episode corrected. {change.message}",
+    )
+
+
+@role_required(Role.BUSINESS_SUPPORT, Role.IRO, Role.ADMINISTRATOR)
+def episode_withdraw(request, episode_pk: int):
+    """Withdraw an episode entered in error: kept with the reason, read nowhere; the page
+    after says when the next review is now due, and why."""
+    episode = _episode(request, episode_pk)
+    if episode.is_withdrawn:
+        return _episode_withdrawn(request, episode)
+    child = episode.child
+    return form_page(
+        request,
+        WithdrawForm(posted(request)),
+        heading="Withdraw an episode entered in error",
+        caption=_episode_caption(episode),
+        intro=f"{episode.get_legal_status_display()}; {episode.get_placement_display()}. "
+        "If it began with a change, the episode before gets its end back.",
+        back_url=reverse("children:child_detail", args=[child.child_id]),
+        save=lambda data: episode_withdraw_save(
+            episode=episode, reason=data["reason"], by=request.user
+        ),
+        success_url=reverse("children:child_detail", args=[child.child_id]),
+        success_message=lambda change: f"Episode withdrawn. {change.message}",
+    )

@@ -16,16 +16,22 @@ from core.codes import (
     Placement,
     PlacementProvider,
     ReasonEpisodeCeased,
+    ReasonNewEpisode,
     ReasonPlaceChange,
 )
 from core.dates import long_date
 from core.decisions import DecisionCorrectForm, DecisionDoneForm, WithdrawForm  # noqa: F401
 from core.decisions import reason_field as _reason_field
 from core.forms import GuardedForm, ServiceForm, gds_date
-from core.invitations import ENTER_WITHDRAWAL_REASON, InvitationFormBase
+from core.invitations import ENTER_WITHDRAWAL_REASON, InvitationDelivery, InvitationFormBase
 from core.spec_years import PLACEMENTS_WITHOUT_PROVIDER, choices_on
 from iro.forms import MeetingForm
-from reviews.models import ContactKind, ReviewInvitationKind
+from reviews.models import (
+    ContactKind,
+    ReviewAttendance,
+    ReviewContribution,
+    ReviewInvitationKind,
+)
 from reviews.rules import PROVIDER_NOT_GIVEN_FOR
 from reviews.services import (
     BOOKING_EXISTS,
@@ -460,6 +466,58 @@ class CareEndedForm(CareQuestion):
         return _after_current_start(self, self.cleaned_data["ended_on"], "Care")
 
 
+# Correcting or withdrawing an episode entered wrongly ----------------------------------
+
+
+def _code(label: str, choices, *, required: bool = True, choose: str = "") -> forms.ChoiceField:
+    blank = [("", choose or f"Choose the {label[0].lower()}{label[1:]}")]
+    return forms.ChoiceField(
+        label=label,
+        choices=[*blank, *choices],
+        required=required,
+        error_messages={"required": f"Choose the {label[0].lower()}{label[1:]}"},
+    )
+
+
+class EpisodeCorrectForm(ServiceForm):
+    """An episode's dates and codes as the SSDA903 has them, and why they are corrected
+    (reviews.services.episode_correct checks them with the DfE rules)."""
+
+    submit_label = "Save the correction"
+
+    started_on = gds_date("Start date (DECOM)", not_in_future=True)
+    reason_new_episode = _code("Reason for new episode (RNE)", ReasonNewEpisode.choices)
+    legal_status = _code("Legal status (LS)", LegalStatus.choices)
+    category_of_need = _code("Category of need (CIN)", CategoryOfNeed.choices)
+    placement = _code("Type of placement (PLACE)", Placement.choices)
+    placement_provider = _code(
+        "Placement provider", PlacementProvider.choices, required=False, choose="Not recorded"
+    )
+    placement_postcode = forms.CharField(
+        label="Postcode of the placement (optional)", max_length=8, required=False
+    )
+    ended_on = gds_date(
+        "End date (DEC)", required=False, help_text="Leave empty while the episode is open."
+    )
+    reason_ceased = _code(
+        "Reason episode ceased (REC)",
+        ReasonEpisodeCeased.choices,
+        required=False,
+        choose="Not ended",
+    )
+    reason_place_change = _code(
+        "Reason the placement changed",
+        ReasonPlaceChange.choices,
+        required=False,
+        choose="None recorded",
+    )
+    reason = _reason_field("Why are you correcting it?")
+
+    def __init__(self, *args, child=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _not_before_birth(self.fields["started_on"], child)
+
+
 # Invitations to a booked review ------------------------------------------------------
 
 
@@ -492,6 +550,49 @@ class ReviewInvitationWithdrawForm(WithdrawForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].error_messages["required"] = ENTER_WITHDRAWAL_REASON
+
+
+class ReviewInvitationCorrectForm(ReviewInvitationForm):
+    """Who was invited and how, corrected with a reason kept in the history."""
+
+    submit_label = "Save the correction"
+
+    reason = _reason_field("Why are you correcting it?")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An invitation given by hand (or recorded afterwards) stays one.
+        delivery = self.fields["delivery"]
+        delivery.required = False
+        delivery.choices = [*InvitationDelivery.choices, ("", "Not sent by Oversight")]
+
+    def layout_fields(self):
+        return [*super().layout_fields(), "reason"]
+
+
+class ReviewAttendanceForm(ServiceForm):
+    """Whether an invitee came to the held review, and how their views reached it."""
+
+    submit_label = "Save attendance"
+
+    attendance = forms.ChoiceField(
+        label="Did they attend?",
+        choices=[c for c in ReviewAttendance.choices if c[0]],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether they attended"},
+    )
+    contribution = forms.ChoiceField(
+        label="How did they contribute?",
+        choices=ReviewContribution.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they contributed"},
+    )
+
+    def layout_fields(self):
+        return [
+            Field.radios("attendance", legend_size=Size.SMALL),
+            Field.radios("contribution", legend_size=Size.SMALL),
+        ]
 
 
 class SendAgainForm(ServiceForm):

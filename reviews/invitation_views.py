@@ -1,5 +1,6 @@
-"""Pages for a booked review's invitations: invite someone, withdraw an invitation,
-send a failed email again, and download a letter to post (reviews.invitations)."""
+"""Pages for a review's invitations: invite someone to a booked review, correct or
+withdraw an invitation, send a failed email again, download a letter to post, and,
+once the review is held, record who attended (reviews.invitations)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,24 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from core.forms import form_page, posted
+from core.invitations import INVITATION_WITHDRAWN
 from core.permissions import role_required
 from core.roles import Role
-from reviews.forms import ReviewInvitationForm, ReviewInvitationWithdrawForm, SendAgainForm
+from reviews.forms import (
+    ReviewAttendanceForm,
+    ReviewInvitationCorrectForm,
+    ReviewInvitationForm,
+    ReviewInvitationWithdrawForm,
+    SendAgainForm,
+)
 from reviews.invitations import (
+    review_attendance_too_early,
     review_invitation_add,
+    review_invitation_attendance_record,
+    review_invitation_correct,
     review_invitation_letter,
+    review_invitation_not_correctable,
+    review_invitation_not_withdrawable,
     review_invitation_send_again,
     review_invitation_withdraw,
     review_not_open_to_invitations,
@@ -54,10 +67,23 @@ def review_invite(request, review_pk: int):
     )
 
 
+def _refused(request, invitation: ReviewInvitation, why: str | None):
+    """The refusal page (409) when the invitation's review or the invitation itself is
+    closed to this change, else None."""
+    if why is None and invitation.withdrawn:
+        why = INVITATION_WITHDRAWN.format(reason=invitation.withdrawn_reason)
+    return _closed(request, invitation.review, why) if why else None
+
+
 @role_required(*BOOKERS)
 def review_invitation_withdrawal(request, invitation_pk: int):
-    """Withdraw an invitation, saying why; it is kept, and nothing more is sent."""
+    """Withdraw an invitation to a booked review, saying why; it is kept, and nothing
+    more is sent. Refused once the review is held or cancelled."""
     invitation = _invitation(request, invitation_pk)
+    if refused := _refused(
+        request, invitation, review_invitation_not_withdrawable(invitation.review)
+    ):
+        return refused
     return form_page(
         request,
         ReviewInvitationWithdrawForm(posted(request)),
@@ -67,6 +93,59 @@ def review_invitation_withdrawal(request, invitation_pk: int):
         save=lambda data: review_invitation_withdraw(invitation=invitation, reason=data["reason"]),
         success_url=_record_url(invitation.review),
         success_message=lambda i: f"The invitation to {i.name} is withdrawn.",
+    )
+
+
+@role_required(*BOOKERS)
+def review_invitation_correction(request, invitation_pk: int):
+    """Correct an invitation (name, who they are, role, how it is sent), saying why."""
+    invitation = _invitation(request, invitation_pk)
+    if refused := _refused(
+        request, invitation, review_invitation_not_correctable(invitation.review)
+    ):
+        return refused
+    form = ReviewInvitationCorrectForm(
+        posted(request),
+        initial={
+            "name": invitation.name,
+            "kind": invitation.kind,
+            "role": invitation.role,
+            "delivery": invitation.delivery,
+            "email": invitation.email,
+            "address": invitation.address,
+        },
+    )
+    return form_page(
+        request,
+        form,
+        heading=f"Correct the invitation to {invitation.name}",
+        caption=f"Child {invitation.review.child.child_id}",
+        back_url=_record_url(invitation.review),
+        save=lambda data: review_invitation_correct(invitation=invitation, **data),
+        success_url=_record_url(invitation.review),
+        success_message=lambda i: f"The invitation to {i.name} is corrected.",
+    )
+
+
+@role_required(*BOOKERS)
+def review_invitation_attendance(request, invitation_pk: int):
+    """Record whether an invitee attended the held review, and how they contributed."""
+    invitation = _invitation(request, invitation_pk)
+    if refused := _refused(request, invitation, review_attendance_too_early(invitation.review)):
+        return refused
+    form = ReviewAttendanceForm(
+        posted(request),
+        initial={"attendance": invitation.attendance, "contribution": invitation.contribution},
+    )
+    return form_page(
+        request,
+        form,
+        heading=f"Did {invitation.name} attend the review?",
+        caption=f"{invitation.role}, child {invitation.review.child.child_id}",
+        back_url=_record_url(invitation.review),
+        save=lambda data: review_invitation_attendance_record(invitation=invitation, **data),
+        success_url=_record_url(invitation.review),
+        success_message=lambda i: f"Attendance recorded for {i.name}.",
     )
 
 

@@ -14,9 +14,11 @@ from django.utils import timezone
 
 from core.dates import long_datetime
 from core.invitations import (
+    INVITATION_WITHDRAWN,
     InvitationDelivery,
     SendStatus,
     delivery_problems,
+    invitation_correct_row,
     invitation_letter_pdf,
     invitation_new,
     invitation_queue_again,
@@ -28,7 +30,14 @@ from core.invitations import (
 )
 from core.notify import email_send
 from core.services import FieldErrors
-from reviews.models import LookedAfterReview, ReviewInvitation, ReviewInvitationKind, ReviewStatus
+from reviews.models import (
+    LookedAfterReview,
+    ReviewAttendance,
+    ReviewContribution,
+    ReviewInvitation,
+    ReviewInvitationKind,
+    ReviewStatus,
+)
 
 SENDER = "Independent Reviewing Service"
 INVITED_TWICE = "{name} is already invited to this review"
@@ -36,6 +45,20 @@ REVIEW_NOT_BOOKED = {
     ReviewStatus.CANCELLED: "This review was cancelled ({reason}), so nobody can be invited",
     ReviewStatus.HELD: "This review has been held, so nobody more can be invited",
 }
+# A held review's invitations are what happened: who came is recorded instead.
+WITHDRAWAL_CLOSED = {
+    ReviewStatus.CANCELLED: "This review was cancelled ({reason}), so its invitations stay as "
+    "they were and cannot be withdrawn",
+    ReviewStatus.HELD: "This review has been held, so its invitations cannot be withdrawn: "
+    "record whether each person attended instead",
+}
+CORRECTION_CLOSED = "This review was cancelled ({reason}), so its invitations cannot be corrected"
+ATTENDANCE_BEFORE_HELD = "Attendance can be recorded once the review has been held"
+ATTENDANCE_CODES = "Choose attended, sent apologies or did not attend"
+CONTRIBUTION_CODES = "Choose how they contributed"
+ATTENDED_ELSEWHERE = "Someone who attended took part in person, or by phone or video"
+NOT_THERE = "Someone who did not attend took part in writing, through someone else, or not at all"
+_AT_THE_REVIEW = {ReviewContribution.IN_PERSON, ReviewContribution.REMOTELY}
 
 
 def review_invitation_wording(invitation: ReviewInvitation) -> tuple[str, list[str]]:
@@ -145,10 +168,99 @@ def review_invitation_add(
     return invitation
 
 
+def review_invitation_not_withdrawable(review: LookedAfterReview) -> str | None:
+    """Why the review's invitations can no longer be withdrawn (held or cancelled)."""
+    problem = WITHDRAWAL_CLOSED.get(ReviewStatus(review.status))
+    return problem.format(reason=review.cancellation_reason) if problem else None
+
+
 @transaction.atomic
 def review_invitation_withdraw(*, invitation: ReviewInvitation, reason: str) -> ReviewInvitation:
-    """Withdraw an invitation: kept, with the reason, never deleted; nothing more is sent."""
+    """Withdraw an invitation to a booked review: kept, with the reason, never deleted;
+    nothing more is sent. Refused once the review is held or cancelled."""
+    review = LookedAfterReview.objects.select_for_update().get(pk=invitation.review_id)
+    if problem := review_invitation_not_withdrawable(review):
+        raise ValidationError({"reason": problem})
     return invitation_withdraw_row(invitation, reason=reason)
+
+
+def review_invitation_not_correctable(review: LookedAfterReview) -> str | None:
+    """Why the review's invitations can no longer be corrected (it was cancelled)."""
+    if review.status == ReviewStatus.CANCELLED:
+        return CORRECTION_CLOSED.format(reason=review.cancellation_reason)
+    return None
+
+
+@transaction.atomic
+def review_invitation_correct(
+    *,
+    invitation: ReviewInvitation,
+    name: str,
+    kind: str,
+    role: str,
+    delivery: str,
+    email: str,
+    address: str,
+    reason: str,
+) -> ReviewInvitation:
+    """Correct who was invited, as what, and how the invitation reaches them, saying why
+    (core.invitations.invitation_correct_row); a corrected email address is sent to
+    afresh while the review is booked. Refused for a cancelled review."""
+    review = LookedAfterReview.objects.select_for_update().get(pk=invitation.review_id)
+    errors = FieldErrors()
+    if problem := review_invitation_not_correctable(review):
+        errors.add("name", problem)
+    if kind not in ReviewInvitationKind.values:
+        errors.add("kind", "Choose the child, a parent, a carer or a professional")
+    queued = invitation_correct_row(
+        invitation,
+        errors=errors,
+        name=name,
+        role=role,
+        delivery=delivery,
+        email=email,
+        address=address,
+        reason=reason,
+        others=review.invitations.filter(withdrawn_on__isnull=True),
+        invited_twice=INVITED_TWICE,
+        may_send=review.status == ReviewStatus.SCHEDULED,
+        kind=kind,
+    )
+    if queued:
+        _enqueue_send(invitation)
+    return invitation
+
+
+def review_attendance_too_early(review: LookedAfterReview) -> str | None:
+    """Why attendance cannot be recorded for the review (it has not been held), or None."""
+    return None if review.status == ReviewStatus.HELD else ATTENDANCE_BEFORE_HELD
+
+
+@transaction.atomic
+def review_invitation_attendance_record(
+    *, invitation: ReviewInvitation, attendance: str, contribution: str
+) -> ReviewInvitation:
+    """Record whether an invitee attended the held review and how their views reached it;
+    a change of what was recorded is kept in the history."""
+    review = LookedAfterReview.objects.select_for_update().get(pk=invitation.review_id)
+    errors = FieldErrors()
+    if problem := review_attendance_too_early(review):
+        errors.add("attendance", problem)
+    if invitation.withdrawn:
+        errors.add("attendance", INVITATION_WITHDRAWN.format(reason=invitation.withdrawn_reason))
+    if attendance not in ReviewAttendance.values or not attendance:
+        errors.add("attendance", ATTENDANCE_CODES)
+    if contribution not in ReviewContribution.values:
+        errors.add("contribution", CONTRIBUTION_CODES)
+    elif attendance == ReviewAttendance.ATTENDED and contribution not in _AT_THE_REVIEW:
+        errors.add("contribution", ATTENDED_ELSEWHERE)
+    elif attendance and attendance != ReviewAttendance.ATTENDED and contribution in _AT_THE_REVIEW:
+        errors.add("contribution", NOT_THERE)
+    errors.raise_if_any()
+    invitation.attendance, invitation.contribution = attendance, contribution
+    invitation._change_reason = "Attendance recorded"  # type: ignore[attr-defined]
+    invitation.save()
+    return invitation
 
 
 def review_invitation_send_again(*, invitation: ReviewInvitation) -> ReviewInvitation:

@@ -75,8 +75,11 @@ class PeriodOfCare(TimeStampedModel):
         return self.ended_on is None
 
 
-class Episode(TimeStampedModel):
-    """One SSDA903 episode: a span with one legal status and one placement."""
+class Episode(Withdrawable, TimeStampedModel):
+    """One SSDA903 episode: a span with one legal status and one placement.
+
+    Corrected or withdrawn (entered in error) through reviews.services, with a reason in
+    its history; a withdrawn episode is kept but read nowhere (`objects`)."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="episodes")
     # Set by reviews.services.child_periods_rebuild from the episode chain.
@@ -116,10 +119,15 @@ class Episode(TimeStampedModel):
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Withdrawable.Meta):
         ordering = ["child", "started_on"]
         constraints = [
-            models.UniqueConstraint(fields=["child", "started_on"], name="one_episode_per_start"),
+            # A withdrawn episode leaves its start free for the episode entered instead.
+            models.UniqueConstraint(
+                fields=["child", "started_on"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_current_episode_per_start",
+            ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gt=F("started_on")),
                 name="episode_ends_after_start",
@@ -455,16 +463,38 @@ class ReviewInvitationKind(models.TextChoices):
     PROFESSIONAL = "professional", "Professional"
 
 
+class ReviewAttendance(models.TextChoices):
+    NOT_RECORDED = "", "Not recorded"
+    ATTENDED = "attended", "Attended"
+    APOLOGIES = "apologies", "Sent apologies"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+
+
+class ReviewContribution(models.TextChoices):
+    """How an invitee's views reached the review, whether or not they came."""
+
+    IN_PERSON = "in_person", "In person at the review"
+    REMOTELY = "remotely", "By phone or video at the review"
+    IN_WRITING = "in_writing", "Sent their views in writing"
+    THROUGH_SOMEONE = "through_someone", "Through an advocate or someone else"
+    NOT_AT_ALL = "not_at_all", "Did not contribute"
+
+
 class ReviewInvitation(Invitation):
     """One person invited to one looked-after review: the child, a parent, a carer or a
-    professional. Kept when the review is moved; withdrawn with a reason, never deleted."""
+    professional. Kept when the review is moved; corrected or withdrawn with a reason,
+    never deleted; once the review is held, who attended and how they contributed."""
 
     Kind = ReviewInvitationKind
+    Attendance = ReviewAttendance
+    Contribution = ReviewContribution
 
     review = models.ForeignKey(
         LookedAfterReview, on_delete=models.CASCADE, related_name="invitations"
     )
     kind = models.CharField(max_length=12, choices=Kind.choices)
+    attendance = models.CharField(max_length=14, choices=Attendance.choices, blank=True)
+    contribution = models.CharField(max_length=15, choices=Contribution.choices, blank=True)
 
     history = HistoricalRecords()
 
@@ -478,6 +508,12 @@ class ReviewInvitation(Invitation):
                 by_email="invited_once_to_review_by_email",
             ),
             choices_check("kind", ReviewInvitationKind),
+            choices_check("attendance", ReviewAttendance, blank=True),
+            choices_check("contribution", ReviewContribution, blank=True),
+            models.CheckConstraint(
+                condition=Q(attendance="") | ~Q(contribution=""),
+                name="review_attendance_has_contribution",
+            ),
         ]
         # Read by reviews.tasks.review_invitations_retry_due.
         indexes = [to_send_index("review_invitation_to_send")]

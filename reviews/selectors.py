@@ -15,6 +15,7 @@ from core.meetings import BookingNeed, Meeting
 from core.record import RecordSection
 from iro.selectors import children_held_by
 from reviews.models import (
+    Episode,
     IROContact,
     LookedAfterReview,
     PeriodOfCare,
@@ -213,6 +214,7 @@ def looked_after_section(*, child, as_of: dt.date) -> RecordSection:
         IROContact.all_objects.filter(child=child).select_related("iro__user", "withdrawn_by")
     )
     looked_after = child.episodes.filter(ended_on__isnull=True).exists()
+    episodes = episode_rows(child=child)
     held = sorted(
         (r for r in reviews if r.status == ReviewStatus.HELD),
         key=lambda r: (r.period_id, r.held_on),
@@ -247,5 +249,34 @@ def looked_after_section(*, child, as_of: dt.date) -> RecordSection:
             "contacts": contacts,
             "child": child,
             "looked_after": looked_after,
+            "episodes": episodes,
         },
     )
+
+
+@dataclass(frozen=True)
+class EpisodeRow:
+    episode: Episode
+    corrections: list[Any]  # history entries: who, when and why
+
+
+def episode_rows(*, child) -> list[EpisodeRow]:
+    """The child's episodes, newest first, withdrawn ones too, each with the history of
+    its corrections (reviews.services.episode_correct, episode_withdraw)."""
+    episodes = list(
+        Episode.all_objects.filter(child=child)
+        .select_related("withdrawn_by")
+        .order_by("-started_on", "-pk")
+    )
+    corrections: dict[int, list[Any]] = {}
+    entries = (
+        Episode.history.filter(id__in=[e.pk for e in episodes])
+        .exclude(history_change_reason__isnull=True)
+        .exclude(history_change_reason="")
+        .exclude(history_change_reason__startswith="Withdrawn:")
+        .select_related("history_user")
+        .order_by("history_date")
+    )
+    for entry in entries:
+        corrections.setdefault(entry.id, []).append(entry)
+    return [EpisodeRow(e, corrections.get(e.pk, [])) for e in episodes]

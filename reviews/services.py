@@ -233,6 +233,7 @@ def children_periods_rebuild(
     with what was loaded, write what changed.
     """
     ids = sorted({*child_ids, *(r.child_id for r in [*episodes_to_add, *reviews_to_add])})
+    reviews_to_add = _bookings_recorded(reviews_to_add, change_reason=change_reason)
     loaded = _rebuild_load(ids, episodes_to_add=episodes_to_add, reviews_to_add=reviews_to_add)
     before = _RowsBefore.of(loaded)
     regrouped = _rebuild_regroup(
@@ -250,6 +251,59 @@ def children_periods_rebuild(
         change_reason=change_reason,
     )
     return regrouped.periods
+
+
+# What a held review brings to the booking it records (an import's review has no chair,
+# venue or time of its own: the booking's stay).
+_RECORDED_FIELDS = (
+    "held_on",
+    "participation_code",
+    "child_seen_alone",
+    "permanence_plan",
+    "decisions_circulated_on",
+    "record_circulated_on",
+    "return_year",
+)
+
+
+def _bookings_recorded(
+    reviews: Sequence[LookedAfterReview], *, change_reason: str
+) -> list[LookedAfterReview]:
+    """Record each child's booking with the first held review added (an import's) that was
+    held on or after the day it was booked, as lac_review_record does: the booking is
+    that review, not left behind with its "record it" link. Returns the reviews still to
+    add (those that recorded a booking are saved as the booking)."""
+    held = [
+        (r.held_on, r) for r in reviews if r.status == ReviewStatus.HELD and r.held_on is not None
+    ]
+    children = sorted({r.child_id for _, r in held})
+    recorded: set[int] = set()
+    for chunk in _chunks(children):
+        bookings = LookedAfterReview.objects.filter(
+            child_id__in=chunk, status=ReviewStatus.SCHEDULED
+        ).order_by("scheduled_for", "pk")
+        for booking in bookings:
+            booked_on = timezone.localdate(booking.created_at)
+            answers = sorted(
+                (
+                    (held_on, r)
+                    for held_on, r in held
+                    if r.child_id == booking.child_id
+                    and held_on >= booked_on
+                    and id(r) not in recorded
+                ),
+                key=lambda pair: pair[0],
+            )
+            if not answers:
+                continue
+            answer = answers[0][1]
+            transition(booking, ReviewStatus.HELD)
+            for name in _RECORDED_FIELDS:
+                setattr(booking, name, getattr(answer, name))
+            booking._change_reason = (change_reason or "Recorded as held")[:100]  # type: ignore[attr-defined]
+            booking.save()
+            recorded.add(id(answer))
+    return [r for r in reviews if id(r) not in recorded]
 
 
 @dataclass
@@ -1275,3 +1329,270 @@ def due_message(period: PeriodOfCare) -> str:
     return (
         f"{which} review due by {long_date(period.next_review_due)}: {period.next_review_reason}."
     )
+
+
+# Correcting or withdrawing an episode entered wrongly ----------------------------------
+
+EPISODE_WITHDRAWN = "This episode was withdrawn ({reason}), so it cannot be changed"
+EPISODE_UNCHANGED = "Nothing has changed: correct a date or a code, or go back"
+EPISODE_BEFORE_PREVIOUS = (
+    "The episode must start after the episode before it started, on {date}: that episode "
+    "ends the day this one starts"
+)
+EPISODE_AFTER_NEXT = (
+    "The episode must end before the episode after it ends, on {date}: that episode "
+    "starts the day this one ends"
+)
+NEXT_EPISODE_BREAKS_RULE = "The episode from {date} would then break a rule: {problem}"
+WITHDRAWAL_BREAKS_RULE = (
+    "Without this episode, the episode from {date} would break a rule: {problem}"
+)
+WITHDRAWAL_REASON = "Enter why it is being withdrawn"
+_LATER_EPISODE_FIELDS = {"reason_new_episode": "reason_ceased"}
+CHANGE_LEAVES_GAP = (
+    "An episode that ends with a change (REC X1) is followed by one starting the same day, "
+    "{end}: {following}"
+)
+NO_PERIOD_NOW = "No period of care is on record now, so no review is due."
+
+
+@dataclass(frozen=True)
+class EpisodeChange:
+    """A corrected or withdrawn episode, and the review clock before and after."""
+
+    episode: Episode
+    period: PeriodOfCare | None  # the period it is in now; for a withdrawal, the one it left
+    due_before: dt.date | None
+
+    @property
+    def message(self) -> str:
+        """What the review clock says now, and what it said before if that moved."""
+        if self.period is None:
+            return NO_PERIOD_NOW
+        text = due_message(self.period)
+        due_now = None if self.period.ended_on else self.period.next_review_due
+        if self.due_before and due_now and due_now != self.due_before:
+            text += f" It was due by {long_date(self.due_before)}."
+        return text
+
+
+def _keyed(episode: Episode, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    return {**(values or _episode_values(episode)), "pk": episode.pk}
+
+
+def _chain_problems(
+    chain: Sequence[Mapping[str, Any]], date_of_birth: dt.date | None
+) -> dict[int, set[tuple[str, str]]]:
+    """Each episode's DfE rule problems (by pk), read in start order with the one before."""
+    ordered = sorted(chain, key=lambda values: values["started_on"])
+    return {
+        values["pk"]: set(
+            episode_rule_problems(
+                values, previous=ordered[i - 1] if i else None, date_of_birth=date_of_birth
+            )
+        )
+        for i, values in enumerate(ordered)
+    }
+
+
+def _rebuild_refused_on(child: Child, field: str) -> None:
+    """Regroup the child's periods; a review left outside every period is the form's
+    `field` error (and, raised inside the caller's transaction, nothing is saved)."""
+    try:
+        child_periods_rebuild(child=child)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from error
+
+
+def _period_due(period: PeriodOfCare | None) -> dt.date | None:
+    return period.next_review_due if period and period.ended_on is None else None
+
+
+def _locked_episodes(child: Child) -> list[Episode]:
+    # Locked so that two corrections of the same child's episodes are checked in turn.
+    return list(child.episodes.select_for_update().order_by("started_on"))
+
+
+def _change_gap(values: Mapping[str, Any], others: Sequence[Mapping[str, Any]]) -> str | None:
+    """What is wrong if the episode ends with a change (X1) that no episode continues."""
+    end = values["ended_on"]
+    if values["reason_ceased"] != ReasonEpisodeCeased.X1 or end is None:
+        return None
+    later = sorted(
+        (v for v in others if v["started_on"] > values["started_on"]),
+        key=lambda v: v["started_on"],
+    )
+    if later and later[0]["started_on"] == end:
+        return None
+    following = (
+        f"the next episode starts on {long_date(later[0]['started_on'])}"
+        if later
+        else "no episode follows it"
+    )
+    return CHANGE_LEAVES_GAP.format(end=long_date(end), following=following)
+
+
+@transaction.atomic
+def episode_correct(
+    *, episode: Episode, reason: str, by: User | None = None, **values: Any
+) -> EpisodeChange:
+    """Correct an episode's dates and codes, saying why, checked with the DfE rules the
+    care journeys use; the periods of care and their review schedules are rebuilt.
+
+    Where the episode continues the one before (that one ended, REC X1, the day this one
+    started), moving the start moves that end with it; likewise an end that the next
+    episode starts on. Refused, naming the field, if the episodes would then overlap or
+    break a rule they did not break before (a gap after a change, a first episode that
+    is not a start)."""
+    child = episode.child
+    episode = Episode.all_objects.select_for_update().get(pk=episode.pk)
+    if episode.is_withdrawn:
+        raise ValidationError(EPISODE_WITHDRAWN.format(reason=episode.withdrawn_reason))
+    errors = FieldErrors()
+    _reason_problem(errors, reason)
+    before = _episode_values(episode)
+    after = dict(before)
+    for name, value in values.items():
+        if name in EPISODE_VALUES:
+            after[name] = value if value is not None or name == "ended_on" else ""
+    if after == before:
+        errors.add("started_on", EPISODE_UNCHANGED)
+    not_in_future(errors, "started_on", after["started_on"], "The start date")
+    not_in_future(errors, "ended_on", after["ended_on"], "The end date")
+
+    others = [e for e in _locked_episodes(child) if e.pk != episode.pk]
+    previous = next((e for e in reversed(others) if e.started_on < before["started_on"]), None)
+    following = next((e for e in others if e.started_on > before["started_on"]), None)
+    moved: dict[int, dict[str, Any]] = {}
+    if (
+        previous is not None
+        and previous.reason_ceased == ReasonEpisodeCeased.X1
+        and previous.ended_on == before["started_on"]
+        and after["started_on"] != before["started_on"]
+    ):
+        moved[previous.pk] = {**_episode_values(previous), "ended_on": after["started_on"]}
+        if after["started_on"] <= previous.started_on:
+            errors.add(
+                "started_on", EPISODE_BEFORE_PREVIOUS.format(date=long_date(previous.started_on))
+            )
+    if (
+        following is not None
+        and before["reason_ceased"] == ReasonEpisodeCeased.X1
+        and before["ended_on"] == following.started_on
+        and after["reason_ceased"] == ReasonEpisodeCeased.X1
+        and after["ended_on"] is not None
+        and after["ended_on"] != before["ended_on"]
+    ):
+        moved[following.pk] = {**_episode_values(following), "started_on": after["ended_on"]}
+        if following.ended_on is not None and after["ended_on"] >= following.ended_on:
+            errors.add("ended_on", EPISODE_AFTER_NEXT.format(date=long_date(following.ended_on)))
+    others_after = [_keyed(e, moved.get(e.pk)) for e in others]
+    if not errors:
+        problems = episode_problems(
+            after, others=[(v["started_on"], v["ended_on"]) for v in others_after]
+        )
+        for name, texts in problems.errors.items():
+            for text in texts:
+                errors.add(name, text)
+    if not errors:
+        # Only what the correction breaks: a history imported mid-period (whose first
+        # episode on record is not a start) can still be corrected.
+        dob = child.date_of_birth
+        old = _chain_problems([_keyed(episode), *(_keyed(e) for e in others)], dob)
+        new = _chain_problems([_keyed(episode, after), *others_after], dob)
+        for name, text in sorted(new[episode.pk] - old[episode.pk]):
+            errors.add(name, text)
+        starts = {v["pk"]: v["started_on"] for v in others_after}
+        for pk, found in new.items():
+            if pk == episode.pk:
+                continue
+            later = starts[pk] > after["started_on"]
+            for name, text in sorted(found - old[pk]):
+                # A later episode's problem is this one's end (or why it ended).
+                field = _LATER_EPISODE_FIELDS.get(name, "ended_on") if later else "started_on"
+                errors.add(
+                    field, NEXT_EPISODE_BREAKS_RULE.format(date=long_date(starts[pk]), problem=text)
+                )
+    if not errors:
+        gap_before = _change_gap(before, [_keyed(e) for e in others])
+        gap_after = _change_gap(after, others_after)
+        if gap_after and not gap_before:
+            errors.add("reason_ceased", gap_after)
+    errors.raise_if_any()
+
+    due_before = _period_due(episode.period)
+    note = reason.strip()
+    neighbours = [e for e in others if e.pk in moved]
+    for other in neighbours:
+        for name, value in moved[other.pk].items():
+            setattr(other, name, value)
+        _history_note(other, by=by, reason=f"Moved with a correction: {note}")
+    for name, value in after.items():
+        setattr(episode, name, value)
+    _history_note(episode, by=by, reason=f"Corrected: {note}")
+    # One current episode starts on a day: save first whichever row frees the other's
+    # new start (only the next episode can start where this one now starts).
+    frees_start = following is not None and after["started_on"] == following.started_on
+    for row in [*neighbours, episode] if frees_start else [episode, *neighbours]:
+        row.save()
+    _rebuild_refused_on(child, "started_on")
+    episode.refresh_from_db()
+    return EpisodeChange(episode, episode.period, due_before)
+
+
+@transaction.atomic
+def episode_withdraw(*, episode: Episode, reason: str, by: User | None = None) -> EpisodeChange:
+    """Withdraw an episode entered in error: it is kept, with why, but read nowhere; the
+    periods of care and their review schedules are rebuilt without it.
+
+    An episode that continued the one before (a change entered in error) gives that one
+    back its end: the change never happened. Refused if the episodes left would break a
+    rule they did not break before, or a review would fall outside every period."""
+    child = episode.child
+    episode = Episode.all_objects.select_for_update().get(pk=episode.pk)
+    if episode.is_withdrawn:
+        raise ValidationError(EPISODE_WITHDRAWN.format(reason=episode.withdrawn_reason))
+    errors = FieldErrors()
+    if not reason.strip():
+        errors.add("reason", WITHDRAWAL_REASON)
+    others = [e for e in _locked_episodes(child) if e.pk != episode.pk]
+    previous = next((e for e in reversed(others) if e.started_on < episode.started_on), None)
+    takes_end = (
+        previous is not None
+        and previous.reason_ceased == ReasonEpisodeCeased.X1
+        and previous.ended_on == episode.started_on
+    )
+    end = {
+        "ended_on": episode.ended_on,
+        "reason_ceased": episode.reason_ceased,
+        "reason_place_change": episode.reason_place_change,
+    }
+    left = [
+        _keyed(e, {**_episode_values(e), **end} if takes_end and e == previous else None)
+        for e in others
+    ]
+    dob = child.date_of_birth
+    old = _chain_problems([_keyed(episode), *(_keyed(e) for e in others)], dob)
+    new = _chain_problems(left, dob)
+    starts = {v["pk"]: v["started_on"] for v in left}
+    for pk, found in new.items():
+        for _, text in sorted(found - old[pk]):
+            errors.add(
+                "reason", WITHDRAWAL_BREAKS_RULE.format(date=long_date(starts[pk]), problem=text)
+            )
+    errors.raise_if_any()
+
+    period = episode.period
+    due_before = _period_due(period)
+    _withdraw(episode, reason=reason, by=by)
+    if takes_end and previous is not None:
+        for name, value in end.items():
+            setattr(previous, name, value)
+        _history_note(previous, by=by, reason=f"Its end restored: {reason.strip()}")
+        previous.save()
+    _rebuild_refused_on(child, "reason")
+    now = PeriodOfCare.objects.filter(pk=period.pk).first() if period else None
+    if now is None and previous is not None:
+        previous.refresh_from_db()
+        now = previous.period
+    return EpisodeChange(episode, now, due_before)

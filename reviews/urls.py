@@ -18,6 +18,16 @@ urlpatterns = [
         name="review_invitation_withdraw",
     ),
     path(
+        "review-invitations/<int:invitation_pk>/correct/",
+        invitation_views.review_invitation_correction,
+        name="review_invitation_correct",
+    ),
+    path(
+        "review-invitations/<int:invitation_pk>/attendance/",
+        invitation_views.review_invitation_attendance,
+        name="review_invitation_attendance",
+    ),
+    path(
         "review-invitations/<int:invitation_pk>/send-again/",
         invitation_views.review_invitation_resend,
         name="review_invitation_send_again",
@@ -37,6 +47,10 @@ urlpatterns = [
     path("contacts/<int:contact_pk>/correct/", views.contact_correct, name="contact_correct"),
     path("contacts/<int:contact_pk>/withdraw/", views.contact_withdraw, name="contact_withdraw"),
     path("<str:child_id>/book/", views.review_book, name="review_book"),
+    path("episodes/<int:episode_pk>/correct/", care_views.episode_correct, name="episode_correct"),
+    path(
+        "episodes/<int:episode_pk>/withdraw/", care_views.episode_withdraw, name="episode_withdraw"
+    ),
     path("<str:child_id>/care/<slug:journey>/check/", care_views.care_check, name="care_check"),
     path(
         "<str:child_id>/care/<slug:journey>/<slug:question>/",

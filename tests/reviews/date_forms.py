@@ -11,6 +11,7 @@ from reviews.forms import (
     ContactCorrectForm,
     DecisionCorrectForm,
     DecisionDoneForm,
+    EpisodeCorrectForm,
     ReviewBookingForm,
     ReviewCorrectForm,
     ReviewRescheduleForm,
@@ -33,4 +34,5 @@ BUILDERS = {
     CareStartedForm: _care(CareStartedForm),
     ChangeWhatForm: _care(ChangeWhatForm),
     CareEndedForm: _care(CareEndedForm),
+    EpisodeCorrectForm: _care(EpisodeCorrectForm),
 }

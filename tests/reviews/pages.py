@@ -8,7 +8,7 @@ import datetime as dt
 
 from core.services import today
 from reviews.invitations import review_invitation_add
-from reviews.models import ReviewDecision
+from reviews.models import ReviewDecision, ReviewInvitation
 from reviews.services import iro_contact_record
 from tests.core.page_roles import BOOKING, HEAD, IRO_WORK
 
@@ -33,6 +33,15 @@ PAGES = {
         IRO_WORK | BOOKING,
         {"invitation_pk": "review_invitation"},
     ),
+    "reviews:review_invitation_correct": (
+        IRO_WORK | BOOKING,
+        {"invitation_pk": "review_invitation"},
+    ),
+    # A held review's invitation: who attended (reviews/invitation_views.py).
+    "reviews:review_invitation_attendance": (
+        IRO_WORK | BOOKING,
+        {"invitation_pk": "held_review_invitation"},
+    ),
     "reviews:review_invitation_send_again": (
         IRO_WORK | BOOKING,
         {"invitation_pk": "review_invitation"},
@@ -54,6 +63,9 @@ PAGES = {
         {"child_id": "child", "journey": "care_journey", "question": "care_question"},
     ),
     "reviews:care_check": (CARE, {"child_id": "child", "journey": "care_journey"}),
+    # Correcting or withdrawing an episode: whoever records the child's care.
+    "reviews:episode_correct": (CARE, {"episode_pk": "episode"}),
+    "reviews:episode_withdraw": (CARE, {"episode_pk": "episode"}),
 }
 QUERIES: dict[str, str] = {}
 
@@ -77,8 +89,14 @@ def extend_world(objects: dict) -> dict:
         delivery="post",
         address="1 Example Street\nTown",
     )
+    # Invited before the review was held (as a held review takes no new invitations).
+    held_invitation = ReviewInvitation.objects.create(
+        review=held, name="Pat Example", name_key="pat example", kind="parent", role="Mother"
+    )
     return {
         "review_invitation": invitation.pk,
+        "held_review_invitation": held_invitation.pk,
+        "episode": objects["child"].episodes.get().pk,
         "decision": decision.pk,
         "contact": contact.pk,
         # The world's child is looked after: a change of placement or legal status.

@@ -12,6 +12,7 @@ from django.utils import timezone
 from iro.services import iro_allocate
 from reviews.models import LookedAfterReview, ReviewReschedule
 from reviews.services import (
+    children_periods_rebuild,
     lac_review_book,
     lac_review_cancel,
     lac_review_record,
@@ -261,3 +262,35 @@ def test_only_the_chair_or_a_manager_records_a_booked_review(
     record = client.get(reverse("children:child_detail", args=["C1"])).content.decode()
     assert reverse("reviews:review_record_booked", args=["C1", booked.pk]) not in record
     assert reverse("reviews:review_reschedule", args=[booked.pk]) in record
+
+
+def test_a_review_imported_as_held_after_the_booking_records_the_booking(casey, iro):
+    """An SSDA903 import adds held reviews through children_periods_rebuild: one held on or
+    after the day of booking is the booked review, so no booking (and no "record it"
+    link) is left behind; one held before the booking leaves it booked."""
+    booked = lac_review_book(
+        child=casey, scheduled_for=at(D(2025, 6, 10)), venue="Civic Centre", chair=iro
+    )
+    earlier = LookedAfterReview(
+        child=casey, status="held", held_on=D(2025, 5, 20), participation_code="PN1"
+    )
+    children_periods_rebuild(child_ids=[casey.pk], reviews_to_add=[earlier])
+    assert LookedAfterReview.objects.get(pk=booked.pk).status == "scheduled"
+
+    imported = LookedAfterReview(
+        child=casey, status="held", held_on=D(2025, 6, 2), participation_code="PN3"
+    )
+    children_periods_rebuild(
+        child_ids=[casey.pk], reviews_to_add=[imported], change_reason="SSDA903 import"
+    )
+
+    booked.refresh_from_db()
+    assert (booked.status, booked.held_on, booked.participation_code) == (
+        "held",
+        D(2025, 6, 2),
+        "PN3",
+    )
+    assert (booked.venue, booked.chair, booked.number) == ("Civic Centre", iro, 2)
+    assert booked.history.latest().history_change_reason == "SSDA903 import"
+    assert LookedAfterReview.objects.count() == 2
+    assert not LookedAfterReview.objects.filter(status="scheduled").exists()
