@@ -19,12 +19,6 @@ pytestmark = pytest.mark.django_db
 MB = 1024 * 1024
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def generated_csv(path: Path, size: int) -> Path:
     """A header CSV of about `size` bytes, written in pieces (never kept in the repository)."""
     row = b"C0000001,1,01/06/2015,WBRI,A123456789012\n"

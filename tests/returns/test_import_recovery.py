@@ -7,7 +7,6 @@ an hour; a long load that is still beating is left alone. Someone who loads retu
 try a stopped upload again from its kept files, as a new upload.
 """
 
-import contextlib
 import datetime as dt
 import time
 
@@ -25,45 +24,10 @@ from returns.imports import (
     import_runs_resume,
 )
 from returns.models import ImportKind, ImportRun, ImportStatus
+from tests.returns.conftest import celery_settings
 from tests.returns.ssda903 import sample
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@contextlib.contextmanager
-def celery_settings(**values):
-    from config.celery import app
-
-    before = {name: app.conf[name] for name in values}
-    app.conf.update(values)
-    try:
-        yield
-    finally:
-        app.conf.update(before)
-
-
-@pytest.fixture
-def eager(monkeypatch):
-    monkeypatch.setattr(imports, "_data_quality_after_import", lambda: None)
-    with celery_settings(task_always_eager=True):
-        yield
-
-
-@pytest.fixture
-def broker_down(monkeypatch):
-    from kombu.exceptions import OperationalError
-
-    from returns.tasks import import_run_task
-
-    def unreachable(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
-
-    monkeypatch.setattr(import_run_task, "apply_async", unreachable)
 
 
 def uploaded(user) -> ImportRun:

@@ -7,7 +7,6 @@ loads returns confirms it (then it loads) or discards it. The commands refuse it
 told --confirm-removals.
 """
 
-import contextlib
 import csv
 import re
 from pathlib import Path
@@ -17,7 +16,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils.html import escape
 
-from returns import imports
 from returns.imports import (
     ALREADY_DECIDED,
     CHOOSE_DECISION,
@@ -33,30 +31,6 @@ from reviews.models import AdoptionDecision, Episode, LookedAfterReview
 from tests.returns.ssda903 import csv_rows, csv_write, records_snapshot, sample, sample_copy
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@contextlib.contextmanager
-def celery_settings(**values):
-    from config.celery import app
-
-    before = {name: app.conf[name] for name in values}
-    app.conf.update(values)
-    try:
-        yield
-    finally:
-        app.conf.update(before)
-
-
-@pytest.fixture
-def eager(monkeypatch):
-    monkeypatch.setattr(imports, "_data_quality_after_import", lambda: None)
-    with celery_settings(task_always_eager=True):
-        yield
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ Celery runs tasks in-process here (as in development with no broker); the broker
 down is simulated by making the hand-over to it fail as kombu does.
 """
 
-import contextlib
 import datetime as dt
 import threading
 from pathlib import Path
@@ -14,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections, transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from iro.models import Child
 from returns import imports
@@ -34,29 +32,11 @@ from returns.imports import (
 from returns.models import ImportFile, ImportKind, ImportRun, ImportStatus
 from reviews.models import LookedAfterReview
 from tests.returns.census import sample as cin_sample
+from tests.returns.conftest import celery_settings
 from tests.returns.ssda903 import csv_rows, csv_write, sample, sample_copy
 
 pytestmark = pytest.mark.django_db
 BORN = dt.date(2020, 1, 1)
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@contextlib.contextmanager
-def celery_settings(**values):
-    """Change the Celery app's settings for a while (they are read when it is set up)."""
-    from config.celery import app
-
-    before = {name: app.conf[name] for name in values}
-    app.conf.update(values)
-    try:
-        yield app
-    finally:
-        app.conf.update(before)
 
 
 @pytest.fixture
@@ -72,16 +52,6 @@ def checks_after_import(monkeypatch):
     asked = []
     monkeypatch.setattr(imports, "_data_quality_after_import", lambda: asked.append(True))
     return asked
-
-
-@pytest.fixture
-def broker_down(monkeypatch):
-    from returns.tasks import import_run_task
-
-    def unreachable(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
-
-    monkeypatch.setattr(import_run_task, "apply_async", unreachable)
 
 
 def uploads(directory: Path) -> list[SimpleUploadedFile]:

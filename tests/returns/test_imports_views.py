@@ -1,6 +1,5 @@
 """The upload, run and data-quality pages: who may use them, what they say, and their cost."""
 
-import contextlib
 import io
 import zipfile
 
@@ -17,6 +16,7 @@ from returns.data_quality import NOT_INSTALLED, Finding, RulesResult, issues_rep
 from returns.imports import WAITING_FOR_WORKER
 from returns.models import DataQualityCheck, ImportKind, ImportRun, ImportStatus, ReturnName
 from tests.factories import ChildFactory
+from tests.returns.conftest import celery_settings
 from tests.returns.ssda903 import sample
 
 pytestmark = pytest.mark.django_db
@@ -29,40 +29,6 @@ Outcome = DataQualityCheck.Outcome
 def user_of(request, persona):
     value = request.getfixturevalue(persona)
     return value.user if persona == "iro" else value
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@contextlib.contextmanager
-def celery_settings(**values):
-    from config.celery import app
-
-    before = {name: app.conf[name] for name in values}
-    app.conf.update(values)
-    try:
-        yield
-    finally:
-        app.conf.update(before)
-
-
-@pytest.fixture
-def eager(monkeypatch):
-    monkeypatch.setattr(imports, "_data_quality_after_import", lambda: None)
-    with celery_settings(task_always_eager=True):
-        yield
-
-
-@pytest.fixture
-def broker_down(monkeypatch):
-    from returns.tasks import import_run_task
-
-    def unreachable(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
-
-    monkeypatch.setattr(import_run_task, "apply_async", unreachable)
 
 
 def sample_files() -> list[SimpleUploadedFile]:
