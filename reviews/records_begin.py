@@ -73,3 +73,28 @@ def records_begin_update(
     row._change_reason = change_reason[:100]  # type: ignore[attr-defined]
     row.save()
     return row
+
+
+def records_begin_move(
+    *,
+    earliest_return_year: int | None = None,
+    recording_started_on: dt.date | None = None,
+    change_reason: str = "",
+) -> list[int]:
+    """Update the day (as `records_begin_update`); if it moved, the children whose periods
+    began before it was (their schedules may read it), for the caller to reschedule."""
+    before = records_begin_on()
+    row = records_begin_update(
+        earliest_return_year=earliest_return_year,
+        recording_started_on=recording_started_on,
+        change_reason=change_reason,
+    )
+    after = row.begins_on if row else None
+    if after is None or before == after:
+        return []
+    until = max(before or after, after)
+    return list(
+        PeriodOfCare.objects.filter(started_on__lt=until)
+        .values_list("child_id", flat=True)
+        .distinct()
+    )

@@ -51,11 +51,10 @@ from reviews.models import (
     LookedAfterReview,
     MissingEpisode,
     MissingKind,
-    PeriodOfCare,
     ReviewStatus,
     UascStatus,
 )
-from reviews.records_begin import records_begin_on, records_begin_update
+from reviews.records_begin import records_begin_move
 from reviews.rules import EpisodeFacts, episodes_overlap, periods_from_episodes
 from reviews.services import children_periods_rebuild
 
@@ -562,20 +561,9 @@ _FACT_FIELDS = (
 
 
 def _records_begin_moved(reason: str) -> list[int]:
-    """Set records begin from the earliest year on file; if it moved, the children whose
-    periods began before it was (their schedules may read it), to reschedule too."""
-    before = records_begin_on()
+    """Set records begin from the earliest year on file; the children to reschedule."""
     earliest = ReturnRow.objects.aggregate(year=Min("year"))["year"]
-    row = records_begin_update(earliest_return_year=earliest, change_reason=reason)
-    after = row.begins_on if row else None
-    if after is None or before == after:
-        return []
-    until = max(before or after, after)
-    return list(
-        PeriodOfCare.objects.filter(started_on__lt=until)
-        .values_list("child_id", flat=True)
-        .distinct()
-    )
+    return records_begin_move(earliest_return_year=earliest, change_reason=reason)
 
 
 # UASC statuses and missing episodes ---------------------------------------------------
