@@ -4,7 +4,7 @@ their answers, and keep it with a reason."""
 import pytest
 
 from returns.models import SsdExtractRow, SsdImportRun, SsdImportStatus, SsdRowState
-from tests.browser.conftest import assert_accessible, chromium, page, sign_in  # noqa: F401
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ChildFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,7 +39,7 @@ def missing_episode(db):
 
 
 def test_business_support_keep_an_episode_missing_from_the_extract(
-    page,  # noqa: F811
+    page,
     business_support,
     missing_episode,
 ):
