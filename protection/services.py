@@ -18,6 +18,7 @@ from core.invitations import EMAIL_INVITED_TWICE as EMAIL_INVITED_TWICE  # tests
 from core.invitations import (
     INVITATION_WITHDRAWN,
     delivery_problems,
+    invitation_correct_row,
     invitation_new,
     invitation_queue_again,
     invitation_save,
@@ -38,12 +39,10 @@ from protection.models import (
     ConferenceMove,
     ConferenceOutcome,
     ConferenceStatus,
-    InvitationDelivery,
     InvitationKind,
     Section47Enquiry,
     SendStatus,
     TransferIn,
-    person_key,
 )
 from protection.rules import (
     PlanSchedule,
@@ -1169,7 +1168,6 @@ def conference_cancel(*, conference: ChildProtectionConference, reason: str) -> 
 INVITED_TWICE = "{name} is already invited to this conference"
 INVITED_AFTER_CONFERENCE = "The date invited must be on or before the conference, {date}"
 ATTENDANCE_TOO_EARLY = "Attendance can be recorded once the conference has taken place ({date})"
-ENTER_CORRECTION_REASON = "Enter why the invitation is being corrected"
 
 
 def _invitation_problems(
@@ -1276,42 +1274,28 @@ def invitation_correct(
     reason: str,
 ) -> ConferenceInvitation:
     """Correct an invitation, with the reason kept in its history; a corrected email
-    address is sent to afresh."""
-    email = email.strip().lower()
-    errors = _invitation_problems(
-        conference=invitation.conference,
+    address is sent to afresh (core.invitations.invitation_correct_row)."""
+    conference = invitation.conference
+    errors = FieldErrors()
+    if problem := conference_closed_problem(conference):
+        errors.add("name", problem)
+    if kind not in InvitationKind.values:
+        errors.add("kind", "Choose family member or professional")
+    queued = invitation_correct_row(
+        invitation,
+        errors=errors,
         name=name,
-        kind=kind,
         role=role,
         delivery=delivery,
         email=email,
         address=address,
-        invited_on=invitation.invited_on,
-        exclude_pk=invitation.pk,
+        reason=reason,
+        others=conference.invitations.filter(withdrawn_on__isnull=True),
+        invited_twice=INVITED_TWICE,
+        kind=kind,
+        has_parental_responsibility=has_parental_responsibility,
     )
-    if invitation.withdrawn:
-        errors.add("name", INVITATION_WITHDRAWN.format(reason=invitation.withdrawn_reason))
-    if not reason.strip():
-        errors.add("reason", ENTER_CORRECTION_REASON)
-    errors.raise_if_any()
-    resend = delivery == InvitationDelivery.EMAIL and (
-        email != invitation.email or invitation.delivery != delivery
-    )
-    invitation.name = " ".join(name.split())
-    invitation.name_key = person_key(name)
-    invitation.kind = kind
-    invitation.role = role.strip()
-    invitation.has_parental_responsibility = has_parental_responsibility
-    invitation.delivery = delivery
-    invitation.email = email
-    invitation.address = address.strip()
-    if resend:
-        invitation.send_status, invitation.send_error = SendStatus.QUEUED, ""
-    elif delivery != InvitationDelivery.EMAIL:
-        invitation.send_status = SendStatus.NOT_SENT
-    invitation._change_reason = f"Corrected: {reason.strip()}"  # type: ignore[attr-defined]
-    _save_invitation(invitation)
-    if resend:
+    if queued:
         _enqueue_send(invitation)
     return invitation
 

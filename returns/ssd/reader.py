@@ -250,20 +250,22 @@ PERSON_COLUMN = {
 }
 
 
-_PERSON_COLUMNS = {
-    "ssd_cla_episodes": "clae_person_id",
-    "ssd_legal_status": "lega_person_id",
-    "ssd_s47_enquiry": "s47e_person_id",
-    "ssd_cp_plans": "cppl_person_id",
-    "ssd_cin_episodes": "cine_person_id",
-    "ssd_immigration_status": "immi_person_id",
-}
+# The tables whose rows are checked to name a person the extract holds.
+_LINKED_TABLES = (
+    "ssd_cla_episodes",
+    "ssd_legal_status",
+    "ssd_s47_enquiry",
+    "ssd_cp_plans",
+    "ssd_cin_episodes",
+    "ssd_immigration_status",
+)
 
 
 def _links_check(extract: SsdExtract, problems: Problems) -> None:
     """Rows that point at a person or a period of care the extract does not hold."""
     people = {r["pers_person_id"] for r in extract.rows("ssd_person")}
-    for table, column in _PERSON_COLUMNS.items():
+    for table in _LINKED_TABLES:
+        column = PERSON_COLUMN[table]
         for row in extract.rows(table):
             if row[column] not in people:
                 problems.add(
