@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     # Two-step verification: authenticator-app codes after the password (core/two_factor.py).
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_celery_beat",
     "rules",
     "core",

@@ -30,6 +30,11 @@ urlpatterns = [
     path("accounts/sso/callback/", sso.sso_callback, name="sso_callback"),
     path("accounts/two-step/", two_factor.two_factor_verify, name="two_factor_verify"),
     path("accounts/two-step/set-up/", two_factor.two_factor_set_up, name="two_factor_set_up"),
+    path(
+        "accounts/two-step/recovery-codes/",
+        two_factor.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
     path("accounts/password/", accounts.password_change, name="password_change"),
     path(
         "accounts/password/changed/",

@@ -5,9 +5,13 @@ django-otp keeps the devices (TOTP, RFC 6238) and marks a session verified
 after sign-in, and lets a person set one up. Managers and administrators must
 (`OVERSIGHT_MFA_ROLES`, with staff and superusers always included) wherever
 `OVERSIGHT_MFA_REQUIRED` is on, which it is outside debug. Anyone who has set up a device
-is asked for its code, whether or not their role requires one. A lost phone: an
-administrator deletes the person's device in the admin, and they set up a new one at
-their next sign-in.
+is asked for its code, whether or not their role requires one.
+
+Setting up an app also gives ten recovery codes (django-otp's static tokens), shown once:
+each opens one sign-in in place of the app's code and is then used up. A lost phone: the
+person signs in with a recovery code and sets up the new phone from their account page,
+or an administrator deletes the person's devices in the admin and they set up a new one
+at their next sign-in.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
@@ -39,10 +44,23 @@ from core.sso import signed_in_through_sso
 
 CODE_MISSING = "Enter the 6-digit code from your authenticator app"
 CODE_MALFORMED = "The code is 6 digits, like 123456"
+CODE_OR_RECOVERY_MALFORMED = (
+    "Enter the 6 digits your app shows, like 123456, or a recovery code of 8 letters and numbers"
+)
+RECOVERY_CODE_WRONG = "That recovery code is not right, or it has been used"
+RECOVERY_CODE_USED = (
+    "You signed in with a recovery code, which is now used up. You have {left} left"
+)
+RECOVERY_CODES_LOW = (
+    "Make new recovery codes from your account page, and move your app to your new phone"
+    " if you have lost the old one"
+)
 CODE_WRONG = "The code is not right. Enter the code your authenticator app shows now"
 TOO_MANY_CODES = "Too many wrong codes. Wait a minute, then enter the code your app shows now"
 
 DEVICE_NAME = "Authenticator app"
+RECOVERY_DEVICE_NAME = "Recovery codes"
+RECOVERY_CODES = 10
 
 # Pages someone signed in with only their password may still open: the two-step pages,
 # signing out, the static files and the health check.
@@ -129,6 +147,49 @@ def totp_device_confirm(*, device: TOTPDevice) -> TOTPDevice:
     return device
 
 
+def recovery_codes_issue(user: User) -> list[str]:
+    """Ten new recovery codes for `user`, replacing any they had: the only time they are
+    shown (django-otp keeps them to compare; each is deleted when used)."""
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME)
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
+
+
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def recovery_code_typed(text: str) -> str | None:
+    """A recovery code as typed (any case, with spaces or a hyphen), as it is kept; None if
+    it is not the shape of one (8 letters a-z and digits 2-7)."""
+    code = "".join(text.split()).replace("-", "").lower()
+    if len(code) == 8 and all(c in "abcdefghijklmnopqrstuvwxyz234567" for c in code):
+        return code
+    return None
+
+
+def recovery_code_shown(code: str) -> str:
+    """A recovery code in two groups of four, for reading and copying."""
+    return f"{code[:4]} {code[4:]}"
+
+
+def recovery_code_problem(user: User, code: str) -> tuple[StaticDevice | None, str | None]:
+    """The person's recovery-code device and None when `code` is one of theirs (it is used
+    up now); otherwise the message to show. Wrong codes slow the next tries."""
+    device = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return None, RECOVERY_CODE_WRONG
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        return None, TOO_MANY_CODES
+    if not device.verify_token(code):
+        return None, RECOVERY_CODE_WRONG
+    return device, None
+
+
 def qr_code_svg(device: TOTPDevice) -> str:
     """The device's otpauth:// address as an SVG QR code, for the app's camera."""
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
@@ -142,6 +203,8 @@ def secret_for_typing(device: TOTPDevice) -> str:
 
 
 class CodeForm(forms.Form):
+    """The 6-digit code from the app (setting it up)."""
+
     code = forms.CharField(
         label="Code",
         error_messages={"required": CODE_MISSING},
@@ -155,6 +218,24 @@ class CodeForm(forms.Form):
         return code
 
 
+class VerifyForm(forms.Form):
+    """After the password: the app's 6-digit code, or one of the person's recovery codes."""
+
+    code = forms.CharField(
+        label="Code",
+        error_messages={"required": CODE_MISSING},
+        max_length=20,
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if code.isdigit() and len(code) == 6:
+            return code
+        if recovery := recovery_code_typed(code):
+            return recovery
+        raise forms.ValidationError(CODE_OR_RECOVERY_MALFORMED)
+
+
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
@@ -162,6 +243,11 @@ def _next(request: HttpRequest) -> str:
     ):
         return target
     return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _onward(url_name: str, request: HttpRequest) -> HttpResponse:
+    """To another two-step page, keeping where the person was going."""
+    return redirect(f"{reverse(url_name)}?{urlencode({'next': _next(request)})}")
 
 
 def _user(request: HttpRequest) -> User | None:
@@ -180,13 +266,26 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         request.session[_HAS_DEVICE] = False
         if not second_factor_required(user):
             return redirect(_next(request))
-        return redirect(f"{reverse('two_factor_set_up')}?{urlencode({'next': _next(request)})}")
-    form = CodeForm(request.POST or None)
+        return _onward("two_factor_set_up", request)
+    form = VerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        problem = code_problem(device, form.cleaned_data["code"])
-        if problem is None:
-            otp_login(request, device)
-            return redirect(_next(request))
+        code = form.cleaned_data["code"]
+        if code.isdigit():
+            problem = code_problem(device, code)
+            if problem is None:
+                otp_login(request, device)
+                return redirect(_next(request))
+        else:
+            recovery, problem = recovery_code_problem(user, code)
+            if recovery is not None:
+                otp_login(request, recovery)
+                left = recovery_codes_left(user)
+                messages.warning(
+                    request,
+                    RECOVERY_CODE_USED.format(left=left)
+                    + (f". {RECOVERY_CODES_LOW}" if left <= 3 else ""),
+                )
+                return redirect(_next(request))
         form.add_error("code", problem)
     return render(
         request,
@@ -210,7 +309,7 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
     if user is None:
         return redirect("login")
     if confirmed_device(user) is not None and not user.is_verified():  # type: ignore[attr-defined]
-        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next(request)})}")
+        return _onward("two_factor_verify", request)
     device = new_device(request, user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -219,8 +318,9 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
             totp_device_confirm(device=device)
             request.session[_HAS_DEVICE] = True
             otp_login(request, device)
+            request.session[_NEW_CODES] = recovery_codes_issue(user)
             messages.success(request, "Two-step verification is set up")
-            return redirect(_next(request))
+            return _onward("two_factor_recovery_codes", request)
         form.add_error("code", CODE_WRONG)
     return render(
         request,
@@ -235,6 +335,36 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
             "secret": secret_for_typing(device),
         },
     )
+
+
+# Recovery codes just made, kept in the session only until the page shows them once.
+_NEW_CODES = "two_factor_new_recovery_codes"
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """The recovery codes just made, shown once (GET); POST makes a new set, replacing the
+    old. Only someone verified with their second factor reaches it (the middleware)."""
+    user = _user(request)
+    if user is None:
+        return redirect("login")
+    if confirmed_device(user) is None:
+        return _onward("two_factor_set_up", request)
+    if request.method == "POST":
+        request.session[_NEW_CODES] = recovery_codes_issue(user)
+        return _onward("two_factor_recovery_codes", request)
+    codes = request.session.pop(_NEW_CODES, None) or []
+    response = render(
+        request,
+        "registration/two_factor_recovery_codes.html",
+        {
+            "codes": [recovery_code_shown(c) for c in codes],
+            "left": recovery_codes_left(user),
+            "next": _next(request),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class SecondFactorMiddleware:

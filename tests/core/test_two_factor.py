@@ -10,7 +10,16 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.two_factor import CODE_MALFORMED, CODE_MISSING, CODE_WRONG, TOO_MANY_CODES
+from core.two_factor import (
+    CODE_MISSING,
+    CODE_OR_RECOVERY_MALFORMED,
+    CODE_WRONG,
+    RECOVERY_CODE_USED,
+    RECOVERY_CODE_WRONG,
+    RECOVERY_CODES,
+    TOO_MANY_CODES,
+    recovery_codes_issue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +56,14 @@ def key_shown(html: str) -> bytes:
     return b32decode(typed + "=" * (-len(typed) % 8))
 
 
+def recovery_codes_on(page) -> list[str]:
+    assert page.status_code == 200
+    return re.findall(
+        r'<code class="govuk-!-font-weight-bold">([a-z2-7]{4} [a-z2-7]{4})</code>',
+        page.content.decode(),
+    )
+
+
 def set_up_device(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
 
@@ -68,7 +85,10 @@ def test_the_head_of_service_sets_up_an_app_at_first_sign_in_before_any_page(
 
     device = TOTPDevice(key=key.hex())
     response = client.post(home["Location"], {"code": code_now(device), "next": "/"})
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/two-step/recovery-codes/?next=%2F"
+    codes = recovery_codes_on(client.get(response["Location"]))
+    assert len(codes) == RECOVERY_CODES, "ten recovery codes, shown once, with a way on"
     assert client.get("/").status_code == 200
     saved = TOTPDevice.objects.get(user=head_of_service)
     assert saved.confirmed and saved.bin_key == key
@@ -86,9 +106,17 @@ def test_a_wrong_code_at_set_up_is_an_error_on_the_code_and_saves_nothing(client
 
 
 @pytest.mark.parametrize(
-    ("code", "message"), [("", CODE_MISSING), ("12345", CODE_MALFORMED), ("abcdef", CODE_MALFORMED)]
+    ("code", "message"),
+    [
+        ("", CODE_MISSING),
+        ("12345", CODE_OR_RECOVERY_MALFORMED),
+        ("abcdef", CODE_OR_RECOVERY_MALFORMED),
+        ("abcdefg1", CODE_OR_RECOVERY_MALFORMED),  # 1 is in no recovery code
+    ],
 )
-def test_a_code_that_is_not_six_digits_is_named_as_such(client, head_of_service, code, message):
+def test_a_code_that_is_not_six_digits_nor_a_recovery_code_is_named_as_such(
+    client, head_of_service, code, message
+):
     set_up_device(head_of_service)
     sign_in(client, "head")
     response = client.post("/accounts/two-step/", {"code": code})
@@ -170,3 +198,69 @@ def test_the_account_page_says_whether_it_is_on(client, iro):
     sign_in(client, "iro")
     client.post("/accounts/two-step/", {"code": code_now(device)})
     assert "On: after your password" in client.get("/accounts/").content.decode()
+
+
+def test_a_recovery_code_opens_one_sign_in_in_place_of_the_app_and_is_then_used_up(
+    client, head_of_service
+):
+    set_up_device(head_of_service)
+    code = recovery_codes_issue(head_of_service)[0]
+    sign_in(client, "head")
+    typed = f"{code[:4].upper()}-{code[4:].upper()}"  # as read off paper
+    response = client.post("/accounts/two-step/", {"code": typed, "next": "/children/"})
+    assert response["Location"] == "/children/"
+    shown = [str(m) for m in client.get("/children/").context["messages"]]
+    assert shown == [RECOVERY_CODE_USED.format(left=RECOVERY_CODES - 1)]
+
+    again = Client()
+    sign_in(again, "head")
+    refused = again.post("/accounts/two-step/", {"code": code})
+    assert refused.context["error_list"] == [("id_code", RECOVERY_CODE_WRONG)]
+    assert again.get("/").status_code == 302, "still asked for the second step"
+
+
+def test_the_code_page_says_when_few_recovery_codes_are_left(client, head_of_service):
+    set_up_device(head_of_service)
+    codes = recovery_codes_issue(head_of_service)
+    head_of_service.staticdevice_set.get().token_set.exclude(token=codes[0]).exclude(
+        token=codes[1]
+    ).delete()
+    sign_in(client, "head")
+    client.post("/accounts/two-step/", {"code": codes[0]})
+    (shown,) = [str(m) for m in client.get("/").context["messages"]]
+    assert shown.startswith(RECOVERY_CODE_USED.format(left=1))
+    assert "Make new recovery codes from your account page" in shown
+
+
+def test_making_new_recovery_codes_stops_the_old_ones(client, head_of_service):
+    device = set_up_device(head_of_service)
+    old = recovery_codes_issue(head_of_service)
+    sign_in(client, "head")
+    client.post("/accounts/two-step/", {"code": code_now(device)})
+    account = client.get("/accounts/").content.decode()
+    assert f"Recovery codes: {RECOVERY_CODES} left." in account
+
+    made = client.post("/accounts/two-step/recovery-codes/", {"next": "/accounts/"})
+    new = [c.replace(" ", "") for c in recovery_codes_on(client.get(made["Location"]))]
+    assert len(new) == RECOVERY_CODES and not set(new) & set(old)
+    assert recovery_codes_on(client.get(made["Location"])) == [], "shown only once"
+
+    other, third = Client(), Client()
+    sign_in(other, "head")
+    assert other.post("/accounts/two-step/", {"code": new[0]})["Location"] == "/"
+    sign_in(third, "head")
+    refused = third.post("/accounts/two-step/", {"code": old[0]})
+    assert refused.context["error_list"] == [("id_code", RECOVERY_CODE_WRONG)]
+
+
+def test_recovery_codes_are_not_shown_to_someone_who_has_not_entered_a_code(
+    client, head_of_service
+):
+    set_up_device(head_of_service)
+    sign_in(client, "head")
+    for response in (
+        client.get("/accounts/two-step/recovery-codes/"),
+        client.post("/accounts/two-step/recovery-codes/"),
+    ):
+        assert response["Location"].split("?")[0] == "/accounts/two-step/"
+    assert not head_of_service.staticdevice_set.exists(), "nothing was made"
