@@ -8,6 +8,7 @@ PostgreSQL and Redis.
 import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_celery_beat",
     "rules",
     "core",
@@ -335,6 +337,21 @@ if NOTIFY_API_KEY and not NOTIFY_EMAIL_TEMPLATE_ID:
     raise ImproperlyConfigured("NOTIFY_API_KEY is set: set NOTIFY_EMAIL_TEMPLATE_ID too.")
 # Where links in emails point.
 OVERSIGHT_BASE_URL = os.environ.get("OVERSIGHT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Security keys (django-otp-webauthn) as the second step, never in place of the password.
+# A key belongs to one domain (the relying party), which cannot be an IP address: by
+# default the base URL's host, or localhost on a laptop served at 127.0.0.1.
+_base_host = urlsplit(OVERSIGHT_BASE_URL).hostname or "localhost"
+_base_is_ip = _base_host.replace(".", "").isdigit() or ":" in _base_host
+OTP_WEBAUTHN_RP_ID = os.environ.get(
+    "OVERSIGHT_WEBAUTHN_RP_ID", "localhost" if _base_is_ip else _base_host
+)
+OTP_WEBAUTHN_RP_NAME = "Oversight"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "OVERSIGHT_WEBAUTHN_ORIGINS",
+    "http://localhost:8000" if _base_is_ip else OVERSIGHT_BASE_URL,
+)
 
 # Celery: Redis in production; with no broker configured, tasks run in-process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -31,6 +31,15 @@ urlpatterns = [
     path("accounts/two-step/", two_factor.two_factor_verify, name="two_factor_verify"),
     path("accounts/two-step/set-up/", two_factor.two_factor_set_up, name="two_factor_set_up"),
     path(
+        "accounts/security-keys/",
+        include("django_otp_webauthn.urls", namespace="otp_webauthn"),
+    ),
+    path(
+        "accounts/security-keys/<int:pk>/remove/",
+        two_factor.security_key_remove,
+        name="security_key_remove",
+    ),
+    path(
         "accounts/two-step/recovery-codes/",
         two_factor.two_factor_recovery_codes,
         name="two_factor_recovery_codes",

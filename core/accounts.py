@@ -38,7 +38,12 @@ from core.permissions import role_required
 from core.roles import Role, user_roles
 from core.sso import sso_enabled
 from core.throttle import TOO_MANY_FROM_ADDRESS, address_blocked
-from core.two_factor import confirmed_device, recovery_codes_left
+from core.two_factor import (
+    confirmed_device,
+    recovery_codes_left,
+    security_keys,
+    security_keys_usable_at,
+)
 
 # Generic only in django-stubs (and django-stubs-ext is not installed).
 if TYPE_CHECKING:
@@ -238,6 +243,9 @@ def account(request: HttpRequest) -> HttpResponse:
             "roles": [role.label for role in Role if role.value in held],
             "has_second_factor": confirmed_device(user) is not None,
             "recovery_codes_left": recovery_codes_left(user),
+            "security_keys": security_keys(user),
+            "security_keys_usable": security_keys_usable_at(request),
+            "webauthn_rp_id": settings.OTP_WEBAUTHN_RP_ID,
         },
     )
 

@@ -8,26 +8,32 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponseBase
 
 # Oversight uses none of these browser features; a page can't be tricked into asking for them.
+# Security keys (WebAuthn) are asked for by Oversight's own pages only, never a frame's.
 PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "camera",
-        "display-capture",
-        "fullscreen",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "picture-in-picture",
-        "publickey-credentials-get",
-        "screen-wake-lock",
-        "usb",
-        "xr-spatial-tracking",
-    )
+    [
+        "publickey-credentials-get=(self)",
+        "publickey-credentials-create=(self)",
+    ]
+    + [
+        f"{feature}=()"
+        for feature in (
+            "accelerometer",
+            "autoplay",
+            "camera",
+            "display-capture",
+            "fullscreen",
+            "geolocation",
+            "gyroscope",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "picture-in-picture",
+            "screen-wake-lock",
+            "usb",
+            "xr-spatial-tracking",
+        )
+    ]
 )
 
 

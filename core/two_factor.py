@@ -7,6 +7,10 @@ after sign-in, and lets a person set one up. Managers and administrators must
 `OVERSIGHT_MFA_REQUIRED` is on, which it is outside debug. Anyone who has set up a device
 is asked for its code, whether or not their role requires one.
 
+Security keys and passkeys (WebAuthn, django-otp-webauthn) are a second way to take the
+second step once the app is set up: added from the account page, used with one press on
+the code page, never in place of the password.
+
 Setting up an app also gives ten recovery codes (django-otp's static tokens), shown once:
 each opens one sign-in in place of the app's code and is then used up. A lost phone: the
 person signs in with a recovery code and sets up the new phone from their account page,
@@ -27,6 +31,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http.request import split_domain_port
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -36,6 +41,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
+from django_otp_webauthn.models import WebAuthnCredential
 
 from core.forms import error_summary_items
 from core.models import User
@@ -62,17 +68,21 @@ DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
 RECOVERY_CODES = 10
 
-# Pages someone signed in with only their password may still open: the two-step pages,
-# signing out, the static files and the health check.
-_OPEN_URL_NAMES = (
+# Pages someone signed in with only their password may still open: the two-step pages
+# (with a security key's sign-in steps), signing out, the static files and the health check.
+_OPEN_VIEW_NAMES = (
     "two_factor_verify",
     "two_factor_set_up",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
     "logout",
     "login",
     "sso_start",
     "sso_callback",
     "healthz",
 )
+SECURITY_KEY_REMOVED = "Security key removed. Take the second step again with your app or another key"
 
 
 def second_factor_required(user: User) -> bool:
@@ -87,6 +97,19 @@ def second_factor_required(user: User) -> bool:
 # Whether the signed-in person has a device, read once when they sign in and kept in the
 # session, so no page pays a query to learn it.
 _HAS_DEVICE = "two_factor_has_device"
+
+
+def security_keys(user: User) -> list[WebAuthnCredential]:
+    """The person's security keys and passkeys, oldest first."""
+    return list(WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("pk"))
+
+
+def security_keys_usable_at(request: HttpRequest) -> bool:
+    """Whether the page's address is one a security key can be used at: keys belong to
+    one domain (OTP_WEBAUTHN_RP_ID), so not at an IP address such as 127.0.0.1."""
+    host, _port = split_domain_port(request.get_host())
+    rp_id = settings.OTP_WEBAUTHN_RP_ID
+    return host == rp_id or host.endswith(f".{rp_id}")
 
 
 def remember_device_on_sign_in(
@@ -295,6 +318,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             "next": _next(request),
             "error_list": error_summary_items(form),
             "two_step_pending": True,
+            "security_key": bool(security_keys(user)) and security_keys_usable_at(request),
         },
     )
 
@@ -367,6 +391,19 @@ def two_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_http_methods(["POST"])
+def security_key_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove one of the person's own security keys (a lost key), from the account page."""
+    user = _user(request)
+    if user is None:
+        return redirect("login")
+    key = WebAuthnCredential.objects.filter(user=user, pk=pk).first()
+    if key is not None:
+        key.delete()
+        messages.success(request, SECURITY_KEY_REMOVED)
+    return redirect("account")
+
+
 class SecondFactorMiddleware:
     """Someone signed in with only their password reaches no page but the two-step ones
     until they enter a code: asked for it if they have a device, sent to set one up if
@@ -387,7 +424,7 @@ class SecondFactorMiddleware:
         if settings.OVERSIGHT_SSO_COUNTS_AS_SECOND_FACTOR and signed_in_through_sso(request):
             return None
         match = request.resolver_match
-        if match is not None and match.url_name in _OPEN_URL_NAMES:
+        if match is not None and match.view_name in _OPEN_VIEW_NAMES:
             return None
         if request.path.startswith(settings.STATIC_URL or "/static/"):
             return None
