@@ -82,7 +82,7 @@ _OPEN_VIEW_NAMES = (
     "sso_callback",
     "healthz",
 )
-SECURITY_KEY_REMOVED = "Security key removed. Take the second step again with your app or another key"
+SECURITY_KEY_REMOVED = "Security key removed. Take the second step again with your app or a key"
 
 
 def second_factor_required(user: User) -> bool:
