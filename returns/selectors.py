@@ -25,8 +25,8 @@ def import_runs(
     started_to: dt.date | None = None,
 ) -> QuerySet[Any]:
     """Returns uploaded and SSD extracts loaded, newest first, as one list of rows with
-    `IMPORT_RUN_COLUMNS` plus `problems` and `summary` (an upload's counts; an extract's
-    changes, one entry a row). One query a page: the two tables are read as one union,
+    `IMPORT_RUN_COLUMNS` plus `run_problems` and `run_summary` (an upload's counts; an
+    extract's changes, one entry a row). One query a page: the two tables are read as one union,
     each filtered first (a union cannot be filtered after)."""
     uploads = ImportRun.objects.annotate(
         run_kind=F("kind"),
