@@ -310,6 +310,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for each choice set several fields share (a review's and a conference's
+    # status are the same three words; a plan's two categories are one list).
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingStatusEnum": "reviews.models.ReviewStatus",
+        "DisputeStatusEnum": "disputes.models.DisputeStatus",
+        "CategoryOfAbuseEnum": "core.codes.CategoryOfAbuse",
+        "ImportRunStatusEnum": "returns.selectors.IMPORT_RUN_STATUSES",
+    },
 }
 
 # The console backend (the default on a laptop) only prints: an alert sent through it is

@@ -66,6 +66,7 @@ urlpatterns = [
     path("session/", include("core.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("worklists.api.urls")),
+    path("api/", include("returns.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script at ?script= rather than inline (CSP), and
     # Swagger UI itself comes from drf-spectacular-sidecar's static files, not a CDN.

@@ -78,3 +78,15 @@ class HasUnitRole(BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return bool(user_roles(request.user))
+
+
+# The roles that read the whole unit, not a caseload of their own.
+UNIT_WIDE_ROLES = frozenset({Role.BUSINESS_SUPPORT, Role.HEAD_OF_SERVICE, Role.ADMINISTRATOR})
+
+
+class ReadsTheUnit(BasePermission):
+    """API access for business support, the Head of Service and administrators only:
+    what the unit's own roles read and an IRO does not (the returns loaded)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return bool(user_roles(request.user) & {r.value for r in UNIT_WIDE_ROLES})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from core.dates import WorkingCalendar, default_calendar, working_days_between
 from core.deadlines import OpenDeadline, due_window
@@ -152,3 +152,15 @@ def open_deadlines(
             "response_due_reason",
         )
     ]
+
+
+def disputes_in_scope(*, user_id: int | None = None) -> QuerySet[Dispute]:
+    """Challenges as `dispute_list` gives them (each with its current stage, one query a
+    page); `user_id` keeps those of the children that person holds as IRO now and those
+    they raised (the challenges they act on: disputes.permissions.owns_challenge)."""
+    disputes = dispute_list()
+    if user_id is not None:
+        disputes = disputes.filter(
+            Q(child_id__in=children_held_by(user_id=user_id)) | Q(raised_by__user_id=user_id)
+        )
+    return disputes

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from core.deadlines import OpenDeadline, due_window
 from fostering.models import FosterCarerHousehold, FosterCarerReview
@@ -111,4 +111,20 @@ def withdrawn_reviews(*, household: FosterCarerHousehold):
         FosterCarerReview.all_objects.filter(household=household, withdrawn_at__isnull=False)
         .select_related("withdrawn_by")
         .order_by("-withdrawn_at")
+    )
+
+
+def households_with_reviews() -> QuerySet[FosterCarerHousehold]:
+    """Every household, approved or not, with its reviewing officer and its reviews held
+    (withdrawn ones left out), oldest first (two queries a page). Every role reads every
+    household, as the carers' pages show them (fostering.permissions)."""
+    held = (
+        FosterCarerReview.objects.filter(held_on__isnull=False)
+        .select_related("reviewing_officer")
+        .order_by("held_on", "pk")
+    )
+    return (
+        FosterCarerHousehold.objects.select_related("reviewing_officer")
+        .prefetch_related(Prefetch("reviews", queryset=held, to_attr="held_reviews"))
+        .order_by("reference", "pk")
     )

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from core.dates import long_date
 from core.deadlines import OpenDeadline, due_window
@@ -263,3 +263,39 @@ def booking_needs(*, until: dt.date) -> list[BookingNeed]:
             for cid, first, last, family, due, reason in plans
         ]
     )
+
+
+def conferences_in_scope(*, user_id: int | None = None) -> QuerySet[ChildProtectionConference]:
+    """Conferences, booked, held and cancelled, with their chairs and every child each
+    covers (two queries a page); `user_id` keeps those covering a child that person holds
+    as IRO now and those they chair or deputise for. A conference is one meeting for the
+    family, so one in scope lists every child it covers, as its page does."""
+    conferences = ChildProtectionConference.objects.select_related(
+        "chair__user", "deputy_chair__user"
+    ).prefetch_related(
+        Prefetch(
+            "covered",
+            queryset=ConferenceChild.objects.select_related("child").order_by(
+                "child__child_id", "pk"
+            ),
+        )
+    )
+    if user_id is not None:
+        held = ConferenceChild.objects.filter(
+            conference=OuterRef("pk"), child_id__in=children_held_by(user_id=user_id)
+        )
+        conferences = conferences.filter(
+            Exists(held) | Q(chair__user_id=user_id) | Q(deputy_chair__user_id=user_id)
+        )
+    return conferences.order_by(
+        F("held_on").desc(nulls_first=True), F("scheduled_for").desc(nulls_last=True), "-pk"
+    )
+
+
+def plans_in_scope(*, user_id: int | None = None) -> QuerySet[ChildProtectionPlan]:
+    """Child protection plans, open and ended, with their child; `user_id` keeps those of
+    the children that person holds as IRO now."""
+    plans = ChildProtectionPlan.objects.select_related("child")
+    if user_id is not None:
+        plans = plans.filter(child_id__in=children_held_by(user_id=user_id))
+    return plans.order_by("child__child_id", "started_on", "pk")

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from core.dates import long_date
 from core.deadlines import OpenDeadline, due_window
@@ -280,3 +280,25 @@ def episode_rows(*, child) -> list[EpisodeRow]:
     for entry in entries:
         corrections.setdefault(entry.id, []).append(entry)
     return [EpisodeRow(e, corrections.get(e.pk, [])) for e in episodes]
+
+
+def episodes_in_scope(*, user_id: int | None = None) -> QuerySet[Episode]:
+    """Episodes on record (withdrawn ones left out), each with its child and period of
+    care, oldest first per child; `user_id` keeps those of the children that person holds
+    as IRO now. The child and period are joined in, so a page of any length is one query."""
+    episodes = Episode.objects.select_related("child", "period")
+    if user_id is not None:
+        episodes = episodes.filter(child_id__in=children_held_by(user_id=user_id))
+    return episodes.order_by("child__child_id", "started_on", "pk")
+
+
+def lac_reviews_in_scope(*, user_id: int | None = None) -> QuerySet[LookedAfterReview]:
+    """Looked-after reviews, booked, held and cancelled, with their child and chair;
+    `user_id` keeps those of the children that person holds as IRO now and those they
+    chair (a booked review is its chair's to record: reviews.permissions)."""
+    reviews = LookedAfterReview.objects.select_related("child", "chair__user")
+    if user_id is not None:
+        reviews = reviews.filter(
+            Q(child_id__in=children_held_by(user_id=user_id)) | Q(chair__user_id=user_id)
+        )
+    return reviews.order_by("child__child_id", "held_on", "scheduled_for", "pk")

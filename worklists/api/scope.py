@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from core.roles import Role, user_roles
+from core.permissions import UNIT_WIDE_ROLES
+from core.roles import user_roles
 from iro.models import Child
 from iro.selectors import children_held_by
-
-UNIT_ROLES = frozenset({Role.BUSINESS_SUPPORT, Role.HEAD_OF_SERVICE, Role.ADMINISTRATOR})
 
 
 def scoped_user_id(user) -> int | None:
     """The person whose own caseload bounds this reader, or None for the whole unit."""
-    return None if user_roles(user) & {r.value for r in UNIT_ROLES} else user.pk
+    return None if user_roles(user) & {r.value for r in UNIT_WIDE_ROLES} else user.pk
 
 
 def children_in_scope(user) -> QuerySet[Child]:

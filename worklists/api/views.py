@@ -1,11 +1,11 @@
 import datetime as dt
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import REFUSALS
 from core.forms import EARLIEST_DATE, LATEST_DATE
 from core.permissions import HasUnitRole
 from core.services import today
@@ -22,25 +22,6 @@ class DeadlineSerializer(serializers.Serializer):
     reason = serializers.CharField()
     rule = serializers.CharField(help_text="The rule that produced the due date.")
     iro = serializers.CharField()
-
-
-class RefusalSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
-# What every read may answer besides its 200: the caller is not signed in or has no role
-# in the unit (403), or a query parameter is wrong (400: each parameter's messages).
-REFUSALS = {
-    400: OpenApiResponse(
-        OpenApiTypes.OBJECT, description="A query parameter is wrong: its messages, by name"
-    ),
-    403: OpenApiResponse(RefusalSerializer, description="Not signed in, or no role in the unit"),
-}
-# A paged list also answers 404 for a page past its end.
-PAGED_REFUSALS = {
-    **REFUSALS,
-    404: OpenApiResponse(RefusalSerializer, description="No such page"),
-}
 
 
 # Ten years ahead is further than any statutory timescale; far more than that would run
