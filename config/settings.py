@@ -351,15 +351,14 @@ OVERSIGHT_BASE_URL = os.environ.get("OVERSIGHT_BASE_URL", "http://127.0.0.1:8000
 # default the base URL's host, or localhost on a laptop served at 127.0.0.1.
 _base_host = urlsplit(OVERSIGHT_BASE_URL).hostname or "localhost"
 _base_is_ip = _base_host.replace(".", "").isdigit() or ":" in _base_host
-OTP_WEBAUTHN_RP_ID = os.environ.get(
-    "OVERSIGHT_WEBAUTHN_RP_ID", "localhost" if _base_is_ip else _base_host
+OTP_WEBAUTHN_RP_ID = os.environ.get("OVERSIGHT_WEBAUTHN_RP_ID") or (
+    "localhost" if _base_is_ip else _base_host
 )
 OTP_WEBAUTHN_RP_NAME = "Oversight"
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
-OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
-    "OVERSIGHT_WEBAUTHN_ORIGINS",
-    "http://localhost:8000" if _base_is_ip else OVERSIGHT_BASE_URL,
-)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("OVERSIGHT_WEBAUTHN_ORIGINS") or [
+    "http://localhost:8000" if _base_is_ip else OVERSIGHT_BASE_URL
+]
 
 # Celery: Redis in production; with no broker configured, tasks run in-process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

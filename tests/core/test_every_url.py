@@ -55,6 +55,16 @@ OUTSIDE = {
     # it sends whom is tests/core/test_two_factor.py's.
     "two_factor_verify",
     "two_factor_set_up",
+    # Shown only to someone with an app set up, or sent to set one up (test_two_factor.py).
+    "two_factor_recovery_codes",
+    # Security keys: the library's JSON steps of a WebAuthn ceremony, and removing one's own
+    # key (a POST): tests/browser/test_security_keys.py.
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
+    "security_key_remove",
     # Single sign-on: off unless the council's provider is configured (tests/core/test_sso.py).
     "sso_start",
     "sso_callback",
