@@ -101,6 +101,7 @@ MIDDLEWARE = [
     # Signed in with only a password: the two-step code first (core/two_factor.py).
     "core.two_factor.SecondFactorMiddleware",
     "core.audit.AccessAuditMiddleware",
+    "iro.restricted.RestrictedChildMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the CSRF and sign-in checks: a form's one-time token is claimed before its view.
     "core.submissions.OneSubmissionMiddleware",
@@ -359,6 +360,9 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("OVERSIGHT_WEBAUTHN_ORIGINS") or [
     "http://localhost:8000" if _base_is_ip else OVERSIGHT_BASE_URL
 ]
+
+# A restricted record opened with a reason stays open to that person this long (iro.restricted).
+OVERSIGHT_BREAK_GLASS_MINUTES = int(os.environ.get("OVERSIGHT_BREAK_GLASS_MINUTES", "60"))
 
 # Celery: Redis in production; with no broker configured, tasks run in-process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

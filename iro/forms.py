@@ -9,6 +9,7 @@ from core.codes import Ethnicity, Sex
 from core.decisions import reason_field
 from core.forms import GDSDateField, GuardedForm, ServiceForm, TimeField, gds_date
 from iro.models import Family, IndependentReviewingOfficer
+from iro.restricted import ENTER_REASON, ENTER_RESTRICTION_REASON, REASON_MAX_LENGTH
 from iro.rules import (
     CHILD_ID_MAX_LENGTH,
     CHILD_ID_TOO_LONG,
@@ -478,3 +479,48 @@ class ChildDetailsCorrectForm(GuardedForm):
             self.ask_different = True
             self._lay_out()
         super().apply_errors(error)
+
+
+class ChildRestrictionForm(ServiceForm):
+    """Restrict a child's record, or lift the restriction, saying why
+    (iro.services.child_restriction_set)."""
+
+    submit_label = "Save"
+
+    restricted = forms.TypedChoiceField(
+        label="Who may open this record without giving a reason?",
+        choices=[
+            ("yes", "Only the child's IRO and managers (a restricted record)"),
+            ("no", "Everyone in the unit"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who may open the record"},
+    )
+    reason = forms.CharField(
+        label="Why?",
+        help_text="For example: a member of staff's child; a record sealed after adoption.",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": ENTER_RESTRICTION_REASON},
+    )
+
+
+class RestrictedRecordOpenForm(ServiceForm):
+    """The reason someone who may not open a restricted record unasked gives to open it."""
+
+    submit_label = "Open the record"
+
+    reason = forms.CharField(
+        label="Why do you need to open this record?",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": ENTER_REASON},
+    )
+
+    def __init__(self, *args, minutes: int = 60, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = (
+            f"Your reason is kept with every page of this record you open in the next "
+            f"{minutes} minutes, and managers can read it."
+        )

@@ -50,6 +50,11 @@ class Child(TimeStampedModel):
         Family, null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
     return_year = return_year_field()
+    # A restricted record (sealed, or a member of staff's child) opens without a reason only
+    # for the child's IRO and managers; anyone else gives one, which is audited
+    # (iro.permissions.opens_unasked, iro.middleware.RestrictedChildMiddleware).
+    restricted = models.BooleanField(default=False)
+    restricted_reason = models.CharField(max_length=200, blank=True)
 
     history = HistoricalRecords()
 

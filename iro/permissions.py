@@ -45,3 +45,15 @@ def is_chair_of(meeting, user) -> bool:
 # Correcting a child's own details (name, date of birth, sex, UPN...): business support,
 # the Head of Service and administrators for any child, an IRO for the child they hold.
 rules.add_perm("iro.correct_child_details", is_manager | is_business_support | holds_child)
+
+
+@rules.predicate
+def child_unrestricted(user, child) -> bool:
+    return child is not None and not child.restricted
+
+
+# A restricted record opens without a reason for the child's IRO and managers only;
+# anyone else gives a reason first (worklists.views.restricted), which is audited.
+rules.add_perm("iro.open_child_unasked", child_unrestricted | is_manager | holds_child)
+# Restricting a record, or lifting it: the Head of Service and administrators.
+rules.add_perm("iro.restrict_child", is_manager)

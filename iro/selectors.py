@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from core.history import Correction, corrections_of, value_shown
+from core.permissions import is_manager
 from iro.models import Child, IROAllocation
 
 
@@ -61,10 +62,13 @@ def child_possible_duplicates(
     return found
 
 
-def children_matching(query: str) -> QuerySet[Child]:
+def children_matching(query: str, *, user=None) -> QuerySet[Child]:
     """Children whose name, council child ID or UPN contains the words searched for.
 
     Every word must match one of them ("amy smith" finds Amy Smith); at most 10 words.
+    Each is annotated `masked` for `user`: a restricted record they may not open unasked
+    (iro.restricted), which is found only by its exact child ID and shown without its
+    details, so a search never tells who a restricted record is about.
     """
     children = Child.objects.all()
     for word in query.split()[:10]:
@@ -74,7 +78,13 @@ def children_matching(query: str) -> QuerySet[Child]:
             | Q(child_id__icontains=word)
             | Q(upn__iexact=word)
         )
-    return children
+    if user is None or is_manager(user):
+        return children.annotate(masked=Value(False))
+    mine = IROAllocation.objects.filter(child=OuterRef("pk"), ended_on__isnull=True, iro__user=user)
+    masked = ExpressionWrapper(Q(restricted=True) & ~Exists(mine), output_field=BooleanField())
+    return children.annotate(masked=masked).filter(
+        Q(masked=False) | Q(child_id__iexact=query.strip())
+    )
 
 
 def detail_shown(field: str, value: Any) -> str:

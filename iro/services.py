@@ -17,6 +17,7 @@ from core.models import later_return_wins
 from core.plugins import Registry
 from core.services import FieldErrors, today, valid_choice
 from iro.models import Child, Family, IndependentReviewingOfficer, IROAllocation, PlannedMove
+from iro.restricted import ENTER_RESTRICTION_REASON
 from iro.rules import (
     OLDEST_AGE_YEARS,
     birth_date_bounds,
@@ -558,3 +559,29 @@ def children_upsert_from_return(
     )
     Child.objects.bulk_update(year_only, ["return_year"], batch_size=500)
     return result
+
+
+# Restricting a record; tests import the messages.
+RESTRICTION_UNCHANGED = "The record is already {state}"
+
+
+@transaction.atomic
+def child_restriction_set(*, child: Child, restricted: bool, reason: str, by=None) -> Child:
+    """Restrict a child's record (sealed, or a member of staff's child) or lift it, saying
+    why; the child's history keeps who did it and the reason (iro.restricted)."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    errors = FieldErrors()
+    if not reason.strip():
+        errors.add("reason", ENTER_RESTRICTION_REASON)
+    elif len(reason.strip()) > 200:
+        errors.add("reason", "The reason must be 200 characters or fewer")
+    if child.restricted == restricted:
+        state = "restricted" if restricted else "not restricted"
+        errors.add("restricted", RESTRICTION_UNCHANGED.format(state=state))
+    errors.raise_if_any()
+    child.restricted = restricted
+    child.restricted_reason = reason.strip() if restricted else ""
+    what = "Restricted" if restricted else "Restriction lifted"
+    history_note(child, by=by, reason=f"{what}: {reason.strip()}")
+    child.save(update_fields=["restricted", "restricted_reason", "updated_at"])
+    return child

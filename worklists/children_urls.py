@@ -1,6 +1,6 @@
 from django.urls import path
 
-from worklists.views import audit, child_details, new_child
+from worklists.views import audit, child_details, new_child, restricted
 from worklists.views import children as views
 
 app_name = "children"
@@ -14,6 +14,8 @@ urlpatterns = [
     path("<str:child_id>/move/", views.reallocate, name="reallocate"),
     path("<str:child_id>/move/cancel/", views.planned_move_cancel, name="planned_move_cancel"),
     path("<str:child_id>/access/", audit.child_access, name="access"),
+    path("<str:child_id>/restricted/", restricted.restricted_open, name="restricted"),
+    path("<str:child_id>/restriction/", restricted.child_restriction, name="restriction"),
     path(
         "<str:child_id>/details/",
         child_details.child_details_correct_view,

@@ -65,6 +65,9 @@ OUTSIDE = {
     "otp_webauthn:credential-authentication-complete",
     "otp_webauthn:js-i18n-catalog",
     "security_key_remove",
+    # Asks why before a restricted record opens; anyone else is sent on to the record
+    # (tests/iro/test_restricted_records.py).
+    "children:restricted",
     # Single sign-on: off unless the council's provider is configured (tests/core/test_sso.py).
     "sso_start",
     "sso_callback",

@@ -32,6 +32,7 @@ PAGES = {
     "children:reallocate": (HEAD, {"child_id": "child"}),
     "children:planned_move_cancel": (HEAD, {"child_id": "moving"}),
     "children:access": (HEAD, {"child_id": "child"}),
+    "children:restriction": (HEAD, {"child_id": "child"}),
     # Business support, the Head of Service, and the world's IRO, who holds the child.
     "children:details_correct": (ALL, {"child_id": "child"}),
 }

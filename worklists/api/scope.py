@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from core.permissions import UNIT_WIDE_ROLES
+from core.permissions import UNIT_WIDE_ROLES, is_manager
 from core.roles import user_roles
 from iro.models import Child
 from iro.selectors import children_held_by
@@ -20,9 +20,13 @@ def scoped_user_id(user) -> int | None:
 
 
 def children_in_scope(user) -> QuerySet[Child]:
-    """The children a person may read: an IRO's own caseload, the unit for the rest."""
+    """The children a person may read: an IRO's own caseload, the unit for the rest, but
+    for restricted records (iro.restricted), which the API gives only to managers and the
+    child's IRO: there is no reason to give through it."""
     user_id = scoped_user_id(user)
     children = Child.objects.all()
     if user_id is not None:
         children = children.filter(pk__in=children_held_by(user_id=user_id))
+    elif not is_manager(user):
+        children = children.exclude(restricted=True)
     return children.order_by("child_id", "pk")

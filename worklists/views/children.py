@@ -198,6 +198,7 @@ def child_detail(request, child_id: str):
             "allocations": allocations,
             "planned": planned,
             "can_allocate": _may_allocate(user, allocation),
+            "can_restrict": user.has_perm("iro.restrict_child", child),
             "open_period": open_period,
             "open_plan": open_plan,
             "open_enquiry": open_enquiry,

@@ -32,7 +32,7 @@ def search(request):
     if query and not problem:
         held = IROAllocation.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
         children = (
-            children_matching(query)
+            children_matching(query, user=request.user)
             .annotate(
                 iro_first=Subquery(held.values("iro__user__first_name")[:1]),
                 iro_last=Subquery(held.values("iro__user__last_name")[:1]),
