@@ -60,7 +60,19 @@ def demo_build(*, seed: int, as_of: dt.date, password: str = DEMO_PASSWORD) -> D
     b.allocations_build()
     b.save()
     b.schedules_refresh()
+    _restricted_record_add()
     return demo_summary(as_of=as_of)
+
+
+def _restricted_record_add() -> None:
+    """One restricted record, so the break-glass page can be seen: the first allocated
+    child by ID (iro.restricted)."""
+    from iro.models import Child
+    from iro.services import child_restriction_set
+
+    child = Child.objects.filter(allocations__ended_on__isnull=True).order_by("child_id").first()
+    if child is not None:
+        child_restriction_set(child=child, restricted=True, reason="A member of staff's child")
 
 
 def demo_summary(*, as_of: dt.date) -> DemoSummary:
