@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import ServiceForm, error_summary_items, form_page, gds_date, posted
 from core.permissions import require_perm, role_required
+from core.protected import ExportPassword, download
 from core.roles import Role, user_roles
 from core.services import today
 from core.spreadsheet import csv_row
@@ -311,7 +312,7 @@ def import_status(request, pk: int):
 # Writing returns out ---------------------------------------------------------------------
 
 
-class ReturnExportForm(ServiceForm):
+class ReturnExportForm(ExportPassword, ServiceForm):
     submit_label = "Download the return"
     prefix = "return"
 
@@ -343,10 +344,15 @@ class ReturnExportForm(ServiceForm):
         self.helper.form_action = reverse("imports:export_return")
 
     def layout_fields(self) -> list:
-        return [Field.radios("return_name", legend_size=Size.SMALL), "year", "la_code"]
+        return [
+            Field.radios("return_name", legend_size=Size.SMALL),
+            "year",
+            "la_code",
+            "password",
+        ]
 
 
-class AnnexAExportForm(ServiceForm):
+class AnnexAExportForm(ExportPassword, ServiceForm):
     submit_label = "Download the list"
     prefix = "annex"
 
@@ -379,13 +385,8 @@ class AnnexAExportForm(ServiceForm):
             Field.radios("number", legend_size=Size.SMALL),
             Field("as_of"),
             Field.radios("file_format", legend_size=Size.SMALL, inline=True),
+            "password",
         ]
-
-
-def _download(content: bytes | str, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _export_page(request, *, return_form=None, annex_form=None):
@@ -422,9 +423,13 @@ def export_return(request):
         try:
             if data["return_name"] == ReturnName.SSDA903:
                 content = ssda903_zip(year=data["year"])
-                return _download(content, f"ssda903-{label}.zip", "application/zip")
+                return download(
+                    content, f"ssda903-{label}.zip", "application/zip", password=data["password"]
+                )
             content = cin_census_xml(year=data["year"], la_code=data["la_code"])
-            return _download(content, f"cin-census-{label}.xml", "application/xml")
+            return download(
+                content, f"cin-census-{label}.xml", "application/xml", password=data["password"]
+            )
         except ValidationError as error:
             form.apply_errors(error)
     return _export_page(request, return_form=form)
@@ -440,8 +445,10 @@ def export_annex_a(request):
         annex = annex_a_list(number=data["number"], as_of=data["as_of"])
         name = f"annex-a-list-{annex.number}-{annex.as_of:%Y-%m-%d}"
         if data["file_format"] == "csv":
-            return _download(annex_a_csv(annex), f"{name}.csv", "text/csv; charset=utf-8")
-        return _download(annex_a_xlsx(annex), f"{name}.xlsx", XLSX)
+            content, name, kind = annex_a_csv(annex), f"{name}.csv", "text/csv; charset=utf-8"
+        else:
+            content, name, kind = annex_a_xlsx(annex), f"{name}.xlsx", XLSX
+        return download(content, name, kind, password=data["password"])
     return _export_page(request, annex_form=form)
 
 
