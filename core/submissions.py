@@ -190,7 +190,8 @@ def kept_submission_keep(*, request: HttpRequest, user: Any) -> KeptSubmission:
     data = [
         [name, value]
         for name, values in request.POST.lists()
-        if name not in _NOT_KEPT
+        # A password (an export's lock) is never written down: it is asked for again.
+        if name not in _NOT_KEPT and not name.endswith("password")
         for value in values
     ]
     return KeptSubmission.objects.create(

@@ -242,6 +242,14 @@ def test_answers_sent_after_the_session_ended_are_kept_for_the_same_person(
     assert not KeptSubmission.objects.exists()
 
 
+def test_a_password_sent_after_the_session_ended_is_never_kept(client, iro, child_of, expired):
+    url, token = expired
+    client.post(url, {**contact_post(token), "annex-password": "a long passphrase"})
+    kept = KeptSubmission.objects.get()
+    assert "annex-password" not in dict(kept.data)
+    assert "a long passphrase" not in str(kept.data)
+
+
 def test_kept_answers_are_never_shown_to_anyone_else(client, iro, child_of, expired):
     url, token = expired
     client.post(url, contact_post(token))
