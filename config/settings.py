@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    "oauth2_provider",
     "django_celery_beat",
     "rules",
     "core",
@@ -290,7 +291,10 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # People: their session; integrations: a scoped OAuth2 bearer token (core/api.py).
+        # The session's first, so a refusal is a 403 (no WWW-Authenticate challenge).
         "rest_framework.authentication.SessionAuthentication",
+        "core.api.IntegrationTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissions"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -299,6 +303,28 @@ REST_FRAMEWORK = {
     # Each signed-in caller is limited per user (worklists/api, docs/api.md).
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("OVERSIGHT_API_RATE_USER", "1000/minute")},
+}
+# Integrations' tokens (django-oauth-toolkit): client credentials only, scoped, hashed
+# secrets, an hour each (OVERSIGHT_API_TOKEN_SECONDS).
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "read": "Read the records in the service account's scope",
+        "write": "Write through the API's integration endpoints",
+    },
+    "DEFAULT_SCOPES": ["read"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("OVERSIGHT_API_TOKEN_SECONDS", "3600")),
+    "PKCE_REQUIRED": True,
+    # RFC 9700 (the OAuth 2.0 security best practice): no implicit or password grants, no
+    # plain PKCE, no token in the address, the issuer in authorisation responses.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    # Tokens kept hashed; a replayed refresh token revokes its family; https redirects only.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Oversight API",

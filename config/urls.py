@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from oauth2_provider import views as oauth2_views
 
 from core import accounts, sso, two_factor
 from core import views as core_views
@@ -65,6 +67,13 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("session/", include("core.urls")),
     path("admin/", admin.site.urls),
+    # Integrations' tokens (OAuth2 client credentials, core/api.py): no browser session.
+    path("o/token/", login_not_required(oauth2_views.TokenView.as_view()), name="oauth_token"),
+    path(
+        "o/revoke-token/",
+        login_not_required(oauth2_views.RevokeTokenView.as_view()),
+        name="oauth_revoke_token",
+    ),
     path("api/", include("worklists.api.urls")),
     path("api/", include("returns.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

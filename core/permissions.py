@@ -74,9 +74,15 @@ is_manager = _holds(Role.HEAD_OF_SERVICE) | _holds(Role.ADMINISTRATOR)
 
 
 class HasUnitRole(BasePermission):
-    """API access for anyone holding one of the unit's roles."""
+    """API access for anyone holding one of the unit's roles (an integration: its service
+    account's), with a token's scopes allowing the method (core.api)."""
 
     def has_permission(self, request: Request, view: APIView) -> bool:
+        from core.api import token_scope_problem
+
+        if problem := token_scope_problem(request):
+            self.message = problem
+            return False
         return bool(user_roles(request.user))
 
 
@@ -84,9 +90,11 @@ class HasUnitRole(BasePermission):
 UNIT_WIDE_ROLES = frozenset({Role.BUSINESS_SUPPORT, Role.HEAD_OF_SERVICE, Role.ADMINISTRATOR})
 
 
-class ReadsTheUnit(BasePermission):
+class ReadsTheUnit(HasUnitRole):
     """API access for business support, the Head of Service and administrators only:
     what the unit's own roles read and an IRO does not (the returns loaded)."""
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return bool(user_roles(request.user) & {r.value for r in UNIT_WIDE_ROLES})
+        return super().has_permission(request, view) and bool(
+            user_roles(request.user) & {r.value for r in UNIT_WIDE_ROLES}
+        )

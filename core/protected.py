@@ -47,7 +47,7 @@ class ExportPassword(forms.Form):
     password = password_field()
 
     def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
+        password: str = self.cleaned_data["password"]
         if problem := password_problem(password):
             raise forms.ValidationError(problem)
         return password

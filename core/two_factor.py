@@ -182,7 +182,7 @@ def recovery_codes_issue(user: User) -> list[str]:
 
 
 def recovery_codes_left(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
 
 
 def recovery_code_typed(text: str) -> str | None:
@@ -309,7 +309,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                     + (f". {RECOVERY_CODES_LOW}" if left <= 3 else ""),
                 )
                 return redirect(_next(request))
-        form.add_error("code", problem)
+        form.add_error("code", problem or CODE_WRONG)
     return render(
         request,
         "registration/two_factor_verify.html",

@@ -68,6 +68,10 @@ OUTSIDE = {
     # Asks why before a restricted record opens; anyone else is sent on to the record
     # (tests/iro/test_restricted_records.py).
     "children:restricted",
+    # Integrations' OAuth2 token endpoints: a client ID and secret, no session
+    # (tests/api/test_integration_tokens.py).
+    "oauth_token",
+    "oauth_revoke_token",
     # Single sign-on: off unless the council's provider is configured (tests/core/test_sso.py).
     "sso_start",
     "sso_callback",
