@@ -5,7 +5,7 @@ to what, who and when. Knows no app: each caller names the fields to compare."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -79,3 +79,23 @@ def corrections_of(record: models.Model, *, fields: Sequence[str]) -> list[Corre
                 )
             )
     return found
+
+
+def rows_scrub(rows: models.QuerySet[Any], values: Mapping[str, Any]) -> int:
+    """Overwrite `values` (plain values or expressions) on each of `rows` and on every
+    history entry of those rows, and return how many rows there were.
+
+    For the retention job's anonymising: django-simple-history keeps what a row was, so
+    the old names would stay in its history otherwise. An update, so the overwrite adds no
+    history entry of its own (none that would keep the old values either)."""
+    model = rows.model
+    pks = list(rows.values_list("pk", flat=True))
+    if not pks or not values:
+        return len(pks)
+    model._base_manager.filter(pk__in=pks).update(**values)
+    history = getattr(model, "history", None)
+    if history is not None:
+        history.model._base_manager.filter(**{f"{model._meta.pk.attname}__in": pks}).update(
+            **values
+        )
+    return len(pks)

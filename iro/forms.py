@@ -478,3 +478,18 @@ class ChildDetailsCorrectForm(GuardedForm):
             self.ask_different = True
             self._lay_out()
         super().apply_errors(error)
+
+
+class LegalHoldForm(ServiceForm):
+    """Put a child on legal hold, or take them off it, saying why
+    (iro.services.child_legal_hold_set)."""
+
+    reason = reason_field(
+        "Why?",
+        hint="For example, the court case or inquiry that needs the records kept. It is kept "
+        "with the child's history.",
+    )
+
+    def __init__(self, *args, on: bool, **kwargs):
+        self.submit_label = "Put on legal hold" if on else "Take off legal hold"
+        super().__init__(*args, **kwargs)

@@ -45,3 +45,7 @@ def is_chair_of(meeting, user) -> bool:
 # Correcting a child's own details (name, date of birth, sex, UPN...): business support,
 # the Head of Service and administrators for any child, an IRO for the child they hold.
 rules.add_perm("iro.correct_child_details", is_manager | is_business_support | holds_child)
+
+# Putting a child on legal hold (kept from the retention job) or taking them off it: the
+# Head of Service and administrators.
+rules.add_perm("iro.set_legal_hold", is_manager)

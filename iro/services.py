@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.codes import Ethnicity, Sex
 from core.dates import long_date
 from core.decisions import history_note, reason_problem
+from core.history import rows_scrub
 from core.models import later_return_wins
 from core.plugins import Registry
 from core.services import FieldErrors, today, valid_choice
@@ -558,3 +560,82 @@ def children_upsert_from_return(
     )
     Child.objects.bulk_update(year_only, ["return_year"], batch_size=500)
     return result
+
+
+# Legal hold ---------------------------------------------------------------------------
+
+# A legal hold's refusals; tests import them.
+HOLD_ALREADY_SET = "{child} is already on legal hold"
+HOLD_NOT_SET = "{child} is not on legal hold"
+
+
+@transaction.atomic
+def child_legal_hold_set(
+    *, child: Child, on: bool, reason: str, by=None, as_of: dt.date | None = None
+) -> Child:
+    """Put a child on legal hold, or take them off it, saying why; the child's history
+    keeps each change, who made it and the reason.
+
+    A child on hold is never anonymised by the retention job (a court case, an inquiry
+    or a complaint needs their records as they are)."""
+    as_of = as_of or today()
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    errors = FieldErrors()
+    reason_problem(errors, reason)
+    if on and child.legal_hold:
+        errors.add("reason", HOLD_ALREADY_SET.format(child=child.full_name))
+    if not on and not child.legal_hold:
+        errors.add("reason", HOLD_NOT_SET.format(child=child.full_name))
+    errors.raise_if_any()
+    child.legal_hold = on
+    child.legal_hold_reason = reason.strip() if on else ""
+    child.legal_hold_set_on = as_of if on else None
+    history_note(child, by=by, reason=reason.strip())
+    child.save(update_fields=["legal_hold", "legal_hold_reason", "legal_hold_set_on", "updated_at"])
+    return child
+
+
+# Anonymising (the retention job, retention.services.retention_run) ---------------------
+
+# What an anonymised child's names become.
+ANONYMISED = "Anonymised"
+
+
+def child_anonymise(*, children: Sequence[Child], as_of: dt.date) -> dict[str, int]:
+    """Anonymise these children's own details and return the rows changed per kind.
+
+    Names become "Anonymised", the date of birth (or expected date) the 1st of its month,
+    the UPN and the reason given for each move to another IRO are blanked, in the rows and
+    in their history. The child ID, sex, ethnicity and every date of care are kept, so the
+    figures of past years do not change. A family whose children are all anonymised loses
+    its name. Called inside the retention job's transaction; a child on legal hold is
+    refused, whoever calls."""
+    pks = [c.pk for c in children]
+    if Child.objects.filter(pk__in=pks, legal_hold=True).exists():
+        raise ValidationError(ON_LEGAL_HOLD)
+    rows = Child.objects.filter(pk__in=pks)
+    family_ids = set(rows.exclude(family=None).values_list("family_id", flat=True))
+    changed = {
+        "children": rows_scrub(
+            rows,
+            {
+                "first_name": ANONYMISED,
+                "last_name": ANONYMISED,
+                "date_of_birth": TruncMonth("date_of_birth"),
+                "expected_date_of_birth": TruncMonth("expected_date_of_birth"),
+                "upn": "",
+            },
+        ),
+        "iro_allocations": rows_scrub(
+            IROAllocation.objects.filter(child__in=pks).exclude(reason=""), {"reason": ""}
+        ),
+    }
+    # After the names, which history rows also hold: a row update leaves no new entry.
+    Child.objects.filter(pk__in=pks).update(anonymised_on=as_of)
+    PlannedMove.objects.filter(child__in=pks).delete()
+    whole = Family.objects.filter(pk__in=family_ids).exclude(children__anonymised_on=None)
+    changed["families"] = rows_scrub(whole, {"name": ANONYMISED})
+    return changed
+
+
+ON_LEGAL_HOLD = "A child on legal hold is never anonymised"
