@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import models
+from django.db.models import Case, Value, When
 
 from core.dates import long_date
 
@@ -79,6 +80,16 @@ def corrections_of(record: models.Model, *, fields: Sequence[str]) -> list[Corre
                 )
             )
     return found
+
+
+# What an anonymised name or piece of free text becomes (the retention job).
+ANONYMISED = "Anonymised"
+
+
+def anonymised_unless_blank(field: str) -> Case:
+    """A text column anonymised where it held something and left blank where it did not
+    (a reason a constraint requires when something else is set, e.g. a withdrawal's)."""
+    return Case(When(**{field: ""}, then=Value("")), default=Value(ANONYMISED))
 
 
 def rows_scrub(rows: models.QuerySet[Any], values: Mapping[str, Any]) -> int:

@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.codes import Ethnicity, Sex
 from core.dates import long_date
 from core.decisions import history_note, reason_problem
-from core.history import rows_scrub
+from core.history import ANONYMISED, rows_scrub
 from core.models import later_return_wins
 from core.plugins import Registry
 from core.services import FieldErrors, today, valid_choice
@@ -596,10 +596,6 @@ def child_legal_hold_set(
 
 
 # Anonymising (the retention job, retention.services.retention_run) ---------------------
-
-# What an anonymised child's names become.
-ANONYMISED = "Anonymised"
-
 
 def child_anonymise(*, children: Sequence[Child], as_of: dt.date) -> dict[str, int]:
     """Anonymise these children's own details and return the rows changed per kind.

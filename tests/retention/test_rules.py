@@ -7,7 +7,6 @@ from retention.rules import (
     anonymised_birth_date,
     is_past_keeping,
     keep_until,
-    upload_delete_on,
 )
 
 DEFAULT = Schedule()
@@ -54,28 +53,6 @@ def test_records_are_kept_on_the_birthday_itself_and_due_the_day_after():
         schedule=DEFAULT,
         today=birthday + dt.timedelta(days=1),
     )
-
-
-def test_an_uploaded_return_is_deleted_as_soon_as_it_is_loaded_and_checked():
-    finished = dt.date(2026, 5, 1)
-
-    assert upload_delete_on(finished_on=finished, failed=False, schedule=DEFAULT) == finished
-
-
-def test_a_failed_upload_is_kept_thirty_days_for_whoever_looks_into_it():
-    finished = dt.date(2026, 5, 1)
-
-    assert upload_delete_on(finished_on=finished, failed=True, schedule=DEFAULT) == dt.date(
-        2026, 5, 31
-    )
-
-
-def test_the_council_can_keep_loaded_uploads_for_some_days():
-    council = Schedule(upload_kept_days=7)
-
-    assert upload_delete_on(
-        finished_on=dt.date(2026, 5, 1), failed=False, schedule=council
-    ) == dt.date(2026, 5, 8)
 
 
 def test_an_anonymised_date_of_birth_is_the_first_of_its_month():
