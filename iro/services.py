@@ -597,6 +597,7 @@ def child_legal_hold_set(
 
 # Anonymising (the retention job, retention.services.retention_run) ---------------------
 
+
 def child_anonymise(*, children: Sequence[Child], as_of: dt.date) -> dict[str, int]:
     """Anonymise these children's own details and return the rows changed per kind.
 
