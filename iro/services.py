@@ -597,6 +597,9 @@ def child_legal_hold_set(
 
 # Anonymising (the retention job, retention.services.retention_run) ---------------------
 
+# Anonymising's refusal; tests import it.
+ON_LEGAL_HOLD = "A child on legal hold is never anonymised"
+
 
 def child_anonymise(*, children: Sequence[Child], as_of: dt.date) -> dict[str, int]:
     """Anonymise these children's own details and return the rows changed per kind.
@@ -633,6 +636,3 @@ def child_anonymise(*, children: Sequence[Child], as_of: dt.date) -> dict[str, i
     whole = Family.objects.filter(pk__in=family_ids).exclude(children__anonymised_on=None)
     changed["families"] = rows_scrub(whole, {"name": ANONYMISED})
     return changed
-
-
-ON_LEGAL_HOLD = "A child on legal hold is never anonymised"

@@ -243,3 +243,18 @@ def test_the_nightly_job_is_in_the_beat_schedule():
 
     [entry] = [e for e in app.conf.beat_schedule.values() if e["task"].startswith("retention.")]
     assert entry["task"] == "retention.tasks.retention_nightly_task"
+
+
+def test_an_anonymised_childs_record_names_nobody_and_says_when(
+    old_in_care, client, head_of_service
+):
+    client.force_login(head_of_service)
+    record = f"/children/{old_in_care.child_id}/"
+    assert "Winnie" in client.get(record).content.decode()
+
+    retention_run(apply=True, today=TODAY)
+
+    page = client.get(record).content.decode()
+    assert "On 3 December 2026 (the retention schedule)" in page
+    for name in ("Winnie", "Winifred", "Oldcare", "Jones", "Jane", UPN):
+        assert name not in page

@@ -55,6 +55,11 @@ def _details_rows(child: Child) -> list[tuple[str, str, str]]:
         ("Council child ID", child.child_id, ""),
         ("Family", str(child.family) if child.family else "None", ""),
         ("Legal hold", legal_hold_shown(child), ""),
+        *(
+            [("Anonymised", f"On {long_date(child.anonymised_on)} (the retention schedule)", "")]
+            if child.anonymised_on
+            else []
+        ),
     ]
 
 
