@@ -37,6 +37,12 @@ app.conf.beat_schedule = {
         "task": "returns.ssd.tasks.ssd_nightly_import_task",
         "schedule": crontab(hour=1, minute=30),
     },
+    # The retention schedule: a report every night; applied only with
+    # OVERSIGHT_RETENTION_APPLY on (retention.tasks).
+    "nightly-retention": {
+        "task": "retention.tasks.retention_nightly_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "resume-waiting-imports": {
         "task": "returns.tasks.import_runs_resume_task",
         "schedule": crontab(minute="*/5"),

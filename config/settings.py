@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "worklists",
     "returns",
     "reporting",
+    "retention",
     "demo",
 ]
 
@@ -459,6 +460,23 @@ OVERSIGHT_CIN_VALIDATOR_PYTHON = os.environ.get(
     "OVERSIGHT_CIN_VALIDATOR_PYTHON", str(BASE_DIR / ".venv-validators" / "bin" / "python")
 )
 OVERSIGHT_LOCAL_AUTHORITY = os.environ.get("OVERSIGHT_LOCAL_AUTHORITY", "")
+
+# Retention (retention/rules.py, docs/adr/0013): a looked-after child's records are kept to
+# their 75th birthday, a child's never looked after (child protection only) to the age the
+# council chooses (25 by default).
+OVERSIGHT_RETENTION = {
+    "looked_after_until_age": int(os.environ.get("OVERSIGHT_RETENTION_LOOKED_AFTER_AGE", "75")),
+    "protection_only_until_age": int(os.environ.get("OVERSIGHT_RETENTION_PROTECTION_AGE", "25")),
+}
+# An uploaded return's stored files are deleted this many days after its import finished
+# (returns.rules.upload_delete_on): 0, as soon as it is loaded and checked; a failed or
+# discarded upload is kept longer, to look into it or try it again.
+OVERSIGHT_RETENTION_UPLOAD_DAYS = int(os.environ.get("OVERSIGHT_RETENTION_UPLOAD_DAYS", "0"))
+OVERSIGHT_RETENTION_FAILED_UPLOAD_DAYS = int(
+    os.environ.get("OVERSIGHT_RETENTION_FAILED_UPLOAD_DAYS", "30")
+)
+# The nightly retention job always reports what is due; it anonymises only when this is on.
+OVERSIGHT_RETENTION_APPLY = env_bool("OVERSIGHT_RETENTION_APPLY", False)
 
 LOGGING = {
     "version": 1,

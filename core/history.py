@@ -5,11 +5,12 @@ to what, who and when. Knows no app: each caller names the fields to compare."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import models
+from django.db.models import Case, Value, When
 
 from core.dates import long_date
 
@@ -79,3 +80,33 @@ def corrections_of(record: models.Model, *, fields: Sequence[str]) -> list[Corre
                 )
             )
     return found
+
+
+# What an anonymised name or piece of free text becomes (the retention job).
+ANONYMISED = "Anonymised"
+
+
+def anonymised_unless_blank(field: str) -> Case:
+    """A text column anonymised where it held something and left blank where it did not
+    (a reason a constraint requires when something else is set, e.g. a withdrawal's)."""
+    return Case(When(**{field: ""}, then=Value("")), default=Value(ANONYMISED))
+
+
+def rows_scrub(rows: models.QuerySet[Any], values: Mapping[str, Any]) -> int:
+    """Overwrite `values` (plain values or expressions) on each of `rows` and on every
+    history entry of those rows, and return how many rows there were.
+
+    For the retention job's anonymising: django-simple-history keeps what a row was, so
+    the old names would stay in its history otherwise. An update, so the overwrite adds no
+    history entry of its own (none that would keep the old values either)."""
+    model = rows.model
+    pks = list(rows.values_list("pk", flat=True))
+    if not pks or not values:
+        return len(pks)
+    model._base_manager.filter(pk__in=pks).update(**values)
+    history = getattr(model, "history", None)
+    if history is not None:
+        history.model._base_manager.filter(**{f"{model._meta.pk.attname}__in": pks}).update(
+            **values
+        )
+    return len(pks)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from core.codes import choices_check
 from core.forms import ServiceForm
+from core.history import ANONYMISED, anonymised_unless_blank
 from core.letters import letter_pdf
 from core.models import TimeStampedModel
 from core.notify import SendFailed, Sent, email_send
@@ -105,6 +106,19 @@ class Invitation(TimeStampedModel):
     @property
     def withdrawn(self) -> bool:
         return self.withdrawn_on is not None
+
+
+def invitation_anonymised() -> dict[str, Any]:
+    """What an invitation's person becomes when the retention job anonymises the
+    meeting's children: no name, email or address; the role, attendance and dates kept."""
+    return {
+        "name": ANONYMISED,
+        "name_key": "",  # not compared (invitation_constraints)
+        "email": "",
+        "address": "",
+        "withdrawn_reason": anonymised_unless_blank("withdrawn_reason"),
+        "send_error": "",
+    }
 
 
 def invitation_constraints(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import transaction
 
 from core.dates import default_calendar, long_date
+from core.history import ANONYMISED, rows_scrub
 from core.services import FieldErrors, not_in_future, transition
 from core.timescales import default_timescales
 from disputes.models import (
@@ -388,3 +390,22 @@ def dispute_stage_correct(
         reason=reason.strip(),
         corrected_by=corrected_by,
     )
+
+
+def child_records_anonymise(*, child_ids: Sequence[int]) -> dict[str, int]:
+    """Blank the free text that can name people in these children's challenges (the
+    retention job, inside its transaction), in the rows and their history; return the
+    rows changed per kind. Categories, levels, statuses and dates stay, so past figures do
+    not change."""
+    disputes = Dispute.objects.filter(child__in=child_ids)
+    return {
+        "disputes": rows_scrub(disputes, {"summary": ANONYMISED, "outcome": ""}),
+        "dispute_stages": rows_scrub(
+            DisputeStage.objects.filter(dispute__in=disputes),
+            {"addressee": ANONYMISED, "response": ""},
+        ),
+        "dispute_corrections": rows_scrub(
+            DisputeCorrection.objects.filter(dispute__in=disputes),
+            {"reason": ANONYMISED, "changes": {}},
+        ),
+    }

@@ -524,3 +524,18 @@ class RestrictedRecordOpenForm(ServiceForm):
             f"Your reason is kept with every page of this record you open in the next "
             f"{minutes} minutes, and managers can read it."
         )
+
+
+class LegalHoldForm(ServiceForm):
+    """Put a child on legal hold, or take them off it, saying why
+    (iro.services.child_legal_hold_set)."""
+
+    reason = reason_field(
+        "Why?",
+        hint="For example, the court case or inquiry that needs the records kept. It is kept "
+        "with the child's history.",
+    )
+
+    def __init__(self, *args, on: bool, **kwargs):
+        self.submit_label = "Put on legal hold" if on else "Take off legal hold"
+        super().__init__(*args, **kwargs)

@@ -52,9 +52,18 @@ class Child(TimeStampedModel):
     return_year = return_year_field()
     # A restricted record (sealed, or a member of staff's child) opens without a reason only
     # for the child's IRO and managers; anyone else gives one, which is audited
-    # (iro.permissions.opens_unasked, iro.middleware.RestrictedChildMiddleware).
+    # ("iro.open_child_unasked" in iro.permissions; iro.restricted).
     restricted = models.BooleanField(default=False)
     restricted_reason = models.CharField(max_length=200, blank=True)
+
+    # Legal hold (iro.services.child_legal_hold_set): a child on hold is never anonymised
+    # by the retention job (retention.selectors.due_for_anonymising), whatever their age.
+    legal_hold = models.BooleanField(default=False)
+    legal_hold_reason = models.CharField(max_length=200, blank=True)
+    legal_hold_set_on = models.DateField(null=True, blank=True)
+    # Set by iro.services.child_anonymise (the retention job): names, UPN and free text
+    # gone, the date of birth the 1st of its month; dates and codes kept for the figures.
+    anonymised_on = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords()
 

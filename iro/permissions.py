@@ -57,3 +57,7 @@ def child_unrestricted(user, child) -> bool:
 rules.add_perm("iro.open_child_unasked", child_unrestricted | is_manager | holds_child)
 # Restricting a record, or lifting it: the Head of Service and administrators.
 rules.add_perm("iro.restrict_child", is_manager)
+
+# Putting a child on legal hold (kept from the retention job) or taking them off it: the
+# Head of Service and administrators.
+rules.add_perm("iro.set_legal_hold", is_manager)

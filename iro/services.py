@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.codes import Ethnicity, Sex
 from core.dates import long_date
 from core.decisions import history_note, reason_problem
+from core.history import ANONYMISED, rows_scrub
 from core.models import later_return_wins
 from core.plugins import Registry
 from core.services import FieldErrors, today, valid_choice
@@ -579,9 +581,100 @@ def child_restriction_set(*, child: Child, restricted: bool, reason: str, by=Non
         state = "restricted" if restricted else "not restricted"
         errors.add("restricted", RESTRICTION_UNCHANGED.format(state=state))
     errors.raise_if_any()
-    child.restricted = restricted
-    child.restricted_reason = reason.strip() if restricted else ""
     what = "Restricted" if restricted else "Restriction lifted"
-    history_note(child, by=by, reason=f"{what}: {reason.strip()}")
-    child.save(update_fields=["restricted", "restricted_reason", "updated_at"])
+    return _child_flags_save(
+        child,
+        {"restricted": restricted, "restricted_reason": reason.strip() if restricted else ""},
+        by=by,
+        reason=f"{what}: {reason.strip()}",
+    )
+
+
+def _child_flags_save(child: Child, values: dict, *, by, reason: str) -> Child:
+    """Save a change of a child's flags (restricted, legal hold), with who and why in the
+    child's history."""
+    for field, value in values.items():
+        setattr(child, field, value)
+    history_note(child, by=by, reason=reason)
+    child.save(update_fields=[*values, "updated_at"])
     return child
+
+
+# Legal hold ---------------------------------------------------------------------------
+
+# A legal hold's refusals; tests import them.
+HOLD_ALREADY_SET = "{child} is already on legal hold"
+HOLD_NOT_SET = "{child} is not on legal hold"
+
+
+@transaction.atomic
+def child_legal_hold_set(
+    *, child: Child, on: bool, reason: str, by=None, as_of: dt.date | None = None
+) -> Child:
+    """Put a child on legal hold, or take them off it, saying why; the child's history
+    keeps each change, who made it and the reason.
+
+    A child on hold is never anonymised by the retention job (a court case, an inquiry
+    or a complaint needs their records as they are)."""
+    as_of = as_of or today()
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    errors = FieldErrors()
+    reason_problem(errors, reason)
+    if on and child.legal_hold:
+        errors.add("reason", HOLD_ALREADY_SET.format(child=child.full_name))
+    if not on and not child.legal_hold:
+        errors.add("reason", HOLD_NOT_SET.format(child=child.full_name))
+    errors.raise_if_any()
+    return _child_flags_save(
+        child,
+        {
+            "legal_hold": on,
+            "legal_hold_reason": reason.strip() if on else "",
+            "legal_hold_set_on": as_of if on else None,
+        },
+        by=by,
+        reason=reason.strip(),
+    )
+
+
+# Anonymising (the retention job, retention.services.retention_run) ---------------------
+
+# Anonymising's refusal; tests import it.
+ON_LEGAL_HOLD = "A child on legal hold is never anonymised"
+
+
+def child_anonymise(*, children: Sequence[Child], as_of: dt.date) -> dict[str, int]:
+    """Anonymise these children's own details and return the rows changed per kind.
+
+    Names become "Anonymised", the date of birth (or expected date) the 1st of its month,
+    the UPN and the reason given for each move to another IRO are blanked, in the rows and
+    in their history. The child ID, sex, ethnicity and every date of care are kept, so the
+    figures of past years do not change. A family whose children are all anonymised loses
+    its name. Called inside the retention job's transaction; a child on legal hold is
+    refused, whoever calls."""
+    pks = [c.pk for c in children]
+    if Child.objects.filter(pk__in=pks, legal_hold=True).exists():
+        raise ValidationError(ON_LEGAL_HOLD)
+    rows = Child.objects.filter(pk__in=pks)
+    family_ids = set(rows.exclude(family=None).values_list("family_id", flat=True))
+    changed = {
+        "children": rows_scrub(
+            rows,
+            {
+                "first_name": ANONYMISED,
+                "last_name": ANONYMISED,
+                "date_of_birth": TruncMonth("date_of_birth"),
+                "expected_date_of_birth": TruncMonth("expected_date_of_birth"),
+                "upn": "",
+            },
+        ),
+        "iro_allocations": rows_scrub(
+            IROAllocation.objects.filter(child__in=pks).exclude(reason=""), {"reason": ""}
+        ),
+    }
+    # After the names, which history rows also hold: a row update leaves no new entry.
+    Child.objects.filter(pk__in=pks).update(anonymised_on=as_of)
+    PlannedMove.objects.filter(child__in=pks).delete()
+    whole = Family.objects.filter(pk__in=family_ids).exclude(children__anonymised_on=None)
+    changed["families"] = rows_scrub(whole, {"name": ANONYMISED})
+    return changed

@@ -14,10 +14,12 @@ from django.utils import timezone
 from core import decisions
 from core.codes import CategoryOfAbuse
 from core.dates import WorkingCalendar, default_calendar, long_date
+from core.history import ANONYMISED, anonymised_unless_blank, rows_scrub
 from core.invitations import EMAIL_INVITED_TWICE as EMAIL_INVITED_TWICE  # tests read it here
 from core.invitations import (
     INVITATION_WITHDRAWN,
     delivery_problems,
+    invitation_anonymised,
     invitation_correct_row,
     invitation_new,
     invitation_queue_again,
@@ -1465,3 +1467,47 @@ def conference_decision_withdraw(
 ) -> ConferenceDecision:
     """Withdraw a decision recorded in error: kept, with why, but no longer tracked."""
     return decisions.withdraw(decision, reason=reason, by=by)
+
+
+def child_records_anonymise(*, child_ids: Sequence[int]) -> dict[str, int]:
+    """Blank the free text that can name people in these children's child protection
+    records (the retention job, inside its transaction), in the rows and their history;
+    return the rows changed per kind. A conference is one meeting for a family: its venue,
+    moves, invitations and decisions are anonymised once every child it covered is.
+    Dates, codes and outcomes stay, so past figures do not change."""
+    withdrawn = {"withdrawn_reason": anonymised_unless_blank("withdrawn_reason")}
+    still_named = ConferenceChild.objects.exclude(child__in=child_ids).filter(
+        child__anonymised_on__isnull=True
+    )
+    conferences = ChildProtectionConference.objects.filter(
+        pk__in=ConferenceChild.objects.filter(child__in=child_ids).values("conference")
+    ).exclude(pk__in=still_named.values("conference"))
+    return {
+        "section47_enquiries": rows_scrub(
+            Section47Enquiry.all_objects.filter(child__in=child_ids).exclude(withdrawn_reason=""),
+            withdrawn,
+        ),
+        "conferences": rows_scrub(
+            conferences,
+            {
+                "venue": "",
+                "cancellation_reason": anonymised_unless_blank("cancellation_reason"),
+                "booking_warnings": [],
+            },
+        ),
+        "conference_moves": rows_scrub(
+            ConferenceMove.objects.filter(conference__in=conferences),
+            {"from_venue": "", "to_venue": ANONYMISED, "reason": ANONYMISED},
+        ),
+        "conference_invitations": rows_scrub(
+            ConferenceInvitation.objects.filter(conference__in=conferences),
+            {
+                **invitation_anonymised(),
+                "exclusion_reason": anonymised_unless_blank("exclusion_reason"),
+            },
+        ),
+        "conference_decisions": rows_scrub(
+            ConferenceDecision.all_objects.filter(conference__in=conferences),
+            {"action": ANONYMISED, **withdrawn},
+        ),
+    }

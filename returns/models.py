@@ -98,6 +98,9 @@ class ImportRun(models.Model):
         help_text="Who confirmed or discarded the removals.",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Set when the stored files were deleted (returns.uploads.upload_files_delete, the
+    # retention schedule); the run, its summary and its problems are kept.
+    files_deleted_at = models.DateTimeField(null=True, blank=True)
     retry_of = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from core.codes import Sex
+from core.dates import add_days
 
 
 def sex_from_return(code: str) -> str:
@@ -56,3 +58,12 @@ def collection_year(text: str) -> int:
 def year_label(year: int) -> str:
     """2019 as a collection year: '2019-20'."""
     return f"{year}-{(year + 1) % 100:02d}"
+
+
+def upload_delete_on(
+    *, finished_on: dt.date, failed: bool, kept_days: int, failed_kept_days: int
+) -> dt.date:
+    """The day an uploaded return's stored files are deleted, counted from the day its
+    import finished: `kept_days` after it was loaded and checked (0: that day), and
+    `failed_kept_days` after it failed or was discarded (to look into it, or try again)."""
+    return add_days(finished_on, failed_kept_days if failed else kept_days)

@@ -20,8 +20,17 @@ __all__ = ["ssd_nightly_import_task"]
 )
 def import_run_task(run_id: int) -> bool:
     from returns.imports import import_run_execute
+    from returns.models import ImportRun
+    from returns.uploads import upload_delete_day, upload_files_delete
 
-    return import_run_execute(run_id=run_id)
+    loaded = import_run_execute(run_id=run_id)
+    # Kept no days once loaded (the retention schedule's default): its files go now, not
+    # at night; any other day is the nightly retention job's (returns.uploads).
+    run = ImportRun.objects.get(pk=run_id)
+    day = upload_delete_day(run)
+    if day is not None and day <= today() and run.files_deleted_at is None:
+        upload_files_delete(run=run)
+    return loaded
 
 
 @shared_task(ignore_result=True)

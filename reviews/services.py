@@ -25,6 +25,8 @@ from core.codes import (
     ReasonPlaceChange,
 )
 from core.dates import WorkingCalendar, add_years, default_calendar, long_date
+from core.history import ANONYMISED, anonymised_unless_blank, rows_scrub
+from core.invitations import invitation_anonymised
 from core.models import User
 from core.services import FieldErrors, not_in_future, transition
 from core.timescales import Timescales, default_timescales
@@ -39,6 +41,7 @@ from reviews.models import (
     PeriodOfCare,
     PlacementOrder,
     ReviewDecision,
+    ReviewInvitation,
     ReviewReschedule,
     ReviewStatus,
 )
@@ -1596,3 +1599,42 @@ def episode_withdraw(*, episode: Episode, reason: str, by: User | None = None) -
         previous.refresh_from_db()
         now = previous.period
     return EpisodeChange(episode, now, due_before)
+
+
+def child_records_anonymise(*, child_ids: Sequence[int]) -> dict[str, int]:
+    """Blank the free text that can name people in these children's looked-after records
+    (the retention job, inside its transaction), in the rows and their history; return
+    the rows changed per kind. Dates, codes and statuses stay, so past figures do not
+    change."""
+    withdrawn = {"withdrawn_reason": anonymised_unless_blank("withdrawn_reason")}
+    reviews = LookedAfterReview.objects.filter(child__in=child_ids)
+    return {
+        "looked_after_reviews": rows_scrub(
+            reviews,
+            {
+                "venue": "",
+                "cancellation_reason": anonymised_unless_blank("cancellation_reason"),
+                "booking_warnings_accepted": "",
+            },
+        ),
+        "review_moves": rows_scrub(
+            ReviewReschedule.objects.filter(review__in=reviews),
+            {"venue_from": "", "venue_to": "", "reason": ANONYMISED, "warnings_accepted": ""},
+        ),
+        "review_decisions": rows_scrub(
+            ReviewDecision.all_objects.filter(review__in=reviews),
+            {"action": ANONYMISED, **withdrawn},
+        ),
+        "review_invitations": rows_scrub(
+            ReviewInvitation.objects.filter(review__in=reviews), invitation_anonymised()
+        ),
+        "iro_contacts": rows_scrub(
+            IROContact.all_objects.filter(child__in=child_ids), {"note": "", **withdrawn}
+        ),
+        "placement_orders": rows_scrub(
+            PlacementOrder.objects.filter(child__in=child_ids).exclude(note=""), {"note": ""}
+        ),
+        "episodes": rows_scrub(
+            Episode.all_objects.filter(child__in=child_ids).exclude(withdrawn_reason=""), withdrawn
+        ),
+    }

@@ -21,5 +21,10 @@ urlpatterns = [
         child_details.child_details_correct_view,
         name="details_correct",
     ),
+    path(
+        "<str:child_id>/legal-hold/",
+        child_details.child_legal_hold_view,
+        name="legal_hold",
+    ),
     path("<str:child_id>/", views.child_detail, name="child_detail"),
 ]

@@ -35,6 +35,8 @@ PAGES = {
     "children:restriction": (HEAD, {"child_id": "child"}),
     # Business support, the Head of Service, and the world's IRO, who holds the child.
     "children:details_correct": (ALL, {"child_id": "child"}),
+    # The Head of Service and administrators (iro.permissions, iro.set_legal_hold).
+    "children:legal_hold": (HEAD, {"child_id": "child"}),
 }
 QUERIES: dict[str, str] = {"search": "?q=W1"}
 

@@ -6,15 +6,24 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from core.dates import long_date
 from core.forms import form_page, posted
 from core.permissions import require_object_perm, role_required
-from iro.forms import ChildDetailsCorrectForm
+from iro.forms import ChildDetailsCorrectForm, LegalHoldForm
 from iro.models import Child
 from iro.selectors import child_details_history, detail_shown
-from iro.services import CHILD_DETAILS, child_details_correct
+from iro.services import CHILD_DETAILS, child_details_correct, child_legal_hold_set
 
-# Who may correct a child's details (iro/permissions.py).
+# Who may correct a child's details, and put a child on legal hold (iro/permissions.py).
 CORRECT_DETAILS = "iro.correct_child_details"
+SET_LEGAL_HOLD = "iro.set_legal_hold"
+
+
+def legal_hold_shown(child: Child) -> str:
+    if not child.legal_hold:
+        return "No"
+    since = f" since {long_date(child.legal_hold_set_on)}" if child.legal_hold_set_on else ""
+    return f"On legal hold{since}: {child.legal_hold_reason}"
 
 
 def _details_rows(child: Child) -> list[tuple[str, str, str]]:
@@ -45,6 +54,12 @@ def _details_rows(child: Child) -> list[tuple[str, str, str]]:
         ("Disability", detail_shown("disability", child.disability), "disability_1"),
         ("Council child ID", child.child_id, ""),
         ("Family", str(child.family) if child.family else "None", ""),
+        ("Legal hold", legal_hold_shown(child), ""),
+        *(
+            [("Anonymised", f"On {long_date(child.anonymised_on)} (the retention schedule)", "")]
+            if child.anonymised_on
+            else []
+        ),
     ]
 
 
@@ -54,6 +69,7 @@ def details_on_record(*, user, child: Child) -> dict:
     return {
         "details_rows": _details_rows(child),
         "can_correct_details": user.has_perm(CORRECT_DETAILS, child),
+        "can_set_legal_hold": user.has_perm(SET_LEGAL_HOLD, child),
         "details_history": child_details_history(child=child, fields=CHILD_DETAILS),
     }
 
@@ -88,4 +104,43 @@ def child_details_correct_view(request, child_id: str):
         save=save,
         success_url=f"{record}#child-details",
         success_message=lambda c: f"{c.full_name}'s details corrected",
+    )
+
+
+@role_required()
+def child_legal_hold_view(request, child_id: str):
+    """Put the child on legal hold (kept from the retention job), or take them off it,
+    with a reason kept in the child's history."""
+    child = get_object_or_404(Child, child_id=child_id)
+    require_object_perm(request, SET_LEGAL_HOLD, child)
+    on = not child.legal_hold
+    form = LegalHoldForm(posted(request), on=on)
+    record = reverse("children:child_detail", args=[child.child_id])
+
+    def save(data):
+        return child_legal_hold_set(child=child, on=on, reason=data["reason"], by=request.user)
+
+    return form_page(
+        request,
+        form,
+        heading=(
+            f"Put {child.full_name} on legal hold"
+            if on
+            else f"Take {child.full_name} off legal hold"
+        ),
+        caption=f"Child {child.child_id}",
+        intro=(
+            "A child on legal hold is never anonymised, however old their records are."
+            if on
+            else "Off legal hold, the child's records are anonymised once their keeping "
+            "period is over."
+        ),
+        back_url=record,
+        save=save,
+        success_url=f"{record}#child-details",
+        success_message=lambda c: (
+            f"{c.full_name} is on legal hold"
+            if c.legal_hold
+            else f"{c.full_name} is off legal hold"
+        ),
     )

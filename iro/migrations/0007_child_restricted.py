@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('iro', '0004_child_id_up_to_twenty_characters'),
+        ('iro', '0006_child_anonymised_on'),
     ]
 
     operations = [

@@ -1,0 +1,49 @@
+"""How long records are kept: date arithmetic only, no database.
+
+The schedule follows DfE and local guidance (issue 11): a looked-after child's records
+are kept until their 75th birthday; records of a child who was never looked after (child
+protection only) until their 25th, or the age the council chooses. (An uploaded return's
+files are the returns layer's: returns.rules.upload_delete_on.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from core.dates import add_years
+
+LOOKED_AFTER_UNTIL_AGE = 75
+PROTECTION_ONLY_UNTIL_AGE = 25
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A council's retention schedule (settings.OVERSIGHT_RETENTION)."""
+
+    looked_after_until_age: int = LOOKED_AFTER_UNTIL_AGE
+    protection_only_until_age: int = PROTECTION_ONLY_UNTIL_AGE
+
+
+def keep_until(*, born_on: dt.date, ever_looked_after: bool, schedule: Schedule) -> dt.date:
+    """The last day a child's records are kept as they are: the birthday the schedule
+    names (a child born on 29 February has it on 28 February)."""
+    age = (
+        schedule.looked_after_until_age if ever_looked_after else schedule.protection_only_until_age
+    )
+    return add_years(born_on, age)
+
+
+def is_past_keeping(
+    *, born_on: dt.date, ever_looked_after: bool, schedule: Schedule, today: dt.date
+) -> bool:
+    """The records are due to be anonymised: their keep-until day has passed."""
+    return today > keep_until(
+        born_on=born_on, ever_looked_after=ever_looked_after, schedule=schedule
+    )
+
+
+def anonymised_birth_date(born_on: dt.date) -> dt.date:
+    """An anonymised child's date of birth: the 1st of its month, so ages and age bands
+    of past years' figures stay (nearly) as they were."""
+    return born_on.replace(day=1)
