@@ -37,6 +37,16 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+class BeforeViewMiddleware:
+    """A middleware that acts only before the view: a subclass defines `process_view`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+
 class PermissionsPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response

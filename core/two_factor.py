@@ -21,7 +21,6 @@ at their next sign-in.
 from __future__ import annotations
 
 from base64 import b32encode
-from collections.abc import Callable
 from typing import Any
 
 import qrcode
@@ -44,6 +43,7 @@ from django_otp.util import random_hex
 from django_otp_webauthn.models import WebAuthnCredential
 
 from core.forms import error_summary_items
+from core.middleware import BeforeViewMiddleware
 from core.models import User
 from core.roles import user_roles
 from core.sso import signed_in_through_sso
@@ -259,13 +259,18 @@ class VerifyForm(forms.Form):
         raise forms.ValidationError(CODE_OR_RECOVERY_MALFORMED)
 
 
-def _next(request: HttpRequest) -> str:
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The `next` address the request carries, if it is on this site; else `default`."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    return default
+
+
+def _next(request: HttpRequest) -> str:
+    return safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
 
 
 def _onward(url_name: str, request: HttpRequest) -> HttpResponse:
@@ -404,16 +409,10 @@ def security_key_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("account")
 
 
-class SecondFactorMiddleware:
+class SecondFactorMiddleware(BeforeViewMiddleware):
     """Someone signed in with only their password reaches no page but the two-step ones
     until they enter a code: asked for it if they have a device, sent to set one up if
     their role requires it. After django-otp's OTPMiddleware and the sign-in check."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        return self.get_response(request)
 
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any

@@ -12,7 +12,6 @@ reason (core.audit reads `request.audit_reason`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from core.middleware import BeforeViewMiddleware
 from iro.models import Child
 
 # The page that asks for the reason: the one page of a restricted child always open.
@@ -63,15 +63,9 @@ def granted_reason(request: HttpRequest, child_id: str) -> str | None:
     return str(given["reason"])
 
 
-class RestrictedChildMiddleware:
+class RestrictedChildMiddleware(BeforeViewMiddleware):
     """Send anyone who may not open a restricted child's pages unasked to the page that
     asks why (after sign-in, two-step verification and the audit middleware's set-up)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        return self.get_response(request)
 
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.forms import form_page, posted
 from core.permissions import require_object_perm, role_required
+from core.two_factor import safe_next
 from iro.forms import ChildRestrictionForm, RestrictedRecordOpenForm
 from iro.models import Child
 from iro.restricted import grant, grant_minutes
@@ -19,12 +19,7 @@ RESTRICT = "iro.restrict_child"
 
 
 def _onward(request, child: Child) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("children:child_detail", args=[child.child_id])
+    return safe_next(request, reverse("children:child_detail", args=[child.child_id]))
 
 
 @role_required()
