@@ -391,6 +391,19 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("OVERSIGHT_WEBAUTHN_ORIGINS") or [
 # A restricted record opened with a reason stays open to that person this long (iro.restricted).
 OVERSIGHT_BREAK_GLASS_MINUTES = int(os.environ.get("OVERSIGHT_BREAK_GLASS_MINUTES", "60"))
 
+# The annual report's figures for the year in progress are kept this long (reporting/cache.py);
+# a closed year's until a recorded change. OVERSIGHT_CACHE_URL (redis://...) shares the
+# cache between processes; without it each process keeps its own in memory.
+OVERSIGHT_REPORT_CACHE_SECONDS = int(os.environ.get("OVERSIGHT_REPORT_CACHE_SECONDS", "300"))
+_CACHE_URL = os.environ.get("OVERSIGHT_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Celery: Redis in production; with no broker configured, tasks run in-process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -14,7 +15,7 @@ from django.urls import reverse
 from core.permissions import require_perm
 from core.services import today
 from core.timescales import default_timescales
-from reporting.annual_report import report_build
+from reporting.cache import report_cached
 from reporting.catalogue import Period, key_slug
 from reporting.charts import line_chart_svg
 from reporting.drilldown import drilldown_for
@@ -85,7 +86,7 @@ def dashboard(request):
     now = today()
     latest = reporting_year(now)
     year = _year(request.GET.get("year", latest), latest=latest)
-    report = report_build(year, as_of=now)
+    report, computed_at = report_cached(year, as_of=now)
     period = Period.of(year, as_of=now)
     sections = [
         {
@@ -131,6 +132,8 @@ def dashboard(request):
         "reporting/dashboard.html",
         {
             "report": report,
+            "computed_at": computed_at,
+            "cache_minutes": max(1, settings.OVERSIGHT_REPORT_CACHE_SECONDS // 60),
             "period": period,
             "year": year,
             "years": [(y, Period.of(y).label) for y in range(latest, latest - YEARS_SHOWN, -1)],
@@ -154,7 +157,7 @@ def table_download(request, year: int, table: str, fmt: str) -> HttpResponse:
         raise Http404("No such format")
     now = today()
     year = _year(year, latest=reporting_year(now))
-    report = report_build(year, as_of=now)
+    report, _ = report_cached(year, as_of=now)
     found = table_by_key(report, table)
     if found is None:
         raise Http404("No such table")
@@ -176,7 +179,7 @@ def report_download(request, year: int, fmt: str) -> HttpResponse:
         raise Http404("No such format")
     now = today()
     year = _year(year, latest=reporting_year(now))
-    report = report_build(year, as_of=now)
+    report, _ = report_cached(year, as_of=now)
     response = HttpResponse(report_document(report, fmt=fmt), content_type=CONTENT_TYPES[fmt])
     name = f"iro-annual-report-{report['year']}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -1,0 +1,66 @@
+"""The annual report's figures, kept for a while (issue 14): working them out reads years
+of records, and the dashboard, its tables and the report documents all ask for them.
+
+- A year still in progress is kept for `OVERSIGHT_REPORT_CACHE_SECONDS` (five minutes):
+  the dashboard says when its figures were worked out, so a figure a few minutes old is
+  never taken for one of this second.
+- A closed year is kept for a day, and only while the records stand as they did: its
+  key carries a fingerprint of every kept history (the newest history row of each
+  tracked model), so a late import or a correction, which always writes history, gives a
+  new key and the figures are worked out afresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+from simple_history.models import registered_models
+
+from reporting.catalogue import Period
+
+CLOSED_YEAR_SECONDS = 24 * 60 * 60
+
+
+def records_fingerprint() -> str:
+    """The newest history row of every tracked model, which moves with any recorded change,
+    and the populations and comparators the report reads (small tables, kept without
+    history): a digest that changes when anything the report reads does."""
+    from reporting.models import Benchmark, PopulationEstimate
+
+    quote = connection.ops.quote_name
+    newest = [
+        f"(SELECT MAX({quote(h._meta.pk.column)}) FROM {quote(h._meta.db_table)})"
+        for h in sorted(
+            (m.history.model for m in registered_models.values()),  # type: ignore[attr-defined]
+            key=lambda h: h._meta.db_table,
+        )
+    ]
+    with connection.cursor() as cursor:  # one query: each an index's last entry
+        cursor.execute(f"SELECT {', '.join(newest)}")
+        parts: list[Any] = list(cursor.fetchone() or ())
+    parts.append(list(PopulationEstimate.objects.order_by("year").values_list()))
+    parts.append(list(Benchmark.objects.order_by("pk").values_list()))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def report_cached(year: int, *, as_of: dt.date) -> tuple[dict[str, Any], dt.datetime]:
+    """The year's report (reporting.annual_report.report_build) and when it was worked out."""
+    from reporting.annual_report import report_build
+
+    if Period.of(year, as_of=as_of).is_complete:
+        key = f"report:{year}:closed:{records_fingerprint()}"
+        seconds = CLOSED_YEAR_SECONDS
+    else:
+        key = f"report:{year}:{as_of.isoformat()}"
+        seconds = int(settings.OVERSIGHT_REPORT_CACHE_SECONDS)
+    kept = cache.get(key)
+    if kept is None:
+        kept = (report_build(year, as_of=as_of), timezone.now())
+        cache.set(key, kept, seconds)
+    return kept
