@@ -44,14 +44,16 @@ def csv_write(path: Path, rows: list[dict[str, str]], columns: list[str] | None 
         writer.writerows(rows)
 
 
-def return_write(directory: Path, **tables: list[dict[str, str]]) -> Path:
+def return_write(
+    directory: Path, *, year: int | None = None, **tables: list[dict[str, str]]
+) -> Path:
     """Write a return: each keyword a table (Header=[{...}]), Header, Episodes and Reviews
     always (empty if not given); a row's missing columns are blank. A header row's sex
     (`header()`, male unless given) is written in the code of the year the directory is
-    named for (1 until 2023-24, M from 2024-25; M if its name gives no year); a SEX given
-    as a code is written as given."""
+    named for, or of `year` (2019 for 2019-20) for a directory named for none (1 until
+    2023-24, M from 2024-25; M if neither says); a SEX given as a code is written as given."""
     directory.mkdir(parents=True, exist_ok=True)
-    year = return_year_from_name(directory.name)
+    year = return_year_from_name(directory.name) if year is None else year
     for table in TABLES:
         if table.name not in tables and not table.required:
             continue

@@ -721,3 +721,10 @@ def test_before_2024_25_assessment_factor_18a_is_not_queried(tmp_path):
     census = census_read(cin_file(tmp_path, "2023-24.xml", xml), name="2023-24.xml")
     assert census.queries == ()
     assert census.children[0].episodes[0].assessments[0]["factors"] == ["18A"]
+
+
+@pytest.mark.parametrize("year", range(2017, 2027), ids=year_label)
+def test_assessment_factors_18a_and_19a_are_queried_from_2024_25_in_every_year(year):
+    queried = {code for code in ("18A", "19A", "18B", "19C") if cin_codes.factor_query(code, year)}
+    # cin2024_25 rules 8945Q and 8950Q, kept by cin2025_26 and cin2026_27 (no rule removed).
+    assert queried == ({"18A", "19A"} if year >= 2024 else set())
