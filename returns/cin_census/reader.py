@@ -36,8 +36,7 @@ HOSTILE_XML = (
     "(they can make a file expand without limit or read other files)"
 )
 SEX_ELEMENT_NOT_IN_YEAR = (
-    "is not the {year} census's sex element: that year's is {element} ({codes}) "
-    "(DfE rule 4180)"
+    "is not the {year} census's sex element: that year's is {element} ({codes}) (DfE rule 4180)"
 )
 SEX_MISSING = "is missing from ChildIdentifiers (DfE rule 4180)"
 SEX_CODE_NOT_VALID = "'{value}' is not a {element} code ({codes}) (DfE rule 4180)"
