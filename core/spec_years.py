@@ -1,4 +1,4 @@
-"""Which SSDA903 episode codes each collection year allows: one table, read by year.
+"""Which SSDA903 codes each collection year allows: one table per field, read by year.
 
 A code lists in `core.codes` is every code any year has used; what a year allows is
 that list less the codes this table dates. A year is the year its collection starts
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from core.codes import Sex
 from core.dates import collection_year_of
 
 # The first year Oversight reads a return of.
@@ -72,8 +73,23 @@ PLACEMENTS_WITHOUT_PROVIDER = frozenset({"Z11", "Z12", "Z13", "Z14"})
 # Rule 233 (from 2025-26): an episode still open (DEC blank) gives no REASON_PLACE_CHANGE,
 # which is the ceasing episode's.
 NO_PLACE_CHANGE_ON_OPEN_EPISODE_FROM = 2025
-# Placements a child deprived of liberty cannot be in (rule 710, with the DoLo table).
+# Placements a child deprived of liberty cannot be in (rule 710, with the DoLo table),
+# and the placements one is expected to be in (rule 709): a placement in neither is
+# refused as unexpected.
 PLACEMENTS_NOT_WITH_DOLO = frozenset({"K1", "P1", "R5", "K3"})
+PLACEMENTS_EXPECTED_WITH_DOLO = frozenset({"K2", "Z12", "Z13"})
+
+# SEX (rule 101, the header's): `1` male and `2` female until 2023-24 (lac2022_23 rule
+# 101; liia-tools' schemas for 2016-17 to 2023-24 have no other code), `M`, `F` or `U`
+# from 2024-25 (lac2024_25 rule 101). Each code's meaning is Oversight's (core.codes.Sex).
+SEX_YEARS = {
+    "1": Valid(until=2023),
+    "2": Valid(until=2023),
+    "M": Valid(since=2024),
+    "F": Valid(since=2024),
+    "U": Valid(since=2024),
+}
+SEX_MEANS = {"1": Sex.MALE, "2": Sex.FEMALE, "M": Sex.MALE, "F": Sex.FEMALE, "U": Sex.UNKNOWN}
 
 # Each episode field's dated codes; a field not here has the same codes every year.
 EPISODE_CODE_YEARS: dict[str, dict[str, Valid]] = {
@@ -116,3 +132,25 @@ def choices_on(
 ) -> list[tuple[str, str]]:
     """The codes of the collection year a day falls in (1 April to 31 March)."""
     return choices_in_year(field, choices, collection_year_of(day))
+
+
+def sex_codes_in_year(year: int) -> list[str]:
+    """The SEX codes a year's SSDA903 return allows, in the table's order (rule 101)."""
+    return [code for code, valid in SEX_YEARS.items() if valid.covers(year)]
+
+
+def sex_read(code: str, year: int) -> str | None:
+    """Oversight's sex (core.codes.Sex) for a year's SEX code; None if the year has no such
+    code. Read as written, in either case."""
+    code = code.strip().upper()
+    valid = SEX_YEARS.get(code)
+    return SEX_MEANS[code] if valid is not None and valid.covers(year) else None
+
+
+def sex_written(sex: str, year: int) -> str:
+    """The SEX code a year's return writes for Oversight's sex; "" if the year has none
+    (an unknown sex before 2024-25, left blank for the council)."""
+    for code in sex_codes_in_year(year):
+        if SEX_MEANS[code] == sex:
+            return code
+    return ""

@@ -125,6 +125,29 @@ def year_breaks(*, year: int, loaded: set[int] | None = None) -> list[Break]:
     )
 
 
+def year_dolo_breaks(*, year: int, loaded: set[int] | None = None) -> list[Break]:
+    """The deprivations of liberty in force at the end of the return loaded for `year` - 1
+    (DOLO_END blank) that `year`'s DoLo table does not go on with, from the same
+    DOLO_START (DfE rule 706; none unless both years are loaded). `child_in_year`: the
+    child is in `year`'s return."""
+    loaded = loaded_years() if loaded is None else loaded
+    if year not in loaded or year - 1 not in loaded:
+        return []
+    in_force: dict[str, list[dt.date]] = {}
+    for child_ref, values in _rows(year - 1, ReturnTable.DOLO):
+        if values.get("DOLO_START") and not values.get("DOLO_END"):
+            in_force.setdefault(child_ref, []).append(parse_date(values["DOLO_START"]))
+    if not in_force:
+        return []
+    starts_this_year: dict[str, list[dt.date]] = {
+        child_ref: [] for child_ref, _ in _rows(year, ReturnTable.HEADER)
+    }
+    for child_ref, values in _rows(year, ReturnTable.DOLO):
+        if values.get("DOLO_START"):
+            starts_this_year.setdefault(child_ref, []).append(parse_date(values["DOLO_START"]))
+    return continuity_breaks(year=year, open_last_year=in_force, starts_this_year=starts_this_year)
+
+
 def _rows(year: int, table: str):
     return ReturnRow.objects.filter(year=year, table=table).values_list("child__child_id", "values")
 

@@ -48,6 +48,7 @@ from returns.continuity import (
     loaded_years,
     return_as_loaded_write,
     year_breaks,
+    year_dolo_breaks,
 )
 from returns.models import (
     DataQualityCheck,
@@ -84,7 +85,11 @@ NOTHING_TO_CHECK = "There is no child protection activity in {year} to check"
 # Oversight's own SSDA903 rule, beside the DfE's (returns.continuity): an episode open at
 # the end of one year's return that the next year's return loaded does not go on with.
 CONTINUITY_RULE = "Continuity"
-OWN_RULES = frozenset({CONTINUITY_RULE})
+# The DfE's rule 706 (2026-27 on), run by Oversight on the returns loaded as its own year-to-year
+# rule is: a deprivation of liberty in force at the end of last year's return goes on in
+# this year's DoLo table. The validator's finding of it is left out, so it is not twice.
+DOLO_CONTINUITY_RULE = "706"
+OWN_RULES = frozenset({CONTINUITY_RULE, DOLO_CONTINUITY_RULE})
 CHILD_NOT_IN_RETURN = (
     "The episode of child {child} that began on {started} was open at 31 March {end} in "
     "the {last} return, but child {child} is not in the {year} return"
@@ -92,6 +97,11 @@ CHILD_NOT_IN_RETURN = (
 EPISODE_NOT_CONTINUED = (
     "The episode of child {child} that began on {started} was open at 31 March {end} in "
     "the {last} return, but the {year} return has no episode of theirs beginning that day"
+)
+DOLO_NOT_CONTINUED = (
+    "The deprivation of liberty of child {child} that began on {started} was in force at "
+    "31 March {end} in the {last} return, but the {year} return has no deprivation of "
+    "liberty of theirs beginning that day (DfE rule 706)"
 )
 CIN_CHECK = Path(__file__).resolve().parent / "cin_census" / "dfe_check.py"
 CIN_TIMEOUT_SECONDS = 600
@@ -141,6 +151,15 @@ def years_with_previous(loaded: set[int] | None = None) -> list[int]:
     return sorted((y for y in loaded if y - 1 in loaded), reverse=True)
 
 
+def years_checked(as_of, loaded: set[int] | None = None) -> list[int]:
+    """The years the nightly check, the command and an upload's check run on, newest first:
+    the live years and every year whose SSDA903 return is loaded, so that the DfE's
+    year-to-year rules compare each year with the one before (`ssda903_rules`), not only
+    the live years with theirs."""
+    loaded = loaded_years() if loaded is None else loaded
+    return sorted({*live_years(as_of), *loaded}, reverse=True)
+
+
 # Running the checks ----------------------------------------------------------------------
 
 
@@ -161,14 +180,19 @@ def data_quality_check(
                 Outcome.FAILED, COULD_NOT_RUN.format(name=label, year=year_label(year))
             )
         if name == ReturnName.SSDA903:
+            result.findings = [f for f in result.findings if f.rule not in OWN_RULES]
             result.findings.extend(continuity_findings(year=year))
         checks[name] = issues_replace(return_name=name, year=year, result=result)
     return checks
 
 
 def continuity_findings(*, year: int, loaded: set[int] | None = None) -> list[Finding]:
-    """Oversight's year-to-year rule on the returns loaded for `year` and the year before."""
-    return [_break_finding(b) for b in year_breaks(year=year, loaded=loaded)]
+    """Oversight's year-to-year rules on the returns loaded for `year` and the year before:
+    its own for episodes, and the DfE's 706 for deprivations of liberty."""
+    loaded = loaded_years() if loaded is None else loaded
+    return [_break_finding(b) for b in year_breaks(year=year, loaded=loaded)] + [
+        _dolo_break_finding(b) for b in year_dolo_breaks(year=year, loaded=loaded)
+    ]
 
 
 def _break_finding(found: Break) -> Finding:
@@ -186,6 +210,23 @@ def _break_finding(found: Break) -> Finding:
         fields=("DECOM",),
         table=ReturnTable.EPISODES,
         values=f"DECOM {found.started_on:%d/%m/%Y}",
+    )
+
+
+def _dolo_break_finding(found: Break) -> Finding:
+    return Finding(
+        child_ref=found.child_ref,
+        rule=DOLO_CONTINUITY_RULE,
+        description=DOLO_NOT_CONTINUED.format(
+            child=found.child_ref,
+            started=long_date(found.started_on),
+            end=year_end(found.last_year).year,
+            last=year_label(found.last_year),
+            year=year_label(found.year),
+        ),
+        fields=("DOLO_START",),
+        table=ReturnTable.DOLO,
+        values=f"DOLO_START {found.started_on:%d/%m/%Y}",
     )
 
 
@@ -207,15 +248,15 @@ def continuity_after_load() -> None:
 
 
 def data_quality_dispatch(*, years: list[int] | None = None) -> bool:
-    """Hand the check of the live years, and of every year whose return is loaded with the
-    year before's, to the worker; never raises (the broker may be down)."""
+    """Hand the check of the years checked (`years_checked`: the live years and every year
+    loaded) to the worker; never raises (the broker may be down)."""
     from kombu.exceptions import OperationalError
 
     from core.services import today
     from returns.tasks import data_quality_check_task
 
     try:
-        wanted = years or sorted({*live_years(today()), *years_with_previous()}, reverse=True)
+        wanted = years or years_checked(today())
         for year in wanted:
             data_quality_check_task.apply_async(kwargs={"year": year}, retry=False)
     except (OperationalError, OSError) as exc:

@@ -43,10 +43,11 @@ def import_runs_resume_task() -> int:
 
 @shared_task(ignore_result=True)
 def data_quality_check_task(year: int | None = None) -> int:
-    """Run the DfE rules on a year's returns (by default every year still to be returned)."""
-    from returns.data_quality import data_quality_check, live_years
+    """Run the DfE rules on a year's returns; by default (nightly) on every year checked:
+    the live years and every year loaded, each against the year before."""
+    from returns.data_quality import data_quality_check, years_checked
 
-    years = [year] if year is not None else live_years(today())
+    years = [year] if year is not None else years_checked(today())
     for each in years:
         data_quality_check(year=each)
     return len(years)

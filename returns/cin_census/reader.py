@@ -36,8 +36,9 @@ HOSTILE_XML = (
     "(they can make a file expand without limit or read other files)"
 )
 SEX_ELEMENT_NOT_IN_YEAR = (
-    "is not the {year} census's element: from 2024-25 the element is Sex (M, F or U)"
+    "is not the {year} census's sex element: that year's is {element} ({codes}) (DfE rule 4180)"
 )
+SEX_MISSING = "is missing from ChildIdentifiers (DfE rule 4180)"
 SEX_CODE_NOT_VALID = "'{value}' is not a {element} code ({codes}) (DfE rule 4180)"
 UNBORN_SEX = "an unborn child's {element} is {unborn} (DfE rule 8750)"
 ICPC_AT_BOTH_LEVELS = (
@@ -458,21 +459,24 @@ class _Reader:
 
     def read_sex(self, ids: _Node, *, unborn: bool) -> str:
         """The child's sex, by the year's element and codes (codes.sex_rule)."""
+        # The year's own element and codes (codes.sex_rule): GenderCurrent until 2023-24,
+        # Sex from 2024-25; the other year's element is refused as the DfE's rule 4180 does.
+        own = codes.sex_rule(self.year) if self.year is not None else codes.SEX
         sex_node = ids.find("Sex") or ids.find("GenderCurrent")
         if sex_node is None or not sex_node.text:
-            self.problem(ids.line, "Sex", "is missing from ChildIdentifiers (Sex or GenderCurrent)")
+            self.problem(ids.line, own.element, SEX_MISSING)
             return ""
-        rule = codes.sex_rule(self.year) if self.year is not None else codes.SEX
-        if sex_node.tag == "GenderCurrent" and rule is codes.SEX:
+        if sex_node.tag != own.element:
             self.problem(
                 sex_node.line,
                 sex_node.tag,
-                SEX_ELEMENT_NOT_IN_YEAR.format(year=year_label(self.year or 0)),
+                SEX_ELEMENT_NOT_IN_YEAR.format(
+                    year=year_label(self.year or 0),
+                    element=own.element,
+                    codes=", ".join(sorted(own.codes)),
+                ),
             )
             return ""
-        # Before 2024-25 a file may already give Sex (M, F or U), as systems that moved
-        # early write; it is read by its own codes.
-        own = codes.SEX if sex_node.tag == "Sex" else codes.GENDER_CURRENT
         value = sex_node.text.strip().upper()
         if value not in own.codes:
             self.problem(

@@ -22,16 +22,18 @@ from core.codes import Ethnicity, ParticipationCode
 from core.dates import year_end, year_start
 from core.spec_years import (
     NO_PLACE_CHANGE_ON_OPEN_EPISODE_FROM,
+    PLACEMENTS_EXPECTED_WITH_DOLO,
     PLACEMENTS_NOT_WITH_DOLO,
     PLACEMENTS_WITHOUT_PROVIDER,
     code_year_problem,
+    sex_codes_in_year,
+    sex_read,
     year_label,
 )
 from returns.models import ReturnTable
-from returns.rules import return_year_from_name, sex_from_return
+from returns.rules import return_year_from_name
 from returns.ssda903.tables import (
     BY_NAME,
-    FIRST_YEAR_SEX_MFU,
     TABLES,
     closest_table,
     date_text_normalised,
@@ -40,7 +42,7 @@ from returns.ssda903.tables import (
     table_for,
 )
 from reviews.models import AdoptionDecisionCeased
-from reviews.rules import episodes_overlap
+from reviews.rules import EpisodeFacts, PeriodFacts, episodes_overlap, periods_from_episodes
 from reviews.services import EPISODE_CODE_FIELDS, participation_code_problem
 
 Progress = Callable[[str], None]
@@ -83,7 +85,7 @@ NOT_A_CSV = "is not a CSV file (it looks like {kind}); save it as CSV"
 NUL_IN_FILE = "holds a NUL byte (the file is damaged or not text); save it again as CSV"
 COLUMN_REPEATED = "is given twice; give each column once"
 COLUMN_IGNORED = "not an SSDA903 column: left out"
-SEX_NOT_IN_YEAR = "'{value}' is not a SEX code in the {year} return: M, F or U (DfE rule 101)"
+SEX_NOT_IN_YEAR = "'{value}' is not a SEX code in the {year} return: {codes} (DfE rule 101)"
 TABLE_NOT_IN_YEAR = (
     "the {table} table is part of the return from {since}; the {year} return has none"
 )
@@ -100,6 +102,16 @@ DOLO_END_BEFORE_YEAR = "{value} is before the {year} collection year (DfE rule 7
 DOLO_IN_PLACEMENT = (
     "{child} was placed in {place} (the episode starting {decom}, {episodes} row {row}) "
     "while deprived of liberty: not in K1, P1, R5 or K3 (DfE rule 710)"
+)
+DOLO_UNEXPECTED_PLACEMENT = (
+    "{child} was placed in {place} (the episode starting {decom}, {episodes} row {row}) "
+    "while deprived of liberty: a child deprived of liberty is placed in K2, Z12 or Z13 "
+    "(DfE rule 709)"
+)
+DOLO_OUTSIDE_CARE = (
+    "{child}'s deprivation of liberty {span} is outside each of their periods of care in "
+    "this return: one with no end (DOLO_END) lies in a period of care that has not ended, "
+    "one with an end within a period of care (DfE rule 707)"
 )
 DOLO_BEFORE_BIRTH = "is before the child's date of birth (DOB) (DfE rule 708)"
 DOLO_WHILE_OPEN = (
@@ -451,17 +463,22 @@ def row_read(
 
 
 def _header_read(cells: _Cells, _table: str) -> dict:
-    try:
-        sex = sex_from_return(cells.values["SEX"])
-    except ValueError:
-        cells.problem("SEX", f"'{cells.values['SEX']}' is not a sex code (1, 2, M, F or U)")
+    # Each year's own codes (core.spec_years.SEX_YEARS): 1/2 until 2023-24, M/F/U after.
+    sex = sex_read(cells.values["SEX"], cells.year)
+    if not cells.values["SEX"]:
+        cells.problem("SEX", "is blank; a code is required")
         sex = ""
-    # From 2024-25 the codes are M, F and U only. Before, 1 and 2 are the DfE's, and M/F/U
-    # are read too, as systems that moved early write them.
-    if cells.year >= FIRST_YEAR_SEX_MFU and cells.values["SEX"].strip() in {"1", "2"}:
+    elif sex is None:
+        codes = sex_codes_in_year(cells.year)
         cells.problem(
-            "SEX", SEX_NOT_IN_YEAR.format(value=cells.values["SEX"], year=year_label(cells.year))
+            "SEX",
+            SEX_NOT_IN_YEAR.format(
+                value=cells.values["SEX"],
+                year=year_label(cells.year),
+                codes=", ".join(codes[:-1]) + " or " + codes[-1],
+            ),
         )
+        sex = ""
     if cells.values["MOTHER"] not in {"", "0", "1"}:
         cells.problem("MOTHER", f"'{cells.values['MOTHER']}' is not 0, 1 or blank")
     cells.date("MC_DOB")
@@ -634,9 +651,12 @@ def _return_check(result: YearReturn, problems: Problems) -> None:
     )
     _overlaps_check(result.rows.get(ReturnTable.EPISODES, []), problems)
     _dolo_overlaps_check(result.rows.get(ReturnTable.DOLO, []), problems)
-    _dolo_placements_check(
-        result.rows.get(ReturnTable.DOLO, []), result.rows.get(ReturnTable.EPISODES, []), problems
+    dolos, episodes = (
+        result.rows.get(ReturnTable.DOLO, []),
+        result.rows.get(ReturnTable.EPISODES, []),
     )
+    _dolo_placements_check(dolos, episodes, problems)
+    _dolo_in_care_check(dolos, episodes, problems)
 
 
 def _participation_check(row: Row, own: Row, problems: Problems) -> None:
@@ -710,29 +730,94 @@ def _spans_check(
 
 
 def _dolo_placements_check(dolos: list[Row], episodes: list[Row], problems: Problems) -> None:
-    """A deprivation of liberty with both dates is in no placement it cannot be (rule 710)."""
-    by_child: dict[str, list[Row]] = {}
-    for row in episodes:
-        if row.fields.get("placement") in PLACEMENTS_NOT_WITH_DOLO and row.fields["started_on"]:
-            by_child.setdefault(row.child_id, []).append(row)
+    """During a deprivation of liberty with both dates, each placement is K2, Z12 or Z13
+    (rule 709), and never K1, P1, R5 or K3 (rule 710, said instead of 709 for those)."""
+    by_child = _episodes_by_child(episodes)
     for dolo in dolos:
         if dolo.fields.get("started_on") is None or dolo.fields.get("ended_on") is None:
             continue
         for episode in by_child.get(dolo.child_id, []):
-            # Days in common, an end day included (the rule's <= and >=).
-            if (
+            place = episode.fields.get("placement")
+            # Days in common, an end day included (the rules' <= and >=).
+            if place in PLACEMENTS_EXPECTED_WITH_DOLO or not (
                 dolo.fields["started_on"] <= (episode.fields["ended_on"] or dt.date.max)
                 and episode.fields["started_on"] <= dolo.fields["ended_on"]
             ):
-                problems.add(
-                    dolo.where,
-                    DOLO_IN_PLACEMENT.format(
-                        child=dolo.child_id,
-                        place=episode.fields["placement"],
-                        decom=episode.values["DECOM"],
-                        episodes=episode.where,
-                        row=episode.position,
-                    ),
-                    row=dolo.position,
-                    column="DOLO_START",
-                )
+                continue
+            message = (
+                DOLO_IN_PLACEMENT
+                if place in PLACEMENTS_NOT_WITH_DOLO
+                else DOLO_UNEXPECTED_PLACEMENT
+            )
+            problems.add(
+                dolo.where,
+                message.format(
+                    child=dolo.child_id,
+                    place=place,
+                    decom=episode.values["DECOM"],
+                    episodes=episode.where,
+                    row=episode.position,
+                ),
+                row=dolo.position,
+                column="DOLO_START",
+            )
+
+
+def _dolo_in_care_check(dolos: list[Row], episodes: list[Row], problems: Problems) -> None:
+    """A deprivation of liberty lies in one of the child's periods of care in the return;
+    one with no end in a period still open (rule 707). A child with no episodes in the
+    return is not checked, as the DfE's rule does not."""
+    by_child = _episodes_by_child(episodes)
+    for dolo in dolos:
+        start, end = dolo.fields.get("started_on"), dolo.fields.get("ended_on")
+        periods = _periods(by_child.get(dolo.child_id, []))
+        if start is None or not periods:
+            continue
+        if all(dolo_outside_period(start, end, period) for period in periods):
+            span = f"from {dolo.values['DOLO_START']}"
+            if end is not None:
+                span += f" to {dolo.values['DOLO_END']}"
+            problems.add(
+                dolo.where,
+                DOLO_OUTSIDE_CARE.format(child=dolo.child_id, span=span),
+                row=dolo.position,
+                column="DOLO_END",
+            )
+
+
+def dolo_outside_period(start: dt.date, end: dt.date | None, period: PeriodFacts) -> bool:
+    """Whether a deprivation of liberty lies outside a period of care (DfE rule 707): one
+    still in force outlasts a period that has ended or began before it; one with an end
+    ends after the period or before it began."""
+    if end is None:
+        return period.ended_on is not None or start < period.first_recorded_on
+    return (period.ended_on is not None and end > period.ended_on) or (
+        end < period.first_recorded_on
+    )
+
+
+def _episodes_by_child(episodes: list[Row]) -> dict[str, list[Row]]:
+    by_child: dict[str, list[Row]] = {}
+    for row in episodes:
+        if row.fields.get("started_on") is not None:
+            by_child.setdefault(row.child_id, []).append(row)
+    for rows in by_child.values():
+        rows.sort(key=lambda r: r.fields["started_on"])
+    return by_child
+
+
+def _periods(episodes: list[Row]) -> list[PeriodFacts]:
+    """A child's periods of care in the return (reviews.rules.periods_from_episodes)."""
+    return periods_from_episodes(
+        [
+            EpisodeFacts(
+                started_on=e.fields["started_on"],
+                ended_on=e.fields["ended_on"],
+                reason_new_episode=e.fields["reason_new_episode"],
+                reason_ceased=e.fields["reason_ceased"],
+                legal_status=e.fields["legal_status"],
+                placement=e.fields["placement"],
+            )
+            for e in episodes
+        ]
+    )

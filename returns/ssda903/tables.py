@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from core.codes import Sex
+from core.spec_years import sex_written
 from returns.models import ReturnTable
 
 # Day and month may lack a leading zero (25/3/2018, as Excel writes), as DfE's validator accepts.
@@ -155,16 +155,9 @@ def format_date(day: dt.date | None) -> str:
     return "" if day is None else f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
-# SEX (rule 101): 1 or 2 until 2023-24; M, F or U from 2024-25.
-FIRST_YEAR_SEX_MFU = 2024
-
-
 def sex_for_year(sex: str, year: int) -> str:
-    """The sex code a year's return uses: 1/2 until 2023-24, M/F/U from 2024-25 (rule 101)."""
-    if year >= FIRST_YEAR_SEX_MFU:
-        return sex
-    # The old scheme has no code for unknown; such a child is left blank for the council.
-    return {Sex.MALE: "1", Sex.FEMALE: "2"}.get(sex, "")
+    """The SEX code a year's return writes for Oversight's sex (core.spec_years.SEX_YEARS)."""
+    return sex_written(sex, year)
 
 
 def tables_for_year(year: int) -> list[Table]:

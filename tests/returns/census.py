@@ -153,9 +153,16 @@ def cp_data(xml: bytes) -> dict[str, dict]:
     return result
 
 
-def census_xml(children: str, *, reference_date: str = "2025-03-31", sex_tag: str = "Sex") -> str:
-    """A small return around hand-written <Child> elements."""
+# `child_xml`'s default sex: a girl, written in the element of the census's own year.
+_GIRL = "<!-- a girl in the year's sex element -->"
+
+
+def census_xml(children: str, *, reference_date: str = "2025-03-31") -> str:
+    """A small return around hand-written <Child> elements; a child given no sex is a girl
+    in the year's element (GenderCurrent 2 until 2023-24, Sex F from 2024-25)."""
     year = reference_date[:4]
+    girl = "<Sex>F</Sex>" if int(year) >= 2025 else "<GenderCurrent>2</GenderCurrent>"
+    children = children.replace(_GIRL, girl)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <Message>
   <Header>
@@ -182,7 +189,7 @@ def child_xml(
     section47: str = "",
     plans: str = "",
     episode_icpc: str = "",
-    sex: str = "<Sex>F</Sex>",
+    sex: str = _GIRL,
     referral: str = "2024-05-01",
 ) -> str:
     icpc = f"<DateOfInitialCPC>{episode_icpc}</DateOfInitialCPC>" if episode_icpc else ""

@@ -5,8 +5,11 @@ import csv
 import shutil
 from pathlib import Path
 
+from core.codes import Sex
+from core.spec_years import sex_written
 from iro.models import Child
 from returns.models import ReturnRow
+from returns.rules import return_year_from_name
 from returns.ssda903.tables import BY_NAME, TABLES
 from reviews.models import AdoptionDecision, Episode, LookedAfterReview, PeriodOfCare
 
@@ -41,20 +44,38 @@ def csv_write(path: Path, rows: list[dict[str, str]], columns: list[str] | None 
         writer.writerows(rows)
 
 
-def return_write(directory: Path, **tables: list[dict[str, str]]) -> Path:
+def return_write(
+    directory: Path, *, year: int | None = None, **tables: list[dict[str, str]]
+) -> Path:
     """Write a return: each keyword a table (Header=[{...}]), Header, Episodes and Reviews
-    always (empty if not given); a row's missing columns are blank."""
+    always (empty if not given); a row's missing columns are blank. A header row's sex
+    (`header()`, male unless given) is written in the code of the year the directory is
+    named for, or of `year` (2019 for 2019-20) for a directory named for none (1 until
+    2023-24, M from 2024-25; M if neither says); a SEX given as a code is written as given."""
     directory.mkdir(parents=True, exist_ok=True)
+    year = return_year_from_name(directory.name) if year is None else year
     for table in TABLES:
         if table.name not in tables and not table.required:
             continue
         rows = [{c: row.get(c, "") for c in table.columns} for row in tables.get(table.name, [])]
+        for row in rows:
+            if isinstance(row.get("SEX"), _SexOf):
+                row["SEX"] = row["SEX"].code(year)
         csv_write(directory / table.filename, rows, list(BY_NAME[table.name].columns))
     return directory
 
 
-def header(child="C1", sex="M", dob="01/06/2015", **extra) -> dict[str, str]:
-    values = {"CHILD": child, "SEX": sex, "DOB": dob, "ETHNIC": "WBRI", "UPN": "A123456789012"}
+class _SexOf(str):
+    """A sex to be written in the code of the return's own year (`return_write`)."""
+
+    def code(self, year: int | None) -> str:
+        return str(self) if year is None else sex_written(str(self), year)
+
+
+def header(child="C1", sex: str | None = None, dob="01/06/2015", **extra) -> dict[str, str]:
+    """A header row; `sex` is a code as written, or by default a boy in his year's code."""
+    given = _SexOf(Sex.MALE) if sex is None else sex
+    values = {"CHILD": child, "SEX": given, "DOB": dob, "ETHNIC": "WBRI", "UPN": "A123456789012"}
     return values | extra
 
 

@@ -52,7 +52,7 @@ def test_a_future_uasc_duc_does_not_move_a_return_into_a_later_year(tmp_path):
 @pytest.mark.django_db
 def test_a_folder_that_names_no_year_is_refused_unless_the_year_is_given(tmp_path):
     directory = return_write(
-        tmp_path / "returns", Header=[header()], Episodes=[episode(decom="01/05/2019")]
+        tmp_path / "returns", year=2019, Header=[header()], Episodes=[episode(decom="01/05/2019")]
     )
     with pytest.raises(ReturnRefused) as refused:
         returns_import(directories=[directory])
@@ -63,7 +63,7 @@ def test_a_folder_that_names_no_year_is_refused_unless_the_year_is_given(tmp_pat
 @pytest.mark.django_db
 def test_data_dated_after_the_year_given_is_refused_naming_the_year_and_file(tmp_path):
     directory = return_write(
-        tmp_path / "returns", Header=[header()], Episodes=[episode(decom="01/05/2020")]
+        tmp_path / "returns", year=2019, Header=[header()], Episodes=[episode(decom="01/05/2020")]
     )
     with pytest.raises(ReturnRefused) as refused:
         returns_import(directories=[directory], year=2019)

@@ -9,6 +9,7 @@ element is Sex (M, F, U; U for unborn), GenderCurrent (0, 1, 2, 9) before; and f
 
 import datetime as dt
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,7 +17,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from core.codes import Placement
-from core.spec_years import choices_on, code_valid_in
+from core.spec_years import (
+    PLACEMENTS_WITHOUT_PROVIDER,
+    choices_on,
+    code_valid_in,
+    sex_codes_in_year,
+    sex_read,
+    year_label,
+)
 from iro.models import Child
 from returns.cin_census import codes as cin_codes
 from returns.cin_census.reader import (
@@ -30,19 +38,32 @@ from returns.ssda903.importer import ReturnRefused, returns_import
 from returns.ssda903.reading import (
     DOLO_BEFORE_BIRTH,
     DOLO_END_NOT_AFTER_START,
+    DOLO_OUTSIDE_CARE,
+    DOLO_UNEXPECTED_PLACEMENT,
     PLACE_CHANGE_ON_OPEN_EPISODE,
     PROVIDER_NOT_FOR_PLACEMENT,
     SEX_NOT_IN_YEAR,
     TABLE_NOT_IN_YEAR,
 )
+from returns.ssda903.tables import sex_for_year
 from reviews.forms import ChangePlacementForm, PlacementForm
 from reviews.models import Episode
 from reviews.services import care_start
 from tests.factories import ChildFactory
 from tests.returns.census import census_xml, child_xml, records
-from tests.returns.ssda903 import episode, header, records_snapshot, return_write
+from tests.returns.ssda903 import (
+    csv_rows,
+    csv_write,
+    episode,
+    header,
+    records_snapshot,
+    return_write,
+    sample,
+    sample_copy,
+)
 
 D = dt.date
+COUNCIL_B = Path(__file__).resolve().parent.parent / "data" / "council-b"
 pytestmark = pytest.mark.django_db
 
 
@@ -131,19 +152,74 @@ def test_k3_is_a_placement_from_2024_25_and_kept_in_2025_26(tmp_path):
     assert Episode.objects.get().placement == "K3"
 
 
-def test_from_2024_25_the_sex_codes_are_m_f_and_u(tmp_path):
-    directory = return_write(
-        tmp_path / "2024-25", Header=[header(sex="1")], Episodes=[episode(decom="01/05/2024")]
+# SEX (rule 101) in every year Oversight reads: 1/2 until 2023-24 (lac2022_23 rule 101,
+# liia-tools' schemas 2016-17 to 2023-24), M/F/U from 2024-25 (lac2024_25 rule 101).
+SEX_BY_YEAR = [(year, ("1", "2")) for year in range(2017, 2024)] + [
+    (year, ("M", "F", "U")) for year in range(2024, 2027)
+]
+
+
+@pytest.mark.parametrize(
+    ("year", "codes"), SEX_BY_YEAR, ids=[year_label(y) for y, _ in SEX_BY_YEAR]
+)
+def test_each_years_return_takes_its_own_sex_codes_and_refuses_the_others(tmp_path, year, codes):
+    label = year_label(year)
+    children = [header(child=f"C{n}", sex=code) for n, code in enumerate(codes, 1)]
+    episodes = [episode(child=f"C{n}", decom=f"01/05/{year}") for n in range(1, len(codes) + 1)]
+    returns_import(directories=[return_write(tmp_path / label, Header=children, Episodes=episodes)])
+    means = {"1": "M", "2": "F", "M": "M", "F": "F", "U": "U"}
+    assert dict(Child.objects.values_list("child_id", "sex")) == {
+        f"C{n}": means[code] for n, code in enumerate(codes, 1)
+    }
+
+    others = [c for c in ("1", "2", "M", "F", "U") if c not in codes]
+    wrong = return_write(
+        tmp_path / "wrong" / label,
+        Header=[header(child=f"W{n}", sex=code) for n, code in enumerate(others, 1)],
+        Episodes=[episode(child=f"W{n}", decom=f"01/05/{year}") for n in range(1, len(others) + 1)],
     )
-    assert refused(directory) == [
-        "2024-25/header.csv, row 2, column SEX: "
-        + SEX_NOT_IN_YEAR.format(value="1", year="2024-25")
+    said = " or ".join([", ".join(codes[:-1]), codes[-1]])
+    assert refused(wrong) == [
+        f"{label}/header.csv, row {n}, column SEX: "
+        + SEX_NOT_IN_YEAR.format(value=code, year=label, codes=said)
+        for n, code in enumerate(others, 2)
     ]
-    older = return_write(
-        tmp_path / "2023-24", Header=[header(sex="1")], Episodes=[episode(decom="01/05/2023")]
-    )
-    returns_import(directories=[older])
-    assert Child.objects.get().sex == "M"
+
+
+def test_the_sex_codes_are_one_table_read_by_year():
+    assert sex_codes_in_year(2017) == sex_codes_in_year(2023) == ["1", "2"]
+    assert sex_codes_in_year(2024) == sex_codes_in_year(2030) == ["M", "F", "U"]
+    assert [sex_read("2", 2023), sex_read("2", 2024), sex_read("f", 2024)] == ["F", None, "F"]
+    # The export writes the year's code; an unknown sex has none before 2024-25.
+    assert [sex_for_year(s, 2023) for s in "MFU"] == ["1", "2", ""]
+    assert [sex_for_year(s, 2024) for s in "MFU"] == ["M", "F", "U"]
+
+
+def test_a_2023_24_header_written_with_m_and_f_is_refused_as_the_dfe_refuses_it(tmp_path):
+    directory = sample_copy("2023-24", tmp_path)
+    rows = csv_rows(directory / "header.csv")
+    rows[0]["SEX"], rows[4]["SEX"] = "M", "F"
+    csv_write(directory / "header.csv", rows)
+    said = "1 or 2"
+    assert refused(directory) == [
+        "2023-24/header.csv, row 2, column SEX: "
+        + SEX_NOT_IN_YEAR.format(value="M", year="2023-24", codes=said),
+        "2023-24/header.csv, row 6, column SEX: "
+        + SEX_NOT_IN_YEAR.format(value="F", year="2023-24", codes=said),
+    ]
+
+
+def test_a_2024_25_header_written_with_1_and_2_is_refused_and_the_real_one_read(tmp_path):
+    directory = sample_copy("2024-25", tmp_path)
+    rows = csv_rows(directory / "header.csv")
+    rows[2]["SEX"] = "2"
+    csv_write(directory / "header.csv", rows)
+    assert refused(directory) == [
+        "2024-25/header.csv, row 4, column SEX: "
+        + SEX_NOT_IN_YEAR.format(value="2", year="2024-25", codes="M, F or U")
+    ]
+    returns_import(directories=[sample("2023-24"), sample("2024-25")])
+    assert set(Child.objects.values_list("sex", flat=True)) == {"M", "F"}
 
 
 # SSDA903 older years ----------------------------------------------------------------
@@ -215,9 +291,19 @@ def dolo_return(tmp_path, year="2026-27", *rows, place="K2"):
     return return_write(
         tmp_path / year,
         Header=[header()],
-        Episodes=[episode(decom=f"01/05/{year[:4]}", PLACE=place)],
+        Episodes=[episode(decom=f"01/05/{year[:4]}", PLACE=place, **no_provider(place))],
         DoLo=list(rows),
     )
+
+
+def no_provider(place: str) -> dict[str, str]:
+    """Z11 to Z14 give no provider or URN (rule 178)."""
+    return {"PLACE_PROVIDER": "", "URN": ""} if place in PLACEMENTS_WITHOUT_PROVIDER else {}
+
+
+def outside_care(span: str) -> str:
+    """Rule 707's problem, also found when a deprivation lies before the care it is in."""
+    return "row 2, column DOLO_END: " + DOLO_OUTSIDE_CARE.format(child="C1", span=span)
 
 
 def test_a_2026_27_return_reads_its_deprivation_of_liberty_table(tmp_path):
@@ -245,7 +331,10 @@ def test_a_deprivation_of_liberty_table_before_2026_27_is_refused(tmp_path):
             [dolo("01/06/2026", "01/06/2026")],
             "row 2, column DOLO_END: " + DOLO_END_NOT_AFTER_START,
         ),
-        ([dolo("01/05/2015")], "row 2, column DOLO_START: " + DOLO_BEFORE_BIRTH),
+        (
+            [dolo("01/05/2015")],
+            ["row 2, column DOLO_START: " + DOLO_BEFORE_BIRTH, outside_care("from 01/05/2015")],
+        ),
         (
             [dolo("01/05/2027")],
             "row 2, column DOLO_START: 01/05/2027 is after the end of the 2026-27 collection "
@@ -253,8 +342,11 @@ def test_a_deprivation_of_liberty_table_before_2026_27_is_refused(tmp_path):
         ),
         (
             [dolo("01/06/2025", "01/07/2025")],
-            "row 2, column DOLO_END: 01/07/2025 is before the 2026-27 collection year "
-            "(DfE rule 704)",
+            [
+                "row 2, column DOLO_END: 01/07/2025 is before the 2026-27 collection year "
+                "(DfE rule 704)",
+                outside_care("from 01/06/2025 to 01/07/2025"),
+            ],
         ),
         (
             [dolo("01/06/2026"), dolo("02/06/2026")],
@@ -271,7 +363,10 @@ def test_a_deprivation_of_liberty_table_before_2026_27_is_refused(tmp_path):
     ],
 )
 def test_a_deprivation_of_liberty_is_checked_as_the_dfe_does(tmp_path, rows, problem):
-    assert refused(dolo_return(tmp_path, "2026-27", *rows)) == ["2026-27/dolo.csv, " + problem]
+    expected = problem if isinstance(problem, list) else [problem]
+    assert refused(dolo_return(tmp_path, "2026-27", *rows)) == [
+        "2026-27/dolo.csv, " + p for p in expected
+    ]
 
 
 def test_a_child_deprived_of_liberty_cannot_be_in_a_secure_childrens_home(tmp_path):
@@ -281,6 +376,99 @@ def test_a_child_deprived_of_liberty_cannot_be_in_a_secure_childrens_home(tmp_pa
         "01/05/2026, 2026-27/episodes.csv row 2) while deprived of liberty: not in K1, P1, "
         "R5 or K3 (DfE rule 710)"
     ]
+
+
+@pytest.mark.parametrize("place", ["K2", "Z12", "Z13"])
+def test_a_child_deprived_of_liberty_is_placed_as_the_dfe_expects(tmp_path, place):
+    directory = dolo_return(tmp_path, "2026-27", dolo("01/06/2026", "01/07/2026"), place=place)
+    returns_import(directories=[directory])
+    assert Episode.objects.get().placement == place
+
+
+def test_a_child_deprived_of_liberty_in_any_other_placement_is_refused_as_unexpected(tmp_path):
+    directory = return_write(
+        tmp_path / "2026-27",
+        Header=[header()],
+        Episodes=[
+            episode(decom="01/05/2026", dec="01/06/2026", rec="X1", rne="S", PLACE="U4"),
+            episode(decom="01/06/2026", rne="P", PLACE="K2"),
+        ],
+        DoLo=[dolo("15/05/2026", "20/06/2026")],
+    )
+    assert refused(directory) == [
+        "2026-27/dolo.csv, row 2, column DOLO_START: "
+        + DOLO_UNEXPECTED_PLACEMENT.format(
+            child="C1", place="U4", decom="01/05/2026", episodes="2026-27/episodes.csv", row=2
+        )
+    ]
+    # The day after the U4 placement ends, the deprivation of liberty is in K2 alone.
+    returns_import(
+        directories=[
+            return_write(
+                tmp_path / "later" / "2026-27",
+                Header=[header()],
+                Episodes=[
+                    episode(decom="01/05/2026", dec="01/06/2026", rec="X1", PLACE="U4"),
+                    episode(decom="01/06/2026", rne="P", PLACE="K2"),
+                ],
+                DoLo=[dolo("02/06/2026", "20/06/2026")],
+            )
+        ]
+    )
+    assert Episode.objects.count() == 2
+
+
+def test_a_deprivation_of_liberty_in_force_after_care_ends_is_refused(tmp_path):
+    directory = return_write(
+        tmp_path / "2026-27",
+        Header=[header()],
+        Episodes=[episode(decom="01/05/2026", dec="01/09/2026", rec="E8", PLACE="K2")],
+        DoLo=[dolo("01/06/2026")],
+    )
+    assert refused(directory) == [
+        "2026-27/dolo.csv, row 2, column DOLO_END: "
+        + DOLO_OUTSIDE_CARE.format(child="C1", span="from 01/06/2026")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "outside"),
+    [
+        ("01/06/2026", "01/08/2026", False),  # within the period
+        ("01/06/2026", "01/10/2026", True),  # ends after the period ended
+        ("01/06/2026", "", True),  # still in force when the period ended
+        ("10/04/2026", "20/04/2026", True),  # ended before the period began
+        ("10/04/2026", "10/06/2026", False),  # began before care, ended in it
+    ],
+)
+def test_a_deprivation_of_liberty_lies_in_a_period_of_care(tmp_path, start, end, outside):
+    directory = return_write(
+        tmp_path / "2026-27",
+        Header=[header()],
+        Episodes=[episode(decom="01/05/2026", dec="01/09/2026", rec="E8", PLACE="K2")],
+        DoLo=[dolo(start, end)],
+    )
+    span = f"from {start}" + (f" to {end}" if end else "")
+    expected = DOLO_OUTSIDE_CARE.format(child="C1", span=span)
+    if outside:
+        assert refused(directory) == [f"2026-27/dolo.csv, row 2, column DOLO_END: {expected}"]
+    else:
+        returns_import(directories=[directory])
+        assert Episode.objects.get().ended_on == D(2026, 9, 1)
+
+
+def test_a_deprivation_of_liberty_in_a_later_period_of_care_is_read(tmp_path):
+    directory = return_write(
+        tmp_path / "2026-27",
+        Header=[header()],
+        Episodes=[
+            episode(decom="01/05/2026", dec="01/06/2026", rec="E8", PLACE="K2"),
+            episode(decom="01/09/2026", PLACE="K2"),
+        ],
+        DoLo=[dolo("01/10/2026")],
+    )
+    returns_import(directories=[directory])
+    assert Episode.objects.count() == 2
 
 
 # The care journey offers the codes of the year the episode starts in --------------------
@@ -384,10 +572,72 @@ def test_a_2024_25_census_with_the_old_gender_element_is_refused_naming_it(tmp_p
     line = next(n for n, text in enumerate(xml.splitlines(), 1) if "GenderCurrent" in text)
     assert str(problem) == (
         f"2024-25.xml, line {line}, child C1, element GenderCurrent: "
-        + SEX_ELEMENT_NOT_IN_YEAR.format(year="2024-25")
+        + SEX_ELEMENT_NOT_IN_YEAR.format(year="2024-25", element="Sex", codes="F, M, U")
     )
     assert "GenderCurrent" in cin_refused(path)
     assert not Child.objects.exists()
+
+
+# The census's sex element in every year Oversight reads: GenderCurrent (0, 1, 2, 9) in
+# liia-tools' schemas 2016-17 to 2023-24 and csc-validator-be-cin's cin2022_23 rule 4180;
+# Sex (M, F, U) from cin2024_25 (rules 4180 and 8750), kept in 2025-26 and 2026-27.
+CENSUS_SEX = [(y, "GenderCurrent", ("0", "1", "2", "9")) for y in range(2017, 2024)] + [
+    (y, "Sex", ("F", "M", "U")) for y in range(2024, 2027)
+]
+
+
+def one_year_census(year: int, *sexes: str) -> str:
+    """A census of `year` (2017 is 2017-18), a child born in 2012 per sex element given."""
+    children = "".join(
+        child_xml(f"C{n}", sex=sex, referral=f"{year}-05-01") for n, sex in enumerate(sexes, 1)
+    )
+    xml = census_xml(children, reference_date=f"{year + 1}-03-31")
+    return xml.replace(">2020-02-03</PersonBirthDate>", ">2012-02-03</PersonBirthDate>")
+
+
+@pytest.mark.parametrize(
+    ("year", "element", "codes"), CENSUS_SEX, ids=[year_label(y) for y, _, _ in CENSUS_SEX]
+)
+def test_each_years_census_takes_its_own_sex_element_and_refuses_the_other(
+    tmp_path, year, element, codes
+):
+    assert cin_codes.sex_rule(year).element == element
+    born = [c for c in codes if c not in ("0", "U")]  # the unborn code is for unborn children
+    own = one_year_census(year, *(f"<{element}>{code}</{element}>" for code in born))
+    name = f"{year_label(year)}.xml"
+    census = census_read(cin_file(tmp_path, name, own), name=name)
+    assert [c.sex for c in census.children] == [
+        {"1": "M", "2": "F", "9": "U", "M": "M", "F": "F"}[code] for code in born
+    ]
+
+    other, code = ("Sex", "F") if element == "GenderCurrent" else ("GenderCurrent", "2")
+    wrong = one_year_census(year, f"<{other}>{code}</{other}>")
+    with pytest.raises(CensusRefused) as refusal:
+        census_read(cin_file(tmp_path, name, wrong), name=name)
+    (problem,) = refusal.value.problems
+    assert (problem.element, problem.message) == (
+        other,
+        SEX_ELEMENT_NOT_IN_YEAR.format(
+            year=year_label(year), element=element, codes=", ".join(codes)
+        ),
+    )
+
+
+def test_a_real_2023_24_census_giving_sex_is_refused_as_the_dfe_refuses_it(tmp_path):
+    real = (COUNCIL_B / "cin" / "2023-24.xml").read_text(encoding="utf-8")
+    census_read(cin_file(tmp_path, "2023-24.xml", real), name="2023-24.xml")
+    moved = real.replace("<GenderCurrent>2</GenderCurrent>", "<Sex>F</Sex>", 1)
+    path = cin_file(tmp_path, "moved.xml", moved)
+    with pytest.raises(CensusRefused) as refusal:
+        census_read(path, name="2023-24.xml")
+    (problem,) = refusal.value.problems
+    line = next(n for n, text in enumerate(moved.splitlines(), 1) if "<Sex>" in text)
+    assert (problem.line, problem.element, problem.message) == (
+        line,
+        "Sex",
+        SEX_ELEMENT_NOT_IN_YEAR.format(year="2023-24", element="GenderCurrent", codes="0, 1, 2, 9"),
+    )
+    assert "element Sex" in cin_refused(path)
 
 
 def test_each_sex_element_takes_only_its_own_codes(tmp_path):
@@ -471,3 +721,10 @@ def test_before_2024_25_assessment_factor_18a_is_not_queried(tmp_path):
     census = census_read(cin_file(tmp_path, "2023-24.xml", xml), name="2023-24.xml")
     assert census.queries == ()
     assert census.children[0].episodes[0].assessments[0]["factors"] == ["18A"]
+
+
+@pytest.mark.parametrize("year", range(2017, 2027), ids=year_label)
+def test_assessment_factors_18a_and_19a_are_queried_from_2024_25_in_every_year(year):
+    queried = {code for code in ("18A", "19A", "18B", "19C") if cin_codes.factor_query(code, year)}
+    # cin2024_25 rules 8945Q and 8950Q, kept by cin2025_26 and cin2026_27 (no rule removed).
+    assert queried == ({"18A", "19A"} if year >= 2024 else set())

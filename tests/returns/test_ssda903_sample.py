@@ -18,6 +18,7 @@ from lac_validator.types import UploadedFile
 from returns.rules import sex_from_return
 from returns.ssda903.exporter import return_export
 from returns.ssda903.importer import ReturnRefused, returns_import
+from returns.ssda903.reading import SEX_NOT_IN_YEAR
 from reviews.models import PeriodOfCare
 from tests.returns.ssda903 import (
     COUNCIL_A,
@@ -160,7 +161,8 @@ BROKEN = {
     ),
     "a sex code is unknown": (
         lambda d: _edit(d / "header.csv", 2, "SEX", "X"),
-        "2024-25/header.csv, row 2, column SEX: 'X' is not a sex code (1, 2, M, F or U)",
+        "2024-25/header.csv, row 2, column SEX: "
+        + SEX_NOT_IN_YEAR.format(value="X", year="2024-25", codes="M, F or U"),
     ),
     "a review is for a child not in the header": (
         lambda d: _append(

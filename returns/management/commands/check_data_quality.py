@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from core.services import today
-from returns.data_quality import data_quality_check, live_years
+from returns.data_quality import data_quality_check, years_checked
 from returns.models import DataQualityCheck
 from returns.ssda903.reading import year_label
 
@@ -12,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Write the year's SSDA903 return and CIN census from Oversight's records, check them "
         "with the DfE's validators and keep each child's issues for the data-quality page. "
-        "Without --year, every year still to be returned (as the nightly job does)."
+        "Without --year, as the nightly job does: every year still to be returned and every "
+        "year whose SSDA903 return is loaded, each against the year before."
     )
 
     def add_arguments(self, parser):
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, year, **options):
         if year is not None and not 2000 <= year <= 2100:
             raise CommandError(f"--year {year}: give the year the return starts in, e.g. 2024")
-        for each in [year] if year is not None else live_years(today()):
+        for each in [year] if year is not None else years_checked(today()):
             for check in data_quality_check(year=each).values():
                 line = f"{check.get_return_name_display()} {year_label(each)}: "
                 if check.outcome == DataQualityCheck.Outcome.CHECKED:
