@@ -37,7 +37,7 @@ def records_fingerprint() -> str:
     newest = [
         f"(SELECT MAX({quote(h._meta.pk.column)}) FROM {quote(h._meta.db_table)})"
         for h in sorted(
-            (m.history.model for m in registered_models.values()),  # type: ignore[attr-defined]
+            (m.history.model for m in registered_models.values()),
             key=lambda h: h._meta.db_table,
         )
     ]
