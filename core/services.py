@@ -92,13 +92,15 @@ def rows_update(
     """Write `fields` of many saved rows, one statement a batch, as QuerySet.bulk_update
     does (no signals, no history: for the due dates stored beside a record).
 
-    On PostgreSQL an UPDATE ... FROM (VALUES ...): bulk_update's CASE WHEN per row and
-    field costs more in Django than the database spends, and an import rewrites thousands
-    of due dates. Elsewhere (SQLite) bulk_update itself.
+    An UPDATE ... FROM (VALUES ...) (on SQLite through a WITH, its VALUES having no
+    column names): bulk_update's CASE WHEN per row and field costs more in Django than
+    the database spends, and an import rewrites thousands of due dates. Other databases
+    get bulk_update itself.
     """
     if not rows:
         return 0
-    if connection.vendor != "postgresql":
+    postgres = connection.vendor == "postgresql"
+    if not postgres and connection.vendor != "sqlite":
         return model._default_manager.bulk_update(rows, fields, batch_size=batch_size)
     meta = model._meta
     pk = meta.pk
@@ -110,11 +112,16 @@ def rows_update(
     table = quote(meta.db_table)
     key = quote(str(pk.column))
     names = ", ".join([key, *(quote(str(c.column)) for c in concrete)])
+    # PostgreSQL types a VALUES column from its literals: each is cast to its column's
+    # type. SQLite's columns take any value, as the ORM writes it.
     sets = ", ".join(
-        f"{quote(str(c.column))} = v.{quote(str(c.column))}::{c.cast_db_type(connection)}"
+        f"{quote(str(c.column))} = v.{quote(str(c.column))}"
+        + (f"::{c.cast_db_type(connection)}" if postgres else "")
         for c in concrete
     )
     placeholders = "(" + ", ".join(["%s"] * (len(concrete) + 1)) + ")"
+    # SQLite's limit on parameters a statement (bulk_batch_size says how many rows fit).
+    batch_size = min(batch_size, max(1, connection.ops.bulk_batch_size([pk, *concrete], rows)))
     written = 0
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
@@ -125,12 +132,18 @@ def rows_update(
                 params.extend(
                     c.get_db_prep_save(getattr(row, c.attname), connection) for c in concrete
                 )
-            cursor.execute(
-                f"UPDATE {table} AS t SET {sets} FROM (VALUES "
-                + ", ".join([placeholders] * len(batch))
-                + f") AS v({names}) WHERE t.{key} = v.{key}",
-                params,
-            )
+            values = ", ".join([placeholders] * len(batch))
+            if postgres:
+                sql = (
+                    f"UPDATE {table} AS t SET {sets} FROM (VALUES {values}) AS v({names}) "
+                    f"WHERE t.{key} = v.{key}"
+                )
+            else:
+                sql = (
+                    f"WITH v({names}) AS (VALUES {values}) "
+                    f"UPDATE {table} AS t SET {sets} FROM v WHERE t.{key} = v.{key}"
+                )
+            cursor.execute(sql, params)
             written += cursor.rowcount
     return written
 

@@ -22,6 +22,15 @@ from tests.returns.ssda903 import episode, header, return_write, review
 
 pytestmark = pytest.mark.django_db
 
+# On SQLite a bulk insert is split to stay within 999 parameters a statement, so fifty
+# rows of a wide table may take a statement or two more than five: a few at most in all,
+# where a query per child would be forty-five and more.
+SPLIT_INSERTS = 8
+
+
+def _grows_by_children(small: tuple[int, ...], big: tuple[int, ...]) -> bool:
+    return any(b - s > SPLIT_INSERTS or b < s for s, b in zip(small, big, strict=True))
+
 
 def _census(tmp_path: Path, name: str, children: int, *, later: bool) -> Path:
     """A census of `children` children, each with an enquiry, its initial conference
@@ -64,7 +73,8 @@ def _census_queries(tmp_path: Path, children: int) -> tuple[int, int]:
 
 
 def test_a_census_of_fifty_children_costs_the_queries_of_five(tmp_path):
-    assert _census_queries(tmp_path, 50) == _census_queries(tmp_path, 5)
+    five, fifty = _census_queries(tmp_path, 5), _census_queries(tmp_path, 50)
+    assert not _grows_by_children(five, fifty), (five, fifty)
 
 
 def test_a_later_census_changing_every_child_keeps_a_history_row_for_each_change(tmp_path):
@@ -100,4 +110,5 @@ def _return_queries(tmp_path: Path, children: int) -> int:
 def test_an_ssda903_return_of_fifty_children_costs_the_queries_of_five(tmp_path):
     # The first load also sets the day records begin (docs/rules.md): not measured.
     _return_queries(tmp_path / "first", 1)
-    assert _return_queries(tmp_path, 50) == _return_queries(tmp_path, 5)
+    five, fifty = _return_queries(tmp_path, 5), _return_queries(tmp_path, 50)
+    assert not _grows_by_children((five,), (fifty,)), (five, fifty)
