@@ -92,10 +92,9 @@ def rows_update(
     """Write `fields` of many saved rows, one statement a batch, as QuerySet.bulk_update
     does (no signals, no history: for the due dates stored beside a record).
 
-    An UPDATE ... FROM (VALUES ...) (on SQLite through a WITH, its VALUES having no
-    column names): bulk_update's CASE WHEN per row and field costs more in Django than
-    the database spends, and an import rewrites thousands of due dates. Other databases
-    get bulk_update itself.
+    An UPDATE ... FROM (VALUES ...), on PostgreSQL and SQLite: bulk_update's CASE WHEN
+    per row and field costs more in Django than the database spends, and an import
+    rewrites thousands of due dates. Other databases get bulk_update itself.
     """
     if not rows:
         return 0
@@ -113,12 +112,17 @@ def rows_update(
     key = quote(str(pk.column))
     names = ", ".join([key, *(quote(str(c.column)) for c in concrete)])
     # PostgreSQL types a VALUES column from its literals: each is cast to its column's
-    # type. SQLite's columns take any value, as the ORM writes it.
-    sets = ", ".join(
-        f"{quote(str(c.column))} = v.{quote(str(c.column))}"
-        + (f"::{c.cast_db_type(connection)}" if postgres else "")
-        for c in concrete
-    )
+    # type. SQLite's columns take any value, as the ORM writes it, and are named
+    # column1, column2, ... (a WITH could name them, but then no count of rows written).
+    if postgres:
+        sets = ", ".join(
+            f"{quote(str(c.column))} = v.{quote(str(c.column))}::{c.cast_db_type(connection)}"
+            for c in concrete
+        )
+        alias, match = f"v({names})", f"t.{key} = v.{key}"
+    else:
+        sets = ", ".join(f"{quote(str(c.column))} = v.column{n}" for n, c in enumerate(concrete, 2))
+        alias, match = "v", f"t.{key} = v.column1"
     placeholders = "(" + ", ".join(["%s"] * (len(concrete) + 1)) + ")"
     # SQLite's limit on parameters a statement (bulk_batch_size says how many rows fit).
     batch_size = min(batch_size, max(1, connection.ops.bulk_batch_size([pk, *concrete], rows)))
@@ -133,17 +137,10 @@ def rows_update(
                     c.get_db_prep_save(getattr(row, c.attname), connection) for c in concrete
                 )
             values = ", ".join([placeholders] * len(batch))
-            if postgres:
-                sql = (
-                    f"UPDATE {table} AS t SET {sets} FROM (VALUES {values}) AS v({names}) "
-                    f"WHERE t.{key} = v.{key}"
-                )
-            else:
-                sql = (
-                    f"WITH v({names}) AS (VALUES {values}) "
-                    f"UPDATE {table} AS t SET {sets} FROM v WHERE t.{key} = v.{key}"
-                )
-            cursor.execute(sql, params)
+            cursor.execute(
+                f"UPDATE {table} AS t SET {sets} FROM (VALUES {values}) AS {alias} WHERE {match}",
+                params,
+            )
             written += cursor.rowcount
     return written
 
