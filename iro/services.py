@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from core.codes import Ethnicity, Sex
 from core.dates import long_date
@@ -17,7 +17,7 @@ from core.decisions import history_note, reason_problem
 from core.history import ANONYMISED, rows_scrub
 from core.models import later_return_wins
 from core.plugins import Registry
-from core.services import FieldErrors, today, valid_choice
+from core.services import FieldErrors, rows_update_with_history, today, valid_choice
 from iro.models import Child, Family, IndependentReviewingOfficer, IROAllocation, PlannedMove
 from iro.restricted import ENTER_RESTRICTION_REASON
 from iro.rules import (
@@ -516,19 +516,27 @@ def child_upsert_from_return(*, child_id: str, year: int, values: dict) -> tuple
 
 
 def children_upsert_from_return(
-    *, rows: Mapping[str, tuple[int, dict]], change_reason: str = ""
+    *,
+    rows: Mapping[str, tuple[int, dict]],
+    change_reason: str | None = "",
+    year_only_history: bool = False,
 ) -> dict[str, tuple[Child, str]]:
     """Add or update many children at once, as `child_upsert_from_return` does one.
 
     `rows` maps each child ID to the collection year and values of its return row. A few
     queries per 2,000 children, whatever their number; history is kept as for one.
+    A child whose only change is the year its values came from is written without a
+    history row, unless `year_only_history` (then as `child_upsert_from_return` saves it).
     """
     ids = sorted(rows)
     stored: dict[str, Child] = {}
     for i in range(0, len(ids), 2000):
         stored.update(Child.objects.in_bulk(ids[i : i + 2000], field_name="child_id"))
     result: dict[str, tuple[Child, str]] = {}
-    added, changed, year_only, fields = [], [], [], set()
+    added: list[Child] = []
+    changed: list[Child] = []
+    year_only: list[Child] = []
+    fields: set[str] = set()
     for child_id in ids:
         year, values = rows[child_id]
         child = stored.get(child_id)
@@ -544,7 +552,7 @@ def children_upsert_from_return(
             fields.update(changes)
             changed.append(child)
         elif changes is not None and child.return_year != year:
-            year_only.append(child)
+            (changed if year_only_history else year_only).append(child)
         if changes is not None:
             child.return_year = year
         result[child_id] = (child, "changed" if changes else "unchanged")
@@ -552,12 +560,12 @@ def children_upsert_from_return(
     now = timezone.now()
     for child in changed:
         child.updated_at = now
-    bulk_update_with_history(
+    rows_update_with_history(
         changed,
         Child,
         [*sorted(fields), "return_year", "updated_at"],
         batch_size=500,
-        default_change_reason=change_reason,
+        change_reason=change_reason,
     )
     Child.objects.bulk_update(year_only, ["return_year"], batch_size=500)
     return result

@@ -27,7 +27,7 @@ from core.invitations import (
     invitation_withdraw_row,
     invitee_problems,
 )
-from core.services import FieldErrors, not_in_future, today, transition
+from core.services import FieldErrors, not_in_future, rows_update, today, transition
 from core.timescales import Timescales, default_timescales
 from iro.models import Child, Family, IndependentReviewingOfficer
 from protection.models import (
@@ -91,9 +91,7 @@ def section47_schedules_refresh(
                 due.rule,
             )
             stale.append(enquiry)
-    Section47Enquiry.objects.bulk_update(
-        stale, ["icpc_due", "icpc_due_reason", "icpc_due_rule"], batch_size=500
-    )
+    rows_update(stale, Section47Enquiry, ["icpc_due", "icpc_due_reason", "icpc_due_rule"])
     by_pk = {e.pk: e for e in enquiries}
     entries = [
         entry
@@ -105,9 +103,7 @@ def section47_schedules_refresh(
     ]
     for entry in entries:
         entry.due_on, entry.due_reason, entry.due_rule = _icpc_due_of(by_pk[entry.section47_id])
-    ConferenceChild.objects.bulk_update(
-        entries, ["due_on", "due_reason", "due_rule"], batch_size=500
-    )
+    rows_update(entries, ConferenceChild, ["due_on", "due_reason", "due_rule"])
 
 
 def _icpc_due_of(enquiry: Section47Enquiry) -> tuple[dt.date | None, str, str]:
@@ -498,11 +494,11 @@ def plan_schedules_refresh(
             stale_plans.append(plan)
         schedules[plan.pk] = schedule
     # Only rows whose due date moved are written: a re-import changes nothing.
-    ConferenceChild.objects.bulk_update(
-        stale_entries, ["due_on", "due_reason", "due_rule"], batch_size=500
-    )
-    ChildProtectionPlan.objects.bulk_update(
-        stale_plans, ["next_review_due", "next_review_reason", "next_review_rule"], batch_size=500
+    rows_update(stale_entries, ConferenceChild, ["due_on", "due_reason", "due_rule"])
+    rows_update(
+        stale_plans,
+        ChildProtectionPlan,
+        ["next_review_due", "next_review_reason", "next_review_rule"],
     )
     return schedules
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from core import decisions
 from core.codes import (
@@ -28,7 +28,13 @@ from core.dates import WorkingCalendar, add_years, default_calendar, long_date
 from core.history import ANONYMISED, anonymised_unless_blank, rows_scrub
 from core.invitations import invitation_anonymised
 from core.models import User
-from core.services import FieldErrors, not_in_future, transition
+from core.services import (
+    FieldErrors,
+    not_in_future,
+    rows_update,
+    rows_update_with_history,
+    transition,
+)
 from core.timescales import Timescales, default_timescales
 from iro.models import Child, IndependentReviewingOfficer
 from reviews.invitations import review_invitations_cancelled, review_invitations_moved
@@ -491,28 +497,28 @@ def _rebuild_write(
         review.period_id = regrouped.homes[id(review)].pk
         if review.pk and before.reviews[review.pk] != _values(review, _REVIEW_SCHEDULE):
             rescheduled.append(review)
-    LookedAfterReview.objects.bulk_update(rescheduled, list(_REVIEW_SCHEDULE), batch_size=500)
+    rows_update(rescheduled, LookedAfterReview, list(_REVIEW_SCHEDULE))
     bulk_create_with_history(
         list(reviews_to_add),
         LookedAfterReview,
         batch_size=500,
         default_change_reason=change_reason,
     )
-    Episode.objects.bulk_update(moved, ["period_id"], batch_size=500)
+    rows_update(moved, Episode, ["period_id"])
     bulk_create_with_history(
         list(episodes_to_add), Episode, batch_size=500, default_change_reason=change_reason
     )
     for chunk in _chunks([p.pk for p in regrouped.stale_periods]):
         # Their held and booked reviews have moved; cancelled bookings go with them.
         PeriodOfCare.objects.filter(pk__in=chunk).delete()
-    bulk_update_with_history(
+    rows_update_with_history(
         reshaped,
         PeriodOfCare,
         [*_PERIOD_SHAPE, *_PERIOD_DUE, "updated_at"],
         batch_size=500,
-        default_change_reason=change_reason,
+        change_reason=change_reason,
     )
-    PeriodOfCare.objects.bulk_update(redated, list(_PERIOD_DUE), batch_size=500)
+    rows_update(redated, PeriodOfCare, list(_PERIOD_DUE))
 
 
 def _values(row, fields: Sequence[str]) -> tuple:

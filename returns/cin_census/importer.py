@@ -24,13 +24,15 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from core.dates import long_date, year_end
 from core.models import later_return_wins
+from core.services import rows_update_with_history
 from iro.models import Child
-from iro.services import child_upsert_from_return
+from iro.services import children_upsert_from_return
 from protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
@@ -124,7 +126,7 @@ def cin_census_import(
     with transaction.atomic():
         child_pks: set[int] = set()
         for census in sorted(returns, key=lambda r: r.year):
-            child_pks |= _CensusLoad(census, summary, progress).run()
+            child_pks |= CensusLoad(census, summary, progress).run()
         for pks in _chunks(sorted(child_pks), 500):
             section47_schedules_refresh(
                 enquiries=list(Section47Enquiry.objects.filter(child__in=pks))
@@ -151,15 +153,60 @@ def _child_values(c: CensusChild) -> dict:
     return values
 
 
-def _left_alone(child: Child, year: int, values: dict) -> bool:
-    """Whether child_upsert_from_return would leave this child exactly as it is."""
-    if not later_return_wins(child.return_year, year):
-        return True
-    return child.return_year == year and all(getattr(child, k) == v for k, v in values.items())
+@dataclass
+class _Pending:
+    """Changes to rows already stored, written together at the end of a chunk: a few
+    queries per kind of record, however many children the chunk holds."""
+
+    changed: dict[type[models.Model], dict[int, models.Model]] = field(default_factory=dict)
+    fields: dict[type[models.Model], set[str]] = field(default_factory=dict)
+    year_only: dict[type[models.Model], dict[int, models.Model]] = field(default_factory=dict)
+    conference_years: set[int] = field(default_factory=set)
+    removed_entries: set[int] = field(default_factory=set)
+
+    def change(self, row: models.Model, names: Sequence[str]) -> None:
+        model = type(row)
+        self.changed.setdefault(model, {})[row.pk] = row
+        self.fields.setdefault(model, set()).update(names)
+        self.year_only.get(model, {}).pop(row.pk, None)
+
+    def year_changed(self, row: models.Model) -> None:
+        model = type(row)
+        if row.pk not in self.changed.get(model, {}):
+            self.year_only.setdefault(model, {})[row.pk] = row
+
+    def write(self, year: int) -> None:
+        """Save each changed row with its history row, as row.save() would, and the rows
+        whose only change is the year their values came from (no history, as before)."""
+        now = timezone.now()
+        for model, rows in self.changed.items():
+            kept = [r for pk, r in rows.items() if not self._removed(model, pk)]
+            for row in kept:
+                row.updated_at = now  # type: ignore[attr-defined]
+            rows_update_with_history(
+                kept,
+                model,
+                [*sorted(self.fields[model]), *_year_field(model), "updated_at"],
+                batch_size=500,
+            )
+        for model, rows in self.year_only.items():
+            model._default_manager.filter(pk__in=list(rows)).update(return_year=year)
+        if self.conference_years:
+            ChildProtectionConference.objects.filter(pk__in=sorted(self.conference_years)).update(
+                return_year=year
+            )
+
+    def _removed(self, model: type[models.Model], pk: int) -> bool:
+        return model is ConferenceChild and pk in self.removed_entries
 
 
-class _CensusLoad:
-    """One return merged into the database, a chunk of children at a time."""
+def _year_field(model: type[models.Model]) -> list[str]:
+    return [] if model is ConferenceChild else ["return_year"]
+
+
+class CensusLoad:
+    """One return merged into the database, a chunk of children at a time (also how an
+    SSD extract's census years are loaded, returns.ssd.importer)."""
 
     def __init__(
         self, census: CensusReturn, summary: ImportSummary, progress: Progress | None
@@ -190,20 +237,20 @@ class _CensusLoad:
         self.problems.append(CensusProblem(self.census.file, line, c.child_id, element, message))
 
     def load_chunk(self, chunk: Sequence[CensusChild]) -> set[int]:
+        # As child_upsert_from_return one at a time: a child changed only in its year
+        # still gets a history row, with no reason given.
+        upserted = children_upsert_from_return(
+            rows={c.child_id: (self.year, _child_values(c)) for c in chunk},
+            change_reason=None,
+            year_only_history=True,
+        )
         children: dict[str, Child] = {}
-        stored = Child.objects.in_bulk([c.child_id for c in chunk], field_name="child_id")
         for c in chunk:
-            values = _child_values(c)
-            child = stored.get(c.child_id)
-            if child is not None and _left_alone(child, self.year, values):
-                outcome = "unchanged"  # as child_upsert_from_return would say, without a query
-            else:
-                child, outcome = child_upsert_from_return(
-                    child_id=c.child_id, year=self.year, values=values
-                )
+            child, outcome = upserted[c.child_id]
             self.summary.add("children", outcome)
             children[c.child_id] = child
         pks = [child.pk for child in children.values()]
+        self.pending = _Pending()
 
         self.plans: dict[int, dict[dt.date, ChildProtectionPlan]] = defaultdict(dict)
         for plan in ChildProtectionPlan.objects.filter(child__in=pks):
@@ -247,6 +294,7 @@ class _CensusLoad:
             for census_plan, plan in owned_plans:
                 self.merge_reviews(child, census_plan, plan)
         self.create_conferences()
+        self.pending.write(self.year)
         return set(pks)
 
     def plans_fit(self, c: CensusChild, child: Child) -> bool:
@@ -393,10 +441,10 @@ class _CensusLoad:
             setattr(row, k, values[k])
         if changed:
             row.return_year = self.year
-            row.save()
+            self.pending.change(row, changed)
         elif row.return_year != self.year:
             row.return_year = self.year
-            type(row).objects.filter(pk=row.pk).update(return_year=self.year)
+            self.pending.year_changed(row)
         self.summary.add(kind, "changed" if changed else "unchanged")
 
     def merge_initial_conferences(self, c: CensusChild, child: Child, owned: list[tuple]) -> None:
@@ -474,15 +522,16 @@ class _CensusLoad:
         if entry.pk is None:  # added earlier in this chunk
             return
         if changed:
-            entry.save()
+            self.pending.change(entry, [k.removesuffix("_id") for k in changed])
         conference = entry.conference
         if conference.return_year != self.year:
             conference.return_year = self.year
-            ChildProtectionConference.objects.filter(pk=conference.pk).update(return_year=self.year)
+            self.pending.conference_years.add(conference.pk)
         self.summary.add(counted, "changed" if changed else "unchanged")
 
     def remove(self, entry: ConferenceChild, kind: str) -> None:
         conference = entry.conference
+        self.pending.removed_entries.add(entry.pk)
         entry.delete()
         if not conference.covered.exists():
             conference.delete()

@@ -33,8 +33,8 @@ from django.utils import timezone
 
 from core.dates import collection_year_of, year_end, year_start
 from iro.models import Child
+from returns.cin_census.importer import CensusLoad
 from returns.cin_census.importer import ImportSummary as CensusSummary
-from returns.cin_census.importer import _CensusLoad
 from returns.cin_census.reader import (
     CensusChild,
     CensusEpisode,
@@ -391,7 +391,7 @@ def census_load(extract: SsdExtract, years: list[int]) -> None:
     summary = CensusSummary()
     child_pks: set[int] = set()
     for census in census_returns(extract, years):
-        child_pks |= _CensusLoad(census, summary, None).run()
+        child_pks |= CensusLoad(census, summary, None).run()
     pks = sorted(child_pks)
     for start in range(0, len(pks), 500):
         chunk = pks[start : start + 500]

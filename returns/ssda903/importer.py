@@ -26,10 +26,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from core.dates import year_end
 from core.models import later_return_wins
+from core.services import rows_update_with_history
 from iro.models import Child
 from iro.services import children_upsert_from_return
 from returns.data_quality import continuity_after_load
@@ -505,12 +506,12 @@ class _Plan:
         now = timezone.now()
         for row in changes.change:
             row.updated_at = now
-        bulk_update_with_history(
+        rows_update_with_history(
             changes.change,
             model,
             [*sorted(changes.fields), "return_year", "updated_at"],
             batch_size=500,
-            default_change_reason=reason,
+            change_reason=reason,
         )
         model.objects.bulk_update(changes.year_only, ["return_year"], batch_size=500)
 
@@ -691,12 +692,12 @@ def missing_and_uasc_save(*, child_pks: Sequence[int], reason: str) -> dict[str,
         now = timezone.now()
         for row in change:
             row.updated_at = now
-        bulk_update_with_history(
+        rows_update_with_history(
             change,
             model,
             [*fields, "return_year", "updated_at"],
             batch_size=500,
-            default_change_reason=reason,
+            change_reason=reason,
         )
         bulk_create_with_history(add, model, batch_size=500, default_change_reason=reason)
     return tallies
