@@ -195,11 +195,14 @@ def continuity_findings(*, year: int, loaded: set[int] | None = None) -> list[Fi
     ]
 
 
-def _break_finding(found: Break) -> Finding:
-    message = CHILD_NOT_IN_RETURN if not found.child_in_year else EPISODE_NOT_CONTINUED
+def _continuity_finding(
+    found: Break, *, rule: str, message: str, column: str, table: str
+) -> Finding:
+    """A year-to-year break: what was open at the end of the year before is not in this
+    year's return."""
     return Finding(
         child_ref=found.child_ref,
-        rule=CONTINUITY_RULE,
+        rule=rule,
         description=message.format(
             child=found.child_ref,
             started=long_date(found.started_on),
@@ -207,26 +210,26 @@ def _break_finding(found: Break) -> Finding:
             last=year_label(found.last_year),
             year=year_label(found.year),
         ),
-        fields=("DECOM",),
-        table=ReturnTable.EPISODES,
-        values=f"DECOM {found.started_on:%d/%m/%Y}",
+        fields=(column,),
+        table=table,
+        values=f"{column} {found.started_on:%d/%m/%Y}",
+    )
+
+
+def _break_finding(found: Break) -> Finding:
+    message = CHILD_NOT_IN_RETURN if not found.child_in_year else EPISODE_NOT_CONTINUED
+    return _continuity_finding(
+        found, rule=CONTINUITY_RULE, message=message, column="DECOM", table=ReturnTable.EPISODES
     )
 
 
 def _dolo_break_finding(found: Break) -> Finding:
-    return Finding(
-        child_ref=found.child_ref,
+    return _continuity_finding(
+        found,
         rule=DOLO_CONTINUITY_RULE,
-        description=DOLO_NOT_CONTINUED.format(
-            child=found.child_ref,
-            started=long_date(found.started_on),
-            end=year_end(found.last_year).year,
-            last=year_label(found.last_year),
-            year=year_label(found.year),
-        ),
-        fields=("DOLO_START",),
+        message=DOLO_NOT_CONTINUED,
+        column="DOLO_START",
         table=ReturnTable.DOLO,
-        values=f"DOLO_START {found.started_on:%d/%m/%Y}",
     )
 
 
