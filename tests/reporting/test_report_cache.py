@@ -79,5 +79,5 @@ def test_the_dashboard_says_when_its_figures_were_worked_out(
     settings.OVERSIGHT_REPORT_CACHE_SECONDS = 300
     client.force_login(head_of_service)
     page = client.get("/dashboard/").content.decode()
-    assert "Figures worked out at 10:00 on 2 June 2025." in page
+    assert "Figures worked out on 2 June 2025 at 10am." in page
     assert "The year so far is worked out again every 5 minutes." in page
