@@ -104,6 +104,12 @@ class Dispute(TimeStampedModel):
             choices_check("category", DisputeCategory),
             choices_check("status", DisputeStatus),
         ]
+        indexes = [
+            # Read by the annual report and dashboard (core.figures.dates_reached): challenges
+            # raised, resolved, or open in the year.
+            models.Index(fields=["raised_on"], name="dispute_raised_on"),
+            models.Index(fields=["resolved_on"], name="dispute_resolved_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} challenge for {self.child.child_id}"

@@ -206,6 +206,12 @@ class FosterCarerReview(TimeStampedModel):
                 name="panel_date_only_when_referred",
             ),
         ]
+        indexes = [
+            # Read by the annual report and dashboard (core.figures.dates_reached): carer
+            # reviews held or due in the year.
+            models.Index(fields=["held_on"], name="carer_review_held_on"),
+            models.Index(fields=["due_on"], name="carer_review_due_on"),
+        ]
 
     def __str__(self) -> str:
         return f"Review of {self.household} {self.held_on or 'not yet held'}"

@@ -161,7 +161,11 @@ class ChildProtectionPlan(TimeStampedModel):
                 fields=["next_review_due"],
                 condition=Q(ended_on__isnull=True),
                 name="open_plan_review_due",
-            )
+            ),
+            # Read by the annual report and dashboard (core.figures.dates_reached):
+            # plans begun, ended, or open across the report's years.
+            models.Index(fields=["started_on"], name="cp_plan_started_on"),
+            models.Index(fields=["ended_on"], name="cp_plan_ended_on"),
         ]
 
     def __str__(self) -> str:
@@ -255,7 +259,12 @@ class ChildProtectionConference(TimeStampedModel):
             choices_check("kind", ConferenceKind),
             choices_check("status", ConferenceStatus),
         ]
-        indexes = [models.Index(fields=["kind", "held_on"])]
+        indexes = [
+            models.Index(fields=["kind", "held_on"]),
+            # Read by the annual report and dashboard (core.figures.dates_reached):
+            # conferences held in the report's years (and their children and invitations).
+            models.Index(fields=["held_on"], condition=Q(status="held"), name="held_conference_on"),
+        ]
 
     def __str__(self) -> str:
         when = self.held_on or self.scheduled_for or "unscheduled"

@@ -63,7 +63,11 @@ class PeriodOfCare(TimeStampedModel):
                 fields=["next_review_due"],
                 condition=Q(ended_on__isnull=True),
                 name="open_period_review_due",
-            )
+            ),
+            # Read by the annual report and dashboard (core.figures.dates_reached):
+            # periods begun, ended, or open across the report's years.
+            models.Index(fields=["started_on"], name="period_started_on"),
+            models.Index(fields=["ended_on"], name="period_ended_on"),
         ]
 
     def __str__(self) -> str:
@@ -451,6 +455,10 @@ class IROContact(Withdrawable, TimeStampedModel):
         verbose_name = "IRO contact"
         ordering = ["child", "-occurred_on"]
         constraints = [choices_check("kind", ContactKind)]
+        indexes = [
+            # Read by the annual report and dashboard (core.figures.dates_reached): the year's contacts.
+            models.Index(fields=["occurred_on"], name="iro_contact_occurred_on")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} with {self.child.child_id} on {self.occurred_on}"

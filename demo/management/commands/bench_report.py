@@ -3,6 +3,7 @@ import statistics
 import time
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries
 from django.test import RequestFactory
@@ -14,7 +15,9 @@ from iro.models import Child
 from reporting.annual_report import report_build
 from reporting.views import dashboard, reporting_year
 
-TARGET_SECONDS = 1.0
+# Issue 14: a closed year under 1 s, the year so far under 2 s, each worked out afresh
+# (a kept year's figures cost a fingerprint query; they are timed too).
+TARGETS = {"closed": 1.0, "current": 2.0}
 
 
 class Command(BaseCommand):
@@ -59,8 +62,10 @@ class Command(BaseCommand):
         def report() -> None:
             report_build(last_year, as_of=now)
 
-        def page(year: int):
+        def page(year: int, *, kept: bool):
             def view() -> None:
+                if not kept:
+                    cache.clear()
                 request = factory.get("/dashboard/", {"year": year})
                 request.user = head
                 response = dashboard(request)
@@ -70,14 +75,15 @@ class Command(BaseCommand):
 
         write("")
         write(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
-        results = []
-        for label, call in [
-            (f"report_build({last_year})", report),
-            (f"dashboard {last_year}-{(last_year + 1) % 100:02d}", page(last_year)),
-            (
-                f"dashboard {last_year + 1}-{(last_year + 2) % 100:02d} (year so far)",
-                page(last_year + 1),
-            ),
+        results: list[tuple[str, float]] = []
+        closed = f"{last_year}-{(last_year + 1) % 100:02d}"
+        current = f"{last_year + 1}-{(last_year + 2) % 100:02d}"
+        for label, kind, call in [
+            (f"report_build({last_year})", "closed", report),
+            (f"dashboard {closed}, worked out", "closed", page(last_year, kept=False)),
+            (f"dashboard {closed}, kept", "closed", page(last_year, kept=True)),
+            (f"dashboard {current}, worked out", "current", page(last_year + 1, kept=False)),
+            (f"dashboard {current}, kept", "current", page(last_year + 1, kept=True)),
         ]:
             call()  # warm: the first run pays for imports and template loading
             timings = []
@@ -88,11 +94,14 @@ class Command(BaseCommand):
                     call()
                     timings.append(time.perf_counter() - started)
             median = statistics.median(timings)
-            results.append(median)
+            results.append((kind, median))
             write(
                 f"  {label:<36} median {median:.3f} s, best {min(timings):.3f} s, "
                 f"{len(queries)} queries"
             )
-        verdict = "met" if max(results) < TARGET_SECONDS else "NOT met"
-        write(f"Target: each under {TARGET_SECONDS:.0f} s: {verdict}")
+        met = all(median < TARGETS[kind] for kind, median in results)
+        write(
+            f"Targets: a closed year under {TARGETS['closed']:.0f} s, the year so far under "
+            f"{TARGETS['current']:.0f} s: {'met' if met else 'NOT met'}"
+        )
         write(f"(as of {dt.date.isoformat(now)}; the invented council is kept in this database)")
