@@ -8,8 +8,12 @@ and the commands all call it, and templates only show what it returns.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
+
+from django.db.models import QuerySet
 
 # What "due soon" means when a page does not say otherwise (calendar days).
 DUE_SOON_DAYS = 28
@@ -103,3 +107,49 @@ def due_window(field: str, horizon: dt.date | None) -> dict[str, object]:
     if horizon is not None:
         lookups[f"{field}__lte"] = horizon
     return lookups
+
+
+@dataclass(frozen=True)
+class DeadlineSource:
+    """One query of an area's open deadlines (`<area>.selectors.deadline_sources`): its
+    rows, the column of their due date, the columns a deadline is made from and how.
+
+    Lists read it in the database: filtered by due date, counted, and the first so many
+    by due date, so a page of the unit's deadlines reads a page, not the unit.
+    """
+
+    kind: str
+    rows: QuerySet[Any]
+    due: str
+    columns: tuple[str, ...]
+    make: Callable[..., OpenDeadline | None]
+
+    def within(
+        self, *, horizon: dt.date | None = None, since: dt.date | None = None
+    ) -> QuerySet[Any]:
+        """The rows with a due date, by `horizon` and from `since` where given."""
+        rows = self.rows.filter(**due_window(self.due, horizon))
+        if since is not None:
+            rows = rows.filter(**{f"{self.due}__gte": since})
+        return rows
+
+    def count(self, *, horizon: dt.date | None = None, since: dt.date | None = None) -> int:
+        return int(
+            self.within(horizon=horizon, since=since).order_by().values_list(*self.columns).count()
+        )
+
+    def deadlines(
+        self,
+        *,
+        horizon: dt.date | None = None,
+        since: dt.date | None = None,
+        first: int | None = None,
+    ) -> list[OpenDeadline]:
+        """The deadlines (`first`: only the first so many, soonest first)."""
+        rows = self.within(horizon=horizon, since=since)
+        rows = rows.order_by() if first is None else rows.order_by(self.due, "pk")
+        values = rows.values_list(*self.columns)
+        if first is not None:
+            values = values[:first]
+        made = (self.make(*row) for row in values)
+        return [item for item in made if item is not None]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from core.dates import WorkingCalendar, default_calendar, working_days_between
-from core.deadlines import OpenDeadline, due_window
+from core.deadlines import DeadlineSource, OpenDeadline
 from disputes.models import Dispute, DisputeLevel, DisputeStage, DisputeStatus, StageOutcome
 from iro.models import IndependentReviewingOfficer
 from iro.selectors import children_held_by
@@ -135,22 +135,39 @@ def stages_awaiting_response() -> QuerySet[DisputeStage]:
     )
 
 
+def deadline_sources(*, user_id: int | None = None) -> list[DeadlineSource]:
+    """Each formal stage's response deadline, as a query (core.deadlines.DeadlineSource);
+    `user_id` keeps those of the children that person holds as IRO now."""
+    rows = stages_awaiting_response()
+    if user_id is not None:
+        rows = rows.filter(dispute__child_id__in=children_held_by(user_id=user_id))
+    return [
+        DeadlineSource(
+            DISPUTE_STAGE,
+            rows,
+            "response_due_on",
+            (
+                "dispute__child_id",
+                "dispute__child__child_id",
+                "response_due_on",
+                "response_due_reason",
+            ),
+            lambda pk, child_id, due, reason: OpenDeadline(
+                DISPUTE_STAGE, "Dispute stage response", due, reason, pk, child_id
+            ),
+        )
+    ]
+
+
 def open_deadlines(
     *, horizon: dt.date | None = None, user_id: int | None = None
 ) -> list[OpenDeadline]:
     """Each formal stage's response deadline (one query); `user_id` keeps those of the
     children that person holds as IRO now."""
-    rows = stages_awaiting_response().filter(**due_window("response_due_on", horizon))
-    if user_id is not None:
-        rows = rows.filter(dispute__child_id__in=children_held_by(user_id=user_id))
     return [
-        OpenDeadline(DISPUTE_STAGE, "Dispute stage response", due, reason, pk, child_id)
-        for pk, child_id, due, reason in rows.order_by().values_list(
-            "dispute__child_id",
-            "dispute__child__child_id",
-            "response_due_on",
-            "response_due_reason",
-        )
+        item
+        for source in deadline_sources(user_id=user_id)
+        for item in source.deadlines(horizon=horizon)
     ]
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from core.deadlines import OpenDeadline, due_window
+from core.deadlines import DeadlineSource, OpenDeadline
 from fostering.models import FosterCarerHousehold, FosterCarerReview
 from iro.models import Child
 
@@ -44,36 +44,54 @@ def approved_households() -> QuerySet[FosterCarerHousehold]:
     return FosterCarerHousehold.objects.filter(approval_ended_on__isnull=True)
 
 
+def deadline_sources(*, user_id: int | None = None) -> list[DeadlineSource]:
+    """Each approved household's next review, answered by its reviewing officer, as a
+    query (core.deadlines.DeadlineSource); `user_id`: only that officer's."""
+    rows = approved_households()
+    if user_id is not None:
+        rows = rows.filter(reviewing_officer_id=user_id)
+    return [
+        DeadlineSource(
+            FOSTER_CARER_REVIEW,
+            rows,
+            "next_review_due",
+            (
+                "reference",
+                "next_review_due",
+                "next_review_reason",
+                "next_review_rule",
+                "reviewing_officer_id",
+                "reviewing_officer__first_name",
+                "reviewing_officer__last_name",
+                "reviewing_officer__username",
+            ),
+            _review_deadline,
+        )
+    ]
+
+
+def _review_deadline(ref, due, reason, rule, officer, first, last, username) -> OpenDeadline:  # type: ignore[no-untyped-def]
+    return OpenDeadline(
+        FOSTER_CARER_REVIEW,
+        "Foster carer review",
+        due,
+        reason,
+        carer=ref,
+        officer_user_id=officer,
+        officer=f"{first or ''} {last or ''}".strip() or (username or ""),
+        rule=rule,
+    )
+
+
 def open_deadlines(
     *, horizon: dt.date | None = None, user_id: int | None = None
 ) -> list[OpenDeadline]:
     """Each approved household's next review, answered by its reviewing officer
     (`user_id`: only that officer's)."""
-    rows = approved_households().filter(**due_window("next_review_due", horizon))
-    if user_id is not None:
-        rows = rows.filter(reviewing_officer_id=user_id)
     return [
-        OpenDeadline(
-            FOSTER_CARER_REVIEW,
-            "Foster carer review",
-            due,
-            reason,
-            carer=ref,
-            officer_user_id=officer,
-            officer=f"{first or ''} {last or ''}".strip() or (username or ""),
-            rule=rule,
-        )
-        for ref, due, reason, rule, officer, first, last, username in rows.order_by().values_list(
-            "reference",
-            "next_review_due",
-            "next_review_reason",
-            "next_review_rule",
-            "reviewing_officer_id",
-            "reviewing_officer__first_name",
-            "reviewing_officer__last_name",
-            "reviewing_officer__username",
-        )
-        if due is not None
+        item
+        for source in deadline_sources(user_id=user_id)
+        for item in source.deadlines(horizon=horizon)
     ]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from core.dates import long_date
-from core.deadlines import OpenDeadline, due_window
+from core.deadlines import DeadlineSource, OpenDeadline
 from core.decisions import DecisionRow, decision_row
 from core.meetings import BookingNeed, Meeting
 from iro.selectors import children_held_by
@@ -86,60 +86,107 @@ def open_plans() -> QuerySet[ChildProtectionPlan]:
     return ChildProtectionPlan.objects.filter(ended_on__isnull=True)
 
 
+def deadline_sources(*, user_id: int | None = None) -> list[DeadlineSource]:
+    """The area's open deadlines as queries (core.deadlines.DeadlineSource): each initial
+    conference due (a transfer-in conference counts as one, RULES.md 5), each plan's next
+    review conference, and each decision of a held conference not yet done, one per child
+    the conference covered.
+
+    `user_id` keeps those of the children that person holds as IRO now.
+    """
+    enquiries = enquiries_awaiting_icpc()
+    transfers = transfers_awaiting_conference()
+    plans = open_plans()
+    decisions = ConferenceDecision.objects.filter(
+        completed_on__isnull=True, conference__status=ConferenceStatus.HELD
+    )
+    if user_id is not None:
+        held = children_held_by(user_id=user_id)
+        enquiries = enquiries.filter(child_id__in=held)
+        transfers = transfers.filter(child_id__in=held)
+        plans = plans.filter(child_id__in=held)
+        decisions = decisions.filter(conference__covered__child_id__in=held)
+
+    def due(kind: str, label: str):  # type: ignore[no-untyped-def]
+        return lambda pk, cid, on, why, rule: OpenDeadline(kind, label, on, why, pk, cid, rule=rule)
+
+    return [
+        DeadlineSource(
+            ICPC,
+            enquiries,
+            "icpc_due",
+            ("child_id", "child__child_id", "icpc_due", "icpc_due_reason", "icpc_due_rule"),
+            due(ICPC, "Initial child protection conference"),
+        ),
+        DeadlineSource(
+            ICPC,
+            transfers,
+            "conference_due",
+            (
+                "child_id",
+                "child__child_id",
+                "conference_due",
+                "conference_due_reason",
+                "conference_due_rule",
+            ),
+            due(ICPC, "Transfer-in child protection conference"),
+        ),
+        DeadlineSource(
+            RCPC,
+            plans,
+            "next_review_due",
+            (
+                "child_id",
+                "child__child_id",
+                "next_review_due",
+                "next_review_reason",
+                "next_review_rule",
+            ),
+            due(RCPC, "Review child protection conference"),
+        ),
+        DeadlineSource(
+            CONFERENCE_DECISION,
+            decisions,
+            "due_on",
+            (
+                "conference__covered__child_id",
+                "conference__covered__child__child_id",
+                "due_on",
+                "conference__held_on",
+                "owner",
+                "action",
+            ),
+            _decision_deadline,
+        ),
+    ]
+
+
+def _decision_deadline(pk, child_id, due, held_on, owner, action) -> OpenDeadline | None:  # type: ignore[no-untyped-def]
+    if pk is None:  # a conference that covered no child
+        return None
+    return OpenDeadline(
+        CONFERENCE_DECISION,
+        "Decision of a child protection conference",
+        due,
+        f"Decision of the conference on {long_date(held_on)}, for {owner}: {_short(action)}",
+        pk,
+        child_id,
+        rule=CONFERENCE_DECISION_RULE,
+    )
+
+
 def open_deadlines(
     *,
     horizon: dt.date | None = None,
     user_id: int | None = None,
 ) -> list[OpenDeadline]:
-    """Each initial conference due (a transfer-in conference counts as one, RULES.md 5),
-    each plan's next review conference, and each decision of a held conference not yet
-    done (four queries).
-
-    `user_id` keeps those of the children that person holds as IRO now.
-    """
-
-    def scoped(rows):
-        if user_id is None:
-            return rows
-        return rows.filter(child_id__in=children_held_by(user_id=user_id))
-
-    items = [
-        OpenDeadline(ICPC, "Initial child protection conference", due, why, pk, cid, rule=rule)
-        for pk, cid, due, why, rule in scoped(enquiries_awaiting_icpc())
-        .filter(**due_window("icpc_due", horizon))
-        .order_by()
-        .values_list("child_id", "child__child_id", "icpc_due", "icpc_due_reason", "icpc_due_rule")
-        if due is not None
+    """Each initial conference due, each plan's next review conference, and each decision
+    of a held conference not yet done (four queries, `deadline_sources`)."""
+    return [
+        item
+        for source in deadline_sources(user_id=user_id)
+        for item in source.deadlines(horizon=horizon)
     ]
-    items += [
-        OpenDeadline(ICPC, "Transfer-in child protection conference", due, why, pk, cid, rule=rule)
-        for pk, cid, due, why, rule in scoped(transfers_awaiting_conference())
-        .filter(**due_window("conference_due", horizon))
-        .order_by()
-        .values_list(
-            "child_id",
-            "child__child_id",
-            "conference_due",
-            "conference_due_reason",
-            "conference_due_rule",
-        )
-        if due is not None
-    ]
-    items += [
-        OpenDeadline(RCPC, "Review child protection conference", due, why, pk, cid, rule=rule)
-        for pk, cid, due, why, rule in scoped(open_plans())
-        .filter(**due_window("next_review_due", horizon))
-        .order_by()
-        .values_list(
-            "child_id",
-            "child__child_id",
-            "next_review_due",
-            "next_review_reason",
-            "next_review_rule",
-        )
-        if due is not None
-    ]
-    return items + open_decisions(horizon=horizon, user_id=user_id)
 
 
 def open_decisions(
@@ -148,34 +195,7 @@ def open_decisions(
     """Decisions of held conferences not yet done, due by `horizon` if given, one per
     child the conference covered (one query); `user_id` keeps those of the children that
     person holds. Whether one is overdue or due is the list's to say, from its own day."""
-    rows = ConferenceDecision.objects.filter(
-        completed_on__isnull=True,
-        **due_window("due_on", horizon),
-        conference__status=ConferenceStatus.HELD,
-    )
-    if user_id is not None:
-        rows = rows.filter(conference__covered__child_id__in=children_held_by(user_id=user_id))
-    rows = rows.values_list(
-        "conference__covered__child_id",
-        "conference__covered__child__child_id",
-        "due_on",
-        "conference__held_on",
-        "owner",
-        "action",
-    )
-    return [
-        OpenDeadline(
-            CONFERENCE_DECISION,
-            "Decision of a child protection conference",
-            due,
-            f"Decision of the conference on {long_date(held_on)}, for {owner}: {_short(action)}",
-            pk,
-            child_id,
-            rule=CONFERENCE_DECISION_RULE,
-        )
-        for pk, child_id, due, held_on, owner, action in rows.order_by()
-        if pk is not None
-    ]
+    return deadline_sources(user_id=user_id)[-1].deadlines(horizon=horizon)
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -456,7 +456,8 @@ class IROContact(Withdrawable, TimeStampedModel):
         ordering = ["child", "-occurred_on"]
         constraints = [choices_check("kind", ContactKind)]
         indexes = [
-            # Read by the annual report and dashboard (core.figures.dates_reached): the year's contacts.
+            # Read by the annual report and dashboard (core.figures.dates_reached): the
+            # year's contacts.
             models.Index(fields=["occurred_on"], name="iro_contact_occurred_on")
         ]
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from core.dates import long_date
-from core.deadlines import OpenDeadline, due_window
+from core.deadlines import DeadlineSource, OpenDeadline
 from core.decisions import DecisionRow, DecisionStatus, decision_row  # noqa: F401
 from core.meetings import BookingNeed, Meeting
 from core.record import RecordSection
@@ -37,31 +37,82 @@ def open_periods() -> QuerySet[PeriodOfCare]:
     return PeriodOfCare.objects.filter(ended_on__isnull=True)
 
 
+def deadline_sources(*, user_id: int | None = None) -> list[DeadlineSource]:
+    """The area's open deadlines as queries (core.deadlines.DeadlineSource): each open
+    period's next looked-after review, and each decision of a held review not yet done
+    while the child is looked after.
+
+    `user_id` keeps those of the children that person holds as IRO now.
+    """
+    periods = open_periods()
+    decisions = ReviewDecision.objects.filter(
+        completed_on__isnull=True,
+        review__status=ReviewStatus.HELD,
+        review__period__ended_on__isnull=True,
+    )
+    if user_id is not None:
+        held = children_held_by(user_id=user_id)
+        periods = periods.filter(child_id__in=held)
+        decisions = decisions.filter(review__child_id__in=held)
+    return [
+        DeadlineSource(
+            LAC_REVIEW,
+            periods,
+            "next_review_due",
+            (
+                "child_id",
+                "child__child_id",
+                "next_review_due",
+                "next_review_reason",
+                "next_review_rule",
+            ),
+            lambda pk, child_id, due, reason, rule: OpenDeadline(
+                LAC_REVIEW, "Looked-after review", due, reason, pk, child_id, rule=rule
+            ),
+        ),
+        DeadlineSource(
+            REVIEW_DECISION,
+            decisions,
+            "due_on",
+            (
+                "review__child_id",
+                "review__child__child_id",
+                "due_on",
+                "review__held_on",
+                "owner",
+                "action",
+            ),
+            _decision_deadline,
+        ),
+    ]
+
+
+def _decision_deadline(pk, child_id, due, held_on, owner, action) -> OpenDeadline:  # type: ignore[no-untyped-def]
+    return OpenDeadline(
+        REVIEW_DECISION,
+        "Decision of a looked-after review",
+        due,
+        f"Decision of the review on {long_date(held_on)}, for {owner}: {_short(action)}"
+        if held_on
+        else f"Decision of a review, for {owner}: {_short(action)}",
+        pk,
+        child_id,
+        rule=REVIEW_DECISION_RULE,
+    )
+
+
 def open_deadlines(
     *,
     horizon: dt.date | None = None,
     user_id: int | None = None,
 ) -> list[OpenDeadline]:
     """Each open period's next looked-after review, and each decision of a held review not
-    yet done while the child is looked after (two queries).
-
-    `user_id` keeps those of the children that person holds as IRO now.
-    """
-    rows = open_periods().filter(**due_window("next_review_due", horizon))
-    if user_id is not None:
-        rows = rows.filter(child_id__in=children_held_by(user_id=user_id))
-    reviews = [
-        OpenDeadline(LAC_REVIEW, "Looked-after review", due, reason, pk, child_id, rule=rule)
-        for pk, child_id, due, reason, rule in rows.order_by().values_list(
-            "child_id",
-            "child__child_id",
-            "next_review_due",
-            "next_review_reason",
-            "next_review_rule",
-        )
-        if due is not None
+    yet done while the child is looked after (two queries, `deadline_sources`)."""
+    return [
+        item
+        for source in deadline_sources(user_id=user_id)
+        for item in source.deadlines(horizon=horizon)
     ]
-    return reviews + open_decisions(horizon=horizon, user_id=user_id)
 
 
 def open_decisions(
@@ -70,36 +121,7 @@ def open_decisions(
     """Decisions of held reviews not yet done, of children still looked after, due by
     `horizon` if given (one query); `user_id` keeps those of the children that person
     holds. Whether one is overdue or due is the list's to say, from its own day."""
-    rows = ReviewDecision.objects.filter(
-        completed_on__isnull=True,
-        **due_window("due_on", horizon),
-        review__status=ReviewStatus.HELD,
-        review__period__ended_on__isnull=True,
-    )
-    if user_id is not None:
-        rows = rows.filter(review__child_id__in=children_held_by(user_id=user_id))
-    rows = rows.values_list(
-        "review__child_id",
-        "review__child__child_id",
-        "due_on",
-        "review__held_on",
-        "owner",
-        "action",
-    )
-    return [
-        OpenDeadline(
-            REVIEW_DECISION,
-            "Decision of a looked-after review",
-            due,
-            f"Decision of the review on {long_date(held_on)}, for {owner}: {_short(action)}"
-            if held_on
-            else f"Decision of a review, for {owner}: {_short(action)}",
-            pk,
-            child_id,
-            rule=REVIEW_DECISION_RULE,
-        )
-        for pk, child_id, due, held_on, owner, action in rows.order_by()
-    ]
+    return deadline_sources(user_id=user_id)[1].deadlines(horizon=horizon)
 
 
 def _short(text: str, limit: int = 80) -> str:

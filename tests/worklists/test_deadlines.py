@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -157,3 +158,78 @@ def test_the_api_refuses_a_bad_date_with_the_field_named(client, iro):
     response = client.get("/api/deadlines/", {"as_of": "tomorrow"})
     assert response.status_code == 400
     assert "as_of" in response.json()
+
+
+def many_enquiries(iro, count, *, first=D(2025, 1, 1)):
+    """`count` children, each with an initial conference due after the one before's."""
+    for n in range(count):
+        child = ChildFactory(child_id=f"MANY{n:03d}")
+        iro_allocate(child=child, iro=iro, started_on=D(2025, 1, 1))
+        section47_start(child=child, strategy_discussion_on=first + dt.timedelta(days=n))
+
+
+def listed(client, **query):
+    page = client.get("/deadlines/", query).content.decode()
+    return [cid for cid in (f"MANY{n:03d}" for n in range(200)) if cid in page], page
+
+
+def test_the_deadlines_list_pages_the_unit_soonest_first(client, iro, head_of_service):
+    many_enquiries(iro, 60)
+    client.force_login(head_of_service)
+
+    first, page = listed(client)
+    second, _ = listed(client, page=2)
+
+    assert "60 open deadlines" in page
+    assert first == [f"MANY{n:03d}" for n in range(50)]
+    assert second == [f"MANY{n:03d}" for n in range(50, 60)]
+
+
+def test_the_deadlines_list_filters_by_status_in_the_database(client, iro, head_of_service):
+    many_enquiries(iro, 60, first=D(2025, 1, 20))  # due from February into April
+    client.force_login(head_of_service)
+
+    overdue, overdue_page = listed(client, status="overdue")
+    due, due_page = listed(client, status="due")
+
+    counted = [
+        int(re.search(r"(\d+) open deadlines", page).group(1)) for page in (overdue_page, due_page)
+    ]
+    assert counted == [len(overdue), len(due)]
+    assert overdue and due
+    assert len(overdue) + len(due) == 60
+    assert max(overdue) < min(due)  # the earlier strategy discussions are the overdue ones
+
+
+def test_the_deadlines_list_filters_by_kind(client, iro, head_of_service, unit):
+    client.force_login(head_of_service)
+
+    page = client.get("/deadlines/", {"kind": "foster_carer_review"}).content.decode()
+
+    assert "1 open deadlines" in page
+    assert "FC001" in page
+    assert "S47001" not in page
+
+
+def test_a_page_past_the_end_shows_the_last(client, iro, head_of_service):
+    many_enquiries(iro, 60)
+    client.force_login(head_of_service)
+
+    last, _ = listed(client, page=99)
+
+    assert last == [f"MANY{n:03d}" for n in range(50, 60)]
+
+
+def test_a_page_reads_at_most_a_page_of_each_query(iro, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from worklists.deadlines import OpenDeadlines
+
+    many_enquiries(iro, 60)
+    with CaptureQueriesContext(connection) as queries:
+        items = OpenDeadlines(as_of=D(2025, 3, 31))[0:10]
+
+    assert len(items) == 10
+    reads = [q["sql"] for q in queries.captured_queries if "COUNT(" not in q["sql"]]
+    assert reads and all("LIMIT 10" in sql for sql in reads if "icpc_due" in sql)

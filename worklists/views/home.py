@@ -8,7 +8,7 @@ from core.permissions import role_required
 from core.roles import Role, user_roles
 from core.services import today
 from worklists.alerts import DigestItem, digest_for
-from worklists.deadlines import KIND_LABELS, DeadlineKind, open_deadlines
+from worklists.deadlines import KIND_LABELS, DeadlineKind, OpenDeadlines
 from worklists.models import DeadlineDigest
 from worklists.selectors import unallocated
 from worklists.views.children import may_see_unallocated
@@ -106,11 +106,11 @@ def deadline_list(request):
     """Every open statutory deadline in the unit, filterable by kind and status."""
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
-    items = open_deadlines(as_of=today())
-    if kind in DeadlineKind.__members__.values():
-        items = [d for d in items if d.kind == kind]
-    if status in {"overdue", "due"}:
-        items = [d for d in items if d.status == status]
+    items = OpenDeadlines(
+        as_of=today(),
+        kind=kind if kind in DeadlineKind.__members__.values() else "",
+        status=status if status in {"overdue", "due"} else "",
+    )
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -120,6 +120,6 @@ def deadline_list(request):
             "kinds": [(k.value, KIND_LABELS[k]) for k in DeadlineKind],
             "kind": kind,
             "status": status,
-            "total": len(items),
+            "total": page.paginator.count,
         },
     )
