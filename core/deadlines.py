@@ -95,6 +95,10 @@ class OpenDeadline:
     officer_user_id: int | None = None
     officer: str = ""
     rule: str = ""  # the Due.rule stored beside the date
+    # The row that stores the due date ("app_label.model" and its pk): what the outbox's
+    # "deadline.overdue" event names (core.outbox).
+    subject_type: str = ""
+    subject_pk: int | None = None
 
 
 def due_window(field: str, horizon: dt.date | None) -> dict[str, object]:

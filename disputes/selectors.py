@@ -143,13 +143,24 @@ def open_deadlines(
     rows = stages_awaiting_response().filter(**due_window("response_due_on", horizon))
     if user_id is not None:
         rows = rows.filter(dispute__child_id__in=children_held_by(user_id=user_id))
+    stage_type = DisputeStage._meta.label_lower
     return [
-        OpenDeadline(DISPUTE_STAGE, "Dispute stage response", due, reason, pk, child_id)
-        for pk, child_id, due, reason in rows.order_by().values_list(
+        OpenDeadline(
+            DISPUTE_STAGE,
+            "Dispute stage response",
+            due,
+            reason,
+            pk,
+            child_id,
+            subject_type=stage_type,
+            subject_pk=stage_pk,
+        )
+        for pk, child_id, due, reason, stage_pk in rows.order_by().values_list(
             "dispute__child_id",
             "dispute__child__child_id",
             "response_due_on",
             "response_due_reason",
+            "pk",
         )
     ]
 

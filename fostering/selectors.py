@@ -52,6 +52,8 @@ def open_deadlines(
     rows = approved_households().filter(**due_window("next_review_due", horizon))
     if user_id is not None:
         rows = rows.filter(reviewing_officer_id=user_id)
+    household_type = FosterCarerHousehold._meta.label_lower
+    rows = rows.order_by()
     return [
         OpenDeadline(
             FOSTER_CARER_REVIEW,
@@ -62,8 +64,10 @@ def open_deadlines(
             officer_user_id=officer,
             officer=f"{first or ''} {last or ''}".strip() or (username or ""),
             rule=rule,
+            subject_type=household_type,
+            subject_pk=pk,
         )
-        for ref, due, reason, rule, officer, first, last, username in rows.order_by().values_list(
+        for ref, due, reason, rule, officer, first, last, username, pk in rows.values_list(
             "reference",
             "next_review_due",
             "next_review_reason",
@@ -72,6 +76,7 @@ def open_deadlines(
             "reviewing_officer__first_name",
             "reviewing_officer__last_name",
             "reviewing_officer__username",
+            "pk",
         )
         if due is not None
     ]

@@ -103,42 +103,51 @@ def open_deadlines(
             return rows
         return rows.filter(child_id__in=children_held_by(user_id=user_id))
 
-    items = [
-        OpenDeadline(ICPC, "Initial child protection conference", due, why, pk, cid, rule=rule)
-        for pk, cid, due, why, rule in scoped(enquiries_awaiting_icpc())
-        .filter(**due_window("icpc_due", horizon))
-        .order_by()
-        .values_list("child_id", "child__child_id", "icpc_due", "icpc_due_reason", "icpc_due_rule")
-        if due is not None
-    ]
-    items += [
-        OpenDeadline(ICPC, "Transfer-in child protection conference", due, why, pk, cid, rule=rule)
-        for pk, cid, due, why, rule in scoped(transfers_awaiting_conference())
-        .filter(**due_window("conference_due", horizon))
-        .order_by()
-        .values_list(
-            "child_id",
-            "child__child_id",
-            "conference_due",
-            "conference_due_reason",
-            "conference_due_rule",
-        )
-        if due is not None
-    ]
-    items += [
-        OpenDeadline(RCPC, "Review child protection conference", due, why, pk, cid, rule=rule)
-        for pk, cid, due, why, rule in scoped(open_plans())
-        .filter(**due_window("next_review_due", horizon))
-        .order_by()
-        .values_list(
-            "child_id",
-            "child__child_id",
-            "next_review_due",
-            "next_review_reason",
-            "next_review_rule",
-        )
-        if due is not None
-    ]
+    def stored(kind: str, label: str, rows, due_field: str, prefix: str) -> list[OpenDeadline]:
+        subject_type = rows.model._meta.label_lower
+        return [
+            OpenDeadline(
+                kind,
+                label,
+                due,
+                why,
+                pk,
+                cid,
+                rule=rule,
+                subject_type=subject_type,
+                subject_pk=subject_pk,
+            )
+            for pk, cid, due, why, rule, subject_pk in scoped(rows)
+            .filter(**due_window(due_field, horizon))
+            .order_by()
+            .values_list(
+                "child_id",
+                "child__child_id",
+                due_field,
+                f"{prefix}_reason",
+                f"{prefix}_rule",
+                "pk",
+            )
+            if due is not None
+        ]
+
+    items = stored(
+        ICPC,
+        "Initial child protection conference",
+        enquiries_awaiting_icpc(),
+        "icpc_due",
+        "icpc_due",
+    )
+    items += stored(
+        ICPC,
+        "Transfer-in child protection conference",
+        transfers_awaiting_conference(),
+        "conference_due",
+        "conference_due",
+    )
+    items += stored(
+        RCPC, "Review child protection conference", open_plans(), "next_review_due", "next_review"
+    )
     return items + open_decisions(horizon=horizon, user_id=user_id)
 
 
@@ -162,7 +171,9 @@ def open_decisions(
         "conference__held_on",
         "owner",
         "action",
+        "pk",
     )
+    decision_type = ConferenceDecision._meta.label_lower
     return [
         OpenDeadline(
             CONFERENCE_DECISION,
@@ -172,8 +183,10 @@ def open_decisions(
             pk,
             child_id,
             rule=CONFERENCE_DECISION_RULE,
+            subject_type=decision_type,
+            subject_pk=decision_pk,
         )
-        for pk, child_id, due, held_on, owner, action in rows.order_by()
+        for pk, child_id, due, held_on, owner, action, decision_pk in rows.order_by()
         if pk is not None
     ]
 

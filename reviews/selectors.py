@@ -50,14 +50,26 @@ def open_deadlines(
     rows = open_periods().filter(**due_window("next_review_due", horizon))
     if user_id is not None:
         rows = rows.filter(child_id__in=children_held_by(user_id=user_id))
+    period_type = PeriodOfCare._meta.label_lower
     reviews = [
-        OpenDeadline(LAC_REVIEW, "Looked-after review", due, reason, pk, child_id, rule=rule)
-        for pk, child_id, due, reason, rule in rows.order_by().values_list(
+        OpenDeadline(
+            LAC_REVIEW,
+            "Looked-after review",
+            due,
+            reason,
+            pk,
+            child_id,
+            rule=rule,
+            subject_type=period_type,
+            subject_pk=period_pk,
+        )
+        for pk, child_id, due, reason, rule, period_pk in rows.order_by().values_list(
             "child_id",
             "child__child_id",
             "next_review_due",
             "next_review_reason",
             "next_review_rule",
+            "pk",
         )
         if due is not None
     ]
@@ -85,7 +97,9 @@ def open_decisions(
         "review__held_on",
         "owner",
         "action",
+        "pk",
     )
+    decision_type = ReviewDecision._meta.label_lower
     return [
         OpenDeadline(
             REVIEW_DECISION,
@@ -97,8 +111,10 @@ def open_decisions(
             pk,
             child_id,
             rule=REVIEW_DECISION_RULE,
+            subject_type=decision_type,
+            subject_pk=decision_pk,
         )
-        for pk, child_id, due, held_on, owner, action in rows.order_by()
+        for pk, child_id, due, held_on, owner, action, decision_pk in rows.order_by()
     ]
 
 
