@@ -157,9 +157,7 @@ def test_undelivered_events_are_posted_in_order_signed_and_marked_delivered(webh
     assert not OutboxEvent.objects.filter(delivered_at__isnull=True).exists()
 
 
-def test_a_refused_event_waits_and_is_posted_again_and_nothing_overtakes_it(
-    webhook, time_machine
-):
+def test_a_refused_event_waits_and_is_posted_again_and_nothing_overtakes_it(webhook, time_machine):
     time_machine.move_to(NOW, tick=False)
     first, second = emit("one"), emit("two")
     with Receiver(statuses=[500]) as receiver:
