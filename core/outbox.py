@@ -134,7 +134,7 @@ def outbox_event_emit(
     return added[0] if added else None
 
 
-def event_json(event: OutboxEvent) -> dict:
+def event_json(event: OutboxEvent) -> dict[str, object]:
     """An event as the poll endpoint lists it and the webhook posts it."""
     return {
         "id": event.pk,
@@ -162,7 +162,8 @@ LONGEST_RETRY = dt.timedelta(hours=1)
 
 def retry_wait(attempts: int) -> dt.timedelta:
     """How long after its `attempts`-th failed post an event waits before the next."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    doublings = min(max(attempts - 1, 0), 7)  # 30 s x 2**7 is past the hour already
+    return min(FIRST_RETRY * (1 << doublings), LONGEST_RETRY)
 
 
 def webhook_signature(*, secret: str, timestamp: str, body: bytes) -> str:

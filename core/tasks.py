@@ -5,7 +5,7 @@ from celery import shared_task
 from core.outbox import webhook_deliver
 
 
-@shared_task
+@shared_task  # type: ignore[untyped-decorator]
 def webhook_deliver_task() -> int:
     """Post the outbox's undelivered events to OVERSIGHT_WEBHOOK_URL, in order (beat runs
     it every minute; a refused event waits out its backoff in the row itself)."""

@@ -36,7 +36,7 @@ ACTION_MAX_LENGTH = 2000
 
 
 class _InRange(serializers.DateField):
-    def to_internal_value(self, value):  # type: ignore[no-untyped-def]
+    def to_internal_value(self, value):
         day = super().to_internal_value(value)
         if not EARLIEST_DATE <= day <= LATEST_DATE:
             raise serializers.ValidationError(DATE_OUT_OF_RANGE)
@@ -65,7 +65,9 @@ class ReviewHeldSerializer(serializers.Serializer):
         default="",
         help_text="Required from the second review of a period of care",
     )
-    decisions = DecisionSerializer(many=True, required=False, max_length=MAX_DECISIONS)
+    decisions = serializers.ListField(
+        child=DecisionSerializer(), required=False, max_length=MAX_DECISIONS
+    )
     decisions_circulated_on = _InRange(required=False, allow_null=True, default=None)
     record_circulated_on = _InRange(required=False, allow_null=True, default=None)
 
