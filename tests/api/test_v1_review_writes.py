@@ -1,7 +1,8 @@
-"""An integration records a looked-after review held through POST /api/v1/reviews/held/:
-the same service and messages as the "Record a review" page, refused whole with each
-field's messages, only with a write token whose service account may record the review,
-never by a person's session, and audited."""
+"""An integration books a looked-after review (POST /api/v1/reviews/booked/) and records
+one held (POST /api/v1/reviews/held/): the same services and messages as the pages,
+refused whole with each field's messages, a booking to check only once its warnings are
+confirmed, only with a write token whose service account may do it on the page, never
+by a person's session, and audited."""
 
 import datetime as dt
 
@@ -11,7 +12,7 @@ from django.contrib.auth.models import Group
 from core.api import SESSIONS_CANNOT_WRITE
 from core.models import AccessEvent, AccessKind, OutboxEvent, OutboxKind
 from core.roles import Role
-from reviews.api.views import MAY_NOT_RECORD, NO_SUCH_CHILD
+from reviews.api.views import MAY_NOT_BOOK, MAY_NOT_RECORD, NO_SUCH_CHILD
 from reviews.models import LookedAfterReview, ReviewDecision, ReviewStatus
 from tests.api.records import TODAY, looked_after
 from tests.api.test_integration_tokens import application, bearer, token_for
@@ -137,4 +138,85 @@ def test_a_read_token_and_a_persons_session_cannot_write(client, head_of_service
     response = post(client, HELD, {})
     assert response.status_code == 403
     assert response.json()["detail"] == SESSIONS_CANNOT_WRITE
+    assert not LookedAfterReview.objects.exists()
+
+
+# Booking a review ---------------------------------------------------------------------------
+
+BOOK_URL = "/api/v1/reviews/booked/"
+
+
+@pytest.fixture
+def booker(client):
+    """A write token whose service account is business support's (who book reviews)."""
+    return bearer(token_for(client, application(account(Role.BUSINESS_SUPPORT)), scope="write"))
+
+
+def book(client, headers, **change):
+    body = {
+        "child_id": "C1",
+        "scheduled_for": "2025-04-08T10:00:00+01:00",
+        "venue": "Civic Centre",
+        "chair": "iro",
+        **change,
+    }
+    return client.post(BOOK_URL, body, content_type="application/json", **headers)
+
+
+def test_a_booking_to_check_is_refused_with_its_warnings_until_confirmed(
+    client, booker, child, iro
+):
+    warned = book(client, booker)
+
+    assert warned.status_code == 400
+    assert warned.json()["confirm_warnings"]
+    assert any("after" in w for w in warned.json()["warnings"]), "due on 3 February"
+    assert not LookedAfterReview.objects.exists()
+
+    booked = book(client, booker, confirm_warnings=True)
+    assert booked.status_code == 201, booked.content
+    review = LookedAfterReview.objects.get(child=child)
+    assert (review.status, review.chair, review.venue) == (
+        ReviewStatus.SCHEDULED,
+        iro,
+        "Civic Centre",
+    )
+    assert booked.json()["warnings_accepted"] == warned.json()["warnings"]
+    assert booked.json()["chair"] == "iro"
+    (audit,) = AccessEvent.objects.filter(kind=AccessKind.API, path=BOOK_URL)
+    assert audit.child_ref == "C1"
+
+
+def test_a_second_booking_is_the_services_refusal_naming_the_field(client, booker, child):
+    assert book(client, booker, confirm_warnings=True).status_code == 201
+
+    again = book(client, booker, scheduled_for="2025-04-10T10:00:00+01:00", confirm_warnings=True)
+
+    assert again.status_code == 400
+    assert "already has a review booked" in again.json()["scheduled_for"][0]
+    assert LookedAfterReview.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"scheduled_for": "2025-03-28T10:00:00Z"}, "scheduled_for"),  # in the past
+        ({"scheduled_for": "tomorrow"}, "scheduled_for"),
+        ({"chair": "nobody"}, "chair"),
+        ({"venue": " "}, "venue"),
+    ],
+)
+def test_a_bad_booking_is_a_400_naming_the_field(client, booker, child, change, field):
+    response = book(client, booker, confirm_warnings=True, **change)
+
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not LookedAfterReview.objects.exists()
+
+
+def test_an_account_that_may_not_book_reviews_is_refused(client, writer, child):
+    response = book(client, writer, confirm_warnings=True)  # the Head of Service's
+
+    assert response.status_code == 403
+    assert response.json()["detail"] == MAY_NOT_BOOK
     assert not LookedAfterReview.objects.exists()
