@@ -93,7 +93,7 @@ def token_scope_problem(request) -> str | None:  # type: ignore[no-untyped-def]
 
 # Writes -------------------------------------------------------------------------------------
 # Only integrations write through the API, with a token carrying the "write" scope: people
-# record through the pages (whose history and one-time form tokens guard their saves).
+# record through the pages.
 SESSIONS_CANNOT_WRITE = (
     "Only an integration's token with the 'write' scope may write: record it in Oversight"
 )
