@@ -208,3 +208,16 @@ def test_the_signature_is_hmac_sha256_of_the_timestamp_and_body():
     signature = webhook_signature(secret="s", timestamp="1700000000", body=b"{}")
 
     assert signature == "sha256=" + hmac.new(b"s", b"1700000000.{}", hashlib.sha256).hexdigest()
+
+
+def test_administrators_see_each_events_delivery_in_the_admin_and_cannot_change_it(
+    admin_client,
+):
+    emit("one", child_ref="C9")
+    OutboxEvent.objects.update(attempts=3, last_error="HTTP 503")
+
+    page = admin_client.get("/admin/core/outboxevent/")
+
+    assert page.status_code == 200
+    assert "HTTP 503" in page.content.decode()
+    assert admin_client.get("/admin/core/outboxevent/add/").status_code == 403
