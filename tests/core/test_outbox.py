@@ -221,3 +221,14 @@ def test_administrators_see_each_events_delivery_in_the_admin_and_cannot_change_
     assert page.status_code == 200
     assert "HTTP 503" in page.content.decode()
     assert admin_client.get("/admin/core/outboxevent/add/").status_code == 403
+
+
+def test_beat_runs_the_webhook_every_minute():
+    from celery.schedules import crontab
+
+    from config.celery import app
+
+    entry = app.conf.beat_schedule["deliver-webhook-events"]
+
+    assert entry["task"] == webhook_deliver_task.name == "core.tasks.webhook_deliver_task"
+    assert entry["schedule"] == crontab(minute="*")
