@@ -84,7 +84,10 @@ def _lock() -> None:
 
 def outbox_events_emit(*, events: Sequence[NewEvent]) -> list[OutboxEvent]:
     """Add each event whose key is new, in the order given; return those added. An event
-    already added (its key) is left as it is, so a job run twice tells nothing twice."""
+    already added (its key) is left as it is, so a job run twice tells nothing twice.
+
+    Call it last in the service's transaction: the lock it takes is held to the commit,
+    and a writer holding it must not then wait for rows another writer has locked."""
     if not events:
         return []
     with transaction.atomic():
