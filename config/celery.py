@@ -43,6 +43,12 @@ app.conf.beat_schedule = {
         "task": "retention.tasks.retention_nightly_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # The outbox's events to the council's webhook, if one is set (core.outbox); a
+    # refused event waits out its own backoff, so running often costs one query.
+    "deliver-webhook-events": {
+        "task": "core.tasks.webhook_deliver_task",
+        "schedule": crontab(minute="*"),
+    },
     "resume-waiting-imports": {
         "task": "returns.tasks.import_runs_resume_task",
         "schedule": crontab(minute="*/5"),

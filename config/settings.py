@@ -371,6 +371,15 @@ NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
 NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
 if NOTIFY_API_KEY and not NOTIFY_EMAIL_TEMPLATE_ID:
     raise ImproperlyConfigured("NOTIFY_API_KEY is set: set NOTIFY_EMAIL_TEMPLATE_ID too.")
+# The webhook the outbox's events are posted to (core.outbox, docs/api.md), signed with
+# the secret (HMAC-SHA256). Unset: nothing is posted (the council can still poll).
+OVERSIGHT_WEBHOOK_URL = os.environ.get("OVERSIGHT_WEBHOOK_URL", "").strip()
+OVERSIGHT_WEBHOOK_SECRET = os.environ.get("OVERSIGHT_WEBHOOK_SECRET", "")
+if OVERSIGHT_WEBHOOK_URL:
+    if urlsplit(OVERSIGHT_WEBHOOK_URL).scheme != "https" and not DEBUG:
+        raise ImproperlyConfigured("OVERSIGHT_WEBHOOK_URL must be an https:// address.")
+    if not OVERSIGHT_WEBHOOK_SECRET:
+        raise ImproperlyConfigured("OVERSIGHT_WEBHOOK_URL is set: set OVERSIGHT_WEBHOOK_SECRET.")
 # Where links in emails point.
 OVERSIGHT_BASE_URL = os.environ.get("OVERSIGHT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -76,6 +76,7 @@ urlpatterns = [
     ),
     path("api/", include("worklists.api.urls")),
     path("api/", include("returns.api.urls")),
+    path("api/", include("reviews.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script at ?script= rather than inline (CSP), and
     # Swagger UI itself comes from drf-spectacular-sidecar's static files, not a CDN.

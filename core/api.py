@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiResponse
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from oauth2_provider.models import AccessToken
 from rest_framework import exceptions, serializers
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 
 class RefusalSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -89,3 +89,39 @@ def token_scope_problem(request) -> str | None:  # type: ignore[no-untyped-def]
         return None
     needed = READ_SCOPE if request.method in SAFE_METHODS else WRITE_SCOPE
     return None if token.allow_scopes([needed]) else f"The token's scopes do not include {needed!r}"
+
+
+# Writes -------------------------------------------------------------------------------------
+# Only integrations write through the API, with a token carrying the "write" scope: people
+# record through the pages.
+SESSIONS_CANNOT_WRITE = (
+    "Only an integration's token with the 'write' scope may write: record it in Oversight"
+)
+ERRORS_BY_FIELD = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Refused, nothing saved: each field's messages, by name (those of the forms)",
+)
+WRITE_REFUSALS = {
+    400: ERRORS_BY_FIELD,
+    403: OpenApiResponse(
+        RefusalSerializer,
+        description="Not an integration's token with the write scope, or its service account "
+        "may not do this",
+    ),
+}
+
+
+class IntegrationWrites(BasePermission):
+    """A write through the API: an integration's bearer token with the "write" scope,
+    whose service account holds one of the unit's roles (what it may do is then asked of
+    the account, as of a person)."""
+
+    message = SESSIONS_CANNOT_WRITE
+
+    def has_permission(self, request, view) -> bool:  # type: ignore[no-untyped-def]
+        from core.roles import user_roles
+
+        token = getattr(request, "auth", None)
+        if not isinstance(token, AccessToken) or not token.allow_scopes([WRITE_SCOPE]):
+            return False
+        return bool(user_roles(request.user))

@@ -7,7 +7,7 @@ signed in that is
 - a page in `AUDITED_URL_NAMES`: the pages that show children or carers by name;
 - a download: any response sent as an attachment (kind "export" for the bulk data
   exports in `EXPORT_URL_NAMES`, "download" for any other file);
-- a GET under /api/.
+- a GET under /api/, or an integration's POST (a write, which answers with what it saved).
 
 It writes one INSERT and reads nothing: the user is the one the request already loaded,
 and the child is the `child_id` in the URL (or `request.audit_child_ref`, which a view may
@@ -113,7 +113,9 @@ def access_kind(request: HttpRequest, response: HttpResponseBase, url_name: str)
     disposition = response.get("Content-Disposition", "")
     if disposition.strip().lower().startswith("attachment"):
         return AccessKind.EXPORT if url_name in EXPORT_URL_NAMES else AccessKind.DOWNLOAD
-    if request.method == "GET" and request.path.startswith("/api/"):
+    # Every call under /api/: a read, or an integration's write (which answers with the
+    # record it saved).
+    if request.path.startswith("/api/") and request.method in {"GET", "POST"}:
         return AccessKind.API
     if url_name and url_name in audited_url_names():
         if SEARCH_PARAMETERS.intersection(request.GET):

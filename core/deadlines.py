@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -99,6 +99,10 @@ class OpenDeadline:
     officer_user_id: int | None = None
     officer: str = ""
     rule: str = ""  # the Due.rule stored beside the date
+    # The row that stores the due date ("app_label.model" and its pk): what the outbox's
+    # "deadline.overdue" event names (core.outbox).
+    subject_type: str = ""
+    subject_pk: int | None = None
 
 
 def due_window(field: str, horizon: dt.date | None) -> dict[str, object]:
@@ -112,7 +116,8 @@ def due_window(field: str, horizon: dt.date | None) -> dict[str, object]:
 @dataclass(frozen=True)
 class DeadlineSource:
     """One query of an area's open deadlines (`<area>.selectors.deadline_sources`): its
-    rows, the column of their due date, the columns a deadline is made from and how.
+    rows, the column of their due date, the columns a deadline is made from and how. Each
+    deadline names the row that stores its date (its subject, for core.outbox).
 
     Lists read it in the database: filtered by due date, counted, and the first so many
     by due date, so a page of the unit's deadlines reads a page, not the unit.
@@ -148,8 +153,13 @@ class DeadlineSource:
         """The deadlines (`first`: only the first so many, soonest first)."""
         rows = self.within(horizon=horizon, since=since)
         rows = rows.order_by() if first is None else rows.order_by(self.due, "pk")
-        values = rows.values_list(*self.columns)
+        values = rows.values_list(*self.columns, "pk")
         if first is not None:
             values = values[:first]
-        made = (self.make(*row) for row in values)
-        return [item for item in made if item is not None]
+        subject = self.rows.model._meta.label_lower
+        made = ((self.make(*row[:-1]), row[-1]) for row in values)
+        return [
+            replace(item, subject_type=subject, subject_pk=pk)
+            for item, pk in made
+            if item is not None
+        ]

@@ -194,3 +194,91 @@ class KeptSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} kept at {self.kept_at}"
+
+
+class OutboxKind(models.TextChoices):
+    """What happened, as the council's case system is told it (core.outbox)."""
+
+    DEADLINE_OVERDUE = "deadline.overdue", "A statutory deadline became overdue"
+    REVIEW_DECISIONS_CIRCULATED = (
+        "review.decisions_circulated",
+        "A looked-after review's decisions were circulated",
+    )
+    CONFERENCE_OUTCOME_RECORDED = (
+        "conference.outcome_recorded",
+        "A child protection conference's outcome was recorded",
+    )
+
+
+# The columns that say what happened: written once, never changed (core.outbox). Only
+# the webhook's delivery columns are updated after an event is added.
+OUTBOX_DELIVERY_FIELDS = frozenset(
+    {"delivered_at", "attempts", "last_error", "claimed_at", "retry_at"}
+)
+
+
+class OutboxEventQuerySet(models.QuerySet["OutboxEvent"]):
+    """An event is never deleted, and an update may touch only its delivery columns."""
+
+    def update(self, **kwargs: Any) -> int:
+        if not set(kwargs) <= OUTBOX_DELIVERY_FIELDS:
+            raise AppendOnlyError("Outbox events are never changed, only marked delivered.")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Outbox events are never deleted.")
+
+
+class OutboxEvent(models.Model):
+    """Something the council's case system should hear about, kept in order for it to
+    poll (/api/v1/outbox/) and for the webhook to post (core.outbox).
+
+    Append-only. The payload carries IDs, dates and codes only, never names or free text:
+    it leaves the council's records for another system.
+    """
+
+    kind = models.CharField(max_length=40, choices=OutboxKind.choices)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    # Once per thing that happened: a second emit with the same key adds nothing.
+    key = models.CharField(max_length=200, unique=True)
+    child_ref = models.CharField(
+        max_length=40, blank=True, help_text="The child's council ID, when it is about one."
+    )
+    subject_type = models.CharField(
+        max_length=60, help_text='The record it is about, as "app_label.model".'
+    )
+    subject_pk = models.BigIntegerField(null=True, blank=True)
+    payload = models.JSONField(default=dict)
+    # The webhook's delivery (core.outbox.webhook_deliver): the only columns ever updated.
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="After a failed post, not tried again before this."
+    )
+
+    objects = OutboxEventQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # The webhook task reads the undelivered events in order.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(delivered_at__isnull=True),
+                name="outboxevent_undelivered",
+            ),
+            models.Index(fields=["child_ref", "id"], name="outboxevent_child_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_type} {self.subject_pk} at {self.occurred_at}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Outbox events are never changed, only marked delivered.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Outbox events are never deleted.")

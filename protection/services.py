@@ -27,6 +27,8 @@ from core.invitations import (
     invitation_withdraw_row,
     invitee_problems,
 )
+from core.models import OutboxKind
+from core.outbox import NewEvent, outbox_events_emit
 from core.services import FieldErrors, not_in_future, rows_update, today, transition
 from core.timescales import Timescales, default_timescales
 from iro.models import Child, Family, IndependentReviewingOfficer
@@ -839,7 +841,35 @@ def conference_record_held(
         TransferIn.objects.filter(
             child__in=[e.child for e in entries.values()], concluded_on__isnull=True
         ).update(concluded_on=held_on)
+    _outcomes_announce(conference, list(entries.values()))
     return conference
+
+
+def _outcomes_announce(
+    conference: ChildProtectionConference, entries: Sequence[ConferenceChild]
+) -> None:
+    """Tell the council's system (the outbox) each child's outcome of a conference held,
+    once per child and conference (a correction later tells nothing)."""
+    outbox_events_emit(
+        events=[
+            NewEvent(
+                OutboxKind.CONFERENCE_OUTCOME_RECORDED,
+                f"conference.outcome_recorded:{conference.pk}:{entry.pk}",
+                ConferenceChild._meta.label_lower,
+                entry.pk,
+                child_ref=entry.child.child_id,
+                payload={
+                    "conference_id": conference.pk,
+                    "conference_kind": conference.kind,
+                    "held_on": conference.held_on,
+                    "outcome": entry.outcome,
+                    "plan_id": entry.plan_id,
+                    "category": entry.plan.initial_category if entry.plan else None,
+                },
+            )
+            for entry in sorted(entries, key=lambda e: e.child.child_id)
+        ]
+    )
 
 
 OUTCOME_NOT_HELD = "Only a conference that has been held has an outcome to correct"

@@ -27,7 +27,8 @@ from core.codes import (
 from core.dates import WorkingCalendar, add_years, default_calendar, long_date
 from core.history import ANONYMISED, anonymised_unless_blank, rows_scrub
 from core.invitations import invitation_anonymised
-from core.models import User
+from core.models import OutboxKind, User
+from core.outbox import outbox_event_emit
 from core.services import (
     FieldErrors,
     not_in_future,
@@ -676,7 +677,28 @@ def lac_review_record(
         )
     period_schedule_refresh(period=period)
     review.refresh_from_db()
+    _decisions_circulated_announce(review)
     return review
+
+
+def _decisions_circulated_announce(review: LookedAfterReview) -> None:
+    """Tell the council's system (the outbox) that a review's decisions went out: once a
+    review, when its date is first recorded (a date corrected later tells nothing)."""
+    if review.decisions_circulated_on is None:
+        return
+    outbox_event_emit(
+        kind=OutboxKind.REVIEW_DECISIONS_CIRCULATED,
+        key=f"review.decisions_circulated:{review.pk}",
+        subject_type=LookedAfterReview._meta.label_lower,
+        subject_pk=review.pk,
+        child_ref=review.child.child_id,
+        payload={
+            "review_id": review.pk,
+            "held_on": review.held_on,
+            "decisions_circulated_on": review.decisions_circulated_on,
+            "decisions": review.decisions.count(),
+        },
+    )
 
 
 BOOKING_EXISTS = (
@@ -1094,6 +1116,7 @@ def episode_record(*, child: Child, episode: Episode | None = None, **values) ->
 
 
 @transaction.atomic
+@transaction.atomic
 def lac_review_circulation_record(
     *,
     review: LookedAfterReview,
@@ -1124,6 +1147,7 @@ def lac_review_circulation_record(
     review.decisions_circulated_on = decisions_circulated_on
     review.record_circulated_on = record_circulated_on
     review.save()
+    _decisions_circulated_announce(review)
     return review
 
 

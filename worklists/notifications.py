@@ -13,7 +13,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.dates import long_date
+from core.models import OutboxEvent, OutboxKind
+from core.outbox import CODE, NewEvent, outbox_events_emit
 from worklists.alerts import digests_build, items_from_json, items_to_json
+from worklists.deadlines import PROVIDERS
 from worklists.models import DeadlineDigest
 
 logger = logging.getLogger(__name__)
@@ -56,6 +59,48 @@ def deadline_digests_record(*, as_of: dt.date) -> list[DeadlineDigest]:
             digest = DeadlineDigest.objects.get(recipient=user, for_date=as_of)
         recorded.append(digest)
     return recorded
+
+
+def overdue_deadline_key(
+    *, kind: str, subject_type: str, subject_pk: int | None, who: str, due: dt.date
+) -> str:
+    """One deadline: its kind, the row that stores it, the child (or carer) and the date.
+    A date moved (a review rebooked, a timescale changed) is a new deadline."""
+    return f"deadline.overdue:{kind}:{subject_type}:{subject_pk}:{who}:{due.isoformat()}"
+
+
+def overdue_deadlines_announce(*, as_of: dt.date) -> list[OutboxEvent]:
+    """Tell the council's system (the outbox) of each open deadline overdue on `as_of`,
+    once per deadline: tomorrow's run adds nothing for it (its key)."""
+    yesterday = as_of - dt.timedelta(days=1)
+    overdue = sorted(
+        (item for provider in PROVIDERS for item in provider(horizon=yesterday)),
+        key=lambda d: (d.due, d.kind, d.child_id or d.carer or "", d.subject_pk or 0),
+    )
+    events = []
+    for item in overdue:
+        payload: dict[str, object] = {"deadline": item.kind, "due_on": item.due, "as_of": as_of}
+        if item.rule:
+            payload["rule"] = item.rule
+        if item.carer and CODE.match(item.carer):
+            payload["carer"] = item.carer
+        events.append(
+            NewEvent(
+                OutboxKind.DEADLINE_OVERDUE,
+                overdue_deadline_key(
+                    kind=item.kind,
+                    subject_type=item.subject_type,
+                    subject_pk=item.subject_pk,
+                    who=item.child_id or item.carer or "",
+                    due=item.due,
+                ),
+                item.subject_type,
+                item.subject_pk,
+                child_ref=item.child_id or "",
+                payload=payload,
+            )
+        )
+    return outbox_events_emit(events=events)
 
 
 def unsent_digest_ids() -> list[int]:

@@ -27,6 +27,7 @@ V1 = [
     "/api/v1/disputes/",
     "/api/v1/carers/",
     "/api/v1/import-runs/",
+    "/api/v1/outbox/",
 ]
 # Every test using these records runs on this day (a Monday).
 TODAY = dt.datetime(2025, 3, 31, 9, 0, tzinfo=dt.UTC)

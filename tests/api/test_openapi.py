@@ -6,6 +6,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
 from tests.api.records import TODAY, V1, carer, case_records, import_runs
+from worklists.notifications import overdue_deadlines_announce
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,7 @@ def unit(time_machine, iro, business_support):
     case_records(held_by=iro, chair=iro, child_id="DOC1")
     carer("FC-0101")
     import_runs(uploaded_by=business_support)
+    overdue_deadlines_announce(as_of=TODAY.date())  # the outbox's events
 
 
 def test_the_openapi_document_validates_against_openapi_3():

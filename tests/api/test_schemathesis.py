@@ -12,6 +12,7 @@ from schemathesis import checks
 
 from config.wsgi import application
 from tests.api.records import TODAY, V1, carer, case_records, import_runs
+from worklists.notifications import overdue_deadlines_announce
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,7 @@ def signed_in(client, time_machine, iro, business_support, head_of_service):
     case_records(held_by=iro, chair=iro, child_id="SCHEMA1")
     carer("FC-0101")
     import_runs(uploaded_by=business_support)
+    overdue_deadlines_announce(as_of=TODAY.date())  # the outbox's events
     client.force_login(head_of_service)
     return {"sessionid": client.cookies["sessionid"].value}
 

@@ -42,3 +42,20 @@ def test_the_app_refuses_to_start_outside_debug_without_a_secret_key():
 def test_the_app_starts_with_a_secret_key_or_in_debug():
     assert _start(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="a-real-secret").returncode == 0
     assert _start(DJANGO_DEBUG="true").returncode == 0
+
+
+def test_a_webhook_outside_debug_must_be_https_and_signed():
+    secret = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "a-real-secret"}
+    plain = _start(
+        **secret, OVERSIGHT_WEBHOOK_URL="http://council.example/hook", OVERSIGHT_WEBHOOK_SECRET="s"
+    )
+    unsigned = _start(**secret, OVERSIGHT_WEBHOOK_URL="https://council.example/hook")
+    good = _start(
+        **secret, OVERSIGHT_WEBHOOK_URL="https://council.example/hook", OVERSIGHT_WEBHOOK_SECRET="s"
+    )
+
+    assert plain.returncode != 0
+    assert "OVERSIGHT_WEBHOOK_URL must be an https:// address" in plain.stderr
+    assert unsigned.returncode != 0
+    assert "set OVERSIGHT_WEBHOOK_SECRET" in unsigned.stderr
+    assert good.returncode == 0

@@ -160,7 +160,10 @@ def test_the_api_refuses_a_bad_date_with_the_field_named(client, iro):
     assert "as_of" in response.json()
 
 
-def many_enquiries(iro, count, *, first=D(2025, 1, 1)):
+NEW_YEAR_2025 = D(2025, 1, 1)
+
+
+def many_enquiries(iro, count, *, first=NEW_YEAR_2025):
     """`count` children, each with an initial conference due after the one before's."""
     for n in range(count):
         child = ChildFactory(child_id=f"MANY{n:03d}")

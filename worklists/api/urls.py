@@ -1,6 +1,6 @@
 from django.urls import path
 
-from worklists.api import v1, views
+from worklists.api import outbox, v1, views
 
 urlpatterns = [
     path("deadlines/", views.DeadlineListView.as_view(), name="api-deadlines"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("v1/plans/", v1.ChildProtectionPlanListView.as_view(), name="api-v1-plans"),
     path("v1/disputes/", v1.DisputeListView.as_view(), name="api-v1-disputes"),
     path("v1/carers/", v1.FosterCarerListView.as_view(), name="api-v1-carers"),
+    path("v1/outbox/", outbox.OutboxListView.as_view(), name="api-v1-outbox"),
 ]

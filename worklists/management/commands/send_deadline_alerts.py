@@ -5,7 +5,11 @@ from django.core.management.base import BaseCommand, CommandError
 from core.services import today
 from worklists.alerts import digests_build
 from worklists.models import DeadlineDigest
-from worklists.notifications import deadline_digest_send, deadline_digests_record
+from worklists.notifications import (
+    deadline_digest_send,
+    deadline_digests_record,
+    overdue_deadlines_announce,
+)
 
 
 class Command(BaseCommand):
@@ -32,6 +36,7 @@ class Command(BaseCommand):
                     )
             self.stdout.write("Dry run: nothing recorded or sent.")
             return
+        overdue_deadlines_announce(as_of=day)
         deadline_digests_record(as_of=day)
         sent = failed = 0
         for digest in DeadlineDigest.objects.filter(sent_at__isnull=True).order_by("for_date"):
