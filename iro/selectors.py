@@ -13,7 +13,6 @@ from core.permissions import is_manager
 from iro.models import Child, IROAllocation
 from iro.rules import RESTRICTED_RECORD
 
-
 T = TypeVar("T")
 
 
@@ -38,6 +37,29 @@ def restricted_ids_hidden_from(user) -> frozenset[str]:
     names as text rather than Child rows."""
     hidden = restricted_hidden_from(user)
     return frozenset(hidden.order_by().values_list("child_id", flat=True))
+
+
+def restricted_records_held() -> dict[str, frozenset[int]]:
+    """Each restricted record's council child ID -> the users holding it as its IRO now
+    (one query): for a job that masks lists for many people at once."""
+    held: dict[str, set[int]] = {}
+    rows = (
+        Child.objects.filter(restricted=True)
+        .order_by()
+        .values_list("child_id", "allocations__iro__user_id", "allocations__ended_on")
+    )
+    for child_id, user_id, ended_on in rows:
+        holders = held.setdefault(child_id, set())
+        if user_id is not None and ended_on is None:
+            holders.add(user_id)
+    return {child_id: frozenset(users) for child_id, users in held.items()}
+
+
+def restricted_ids_hidden_among(user, *, held: dict[str, frozenset[int]]) -> frozenset[str]:
+    """`restricted_ids_hidden_from(user)` answered from `restricted_records_held()`."""
+    if user is None or is_manager(user):
+        return frozenset()
+    return frozenset(child_id for child_id, users in held.items() if user.pk not in users)
 
 
 def child_name_shown(child_id: str, name: str, *, hidden: frozenset[str]) -> str:

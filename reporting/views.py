@@ -15,6 +15,7 @@ from django.urls import reverse
 from core.permissions import require_perm
 from core.services import today
 from core.timescales import default_timescales
+from iro.selectors import child_mask, restricted_ids_hidden_from
 from reporting.cache import report_cached
 from reporting.catalogue import Period, key_slug
 from reporting.charts import line_chart_svg
@@ -197,9 +198,17 @@ def figure_children(request, year: int, figure: str):
         raise Http404("No such figure")
     columns = drill.columns()
     head = (["Child ID", "Name"] if drill.shows_child else []) + [c.label for c in columns]
+    # Restricted records this person may not open unasked: a row each, without who.
+    hidden = restricted_ids_hidden_from(request.user)
+
+    def child_of(row):
+        child = row if drill.lists_children else getattr(row, "child", None)
+        if child is not None and child.child_id in hidden:
+            child_mask(child)
+        return child
 
     def values(row) -> list:
-        child = row if drill.lists_children else getattr(row, "child", None)
+        child = child_of(row)
         first = [child.child_id, child.full_name] if drill.shows_child else []
         return first + [c.value(row) for c in columns]
 
@@ -215,7 +224,7 @@ def figure_children(request, year: int, figure: str):
     page = Paginator(drill.rows(), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
     for row in page.object_list:
-        child = row if drill.lists_children else getattr(row, "child", None)
+        child = child_of(row)
         rows.append(
             {
                 "child": child if drill.shows_child else None,

@@ -28,6 +28,7 @@ from core.protected import ExportPassword, download
 from core.roles import Role, user_roles
 from core.services import today
 from core.spreadsheet import csv_row
+from iro.selectors import child_mask, restricted_ids_hidden_from
 from returns.annex_a import TITLES as ANNEX_A_TITLES
 from returns.annex_a import annex_a_csv, annex_a_list, annex_a_xlsx
 from returns.data_quality import data_quality_dispatch, live_years
@@ -478,6 +479,16 @@ def _data_quality_filters(request):
     return form, data.get("return_name") or "", year, checks
 
 
+def _restricted_blank(issue: DataQualityIssue, hidden: frozenset[str]) -> None:
+    """Show an issue of a restricted record hidden from the reader without who it is
+    about: the child masked (iro.selectors.child_mask) and the row's values (a birth
+    date, a UPN) left out; the rule and the field to fix stay."""
+    if issue.child_ref in hidden:
+        issue.values = ""
+        if issue.child is not None:
+            child_mask(issue.child)
+
+
 def _issues(return_name: str, year: int):
     issues = DataQualityIssue.objects.filter(year=year).select_related("child")
     if return_name:
@@ -489,8 +500,10 @@ def _issues(return_name: str, year: int):
 def data_quality(request):
     """Each child's current problems by the DfE's return rules, to fix in the records."""
     form, return_name, year, checks = _data_quality_filters(request)
+    hidden = restricted_ids_hidden_from(request.user)
     groups: list[dict] = []
     for issue in _issues(return_name, year):
+        _restricted_blank(issue, hidden)
         if not groups or groups[-1]["ref"] != issue.child_ref:
             groups.append({"ref": issue.child_ref, "child": issue.child, "issues": []})
         groups[-1]["issues"].append(issue)
@@ -531,7 +544,9 @@ def data_quality_csv(request):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
     writer.writerow(csv_row(CSV_COLUMNS))
+    hidden = restricted_ids_hidden_from(request.user)
     for issue in _issues(return_name, year):
+        _restricted_blank(issue, hidden)
         writer.writerow(
             csv_row(
                 [

@@ -19,7 +19,7 @@ from iro.models import Child, IROAllocation
 from iro.restricted import child_lookups
 from iro.services import child_restriction_set, iro_allocate
 from protection.services import conference_book, section47_start
-from tests.core.test_every_url import PAGES, url_for, world  # noqa: F401 (a fixture)
+from tests.core.test_every_url import PAGES, url_for
 from tests.factories import ChildFactory, IROFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -167,9 +167,7 @@ def test_a_conference_asks_for_each_restricted_child_it_covers_and_audits_each_r
     }
 
 
-def test_a_numbered_page_of_an_unrestricted_child_asks_nobody_why(
-    client, world, business_support
-):
+def test_a_numbered_page_of_an_unrestricted_child_asks_nobody_why(client, world, business_support):
     client.force_login(business_support)
     assert client.get(f"/protection/conferences/{world['conference']}/").status_code == 200
 
@@ -177,8 +175,9 @@ def test_a_numbered_page_of_an_unrestricted_child_asks_nobody_why(
 def test_a_numbered_page_asks_in_one_query_and_none_for_a_manager(
     client, restricted_world, business_support, head_of_service, django_assert_max_num_queries
 ):
-    from iro.restricted import RestrictedChildMiddleware
     from django.test import RequestFactory
+
+    from iro.restricted import RestrictedChildMiddleware
 
     url = url_for("protection:conference", restricted_world)
     request = RequestFactory().get(url)
