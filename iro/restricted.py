@@ -116,10 +116,10 @@ class RestrictedChildMiddleware(BeforeViewMiddleware):
         match = request.resolver_match
         if user is None or not user.is_authenticated or match is None:
             return None
-        if match.view_name == RESTRICTED_PAGE or is_manager(user):
+        if match.view_name == RESTRICTED_PAGE:
             return None
         named = children_named(match.view_name, match.namespace, view_kwargs)
-        if named is None:
+        if named is None or is_manager(user):
             return None
         # The restricted records named that this person may not open unasked: one query.
         hidden = restricted_hidden_from(user, children=Child.objects.filter(named))
