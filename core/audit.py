@@ -71,6 +71,7 @@ EXPORT_URL_NAMES: frozenset[str] = frozenset(
     {
         "children:access",
         "dashboard:figure",
+        "data_quality:list",
         "data_quality:csv",
         "imports:export_return",
         "imports:export_annex_a",

@@ -12,7 +12,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from core.forms import posted
 from core.permissions import require_perm
+from core.protected import LockedDownloadForm
 from core.services import today
 from core.timescales import default_timescales
 from iro.selectors import child_mask, restricted_ids_hidden_from
@@ -187,6 +189,10 @@ def report_download(request, year: int, fmt: str) -> HttpResponse:
     return response
 
 
+# The files a drill-down's whole list can be downloaded as, locked with a password.
+LOCKED_FORMATS = [("csv", "CSV"), ("xlsx", "Excel")]
+
+
 def figure_children(request, year: int, figure: str):
     """The children (or records) behind one figure, paged; or all of them as CSV/Excel."""
     _allowed(request)
@@ -212,15 +218,23 @@ def figure_children(request, year: int, figure: str):
         first = [child.child_id, child.full_name] if drill.shows_child else []
         return first + [c.value(row) for c in columns]
 
-    fmt = request.GET.get("format", "")
-    if fmt in FORMATS:
+    def whole_list(fmt: str, password: str = ""):
         return table_response(
             name=f"{figure.strip('/').replace('/', '-')}-{period.label}",
             title=drill.label,
             head=head,
             rows=(values(row) for row in drill.rows().iterator(chunk_size=2000)),
             fmt=fmt,
+            password=password,
         )
+
+    # The whole list locked with a password (core.protected), posted from this page.
+    locked = LockedDownloadForm(posted(request), formats=LOCKED_FORMATS)
+    if request.method == "POST" and locked.is_valid():
+        return whole_list(locked.cleaned_data["file_format"], locked.cleaned_data["password"])
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS and request.method != "POST":
+        return whole_list(fmt)
     page = Paginator(drill.rows(), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
     for row in page.object_list:
@@ -245,6 +259,8 @@ def figure_children(request, year: int, figure: str):
             "query": "",
             "csv": "?format=csv",
             "xlsx": "?format=xlsx",
+            "locked": locked,
             "back": f"{reverse('dashboard:index')}?year={year}",
         },
+        status=400 if locked.errors else 200,
     )
