@@ -6,6 +6,7 @@ than the file. Every download is also an audited read (core.audit)."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pyzipper
 from crispy_forms_gds.layout import Field, Size
@@ -101,11 +102,11 @@ class LockedDownloadForm(ExportPassword, ServiceForm):
         error_messages={"required": "Select the kind of file"},
     )
 
-    def __init__(self, *args, formats: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(self, *args: Any, formats: list[tuple[str, str]], **kwargs: Any) -> None:
         self.formats = formats
         super().__init__(*args, **kwargs)
 
-    def layout_fields(self) -> list:
+    def layout_fields(self) -> list[Any]:
         # Called from ServiceForm.__init__, once the fields are made: set up here.
         file_format = self.fields["file_format"]
         file_format.choices = self.formats  # type: ignore[attr-defined]
