@@ -27,6 +27,7 @@ from worklists.alerts import digest_for, digests_build
 pytestmark = pytest.mark.django_db
 
 # What would tell who the records are about.
+D2024 = dt.date(2024, 1, 5)
 WHO = ["Sealed", "Person", "Hidden", "04/03/2012", "A123456789012"]
 
 
@@ -237,3 +238,29 @@ def test_a_masked_record_is_never_saved(other_iro, restricted):
     with pytest.raises(ValueError, match="never saved"):
         child.save()
     assert Child.objects.get(child_id="R100").first_name == "Sealed"
+
+
+def test_a_foster_households_page_does_not_name_a_restricted_child_placed_there(
+    client, business_support, head_of_service
+):
+    from fostering.services import household_approve
+
+    household = household_approve(reference="FCR1", name="R household", approved_on=D2024)
+    child = ChildFactory(child_id="R300", first_name="Sealed", last_name="Person")
+    episode_record(
+        child=child,
+        started_on=today() - dt.timedelta(days=10),
+        reason_new_episode="S",
+        legal_status="C2",
+        category_of_need="N1",
+        placement="U4",
+        placement_provider="PR1",
+        ended_on=None,
+        reason_ceased="",
+        foster_household=household,
+    )
+    child_restriction_set(child=child, restricted=True, reason="Sealed", by=head_of_service)
+
+    masked = _page(client, business_support, "/fostering/FCR1/")
+    assert "R300" in masked and RESTRICTED_RECORD in masked and _unnamed(masked) == []
+    assert "Sealed Person" in _page(client, head_of_service, "/fostering/FCR1/")
