@@ -3,7 +3,7 @@ staff's child, opens without a reason only for the child's IRO and managers
 (iro.permissions, "iro.open_child_unasked"). Anyone else is shown the restricted page
 first and opens the record by giving a reason; for the next
 OVERSIGHT_BREAK_GLASS_MINUTES every page of that child they open is audited with the
-reason (core.audit reads `request.audit_reason`).
+reason (core.audit reads `request.audit_reasons`: one event per child, with its reason).
 
 `RestrictedChildMiddleware` guards every page whose address names a child's record:
 its `<child_id>`, or the number of something of the child's (a review, a conference, a
