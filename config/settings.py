@@ -485,11 +485,18 @@ OVERSIGHT_LOCAL_AUTHORITY = os.environ.get("OVERSIGHT_LOCAL_AUTHORITY", "")
 
 # Retention (retention/rules.py, docs/adr/0013): a looked-after child's records are kept to
 # their 75th birthday, a child's never looked after (child protection only) to the age the
-# council chooses (25 by default).
+# council chooses (25 by default). Who read a child's record (core.models.AccessEvent) is
+# kept 7 years by default: the 6 years in which most claims can be brought (Limitation
+# Act 1980), and one more for a claim made at the end of them.
 OVERSIGHT_RETENTION = {
     "looked_after_until_age": int(os.environ.get("OVERSIGHT_RETENTION_LOOKED_AFTER_AGE", "75")),
     "protection_only_until_age": int(os.environ.get("OVERSIGHT_RETENTION_PROTECTION_AGE", "25")),
+    "access_events_years": int(os.environ.get("OVERSIGHT_RETENTION_ACCESS_EVENTS_YEARS", "7")),
 }
+if OVERSIGHT_RETENTION["access_events_years"] < 1:
+    raise ImproperlyConfigured(
+        "OVERSIGHT_RETENTION_ACCESS_EVENTS_YEARS must be a whole number of years, 1 or more."
+    )
 # An uploaded return's stored files are deleted this many days after its import finished
 # (returns.rules.upload_delete_on): 0, as soon as it is loaded and checked; a failed or
 # discarded upload is kept longer, to look into it or try it again.

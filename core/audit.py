@@ -7,7 +7,10 @@ signed in that is
 - a page in `AUDITED_URL_NAMES`: the pages that show children or carers by name;
 - a download: any response sent as an attachment (kind "export" for the bulk data
   exports in `EXPORT_URL_NAMES`, "download" for any other file);
-- a GET under /api/, or an integration's POST (a write, which answers with what it saved).
+- a GET under /api/, or an integration's POST (a write, which answers with what it saved);
+- any page of a restricted record opened with a reason (`request.audit_reasons`, set by
+  iro.restricted: {child ID: reason}), whatever the page: one event per child, each with
+  the reason given for it ("break glass" is always kept).
 
 It writes one INSERT and reads nothing: the user is the one the request already loaded,
 and the child is the `child_id` in the URL (or `request.audit_child_ref`, which a view may
@@ -68,6 +71,7 @@ EXPORT_URL_NAMES: frozenset[str] = frozenset(
     {
         "children:access",
         "dashboard:figure",
+        "data_quality:list",
         "data_quality:csv",
         "imports:export_return",
         "imports:export_annex_a",
@@ -117,6 +121,8 @@ def access_kind(request: HttpRequest, response: HttpResponseBase, url_name: str)
     # record it saved).
     if request.path.startswith("/api/") and request.method in {"GET", "POST"}:
         return AccessKind.API
+    if getattr(request, "audit_reasons", None):
+        return AccessKind.VIEW
     if url_name and url_name in audited_url_names():
         if SEARCH_PARAMETERS.intersection(request.GET):
             return AccessKind.SEARCH
@@ -127,9 +133,12 @@ def access_kind(request: HttpRequest, response: HttpResponseBase, url_name: str)
 def access_record(
     request: HttpRequest, response: HttpResponseBase, *, reason: str = ""
 ) -> AccessEvent | None:
-    """Add the access event for a request, if it is one to audit: one INSERT, no reads."""
+    """Add the access event for a request, if it is one to audit: one INSERT (one per
+    restricted child opened with a reason), no reads. Returns the (last) event."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or response.status_code >= 400:
+        return None
+    if getattr(request, "audit_not_shown", False):  # sent to ask why first: nothing read
         return None
     match = request.resolver_match
     url_name = match.view_name if match is not None else ""
@@ -139,18 +148,25 @@ def access_record(
     child_ref = getattr(request, "audit_child_ref", None)
     if child_ref is None and match is not None:
         child_ref = match.kwargs.get("child_id", "")
-    return AccessEvent.objects.create(
-        user=user,
-        username=user.get_username()[: _MAX["username"]],
-        kind=kind,
-        url_name=url_name[: _MAX["url_name"]],
-        path=request.path[: _MAX["path"]],
-        detail=",".join(parameter_names(request))[: _MAX["detail"]],
-        child_ref=str(child_ref or "")[: _MAX["child_ref"]],
-        ip_address=client_ip(request),
-        reason=reason or getattr(request, "audit_reason", ""),
-        status_code=response.status_code,
-    )
+    # A restricted record opened with a reason: one event per child, with its reason.
+    reasons = getattr(request, "audit_reasons", None) or {
+        str(child_ref or ""): reason or getattr(request, "audit_reason", "")
+    }
+    event = None
+    for ref, why in reasons.items():
+        event = AccessEvent.objects.create(
+            user=user,
+            username=user.get_username()[: _MAX["username"]],
+            kind=kind,
+            url_name=url_name[: _MAX["url_name"]],
+            path=request.path[: _MAX["path"]],
+            detail=",".join(parameter_names(request))[: _MAX["detail"]],
+            child_ref=ref[: _MAX["child_ref"]],
+            ip_address=client_ip(request),
+            reason=reason or why,
+            status_code=response.status_code,
+        )
+    return event
 
 
 class AccessAuditMiddleware:

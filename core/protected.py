@@ -6,10 +6,14 @@ than the file. Every download is also an audited read (core.audit)."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pyzipper
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.http import HttpResponse
+
+from core.forms import ServiceForm
 
 SHORTEST_PASSWORD = 10
 PASSWORD_TOO_SHORT = f"The password must be at least {SHORTEST_PASSWORD} characters"
@@ -79,3 +83,39 @@ def download(
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+ENTER_PASSWORD = "Enter a password to lock the file with"
+
+
+class LockedDownloadForm(ExportPassword, ServiceForm):
+    """A list's download locked with a password (the list's page posts it to itself):
+    the file as a zip that opens only with the password. The plain download stays a link.
+    `formats` are the choices of file ([("csv", "CSV")] for a list that has only one)."""
+
+    submit_label = "Download locked with a password"
+    prefix = "locked"
+
+    file_format = forms.ChoiceField(
+        label="File",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of file"},
+    )
+
+    def __init__(self, *args: Any, formats: list[tuple[str, str]], **kwargs: Any) -> None:
+        self.formats = formats
+        super().__init__(*args, **kwargs)
+
+    def layout_fields(self) -> list[Any]:
+        # Called from ServiceForm.__init__, once the fields are made: set up here.
+        file_format = self.fields["file_format"]
+        file_format.choices = self.formats  # type: ignore[attr-defined]
+        file_format.initial = self.formats[0][0]
+        password = self.fields["password"]
+        password.required = True
+        password.label = "Password to open the file"
+        password.error_messages["required"] = ENTER_PASSWORD
+        if len(self.formats) == 1:
+            file_format.widget = forms.HiddenInput()
+            return ["file_format", "password"]
+        return [Field.radios("file_format", legend_size=Size.SMALL), "password"]

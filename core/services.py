@@ -163,3 +163,31 @@ def rows_update_with_history(
             rows, batch_size=batch_size, update=True, default_change_reason=change_reason
         )
     return written
+
+
+def access_events_expire(*, before: dt.date, apply: bool) -> int:
+    """The access events of days before `before` (past their keeping period), deleted
+    when `apply`; the number of them either way.
+
+    The one way an access event goes: the retention job's (retention.services). The
+    append-only manager refuses any delete, so this uses the model's base manager."""
+    from core.models import AccessEvent
+
+    start = timezone.make_aware(dt.datetime.combine(before, dt.time()))
+    expired = AccessEvent._base_manager.filter(at__lt=start)
+    if not apply:
+        return expired.count()
+    deleted, _ = expired.delete()
+    return deleted
+
+
+def access_event_reasons_blank(*, child_refs: Sequence[str]) -> int:
+    """Blank the reasons given for reading these children's records (free text that may
+    name people) as they are anonymised; who read what, and when, stays. The number of
+    events changed. The one change ever made to an access event (retention.services)."""
+    from core.models import AccessEvent
+
+    if not child_refs:
+        return 0
+    events = AccessEvent._base_manager.filter(child_ref__in=list(child_refs)).exclude(reason="")
+    return events.update(reason="")

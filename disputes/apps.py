@@ -27,4 +27,10 @@ class DisputesConfig(AppConfig):
     verbose_name = "Dispute resolution"
 
     def ready(self) -> None:
+        from iro.restricted import child_lookups_register
+
         post_migrate.connect(ladder_ensure, sender=self, dispatch_uid="disputes.ladder_ensure")
+        # A challenge's pages are its child's record: a restricted one asks why first.
+        child_lookups_register(
+            "disputes", {"pk": "disputes__pk", "stage_pk": "disputes__stages__pk"}
+        )

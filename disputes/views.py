@@ -52,6 +52,7 @@ from disputes.services import (
     dispute_withdraw,
 )
 from iro.models import Child
+from iro.selectors import children_mask
 
 # Who may act on a challenge (disputes/permissions.py): its IRO, or a manager.
 ACT_ON_DISPUTE = "disputes.act_on_dispute"
@@ -91,6 +92,10 @@ def _caption(dispute: Dispute) -> str:
     return f"{dispute.child.full_name}, child {dispute.child.child_id}"
 
 
+def _challenge_child(dispute):
+    return dispute.child
+
+
 @role_required()
 def dispute_list_view(request):
     """Challenges, open ones first: the stage each has reached and both of its clocks."""
@@ -109,7 +114,7 @@ def dispute_list_view(request):
     as_of = today()
     calendar = default_calendar()
     rows = []
-    for dispute in page.object_list:
+    for dispute in children_mask(page.object_list, user=request.user, child_of=_challenge_child):
         awaiting = dispute.is_open and dispute.stage_due_on and not dispute.stage_responded_on
         rows.append(
             {

@@ -56,6 +56,7 @@ from fostering.services import (
     household_details_correct,
     household_terms_change,
 )
+from iro.selectors import children_mask
 
 # Who may correct or withdraw a recorded review (fostering/permissions.py).
 CORRECT_REVIEW = "fostering.correct_carer_review"
@@ -130,8 +131,9 @@ def household_detail(request, reference: str):
             return redirect("fostering:household", moved.reference)
         raise Http404("No household has this reference")
     as_of = today()
-    placed = list(
-        children_placed(household=household, on=as_of).order_by("last_name", "first_name")
+    placed = children_mask(
+        children_placed(household=household, on=as_of).order_by("last_name", "first_name"),
+        user=request.user,
     )
     reviews = list(
         household.reviews.filter(held_on__isnull=False)

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from core.codes import Ethnicity, Sex, choices_check
 from core.dates import age_on
 from core.models import TimeStampedModel, return_year_field
-from iro.rules import CHILD_ID_MAX_LENGTH
+from iro.rules import CHILD_ID_MAX_LENGTH, RESTRICTED_RECORD
 
 
 class Family(TimeStampedModel):
@@ -78,12 +78,27 @@ class Child(TimeStampedModel):
             choices_check("sex", Sex),
             choices_check("ethnicity", Ethnicity),
         ]
+        indexes = [
+            # The few restricted records, read on every list and guarded page for someone
+            # who may not open them unasked (iro.selectors.restricted_hidden_from).
+            models.Index(
+                fields=["child_id"], condition=Q(restricted=True), name="child_restricted"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.child_id})"
 
+    def save(self, *args, **kwargs) -> None:
+        if getattr(self, "masked", False):
+            # Blanked for a list (iro.selectors.child_mask): saving would wipe the record.
+            raise ValueError("A masked restricted record is never saved.")
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self) -> str:
+        if getattr(self, "masked", False):
+            return RESTRICTED_RECORD
         return f"{self.first_name} {self.last_name}"
 
     @property

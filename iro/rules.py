@@ -12,6 +12,9 @@ import re
 # an ID can never be read as a spreadsheet formula (=1+2, -1, +1, @A1) when a return or
 # an export is opened in Excel.
 CHILD_ID_MAX_LENGTH = 20
+# What a list shows in place of the name of a restricted record its reader may not open
+# unasked (iro.selectors.children_mask): no birth date or UPN either, but the row stays.
+RESTRICTED_RECORD = "Restricted record"
 CHILD_ID_FORMAT = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 
 CHILD_ID_TOO_LONG = f"The council child ID must be {CHILD_ID_MAX_LENGTH} characters or fewer"

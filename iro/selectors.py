@@ -3,14 +3,98 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from core.history import Correction, corrections_of, value_shown
 from core.permissions import is_manager
 from iro.models import Child, IROAllocation
+from iro.rules import RESTRICTED_RECORD
+
+T = TypeVar("T")
+
+
+def restricted_hidden_from(user, *, children: QuerySet[Child] | None = None) -> QuerySet[Child]:
+    """The restricted records (of `children`, or of all) that `user` may not open unasked.
+
+    The query form of iro.permissions "iro.open_child_unasked": a restricted record not
+    held by the user now, unless the user is a manager (then no query at all). Pages
+    that name one ask why first (iro.restricted); lists show it masked (`children_mask`).
+    Served by the partial index on restricted records.
+    """
+    if user is None or not user.is_authenticated or is_manager(user):
+        return Child.objects.none()
+    mine = IROAllocation.objects.filter(child=OuterRef("pk"), ended_on__isnull=True, iro__user=user)
+    base = Child.objects.all() if children is None else children
+    return base.filter(restricted=True).exclude(Exists(mine))
+
+
+def restricted_ids_hidden_from(user) -> frozenset[str]:
+    """The council child IDs of the restricted records `user` may not open unasked (one
+    query on the few restricted rows; none for managers): for lists that carry IDs and
+    names as text rather than Child rows."""
+    hidden = restricted_hidden_from(user)
+    return frozenset(hidden.order_by().values_list("child_id", flat=True))
+
+
+def restricted_records_held() -> dict[str, frozenset[int]]:
+    """Each restricted record's council child ID -> the users holding it as its IRO now
+    (one query): for a job that masks lists for many people at once."""
+    held: dict[str, set[int]] = {}
+    rows = (
+        Child.objects.filter(restricted=True)
+        .order_by()
+        .values_list("child_id", "allocations__iro__user_id", "allocations__ended_on")
+    )
+    for child_id, user_id, ended_on in rows:
+        holders = held.setdefault(child_id, set())
+        if user_id is not None and ended_on is None:
+            holders.add(user_id)
+    return {child_id: frozenset(users) for child_id, users in held.items()}
+
+
+def restricted_ids_hidden_among(user, *, held: dict[str, frozenset[int]]) -> frozenset[str]:
+    """`restricted_ids_hidden_from(user)` answered from `restricted_records_held()`."""
+    if user is None or is_manager(user):
+        return frozenset()
+    return frozenset(child_id for child_id, users in held.items() if user.pk not in users)
+
+
+def child_name_shown(child_id: str, name: str, *, hidden: frozenset[str]) -> str:
+    """A child's name as a list shows it: RESTRICTED_RECORD for one hidden from its reader."""
+    return RESTRICTED_RECORD if child_id in hidden else name
+
+
+def child_mask(child: Child) -> Child:
+    """Blank, in memory only, what would tell who a restricted record is about: names
+    (`full_name` then says RESTRICTED_RECORD), birth dates and UPN. The child ID stays,
+    so the row links to the record, which asks why. A masked child cannot be saved."""
+    child.masked = True  # type: ignore[attr-defined]
+    child.first_name = child.last_name = child.upn = ""
+    child.date_of_birth = child.expected_date_of_birth = None
+    return child
+
+
+def children_mask(children: Iterable[T], *, user, child_of=None) -> list[T]:
+    """The rows of a list, with the restricted records among them that `user` may not open
+    unasked masked (`child_mask`). `child_of(row)` gives a row's Child (the row itself by
+    default). At most one query, and only when a restricted record is among the rows."""
+    rows = list(children)
+    get = child_of or (lambda row: row)
+    restricted = [c for c in map(get, rows) if c is not None and c.restricted]
+    if restricted:
+        pks = {c.pk for c in restricted}
+        hidden = set(
+            restricted_hidden_from(user, children=Child.objects.filter(pk__in=pks)).values_list(
+                "pk", flat=True
+            )
+        )
+        for child in restricted:
+            if child.pk in hidden:
+                child_mask(child)
+    return rows
 
 
 def children_held_by(*, user_id: int) -> QuerySet[IROAllocation, Any]:

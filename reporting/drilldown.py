@@ -37,6 +37,8 @@ def _missing(row: object) -> MissingEpisode:
 
 def _child_columns(period: Period) -> list[Column]:
     def age(child) -> str:
+        if getattr(child, "masked", False):  # a restricted record: no birth date, no age
+            return ""
         if child.date_of_birth is None or child.date_of_birth > period.snapshot:
             return "Unborn"
         return str(child.age_on(period.snapshot))

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 
+from core.protected import download
 from core.spreadsheet import csv_row, xlsx_append
 
 FORMATS = {
@@ -24,9 +25,22 @@ def _plain(value):
 
 
 def table_response(
-    *, name: str, title: str, head: Sequence[str], rows: Iterable[Sequence], fmt: str
+    *,
+    name: str,
+    title: str,
+    head: Sequence[str],
+    rows: Iterable[Sequence],
+    fmt: str,
+    password: str = "",
 ) -> HttpResponse:
-    """A download of one table: UTF-8 CSV (with a byte-order mark, for Excel) or .xlsx."""
+    """A download of one table: UTF-8 CSV (with a byte-order mark, for Excel) or .xlsx;
+    locked in a zip when a `password` is given (core.protected)."""
+    body = table_content(title=title, head=head, rows=rows, fmt=fmt)
+    return download(body, f"{name}.{fmt}", FORMATS[fmt], password=password)
+
+
+def table_content(*, title: str, head: Sequence[str], rows: Iterable[Sequence], fmt: str) -> bytes:
+    """One table as the bytes of a UTF-8 CSV (with a byte-order mark) or an .xlsx file."""
     if fmt == "csv":
         out = io.StringIO()
         out.write("\ufeff")
@@ -52,6 +66,4 @@ def table_response(
         buffer = io.BytesIO()
         book.save(buffer)
         body = buffer.getvalue()
-    response = HttpResponse(body, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return body

@@ -12,9 +12,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from core.forms import posted
 from core.permissions import require_perm
+from core.protected import LockedDownloadForm
 from core.services import today
 from core.timescales import default_timescales
+from iro.selectors import child_mask, restricted_ids_hidden_from
 from reporting.cache import report_cached
 from reporting.catalogue import Period, key_slug
 from reporting.charts import line_chart_svg
@@ -186,6 +189,10 @@ def report_download(request, year: int, fmt: str) -> HttpResponse:
     return response
 
 
+# The files a drill-down's whole list can be downloaded as, locked with a password.
+LOCKED_FORMATS = [("csv", "CSV"), ("xlsx", "Excel")]
+
+
 def figure_children(request, year: int, figure: str):
     """The children (or records) behind one figure, paged; or all of them as CSV/Excel."""
     _allowed(request)
@@ -197,25 +204,41 @@ def figure_children(request, year: int, figure: str):
         raise Http404("No such figure")
     columns = drill.columns()
     head = (["Child ID", "Name"] if drill.shows_child else []) + [c.label for c in columns]
+    # Restricted records this person may not open unasked: a row each, without who.
+    hidden = restricted_ids_hidden_from(request.user)
+
+    def child_of(row):
+        child = row if drill.lists_children else getattr(row, "child", None)
+        if child is not None and child.child_id in hidden:
+            child_mask(child)
+        return child
 
     def values(row) -> list:
-        child = row if drill.lists_children else getattr(row, "child", None)
+        child = child_of(row)
         first = [child.child_id, child.full_name] if drill.shows_child else []
         return first + [c.value(row) for c in columns]
 
-    fmt = request.GET.get("format", "")
-    if fmt in FORMATS:
+    def whole_list(fmt: str, password: str = ""):
         return table_response(
             name=f"{figure.strip('/').replace('/', '-')}-{period.label}",
             title=drill.label,
             head=head,
             rows=(values(row) for row in drill.rows().iterator(chunk_size=2000)),
             fmt=fmt,
+            password=password,
         )
+
+    # The whole list locked with a password (core.protected), posted from this page.
+    locked = LockedDownloadForm(posted(request), formats=LOCKED_FORMATS)
+    if request.method == "POST" and locked.is_valid():
+        return whole_list(locked.cleaned_data["file_format"], locked.cleaned_data["password"])
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS and request.method != "POST":
+        return whole_list(fmt)
     page = Paginator(drill.rows(), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
     for row in page.object_list:
-        child = row if drill.lists_children else getattr(row, "child", None)
+        child = child_of(row)
         rows.append(
             {
                 "child": child if drill.shows_child else None,
@@ -236,6 +259,8 @@ def figure_children(request, year: int, figure: str):
             "query": "",
             "csv": "?format=csv",
             "xlsx": "?format=xlsx",
+            "locked": locked,
             "back": f"{reverse('dashboard:index')}?year={year}",
         },
+        status=400 if locked.errors else 200,
     )

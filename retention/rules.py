@@ -15,6 +15,8 @@ from core.dates import add_years
 
 LOOKED_AFTER_UNTIL_AGE = 75
 PROTECTION_ONLY_UNTIL_AGE = 25
+# Who read a child's record: the 6 years of the Limitation Act 1980, and one more.
+ACCESS_EVENTS_YEARS = 7
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class Schedule:
 
     looked_after_until_age: int = LOOKED_AFTER_UNTIL_AGE
     protection_only_until_age: int = PROTECTION_ONLY_UNTIL_AGE
+    access_events_years: int = ACCESS_EVENTS_YEARS
 
 
 def keep_until(*, born_on: dt.date, ever_looked_after: bool, schedule: Schedule) -> dt.date:
@@ -41,6 +44,12 @@ def is_past_keeping(
     return today > keep_until(
         born_on=born_on, ever_looked_after=ever_looked_after, schedule=schedule
     )
+
+
+def access_events_kept_from(*, today: dt.date, schedule: Schedule) -> dt.date:
+    """The first day whose access events are still kept on `today`: those of earlier days
+    are past their keeping period (settings OVERSIGHT_RETENTION_ACCESS_EVENTS_YEARS)."""
+    return add_years(today, -schedule.access_events_years)
 
 
 def anonymised_birth_date(born_on: dt.date) -> dt.date:

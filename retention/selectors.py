@@ -130,6 +130,8 @@ def retention_report(run: RetentionRun, *, schedule: Schedule | None = None) -> 
         f"{due.get('still_open', 0)}",
         f"Uploads whose files are {'deleted' if run.applied else 'due to be deleted'}: "
         f"{due.get('uploads_due', 0)}",
+        f"Access events older than {schedule.access_events_years} years "
+        f"{'deleted' if run.applied else 'due to be deleted'}: {due.get('access_events_due', 0)}",
     ]
     if run.applied:
         changed = ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in run.changed.items())

@@ -9,12 +9,14 @@ from collections import Counter
 from django.db import transaction
 
 from core.retention import child_anonymisers, stored_file_deleters
+from core.services import access_event_reasons_blank, access_events_expire
 from core.services import today as today_
 from disputes.services import child_records_anonymise as disputes_anonymise
 from iro.services import child_anonymise
 from protection.services import child_records_anonymise as protection_anonymise
 from retention.models import RetentionRun
-from retention.rules import Schedule
+from retention.rules import Schedule, access_events_kept_from
+from retention.schedule import current_schedule
 from retention.selectors import past_keeping
 from reviews.services import child_records_anonymise as reviews_anonymise
 
@@ -38,6 +40,7 @@ def retention_run(
     A child on legal hold, or with anything still open, is counted and left alone. The run
     keeps only Oversight's internal ids of the children, never their names."""
     today = today or today_()
+    schedule = schedule or current_schedule()
     found = past_keeping(today=today, schedule=schedule)
     due = [p for p in found if p.is_due]
     counts = Counter(p.kind for p in due)
@@ -54,9 +57,18 @@ def retention_run(
         summary.update({k: v for k, v in files.items() if k.endswith("_due")})
         changed.update({k: v for k, v in files.items() if not k.endswith("_due")})
     with transaction.atomic():
+        # Who read a child's record: kept for its own period, whatever the child's age.
+        kept_from = access_events_kept_from(today=today, schedule=schedule)
+        expired = access_events_expire(before=kept_from, apply=apply)
+        summary["access_events_due"] = expired
+        if apply:
+            changed["access_events"] += expired
         if apply and due:
             children = [p.child for p in due]
             ids = [c.pk for c in children]
+            changed["access_event_reasons"] += access_event_reasons_blank(
+                child_refs=[c.child_id for c in children]
+            )
             changed.update(child_anonymise(children=children, as_of=today))
             for anonymise in (*AREA_ANONYMISERS, *child_anonymisers):
                 changed.update(anonymise(child_ids=ids))

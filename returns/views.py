@@ -8,6 +8,7 @@ the fixes are made by whoever holds the record.
 from __future__ import annotations
 
 import csv
+import io
 
 from celery import current_app
 from crispy_forms_gds.layout import Field, Size
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,10 +25,11 @@ from django.views.decorators.http import require_POST
 
 from core.forms import ServiceForm, error_summary_items, form_page, gds_date, posted
 from core.permissions import require_perm, role_required
-from core.protected import ExportPassword, download
+from core.protected import ExportPassword, LockedDownloadForm, download
 from core.roles import Role, user_roles
 from core.services import today
 from core.spreadsheet import csv_row
+from iro.selectors import child_mask, restricted_ids_hidden_from
 from returns.annex_a import TITLES as ANNEX_A_TITLES
 from returns.annex_a import annex_a_csv, annex_a_list, annex_a_xlsx
 from returns.data_quality import data_quality_dispatch, live_years
@@ -478,6 +480,16 @@ def _data_quality_filters(request):
     return form, data.get("return_name") or "", year, checks
 
 
+def _restricted_blank(issue: DataQualityIssue, hidden: frozenset[str]) -> None:
+    """Show an issue of a restricted record hidden from the reader without who it is
+    about: the child masked (iro.selectors.child_mask) and the row's values (a birth
+    date, a UPN) left out; the rule and the field to fix stay."""
+    if issue.child_ref in hidden:
+        issue.values = ""
+        if issue.child is not None:
+            child_mask(issue.child)
+
+
 def _issues(return_name: str, year: int):
     issues = DataQualityIssue.objects.filter(year=year).select_related("child")
     if return_name:
@@ -489,8 +501,14 @@ def _issues(return_name: str, year: int):
 def data_quality(request):
     """Each child's current problems by the DfE's return rules, to fix in the records."""
     form, return_name, year, checks = _data_quality_filters(request)
+    # The issues as CSV locked with a password (core.protected), posted from this page.
+    locked = LockedDownloadForm(posted(request), formats=[("csv", "CSV")])
+    if request.method == "POST" and locked.is_valid():
+        return _data_quality_download(request, password=locked.cleaned_data["password"])
+    hidden = restricted_ids_hidden_from(request.user)
     groups: list[dict] = []
     for issue in _issues(return_name, year):
+        _restricted_blank(issue, hidden)
         if not groups or groups[-1]["ref"] != issue.child_ref:
             groups.append({"ref": issue.child_ref, "child": issue.child, "issues": []})
         groups[-1]["issues"].append(issue)
@@ -518,20 +536,28 @@ def data_quality(request):
             "children": sum(1 for g in groups if g["ref"]),
             "query": query,
             "can_check": request.user.has_perm(PERMISSION),
+            "locked": locked,
         },
+        status=400 if locked.errors else 200,
     )
 
 
 @role_required()
 def data_quality_csv(request):
     """The issues on the page, every page, as a spreadsheet."""
+    return _data_quality_download(request)
+
+
+def _data_quality_download(request, *, password: str = ""):
+    """The issues chosen as CSV; locked in a zip when a `password` is given."""
     _, return_name, year, _ = _data_quality_filters(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"data-quality-{return_name or 'returns'}-{year_label(year)}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    out = io.StringIO()
+    writer = csv.writer(out)
     writer.writerow(csv_row(CSV_COLUMNS))
+    hidden = restricted_ids_hidden_from(request.user)
     for issue in _issues(return_name, year):
+        _restricted_blank(issue, hidden)
         writer.writerow(
             csv_row(
                 [
@@ -548,7 +574,7 @@ def data_quality_csv(request):
                 ]
             )
         )
-    return response
+    return download(out.getvalue(), name, "text/csv; charset=utf-8", password=password)
 
 
 @require_POST

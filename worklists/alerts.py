@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -20,6 +20,12 @@ from core.deadlines import deadline_state
 from core.models import User
 from core.roles import Role, user_roles
 from core.timescales import default_timescales
+from iro.rules import RESTRICTED_RECORD
+from iro.selectors import (
+    restricted_ids_hidden_among,
+    restricted_ids_hidden_from,
+    restricted_records_held,
+)
 from reviews.models import LookedAfterReview, ReviewStatus
 from reviews.rules import PERMANENCE_PLAN_REVIEW_NUMBER, circulation_due
 from worklists.deadlines import Deadline, DeadlineKind, open_deadlines
@@ -34,6 +40,9 @@ class DigestItem:
     status: str  # overdue, due, or notice
     reason: str  # shown in Oversight only; emails leave it out
     url: str
+    # The council child IDs the subject names, in its order: a restricted record's
+    # initials are left out for anyone who may not open it unasked (`digest_masked`).
+    child_ids: tuple[str, ...] = ()
 
     @property
     def due_date(self) -> dt.date | None:
@@ -108,6 +117,7 @@ def _deadline_item(deadline: Deadline, initials: dict[str, str]) -> DigestItem:
         status=deadline.status,
         reason=deadline.reason,
         url=url,
+        child_ids=(deadline.child,) if deadline.child else (),
     )
 
 
@@ -182,6 +192,7 @@ def _circulation_items(
                     status=_status(owed.on, as_of),
                     reason=owed.reason,
                     url=_child_url(child_id),
+                    child_ids=(child_id,),
                 )
             )
     return out
@@ -203,6 +214,7 @@ def _booking_items(as_of: dt.date, limits: Thresholds, initials=None) -> list[Di
             status=_status(need.due, as_of),
             reason=need.reason,
             url=f"/schedule/?child={need.child_id}",
+            child_ids=(need.child_id,),
         )
         for need in needs
     ]
@@ -217,9 +229,8 @@ def _minutes_items(as_of: dt.date, limits: Thresholds) -> list[DigestItem]:
     ).prefetch_related(Prefetch("covered__child"))
     items = []
     for conference in conferences.order_by("held_on"):
-        ids = ", ".join(
-            _subject(c.child.child_id, c.child.initials) for c in conference.covered.all()
-        )
+        covered = [c.child for c in conference.covered.all()]
+        ids = ", ".join(_subject(c.child_id, c.initials) for c in covered)
         items.append(
             DigestItem(
                 kind="minutes",
@@ -229,6 +240,7 @@ def _minutes_items(as_of: dt.date, limits: Thresholds) -> list[DigestItem]:
                 status="notice",
                 reason=f"Held on {long_date(conference.held_on)}" if conference.held_on else "",
                 url="/deadlines/",
+                child_ids=tuple(c.child_id for c in covered),
             )
         )
     return items
@@ -270,6 +282,7 @@ def _head_of_service_items(
                 status="overdue",
                 reason=f"The formal process should end within {formal_days} working days",
                 url=_child_url(child_id),
+                child_ids=(child_id,),
             )
         )
     # Only plans old enough to have reached the shortest duration announced: the
@@ -292,6 +305,7 @@ def _head_of_service_items(
                     status="notice",
                     reason=f"Plan started on {long_date(started)}",
                     url=_child_url(child_id),
+                    child_ids=(child_id,),
                 )
             )
     since = as_of - dt.timedelta(days=limits.permanence_lookback_days)
@@ -312,6 +326,7 @@ def _head_of_service_items(
                 status="notice",
                 reason=f"Second review held on {long_date(held_on)}" if held_on else "",
                 url=_child_url(child_id),
+                child_ids=(child_id,),
             )
         )
     return items
@@ -360,6 +375,7 @@ def digests_build(*, as_of: dt.date, users=None) -> dict[User, tuple[str, list[D
     if Role.HEAD_OF_SERVICE in wanted:
         head = _head_of_service_items(as_of, limits, overdue)
 
+    held = restricted_records_held()
     digests = {}
     for user in users:
         role = roles[user.pk]
@@ -373,8 +389,36 @@ def digests_build(*, as_of: dt.date, users=None) -> dict[User, tuple[str, list[D
         else:
             continue
         if items:
-            digests[user] = (role, sorted(items, key=_order))
+            hidden = restricted_ids_hidden_among(user, held=held)
+            digests[user] = (role, sorted(digest_masked(items, hidden=hidden), key=_order))
     return digests
+
+
+def digest_masked(items: list[DigestItem], *, hidden: frozenset[str]) -> list[DigestItem]:
+    """The items with the initials of each restricted record in `hidden` (those its
+    reader may not open unasked) shown as RESTRICTED_RECORD; the child ID, the date and
+    what is due stay, for the work is still theirs."""
+    if not hidden:
+        return items
+    masked = []
+    for item in items:
+        if hidden.isdisjoint(item.child_ids):
+            masked.append(item)
+            continue
+        subject = ", ".join(
+            _subject(cid, RESTRICTED_RECORD if cid in hidden else initials)
+            for cid, initials in zip(item.child_ids, _initials_in(item), strict=True)
+        )
+        masked.append(replace(item, subject=subject))
+    return masked
+
+
+def _initials_in(item: DigestItem) -> list[str]:
+    """The initials after each child ID in an item's subject ("W1 (AB), W2 (CD)")."""
+    parts = item.subject.split(", ")
+    if len(parts) != len(item.child_ids):
+        return [""] * len(item.child_ids)
+    return [part[len(cid) :].strip(" ()") for cid, part in zip(item.child_ids, parts, strict=True)]
 
 
 def _order(item: DigestItem):
@@ -397,7 +441,8 @@ def digest_for(user: User, *, as_of: dt.date) -> list[DigestItem]:
         deadlines = open_deadlines(as_of=as_of, within_days=-1)
         initials = _child_initials({d.child for d in deadlines if d.child})
         overdue = [_deadline_item(d, initials) for d in deadlines if d.status == "overdue"]
-        return sorted(_head_of_service_items(as_of, limits, overdue), key=_order)
+        items = _head_of_service_items(as_of, limits, overdue)
+        return sorted(digest_masked(items, hidden=restricted_ids_hidden_from(user)), key=_order)
     horizons = {kind: _horizon(kind, as_of, limits) for kind in DeadlineKind}
     furthest = (max(horizons.values()) - as_of).days
     deadlines = [
@@ -413,7 +458,7 @@ def digest_for(user: User, *, as_of: dt.date) -> list[DigestItem]:
         items += _circulation_items(as_of, limits, chair_user_id=user.pk).get(user.pk, [])
     else:
         return []
-    return sorted(items, key=_order)
+    return sorted(digest_masked(items, hidden=restricted_ids_hidden_from(user)), key=_order)
 
 
 def items_to_json(items: list[DigestItem]) -> list[dict]:
@@ -421,4 +466,4 @@ def items_to_json(items: list[DigestItem]) -> list[dict]:
 
 
 def items_from_json(rows: list[dict]) -> list[DigestItem]:
-    return [DigestItem(**row) for row in rows]
+    return [DigestItem(**{**row, "child_ids": tuple(row.get("child_ids", ()))}) for row in rows]

@@ -128,7 +128,13 @@ def test_a_child_on_legal_hold_or_with_a_plan_still_open_is_not_due_but_counted(
 
     assert [p.child for p in due_for_anonymising(TODAY)] == [protection_only]
     run = retention_run(apply=False, today=TODAY)
-    assert run.due == {PROTECTION_ONLY: 1, "on_hold": 1, "still_open": 1, "uploads_due": 0}
+    assert run.due == {
+        PROTECTION_ONLY: 1,
+        "on_hold": 1,
+        "still_open": 1,
+        "uploads_due": 0,
+        "access_events_due": 0,
+    }
 
 
 def test_a_dry_run_records_the_report_and_changes_nothing(old_in_care, protection_only):

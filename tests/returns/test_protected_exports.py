@@ -9,7 +9,7 @@ import pytest
 import pyzipper
 
 from core.models import AccessEvent, AccessKind
-from core.protected import PASSWORD_TOO_SHORT, SHORTEST_PASSWORD, protected_zip
+from core.protected import ENTER_PASSWORD, PASSWORD_TOO_SHORT, SHORTEST_PASSWORD, protected_zip
 from tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +68,57 @@ def test_a_password_too_short_is_refused_by_name_and_nothing_is_sent(client, bus
     assert "Content-Disposition" not in response
     assert response.context["error_list"] == [("id_annex-password", PASSWORD_TOO_SHORT)]
     assert short not in response.content.decode(), "the password is never shown back"
+
+
+def test_a_drill_down_with_a_password_comes_locked_in_a_zip(client, head_of_service):
+    ChildFactory(child_id="A1")
+    client.force_login(head_of_service)
+    url = "/dashboard/2024/looked-after/at-year-end/"
+    plain = client.get(f"{url}?format=csv")
+    locked = client.post(url, {"locked-file_format": "csv", "locked-password": PASSWORD})
+
+    assert locked.status_code == 200 and locked["Content-Type"] == "application/zip"
+    assert locked["Content-Disposition"] == (
+        'attachment; filename="looked-after-at-year-end-2024-25.csv.zip"'
+    )
+    assert opened(locked.content, PASSWORD) == {
+        "looked-after-at-year-end-2024-25.csv": plain.content
+    }
+    xlsx = client.post(url, {"locked-file_format": "xlsx", "locked-password": PASSWORD})
+    assert list(opened(xlsx.content, PASSWORD)) == ["looked-after-at-year-end-2024-25.xlsx"]
+    exports = AccessEvent.objects.filter(url_name="dashboard:figure", kind=AccessKind.EXPORT)
+    assert exports.count() == 3
+
+
+def test_the_data_quality_list_with_a_password_comes_locked_in_a_zip(client, business_support):
+    client.force_login(business_support)
+    plain = client.get("/data-quality/issues.csv")
+    name = plain["Content-Disposition"].split('filename="')[1].rstrip('"')
+    locked = client.post(
+        "/data-quality/", {"locked-file_format": "csv", "locked-password": PASSWORD}
+    )
+
+    assert locked.status_code == 200 and locked["Content-Type"] == "application/zip"
+    assert opened(locked.content, PASSWORD) == {name: plain.content}
+    [export] = AccessEvent.objects.filter(url_name="data_quality:list", kind=AccessKind.EXPORT)
+    assert export.username == business_support.username
+
+
+@pytest.mark.parametrize(
+    ("url", "persona"),
+    [
+        ("/dashboard/2024/looked-after/at-year-end/", "head_of_service"),
+        ("/data-quality/", "business_support"),
+    ],
+)
+def test_a_locked_list_with_a_password_too_short_or_none_is_refused_by_name(
+    request, client, url, persona
+):
+    client.force_login(request.getfixturevalue(persona))
+    short = client.post(url, {"locked-file_format": "csv", "locked-password": "short"})
+    assert short.status_code == 400 and short["Content-Type"].startswith("text/html")
+    assert PASSWORD_TOO_SHORT in short.content.decode()
+    empty = client.post(url, {"locked-file_format": "csv", "locked-password": ""})
+    assert empty.status_code == 400
+    assert ENTER_PASSWORD in empty.content.decode()
+    assert not AccessEvent.objects.filter(kind=AccessKind.EXPORT).exists()

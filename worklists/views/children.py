@@ -17,6 +17,7 @@ from core.roles import Role, user_roles
 from core.services import today
 from iro.forms import EVERYONE, NOBODY, CaseloadFilterForm, ReallocationForm
 from iro.models import Child, IndependentReviewingOfficer, PlannedMove
+from iro.selectors import children_mask, restricted_hidden_from
 from iro.services import family_allocate, iro_allocate
 from iro.services import planned_move_cancel as planned_move_cancel_service
 from reviews.models import ReviewStatus
@@ -69,9 +70,11 @@ def caseload(request):
     as_of = today()
     children = caseload_children(iro=iro, who=who)
     if q := data.get("q"):
-        children = children.filter(
-            Q(child_id__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
-        )
+        # A restricted record hidden from this person is found by its ID, never its name
+        # (as in the search), or the masked row would say whose it is.
+        by_name = Q(first_name__icontains=q) | Q(last_name__icontains=q)
+        hidden = restricted_hidden_from(request.user).values("pk")
+        children = children.filter(Q(child_id__icontains=q) | (by_name & ~Q(pk__in=hidden)))
     if data.get("area") == "looked_after":
         children = children.filter(lac_due__isnull=False)
     elif data.get("area") == "protection":
@@ -90,7 +93,7 @@ def caseload(request):
     children = children.order_by(*order, "last_name", "child_id")
     page = Paginator(children, 25).get_page(request.GET.get("page"))
     rows = []
-    for child in page.object_list:
+    for child in children_mask(page.object_list, user=request.user):
         due = next_due_of(child)
         state = deadline_state(due.on if due else None, as_of=as_of)
         rows.append(
@@ -281,7 +284,7 @@ def unallocated_list(request):
     )
     page = Paginator(children, 50).get_page(request.GET.get("page"))
     rows = []
-    for child in page.object_list:
+    for child in children_mask(page.object_list, user=request.user):
         due = next_due_of(child)
         state = deadline_state(due.on if due else None, as_of=as_of)
         rows.append({"child": child, "due": due, "state": state})

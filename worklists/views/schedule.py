@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from django.contrib.auth.decorators import login_not_required
@@ -16,6 +17,7 @@ from core.forms import query_date
 from core.models import User
 from core.permissions import role_required
 from core.services import calendar_token_for, today
+from iro.selectors import child_name_shown, restricted_ids_hidden_from
 from worklists.schedule import booking_board, local_midnight, meetings_between, week_start
 
 
@@ -27,7 +29,11 @@ def board(request):
     except ValueError:
         weeks = 6
     as_of = today()
-    needs = booking_board(as_of=as_of, weeks=weeks)
+    hidden = restricted_ids_hidden_from(request.user)
+    needs = [
+        dataclasses.replace(n, child_name=child_name_shown(n.child_id, n.child_name, hidden=hidden))
+        for n in booking_board(as_of=as_of, weeks=weeks)
+    ]
     if child := request.GET.get("child"):
         needs = [n for n in needs if n.child_id == child]
     page = Paginator(needs, 50).get_page(request.GET.get("page"))
@@ -54,9 +60,18 @@ def week(request):
     whose week would run past the last date Python has), shows this week instead.
     """
     monday = week_start(query_date(request.GET.get("start"), default=today()))
-    meetings = meetings_between(
-        local_midnight(monday), local_midnight(monday + dt.timedelta(days=7))
-    )
+    hidden = restricted_ids_hidden_from(request.user)
+    meetings = [
+        dataclasses.replace(
+            m,
+            children=[
+                (cid, child_name_shown(cid, name, hidden=hidden)) for cid, name in m.children
+            ],
+        )
+        for m in meetings_between(
+            local_midnight(monday), local_midnight(monday + dt.timedelta(days=7))
+        )
+    ]
     days = []
     for offset in range(7):
         date = monday + dt.timedelta(days=offset)
