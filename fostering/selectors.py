@@ -70,7 +70,7 @@ def deadline_sources(*, user_id: int | None = None) -> list[DeadlineSource]:
     ]
 
 
-def _review_deadline(ref, due, reason, rule, officer, first, last, username) -> OpenDeadline:  # type: ignore[no-untyped-def]
+def _review_deadline(ref, due, reason, rule, officer, first, last, username) -> OpenDeadline:
     return OpenDeadline(
         FOSTER_CARER_REVIEW,
         "Foster carer review",

@@ -107,7 +107,7 @@ def deadline_sources(*, user_id: int | None = None) -> list[DeadlineSource]:
         plans = plans.filter(child_id__in=held)
         decisions = decisions.filter(conference__covered__child_id__in=held)
 
-    def due(kind: str, label: str):  # type: ignore[no-untyped-def]
+    def due(kind: str, label: str):
         return lambda pk, cid, on, why, rule: OpenDeadline(kind, label, on, why, pk, cid, rule=rule)
 
     return [
@@ -161,7 +161,7 @@ def deadline_sources(*, user_id: int | None = None) -> list[DeadlineSource]:
     ]
 
 
-def _decision_deadline(pk, child_id, due, held_on, owner, action) -> OpenDeadline | None:  # type: ignore[no-untyped-def]
+def _decision_deadline(pk, child_id, due, held_on, owner, action) -> OpenDeadline | None:
     if pk is None:  # a conference that covered no child
         return None
     return OpenDeadline(

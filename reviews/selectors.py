@@ -87,7 +87,7 @@ def deadline_sources(*, user_id: int | None = None) -> list[DeadlineSource]:
     ]
 
 
-def _decision_deadline(pk, child_id, due, held_on, owner, action) -> OpenDeadline:  # type: ignore[no-untyped-def]
+def _decision_deadline(pk, child_id, due, held_on, owner, action) -> OpenDeadline:
     return OpenDeadline(
         REVIEW_DECISION,
         "Decision of a looked-after review",
