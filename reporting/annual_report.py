@@ -9,11 +9,15 @@ children, percentages, the monthly series, the four-year tables and the benchmar
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Hashable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import cast
 
-from core.figures import count_all
+from core.dates import year_start
+from core.figures import Figure, count_all
 from core.report_notes import report_notes_for
+from reporting.cache import ClosedYears
 from reporting.catalogue import Period, catalogue
 
 # Years in the Report's trend tables: four for most, five for children on plans (¶46).
@@ -165,16 +169,44 @@ def _benchmarks(report: dict, year: int) -> list[dict]:
     return rows
 
 
+def _trend_counts(years: list[int], *, as_of: dt.date | None) -> dict[int, dict[str, int]]:
+    """The counts of each year's trend figures (the Report's four-year tables), together."""
+    figures: dict[Hashable, Figure] = {
+        (y, key): entry.figure
+        for y in years
+        for key, entry in catalogue(Period.of(y, as_of=as_of), trend_only=True).items()
+    }
+    counts = cast("dict[tuple[int, str], int]", count_all(figures))
+    return {y: {key: n for (yy, key), n in counts.items() if yy == y} for y in years}
+
+
+def _month_counts(years: list[int]) -> dict[int, dict[str, list[tuple[dt.date, int]]]]:
+    """Children looked after and on plans at each month's end of each year, together."""
+    from protection.figures import on_plans_by_month
+    from reviews.figures import looked_after_by_month
+
+    if not years:
+        return {}
+    first, last = min(years), max(years)
+    months = 12 * (last - first + 1)
+    lac = looked_after_by_month(year_start(first), months)
+    cp = on_plans_by_month(year_start(first), months)
+
+    def of(y: int, series: list[tuple[dt.date, int]]) -> list[tuple[dt.date, int]]:
+        return [(d, n) for d, n in series if year_start(y) <= d < year_start(y + 1)]
+
+    return {y: {"lac": of(y, lac), "cp": of(y, cp)} for y in years}
+
+
 def report_build(year: int, *, as_of: dt.date | None = None) -> dict:
     """Every figure of the annual report for the year starting 1 April `year`.
 
     Snapshots are at 31 March; for a year still in progress, at `as_of` (the year so far).
+    What it reads of earlier, closed years is counted once and kept (reporting.cache).
     """
     from disputes.figures import median_working_days, working_days_to_resolve
-    from protection.figures import on_plans_by_month
     from reporting.iro_figures import caseloads_on, service_on
     from reporting.models import PopulationEstimate
-    from reviews.figures import looked_after_by_month
     from reviews.records_begin import records_begin_on
 
     period = Period.of(year, as_of=as_of)
@@ -185,29 +217,28 @@ def report_build(year: int, *, as_of: dt.date | None = None) -> dict:
         )
     )
 
-    figures: dict[Hashable, object] = {
-        (year, key): entry.figure for key, entry in catalogue(period).items()
+    closed = ClosedYears()
+    earlier = [p.year for p in periods[:-1]]  # closed years: counted once and kept
+    trend = closed.kept("trend", earlier, functools.partial(_trend_counts, as_of=as_of))
+    counts: dict[Hashable, int] = {
+        (year, key): n
+        for key, n in count_all({k: e.figure for k, e in catalogue(period).items()}).items()
     }
-    for earlier in periods[:-1]:
-        for key, entry in catalogue(earlier, trend_only=True).items():
-            figures[(earlier.year, key)] = entry.figure
-    counts = count_all(figures)
+    for y, kept in trend.items():
+        counts.update({(y, key): n for key, n in kept.items()})
 
     def of_year(y: int) -> dict:
         return _nest({key: n for (yy, key), n in counts.items() if yy == y})
 
     this = _derived(of_year(year), populations.get(year))
-    first_month = dt.date(year - 3, 4, 1)
-    lac_months = [
-        (d, n)
-        for d, n in looked_after_by_month(first_month, MONTHLY_SERIES_MONTHS)
-        if d <= period.snapshot
-    ]
-    cp_months = [
-        (d, n)
-        for d, n in on_plans_by_month(first_month, MONTHLY_SERIES_MONTHS)
-        if d <= period.snapshot
-    ]
+    series_years = range(year - MONTHLY_SERIES_MONTHS // 12 + 1, year + 1)
+    done = [y for y in series_years if Period.of(y, as_of=as_of).is_complete]
+    months = closed.kept("months", done, _month_counts)
+    months.update(_month_counts([y for y in series_years if y not in months]))
+    lac_months = [m for y in series_years for m in months[y]["lac"]]
+    cp_months = [m for y in series_years for m in months[y]["cp"]]
+    lac_months = [(d, n) for d, n in lac_months if d <= period.snapshot]
+    cp_months = [(d, n) for d, n in cp_months if d <= period.snapshot]
     durations = working_days_to_resolve(year)
     fostering = this["fostering"]
     report = {

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +26,7 @@ from simple_history.models import registered_models
 from reporting.catalogue import Period
 
 CLOSED_YEAR_SECONDS = 24 * 60 * 60
+T = TypeVar("T")
 
 
 def records_fingerprint() -> str:
@@ -64,3 +66,35 @@ def report_cached(year: int, *, as_of: dt.date) -> tuple[dict[str, Any], dt.date
         kept = (report_build(year, as_of=as_of), timezone.now())
         cache.set(key, kept, seconds)
     return kept
+
+
+class ClosedYears:
+    """What a report reads of years already closed (the trend tables' earlier years, the
+    monthly series' earlier months), worked out once and kept as a closed year's report
+    is, under the records' fingerprint: read once, when first needed. So a report of the
+    year so far counts the year so far, not five years of history each time."""
+
+    def __init__(self) -> None:
+        self._fingerprint: str | None = None
+
+    def kept(
+        self, what: str, years: list[int], compute: Callable[[list[int]], dict[int, T]]
+    ) -> dict[int, T]:
+        """Each year's `what`: those kept read back, the rest worked out together by
+        `compute(years)` (one count for them all, as if none were kept) and kept."""
+        if not years:
+            return {}
+        if self._fingerprint is None:
+            self._fingerprint = records_fingerprint()
+        keys = {year: f"report:{year}:{what}:{self._fingerprint}" for year in years}
+        found: dict[int, T] = {}
+        kept = cache.get_many(list(keys.values()))
+        for year, key in keys.items():
+            if key in kept:
+                found[year] = kept[key]
+        missing = [year for year in years if year not in found]
+        if missing:
+            worked_out = compute(missing)
+            cache.set_many({keys[y]: worked_out[y] for y in missing}, CLOSED_YEAR_SECONDS)
+            found.update(worked_out)
+        return found

@@ -81,3 +81,40 @@ def test_the_dashboard_says_when_its_figures_were_worked_out(
     page = client.get("/dashboard/").content.decode()
     assert "Figures worked out on 2 June 2025 at 10am." in page
     assert "The year so far is worked out again every 5 minutes." in page
+
+
+def test_the_year_so_far_counts_only_itself_once_the_closed_years_are_kept(in_care):
+    """The trend tables' earlier years and the monthly series' earlier months are closed:
+    worked out once and kept, so the next working-out of the year so far counts the year."""
+    from django.core.cache import cache
+
+    from reporting.annual_report import report_build
+
+    with CaptureQueriesContext(connection) as first:
+        fresh = report_build(2025, as_of=SUMMER_2025)
+    with CaptureQueriesContext(connection) as again:
+        assert report_build(2025, as_of=SUMMER_2025) == fresh
+    cache.clear()
+    assert report_build(2025, as_of=SUMMER_2025) == fresh, "kept or not, the same figures"
+
+    def earlier_years_read(queries):
+        return [q["sql"] for q in queries if "'2021-04-01'" in q["sql"]]
+
+    assert earlier_years_read(first.captured_queries)
+    assert earlier_years_read(again.captured_queries) == []
+    assert len(again) < len(first)
+
+
+def test_a_correction_in_a_closed_year_reaches_the_year_so_fars_trend_table(in_care):
+    from reporting.annual_report import report_build
+
+    def trend_reviews(report, label):
+        return next(h for h in report["history"] if h["year"] == label)["looked_after"][
+            "reviews_held"
+        ]
+
+    assert trend_reviews(report_build(2025, as_of=SUMMER_2025), "2024-25") == 1
+    lac_review_record(
+        child=in_care, held_on=D(2024, 12, 2), participation_code="PN1", permanence_plan="f"
+    )
+    assert trend_reviews(report_build(2025, as_of=SUMMER_2025), "2024-25") == 2
