@@ -118,9 +118,7 @@ def test_each_role_acts_on_exactly_the_records_its_pages_rules_allow(
         before = every_row()
         with undone():
             posted = client.post(url, {}).status_code
-            changed = sorted(
-                label for label, rows in every_row().items() if rows != before[label]
-            )
+            changed = sorted(label for label, rows in every_row().items() if rows != before[label])
         if allowed and posted not in SERVED_POST:
             wrong[f"POST {name}"] = (posted, OBJECTS[name].says)
         if not allowed and (posted != 403 or changed):
