@@ -16,10 +16,11 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from core.models import AccessEvent
 from core.roles import Role
-from tests.core.test_every_url import OBJECTS, PAGES, QUERIES, url_for
+from tests.core.test_every_url import OBJECTS, OUTSIDE, PAGES, QUERIES, url_for
 from tests.factories import IROFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,37 @@ def names_a_record(name: str) -> bool:
 
 def test_every_page_that_names_a_record_declares_what_it_asks_of_the_record():
     assert {name for name in PAGES if names_a_record(name)} == set(OBJECTS)
+
+
+# Pages outside the walk whose address names a record, and where whose record it is gets
+# checked. (A secret in the address, a calendar's token or a password reset's, is a key.)
+SECRETS = {"token", "uidb64"}
+OUTSIDE_RECORDS = {
+    # Asks why before a restricted record opens: tests/iro/test_restricted_records.py.
+    "children:restricted",
+    # Removing one's own security key: tests/browser/test_security_keys.py.
+    "security_key_remove",
+    # A kept answer is its sender's alone: tests/core/test_submissions.py.
+    "kept_submission",
+}
+
+
+def route_parameters(patterns=None, namespace=None):
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            if not str(p.pattern).startswith("admin/"):
+                yield from route_parameters(p.url_patterns, p.namespace or namespace)
+        elif isinstance(p, URLPattern) and p.name:
+            name = f"{namespace}:{p.name}" if namespace else p.name
+            yield name, set(getattr(p.pattern, "converters", {}))
+
+
+def test_a_page_outside_the_walk_that_names_a_record_says_where_it_is_checked():
+    assert {
+        name
+        for name, parameters in route_parameters()
+        if name in OUTSIDE and parameters - NOT_RECORDS - SECRETS
+    } == OUTSIDE_RECORDS
 
 
 def test_a_rule_with_no_iro_is_declared_exactly_where_iros_may_not_open_the_page():
