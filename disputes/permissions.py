@@ -29,5 +29,8 @@ def owns_challenge(user, dispute) -> bool:
     return dispute.raised_by.user_id == user.pk or holds_child(user, dispute.child)
 
 
+# Raising a challenge about a child's plan (object: the child): the IRO who holds the
+# child (the view also asks for an IRO's profile: the individual IRO raises it).
+rules.add_perm("disputes.raise_dispute", is_iro & holds_child)
 # Escalating, recording responses, resolving, referring and withdrawing a challenge.
 rules.add_perm("disputes.act_on_dispute", is_manager | (is_iro & owns_challenge))

@@ -232,6 +232,7 @@ def dispute_raise_view(request, child_id: str):
     if raised_by is None:
         raise PermissionDenied  # the individual IRO raises a challenge, nobody else
     child = get_object_or_404(Child, child_id=child_id)
+    require_object_perm(request, "disputes.raise_dispute", child)
     form = DisputeRaiseForm(posted(request), initial={"raised_on": today()})
     return form_page(
         request,

@@ -92,6 +92,9 @@ rules.add_perm("reviews.record_contact", is_manager | (is_iro & answers_for))
 rules.add_perm(
     "reviews.record_circulation", is_manager | is_business_support | (is_iro & answers_for)
 )
+# Booking a child's next review (object: the child): whoever books reviews, or the IRO
+# who holds the child (the model permission, reviews.add_lookedafterreview, is asked too).
+rules.add_perm("reviews.book_review", is_manager | is_business_support | (is_iro & holds_child))
 # Moving or cancelling a booked review (object: the review): whoever books reviews, or
 # an IRO who chairs it or holds the child.
 rules.add_perm(

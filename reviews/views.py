@@ -340,6 +340,7 @@ def review_book(request, child_id: str):
     child's period of care started, and while a review is booked (move that one)."""
     require_perm(request, "reviews.add_lookedafterreview")
     child = get_object_or_404(Child, child_id=child_id)
+    require_object_perm(request, "reviews.book_review", child)
     period = child.periods_of_care.filter(ended_on__isnull=True).first()
     allocation = child.allocations.filter(ended_on__isnull=True).first()
     existing = booked_review(child)

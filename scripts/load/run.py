@@ -23,7 +23,14 @@ HOST = "127.0.0.1"
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+# People arrive LOAD_SPAWN_RATE a second, each signing in once: a password check is
+# PBKDF2's million rounds (about 0.5 s of one core), so fifty at once would be a queue of
+# sign-ins in front of every page on a small machine, as no council's morning is. The run
+# lasts the arrival plus LOAD_SECONDS with everyone signed in; the figures cover both.
+SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "2"))
+RAMP = int(USERS / SPAWN_RATE + 0.999)
 VENV = Path(sys.executable).parent
+DATABASE = os.environ.get("DATABASE_URL", "sqlite").split(":", 1)[0]
 
 
 def serve() -> subprocess.Popen:
@@ -46,6 +53,10 @@ def serve() -> subprocess.Popen:
             f"--bind={HOST}:{PORT}",
             f"--workers={workers}",
             "--threads=2",
+            # Each person's connection is kept between clicks, as a browser keeps its own:
+            # with gunicorn's 2 s a connection closed while a click was on its way (a
+            # thought is 1 to 4 s) was a "connection reset" error that Oversight never made.
+            "--keep-alive=10",
             "--log-level=warning",
         ],
         cwd=ROOT,
@@ -77,9 +88,9 @@ def load(prefix: str) -> None:
             "--users",
             str(USERS),
             "--spawn-rate",
-            str(max(1, USERS // 10)),
+            str(SPAWN_RATE),
             "--run-time",
-            f"{SECONDS}s",
+            f"{RAMP + SECONDS}s",
             "--csv",
             prefix,
             "--only-summary",
@@ -91,10 +102,26 @@ def load(prefix: str) -> None:
     )
 
 
-def report(prefix: str) -> int:
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU time gunicorn and its workers have used (user and system), from /proc: what the
+    pages cost the machine, whatever else is running on it."""
+    try:
+        import psutil  # locust's own dependency
+    except ImportError:
+        return float("nan")
+    main = psutil.Process(server.pid)
+    return sum(
+        sum(p.cpu_times()[:2]) for p in [main, *main.children(recursive=True)] if p.is_running()
+    )
+
+
+def report(prefix: str, cpu_seconds: float) -> int:
     with open(f"{prefix}_stats.csv", newline="") as f:
         rows = list(csv.DictReader(f))
-    print(f"\n{USERS} users for {SECONDS} s on http://{HOST}:{PORT} (gunicorn, debug off)\n")
+    print(
+        f"\n{USERS} users ({SPAWN_RATE:g} arriving a second: {RAMP} s), then {SECONDS} s with all "
+        f"signed in, on http://{HOST}:{PORT} (gunicorn, debug off, {DATABASE})\n"
+    )
     print(f"{'page':<22}{'requests':>10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}")
     failed = 0
     for row in rows:
@@ -104,6 +131,13 @@ def report(prefix: str) -> int:
             f"{name:<22}{row['Request Count']:>10}{float(row['Requests/s']):>9.1f}"
             f"{row['50%']:>9}{row['95%']:>9}{row['Failure Count']:>8}"
         )
+    requests = int(rows[-1]["Request Count"]) if rows else 0
+    cpu_per_request = cpu_seconds / requests * 1000 if requests else float("nan")
+    print(
+        f"\nServer CPU {cpu_seconds:.1f} s for {requests} requests: {cpu_per_request:.0f} ms a "
+        f"request; this machine has {os.cpu_count()} cores (load average now "
+        f"{os.getloadavg()[0]:.1f}, other work included)."
+    )
     return 1 if failed else 0
 
 
@@ -113,8 +147,9 @@ def main() -> int:
         wait_until_up(server)
         with tempfile.TemporaryDirectory() as work:
             prefix = str(Path(work) / "load")
+            start = server_cpu_seconds(server)
             load(prefix)
-            return report(prefix)
+            return report(prefix, server_cpu_seconds(server) - start)
     finally:
         server.send_signal(signal.SIGTERM)
         try:

@@ -39,6 +39,8 @@ AREAS = [
 # table in tests/<area>/pages.py.
 PAGES = {name: page for area in AREAS for name, page in area.PAGES.items()}
 QUERIES = {name: query for area in AREAS for name, query in area.QUERIES.items()}
+# What each page that names a record asks of it (tests/core/test_object_permissions.py).
+OBJECTS = {name: rule for area in AREAS for name, rule in area.OBJECTS.items()}
 # Open to anyone, or guarded another way (the API answers 403 itself; the calendar feed's
 # secret address is its key; some only take a POST): checked by their own tests
 # (tests/core/test_access.py, tests/worklists/test_deadlines.py,

@@ -25,6 +25,7 @@ from disputes.services import (
     dispute_stage_respond,
     dispute_withdraw,
 )
+from iro.services import iro_allocate
 from tests.factories import ChildFactory, IROFactory
 
 D = dt.date
@@ -128,6 +129,7 @@ def test_the_same_challenge_for_the_same_child_and_day_is_not_raised_twice(iro, 
 
 
 def test_two_quick_presses_of_raise_make_one_challenge(client, iro, child):
+    iro_allocate(child=child, iro=iro, started_on=RAISED - dt.timedelta(days=90))
     client.force_login(iro.user)
     data = {"category": "drift", "summary": "No plan.", **date_fields("raised_on", RAISED)}
     assert client.post("/challenges/new/C1/", data).status_code == 302

@@ -12,6 +12,7 @@ from disputes.services import (
     dispute_resolve,
     dispute_withdraw,
 )
+from iro.services import iro_allocate
 from tests.factories import ChildFactory, IROFactory
 from worklists.deadlines import open_deadlines
 
@@ -37,6 +38,13 @@ def raise_for(iro, *, child=None, raised_on=RAISED, category="drift"):
         category=category,
         summary="No progress on the care plan since the last review.",
     )
+
+
+def held_by(iro):
+    """A child allocated to the IRO: the one who may raise a challenge about them."""
+    child = ChildFactory()
+    iro_allocate(child=child, iro=iro, started_on=RAISED - dt.timedelta(days=90))
+    return child
 
 
 def escalate(dispute, rank, started_on, addressee="Pat Manager"):
@@ -218,11 +226,23 @@ def test_an_unknown_child_or_challenge_is_not_found(client, iro):
     assert client.get("/challenges/999/escalate/").status_code == 404
 
 
+def test_only_the_iro_who_holds_the_child_may_raise_a_challenge_about_them(client, iro):
+    other = IROFactory()
+    other.user.groups.add(*iro.user.groups.all())
+    child = held_by(iro)
+    client.force_login(other.user)
+    data = {"category": "drift", "summary": "Drift.", **date_fields("raised_on", RAISED)}
+
+    assert client.get(f"/challenges/new/{child.child_id}/").status_code == 403
+    assert client.post(f"/challenges/new/{child.child_id}/", data).status_code == 403
+    assert not Dispute.objects.exists()
+
+
 # Bad input
 
 
 def test_raising_with_nothing_filled_in_names_each_field_and_saves_nothing(client, iro):
-    child = ChildFactory()
+    child = held_by(iro)
     client.force_login(iro.user)
     response = client.post(f"/challenges/new/{child.child_id}/", {})
     assert response.status_code == 400
@@ -237,7 +257,7 @@ def test_raising_with_nothing_filled_in_names_each_field_and_saves_nothing(clien
 
 
 def test_an_impossible_date_is_refused_naming_the_field(client, iro):
-    child = ChildFactory()
+    child = held_by(iro)
     client.force_login(iro.user)
     response = client.post(
         f"/challenges/new/{child.child_id}/",
@@ -250,7 +270,7 @@ def test_an_impossible_date_is_refused_naming_the_field(client, iro):
 
 
 def test_a_challenge_raised_in_the_future_is_refused(client, iro):
-    child = ChildFactory()
+    child = held_by(iro)
     client.force_login(iro.user)
     response = client.post(
         f"/challenges/new/{child.child_id}/",

@@ -2,13 +2,22 @@
 
 PAGES maps each URL name to who may open it and how its parameters come from the world;
 QUERIES adds a query string; extend_world(objects) adds this area's records to the world
-and returns the parameters they give (objects holds the shared world's records)."""
+and returns the parameters they give (objects holds the shared world's records).
+OBJECTS declares, for each page that names a record, what it asks of the record
+(tests/core/page_roles.py, walked by tests/core/test_object_permissions.py)."""
 
 import datetime as dt
 
 from django.utils import timezone
 
-from tests.core.page_roles import ALL, BOOKING
+from tests.core.page_roles import (
+    ALL,
+    BOOKING,
+    BOOKS_MEETINGS,
+    CHAIRS_CONFERENCE,
+    READS,
+    UNITS_RECORD,
+)
 
 # Only the chair (the world's IRO), a named deputy or the Head of Service record outcomes.
 OUTCOME = {"iro", "head_of_service"}
@@ -58,6 +67,34 @@ PAGES = {
     "protection:decision_withdraw": (OUTCOME, {"decision_pk": "conference_decision"}),
     "protection:minutes": (BOOKING, {"pk": "conference"}),
     "protection:cancel": (BOOKING, {"pk": "conference"}),
+}
+OBJECTS = {
+    "protection:referral": UNITS_RECORD,
+    "protection:referral_outcome": UNITS_RECORD,
+    "protection:referral_check": UNITS_RECORD,
+    "protection:transfer_in": UNITS_RECORD,
+    "protection:transfer_in_check": UNITS_RECORD,
+    "protection:enquiry_correct": UNITS_RECORD,
+    "protection:enquiry_withdraw": UNITS_RECORD,
+    "protection:transfer_in_correct": UNITS_RECORD,
+    "protection:conference_book": BOOKS_MEETINGS,
+    "protection:conference": READS,
+    "protection:reschedule": BOOKS_MEETINGS,
+    "protection:invite": BOOKS_MEETINGS,
+    "protection:attendance": BOOKS_MEETINGS,
+    "protection:invitation_correct": BOOKS_MEETINGS,
+    "protection:invitation_withdraw": BOOKS_MEETINGS,
+    "protection:invitation_send_again": BOOKS_MEETINGS,
+    "protection:invitation_letter": BOOKS_MEETINGS,
+    "protection:reports": BOOKS_MEETINGS,
+    "protection:outcome": CHAIRS_CONFERENCE,
+    "protection:outcome_correct": CHAIRS_CONFERENCE,
+    "protection:decision_add": CHAIRS_CONFERENCE,
+    "protection:decision_done": CHAIRS_CONFERENCE,
+    "protection:decision_correct": CHAIRS_CONFERENCE,
+    "protection:decision_withdraw": CHAIRS_CONFERENCE,
+    "protection:minutes": BOOKS_MEETINGS,
+    "protection:cancel": BOOKS_MEETINGS,
 }
 QUERIES: dict[str, str] = {"protection:conference_book": "?kind=initial&child={child}"}
 

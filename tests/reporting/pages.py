@@ -2,9 +2,11 @@
 
 PAGES maps each URL name to who may open it and how its parameters come from the world;
 QUERIES adds a query string; extend_world(objects) adds this area's records to the world
-and returns the parameters they give (objects holds the shared world's records)."""
+and returns the parameters they give (objects holds the shared world's records).
+OBJECTS declares, for each page that names a record, what it asks of the record
+(tests/core/page_roles.py, walked by tests/core/test_object_permissions.py)."""
 
-from tests.core.page_roles import HEAD
+from tests.core.page_roles import HEAD, ObjectRule
 
 PAGES = {
     "dashboard:index": (HEAD, {}),
@@ -12,6 +14,7 @@ PAGES = {
     "dashboard:report": (HEAD, {"year": "year", "fmt": "pdf"}),
     "dashboard:figure": (HEAD, {"year": "year", "figure": "figure"}),
 }
+OBJECTS: dict[str, ObjectRule] = {}
 QUERIES: dict[str, str] = {}
 
 

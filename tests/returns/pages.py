@@ -2,7 +2,9 @@
 
 PAGES maps each URL name to who may open it and how its parameters come from the world;
 QUERIES adds a query string; extend_world(objects) adds this area's records to the world
-and returns the parameters they give (objects holds the shared world's records)."""
+and returns the parameters they give (objects holds the shared world's records).
+OBJECTS declares, for each page that names a record, what it asks of the record
+(tests/core/page_roles.py, walked by tests/core/test_object_permissions.py)."""
 
 from returns.models import (
     ImportKind,
@@ -13,7 +15,7 @@ from returns.models import (
     SsdImportStatus,
     SsdRowState,
 )
-from tests.core.page_roles import ALL, IMPORTS
+from tests.core.page_roles import ALL, IMPORTS, UNITS_RECORD
 
 PAGES = {
     "imports:list": (IMPORTS, {}),
@@ -28,6 +30,14 @@ PAGES = {
     "imports:ssd_row_decision": (IMPORTS, {"pk": "ssd_row"}),
     "data_quality:list": (ALL, {}),
     "data_quality:csv": (ALL, {}),
+}
+OBJECTS = {
+    "imports:detail": UNITS_RECORD,
+    "imports:status": UNITS_RECORD,
+    "imports:decide": UNITS_RECORD,
+    "imports:retry": UNITS_RECORD,
+    "imports:ssd_detail": UNITS_RECORD,
+    "imports:ssd_row_decision": UNITS_RECORD,
 }
 QUERIES: dict[str, str] = {}
 

@@ -2,7 +2,9 @@
 
 PAGES maps each URL name to who may open it and how its parameters come from the world;
 QUERIES adds a query string; extend_world(objects) adds this area's records to the world
-and returns the parameters they give (objects holds the shared world's records)."""
+and returns the parameters they give (objects holds the shared world's records).
+OBJECTS declares, for each page that names a record, what it asks of the record
+(tests/core/page_roles.py, walked by tests/core/test_object_permissions.py)."""
 
 import datetime as dt
 
@@ -10,7 +12,16 @@ from core.services import today
 from reviews.invitations import review_invitation_add
 from reviews.models import ReviewDecision, ReviewInvitation
 from reviews.services import iro_contact_record
-from tests.core.page_roles import BOOKING, HEAD, IRO_WORK
+from tests.core.page_roles import (
+    ACTS_ON_CHILD,
+    BOOKING,
+    BOOKS_REVIEW,
+    HEAD,
+    HELD_REVIEW,
+    IRO_WORK,
+    RECORDS_REVIEW,
+    WROTE_IT,
+)
 
 # Business support and the child's IRO record entries to care (reviews/permissions.py).
 CARE = {"iro", "business_support", "administrator"}
@@ -66,6 +77,31 @@ PAGES = {
     # Correcting or withdrawing an episode: whoever records the child's care.
     "reviews:episode_correct": (CARE, {"episode_pk": "episode"}),
     "reviews:episode_withdraw": (CARE, {"episode_pk": "episode"}),
+}
+OBJECTS = {
+    "reviews:review_record": RECORDS_REVIEW,
+    "reviews:review_record_booked": RECORDS_REVIEW,
+    "reviews:circulation": HELD_REVIEW,
+    "reviews:contact_record": ACTS_ON_CHILD,
+    "reviews:review_book": BOOKS_REVIEW,
+    "reviews:review_reschedule": BOOKS_REVIEW,
+    "reviews:review_cancel": BOOKS_REVIEW,
+    "reviews:review_invite": BOOKS_REVIEW,
+    "reviews:review_invitation_withdraw": BOOKS_REVIEW,
+    "reviews:review_invitation_correct": BOOKS_REVIEW,
+    "reviews:review_invitation_attendance": BOOKS_REVIEW,
+    "reviews:review_invitation_send_again": BOOKS_REVIEW,
+    "reviews:review_invitation_letter": BOOKS_REVIEW,
+    "reviews:review_correct": HELD_REVIEW,
+    "reviews:decision_done": HELD_REVIEW,
+    "reviews:decision_correct": HELD_REVIEW,
+    "reviews:decision_withdraw": HELD_REVIEW,
+    "reviews:contact_correct": WROTE_IT,
+    "reviews:contact_withdraw": WROTE_IT,
+    "reviews:care_question": ACTS_ON_CHILD,
+    "reviews:care_check": ACTS_ON_CHILD,
+    "reviews:episode_correct": ACTS_ON_CHILD,
+    "reviews:episode_withdraw": ACTS_ON_CHILD,
 }
 QUERIES: dict[str, str] = {}
 

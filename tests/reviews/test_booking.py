@@ -109,6 +109,24 @@ def test_the_booking_page_refuses_a_date_in_the_past(client, business_support, c
     assert not LookedAfterReview.objects.exists()
 
 
+def test_the_iro_who_holds_the_child_may_book_their_review_and_another_iro_may_not(
+    client, casey, iro
+):
+    other = IROFactory()
+    other.user.groups.add(*iro.user.groups.all())
+    url = reverse("reviews:review_book", args=["C1"])
+    due_day = D(2025, 6, 2)  # today, at 10am: no warning to confirm
+
+    client.force_login(other.user)
+    assert client.get(url).status_code == 403
+    assert client.post(url, _booking(due_day, iro)).status_code == 403
+    assert not LookedAfterReview.objects.exists()
+
+    client.force_login(iro.user)
+    assert client.post(url, _booking(due_day, iro)).status_code == 302
+    assert LookedAfterReview.objects.get().chair == iro
+
+
 def test_warnings_are_confirmed_and_kept_on_the_booking(client, business_support, casey, iro):
     """Saturday 7 June 2025 is a weekend, and after the due date (2 June 2025)."""
     client.force_login(business_support)

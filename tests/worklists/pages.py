@@ -2,13 +2,15 @@
 
 PAGES maps each URL name to who may open it and how its parameters come from the world;
 QUERIES adds a query string; extend_world(objects) adds this area's records to the world
-and returns the parameters they give (objects holds the shared world's records)."""
+and returns the parameters they give (objects holds the shared world's records).
+OBJECTS declares, for each page that names a record, what it asks of the record
+(tests/core/page_roles.py, walked by tests/core/test_object_permissions.py)."""
 
 import datetime as dt
 
 from core.services import today
 from iro.services import iro_allocate
-from tests.core.page_roles import ALL, HEAD
+from tests.core.page_roles import ACTS_ON_CHILD, ALL, HEAD, MANAGES, READS
 from tests.factories import ChildFactory, IROFactory
 
 # Business support give a child with no IRO their first; the Head of Service moves.
@@ -37,6 +39,15 @@ PAGES = {
     "children:details_correct": (ALL, {"child_id": "child"}),
     # The Head of Service and administrators (iro.permissions, iro.set_legal_hold).
     "children:legal_hold": (HEAD, {"child_id": "child"}),
+}
+OBJECTS = {
+    "children:child_detail": READS,
+    "children:reallocate": MANAGES,
+    "children:planned_move_cancel": MANAGES,
+    "children:access": MANAGES,
+    "children:restriction": MANAGES,
+    "children:details_correct": ACTS_ON_CHILD,
+    "children:legal_hold": MANAGES,
 }
 QUERIES: dict[str, str] = {"search": "?q=W1"}
 

@@ -221,6 +221,11 @@ def child_detail(request, child_id: str):
             "can_record_review": user.has_perm(RECORD_REVIEW, child),
             "can_record_contact": hasattr(user, "iro_profile")
             and user.has_perm("reviews.record_contact", child),
+            "can_book_review": user.has_perm("reviews.add_lookedafterreview")
+            and user.has_perm("reviews.book_review", child),
+            "can_raise_challenge": hasattr(user, "iro_profile")
+            and user.has_perm("disputes.add_dispute")
+            and user.has_perm("disputes.raise_dispute", child),
             "latest_review": held[0] if held else None,
             "disputes": disputes,
             **details_on_record(user=user, child=child),
