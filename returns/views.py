@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -506,13 +507,19 @@ def data_quality(request):
     if request.method == "POST" and locked.is_valid():
         return _data_quality_download(request, password=locked.cleaned_data["password"])
     hidden = restricted_ids_hidden_from(request.user)
+    issues = _issues(return_name, year)
+    # Paged by child in the database: the page's children, then their issues (issue 14).
+    refs = issues.order_by("child_ref").values_list("child_ref", flat=True).distinct()
+    page = Paginator(refs, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
     groups: list[dict] = []
-    for issue in _issues(return_name, year):
+    for issue in issues.filter(child_ref__in=list(page.object_list)):
         _restricted_blank(issue, hidden)
         if not groups or groups[-1]["ref"] != issue.child_ref:
             groups.append({"ref": issue.child_ref, "child": issue.child, "issues": []})
         groups[-1]["issues"].append(issue)
-    page = Paginator(groups, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
+    counted = issues.order_by().aggregate(
+        total=Count("pk"), children=Count("child_ref", distinct=True, filter=~Q(child_ref=""))
+    )
     shown = [
         c for c in checks if c.year == year and c.return_name in (return_name or c.return_name)
     ]
@@ -532,8 +539,9 @@ def data_quality(request):
                 for r in ([return_name] if return_name else ReturnName.values)
                 if not any(c.return_name == r for c in shown)
             ],
-            "total": sum(len(g["issues"]) for g in groups),
-            "children": sum(1 for g in groups if g["ref"]),
+            "groups": groups,
+            "total": counted["total"],
+            "children": counted["children"],
             "query": query,
             "can_check": request.user.has_perm(PERMISSION),
             "locked": locked,

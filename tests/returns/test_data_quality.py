@@ -251,3 +251,45 @@ def test_the_command_reports_each_return(settings, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "SSDA903 2024-25: the dfe rules are not installed" in out
     assert "The DfE rules for the CIN census are not installed on this server" in out
+
+
+def _issues_of(children: int, year: int) -> None:
+    DataQualityIssue.objects.bulk_create(
+        DataQualityIssue(
+            return_name=ReturnName.SSDA903,
+            year=year,
+            child_ref=f"DQ{n:04d}",
+            rule=rule,
+            description="A rule the record breaks",
+            found_at=timezone.now(),
+        )
+        for n in range(children)
+        for rule in ("440", "101")
+    )
+
+
+def test_the_data_quality_page_is_paged_by_child_in_the_database(client, head_of_service):
+    year = live_years(timezone.localdate())[0]
+    _issues_of(60, year)
+    client.force_login(head_of_service)
+
+    first = client.get("/data-quality/", {"year": year}).content.decode()
+    second = client.get("/data-quality/", {"year": year, "page": 2}).content.decode()
+
+    assert "DQ0049" in first and "DQ0050" not in first
+    assert "DQ0050" in second and "DQ0059" in second and "DQ0049" not in second
+    assert "120 issues" in first and "60 children" in first
+
+    few = _queries_of(client, year)
+    DataQualityIssue.objects.filter(year=year).delete()
+    _issues_of(600, year)
+    assert _queries_of(client, year) == few, "a page reads a page, however many issues"
+
+
+def _queries_of(client, year) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/data-quality/", {"year": year}).status_code == 200
+    return len(queries)
