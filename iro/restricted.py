@@ -118,7 +118,11 @@ class RestrictedChildMiddleware(BeforeViewMiddleware):
             return None
         if match.view_name == RESTRICTED_PAGE:
             return None
-        named = children_named(match.view_name, match.namespace, view_kwargs)
+        # A page may name its child in the query string instead (?child=<child ID>: the
+        # booking pages), and is then that child's page as much as a <child_id> one.
+        named = children_named(
+            match.view_name, match.namespace, {"child_id": request.GET.get("child"), **view_kwargs}
+        )
         if named is None or is_manager(user):
             return None
         # The restricted records named that this person may not open unasked: one query.

@@ -264,3 +264,21 @@ def test_a_foster_households_page_does_not_name_a_restricted_child_placed_there(
     masked = _page(client, business_support, "/fostering/FCR1/")
     assert "R300" in masked and RESTRICTED_RECORD in masked and _unnamed(masked) == []
     assert "Sealed Person" in _page(client, head_of_service, "/fostering/FCR1/")
+
+
+def test_a_caseload_sorted_by_name_places_a_masked_row_by_what_it_shows(
+    client, iro, other_iro, restricted
+):
+    """Were it sorted by the real surname, where the row sat would tell whose it is."""
+    for last_name, child_id in [("Aaron", "N001"), ("Quinn", "N002"), ("Zed", "N003")]:
+        child = ChildFactory(child_id=child_id, first_name="Open", last_name=last_name)
+        iro_allocate(child=child, iro=iro, started_on=today() - dt.timedelta(days=5))
+
+    def order(user):
+        html = _page(client, user, "/children/?iro=&sort=name")
+        return sorted(["N001", "N002", "N003", "R100"], key=html.index)
+
+    # The child's IRO sees Person, between Aaron and Quinn; anyone else "Restricted
+    # record", between Quinn and Zed.
+    assert order(iro.user) == ["N001", "R100", "N002", "N003"]
+    assert order(other_iro.user) == ["N001", "N002", "R100", "N003"]

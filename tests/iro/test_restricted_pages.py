@@ -190,3 +190,19 @@ def test_a_numbered_page_asks_in_one_query_and_none_for_a_manager(
     request.user = head_of_service
     with django_assert_max_num_queries(1):  # the user's roles only
         assert middleware.process_view(request, None, (), request.resolver_match.kwargs) is None
+
+
+@pytest.mark.parametrize("path", ["/protection/conferences/book/?child=W1", "/schedule/?child=W1"])
+def test_a_page_naming_a_restricted_child_in_its_query_asks_why_first(
+    client, restricted_world, business_support, other_iro, path
+):
+    for person in (business_support, other_iro.user):
+        client.force_login(person)
+        assert _asked_why(client.get(path)) == "W1"
+
+
+def test_a_page_naming_a_restricted_child_in_its_query_opens_for_the_childs_iro(
+    client, restricted_world, iro
+):
+    client.force_login(iro.user)
+    assert client.get("/schedule/?child=W1").status_code == 200

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -17,6 +17,7 @@ from core.roles import Role, user_roles
 from core.services import today
 from iro.forms import EVERYONE, NOBODY, CaseloadFilterForm, ReallocationForm
 from iro.models import Child, IndependentReviewingOfficer, PlannedMove
+from iro.rules import RESTRICTED_RECORD
 from iro.selectors import children_mask, restricted_hidden_from
 from iro.services import family_allocate, iro_allocate
 from iro.services import planned_move_cancel as planned_move_cancel_service
@@ -33,7 +34,7 @@ from worklists.views.child_details import details_on_record
 
 SORTS = {
     "due": (("next_due",), "Next statutory date"),
-    "name": (("last_name", "first_name"), "Name"),
+    "name": (("name_shown", "first_name_shown"), "Name"),
     "contact": (("last_contact",), "Last IRO contact"),
 }
 
@@ -90,7 +91,14 @@ def caseload(request):
         F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True)
         for f in SORTS[sort][0]
     ]
-    children = children.order_by(*order, "last_name", "child_id")
+    # Sorted by the names shown: a restricted record masked for this person sorts as
+    # "Restricted record", not where the child's surname would put it.
+    hidden = restricted_hidden_from(request.user).values("pk")
+    children = children.annotate(
+        name_shown=Case(When(pk__in=hidden, then=Value(RESTRICTED_RECORD)), default=F("last_name")),
+        first_name_shown=Case(When(pk__in=hidden, then=Value("")), default=F("first_name")),
+    )
+    children = children.order_by(*order, "name_shown", "child_id")
     page = Paginator(children, 25).get_page(request.GET.get("page"))
     rows = []
     for child in children_mask(page.object_list, user=request.user):
