@@ -32,9 +32,10 @@ from core.dates import year_end
 from core.models import later_return_wins
 from core.services import rows_update_with_history
 from iro.models import Child
-from iro.services import children_upsert_from_return
+from iro.services import ImportedValue, children_upsert_from_return
 from returns.data_quality import continuity_after_load
-from returns.models import ReturnRow, ReturnTable
+from returns.models import ImportRun, ReturnRow, ReturnTable
+from returns.services import DisagreementTally, import_disagreements_record
 from returns.ssda903.reading import (
     MODELLED,
     Problems,
@@ -97,6 +98,10 @@ class ImportSummary:
     return_rows: int
     children_rescheduled: int
     seconds: float = 0.0
+    # What the returns gave for details people corrected in Oversight (kept as they were),
+    # and the disagreements recorded from them (none when the caller records them).
+    found: list[ImportedValue] = field(default_factory=list)
+    disagreements: DisagreementTally = field(default_factory=DisagreementTally)
 
 
 def returns_import(
@@ -104,12 +109,17 @@ def returns_import(
     directories: Iterable[Path],
     year: int | None = None,
     progress: Progress | None = None,
+    import_run: ImportRun | None = None,
+    record_disagreements: bool = True,
 ):
     """Check and load one or more years' SSDA903 CSVs, then recompute every due date.
 
     `year` (2019 for 2019-20) is the council's word for the year of every directory
     given (meant for a single return); without it each directory's name must say.
     Each row's dates are checked against that year, never the other way round.
+    A child's details corrected in Oversight are kept, and where the returns disagree
+    the difference is recorded (for `import_run`, if given), unless the caller records
+    the summary's `found` itself (`record_disagreements` false: an SSD extract's load).
 
     Raises ReturnRefused, having saved nothing, if any file has a problem.
     """
@@ -155,6 +165,13 @@ def returns_import(
             )
         except ValidationError as exc:
             raise ReturnRefused(exc.messages) from exc
+        disagreements = DisagreementTally()
+        if record_disagreements:
+            disagreements = import_disagreements_record(
+                found=plan.found,
+                source=f"the SSDA903 return {', '.join(year_label(y) for y in years)}",
+                import_run=import_run,
+            )
         continuity_after_load()  # returns.data_quality: the year-to-year rule, the figures
     return ImportSummary(
         years=[year_label(y) for y in years],
@@ -162,6 +179,8 @@ def returns_import(
         return_rows=rows,
         children_rescheduled=len(plan.children),
         seconds=time.monotonic() - started,
+        found=plan.found,
+        disagreements=disagreements,
     )
 
 
@@ -337,6 +356,7 @@ class _Plan:
     new_reviews: list[LookedAfterReview] = field(default_factory=list)
     child_rows: dict[str, tuple[int, dict]] = field(default_factory=dict)
     derived: dict[str, ChildRecords] = field(default_factory=dict)
+    found: list[ImportedValue] = field(default_factory=list)
 
     @classmethod
     def build(cls, returns: dict[int, YearReturn], stored: _StoredState, problems: Problems):
@@ -454,7 +474,9 @@ class _Plan:
 
     def save(self, returns: dict[int, YearReturn], reason: str, say: Progress) -> int:
         say(f"Saving {len(self.child_rows):,} children")
-        upserted = children_upsert_from_return(rows=self.child_rows, change_reason=reason)
+        upserted = children_upsert_from_return(
+            rows=self.child_rows, change_reason=reason, found=self.found
+        )
         for child_id, (child, status) in upserted.items():
             self.children[child_id] = child
             tally = self.tallies["Children"]

@@ -1,0 +1,240 @@
+"""When an import disagrees with what people recorded in Oversight (issue 13): the unit's
+value is kept, the difference recorded once for a person to decide, and either choice
+goes through the area's own correction."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from core.codes import Sex
+from iro.models import Child
+from iro.services import CHILD_DETAILS, child_details_correct
+from protection.models import Section47Enquiry
+from protection.services import section47_withdraw
+from returns.cin_census.importer import cin_census_import
+from returns.models import DisagreementResolution, ImportDisagreement
+from returns.services import (
+    ALREADY_DECIDED,
+    CHOOSE_SIDE,
+    import_disagreement_resolve,
+)
+from returns.ssda903.importer import returns_import
+from tests.factories import UserFactory
+from tests.returns.census import census_xml, child_xml, section47_xml
+from tests.returns.ssda903 import episode, header, return_write, review
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+
+
+def _return(tmp_path, name="2024-25", **values):
+    return return_write(
+        tmp_path / name,
+        Header=[header(**values)],
+        Episodes=[episode(decom="03/06/2024")],
+        Reviews=[review(date="27/06/2024")],
+    )
+
+
+def _correct(child: Child, *, by=None, **changes) -> Child:
+    details = {f: getattr(child, f) for f in CHILD_DETAILS} | changes
+    return child_details_correct(child=child, **details, reason="Checked with the school", by=by)
+
+
+def _census(tmp_path, name="cin_2024.xml", **children):
+    path = tmp_path / name
+    path.write_text(census_xml("\n".join(children.values())))
+    return path
+
+
+def _s47_census(tmp_path, name="cin_2024.xml"):
+    return _census(
+        tmp_path,
+        name,
+        E1=child_xml("E1", section47=section47_xml("2024-05-02", not_required="true")),
+    )
+
+
+# BUG A: a reload overwrote a child's details a person had corrected -----------------------
+
+
+def test_reloading_a_return_keeps_the_ethnicity_a_person_corrected(tmp_path):
+    directory = _return(tmp_path)
+    returns_import(directories=[directory])
+    child = _correct(Child.objects.get(), ethnicity="WIRI")
+    summary = returns_import(directories=[directory])
+    child.refresh_from_db()
+    assert child.ethnicity == "WIRI"
+    [found] = ImportDisagreement.objects.all()
+    assert (found.field, found.ours, found.theirs) == ("ethnicity", "WIRI", "WBRI")
+    assert found.is_open
+    assert summary.disagreements.new == 1
+
+
+def test_reloading_a_return_keeps_the_date_of_birth_a_person_corrected(tmp_path):
+    directory = _return(tmp_path)
+    returns_import(directories=[directory])
+    child = _correct(Child.objects.get(), date_of_birth=D(2015, 1, 6))
+    returns_import(directories=[directory])
+    child.refresh_from_db()
+    assert child.date_of_birth == D(2015, 1, 6)
+    [found] = ImportDisagreement.objects.all()
+    assert (found.ours_text, found.theirs_text) == ("6 January 2015", "1 June 2015")
+
+
+def test_details_no_person_corrected_still_follow_the_return(tmp_path):
+    returns_import(directories=[_return(tmp_path)])
+    _correct(Child.objects.get(), ethnicity="WIRI")
+    returns_import(directories=[_return(tmp_path, "again/2024-25", UPN="B801200005001")])
+    child = Child.objects.get()
+    assert (child.ethnicity, child.upn) == ("WIRI", "B801200005001")
+
+
+def test_a_census_keeps_the_sex_a_person_corrected(tmp_path):
+    cin_census_import(paths=[_census(tmp_path, C1=child_xml("C1"))])
+    _correct(Child.objects.get(), sex=Sex.MALE)
+    summary = cin_census_import(paths=[_census(tmp_path, "again.xml", C1=child_xml("C1"))])
+    assert Child.objects.get().sex == Sex.MALE
+    [found] = ImportDisagreement.objects.all()
+    assert (found.field, found.ours, found.theirs) == ("sex", "M", "F")
+    assert summary.disagreements.new == 1
+
+
+# BUG B: a census brought back an enquiry a person withdrew ---------------------------------
+
+
+def test_a_census_reimported_does_not_bring_back_an_enquiry_a_person_withdrew(tmp_path):
+    census = _s47_census(tmp_path)
+    cin_census_import(paths=[census])
+    enquiry = Section47Enquiry.objects.get()
+    section47_withdraw(enquiry=enquiry, reason="Recorded for the wrong child")
+    summary = cin_census_import(paths=[census])
+    assert not Section47Enquiry.objects.exists()
+    assert Section47Enquiry.all_objects.count() == 1
+    [found] = ImportDisagreement.objects.all()
+    assert (found.record_kind, found.record_id) == ("section47", enquiry.pk)
+    assert found.ours_text == "Withdrawn in Oversight: Recorded for the wrong child"
+    assert summary.disagreements.new == 1
+
+
+# Once, and gone when the import agrees -----------------------------------------------------
+
+
+def test_loading_twice_keeps_one_disagreement(tmp_path):
+    directory = _return(tmp_path)
+    returns_import(directories=[directory])
+    _correct(Child.objects.get(), ethnicity="WIRI")
+    returns_import(directories=[directory])
+    summary = returns_import(directories=[directory])
+    assert ImportDisagreement.objects.count() == 1
+    assert (summary.disagreements.new, summary.disagreements.still_open) == (0, 1)
+
+
+def test_a_withdrawn_enquiry_in_the_census_twice_is_one_disagreement(tmp_path):
+    census = _s47_census(tmp_path)
+    cin_census_import(paths=[census])
+    section47_withdraw(enquiry=Section47Enquiry.objects.get(), reason="Wrong child")
+    cin_census_import(paths=[census])
+    cin_census_import(paths=[census])
+    assert ImportDisagreement.objects.count() == 1
+    assert Section47Enquiry.all_objects.count() == 1
+
+
+def test_a_disagreement_closes_when_the_import_comes_to_agree(tmp_path):
+    returns_import(directories=[_return(tmp_path)])
+    _correct(Child.objects.get(), ethnicity="WIRI")
+    returns_import(directories=[_return(tmp_path)])
+    summary = returns_import(directories=[_return(tmp_path, "fixed/2024-25", ETHNIC="WIRI")])
+    [closed] = ImportDisagreement.objects.all()
+    assert closed.resolution == DisagreementResolution.AGREED
+    assert closed.resolved_at is not None
+    assert summary.disagreements.agreed == 1
+
+
+# A person's choice -------------------------------------------------------------------------
+
+
+def test_keeping_oversights_value_is_not_asked_again_for_the_same_import_value(tmp_path):
+    directory = _return(tmp_path)
+    returns_import(directories=[directory])
+    _correct(Child.objects.get(), ethnicity="WIRI")
+    returns_import(directories=[directory])
+    clerk = UserFactory()
+    import_disagreement_resolve(
+        disagreement=ImportDisagreement.objects.get(),
+        resolution=DisagreementResolution.KEPT_OURS,
+        reason="The family told us",
+        by=clerk,
+    )
+    summary = returns_import(directories=[directory])
+    [kept] = ImportDisagreement.objects.all()
+    assert (kept.resolution, kept.resolved_by, kept.reason) == ("kept_ours", clerk, "The family told us")
+    assert Child.objects.get().ethnicity == "WIRI"
+    assert summary.disagreements.open == 0
+
+
+def test_taking_the_imports_value_corrects_the_child_with_the_reason_in_history(tmp_path):
+    directory = _return(tmp_path)
+    returns_import(directories=[directory])
+    _correct(Child.objects.get(), ethnicity="WIRI")
+    returns_import(directories=[directory])
+    clerk = UserFactory()
+    import_disagreement_resolve(
+        disagreement=ImportDisagreement.objects.get(),
+        resolution=DisagreementResolution.TOOK_THEIRS,
+        reason="The return is right",
+        by=clerk,
+    )
+    child = Child.objects.get()
+    assert child.ethnicity == "WBRI"
+    assert "ethnicity" not in child.corrected_fields
+    latest = child.history.latest("history_date")
+    assert latest.history_user == clerk
+    assert "The return is right" in latest.history_change_reason
+    # The detail is the returns' again: a later return's value is taken, not asked about.
+    returns_import(directories=[_return(tmp_path, "later/2024-25", ETHNIC="WIRI")])
+    assert Child.objects.get().ethnicity == "WIRI"
+    assert ImportDisagreement.objects.filter(resolved_at__isnull=True).count() == 0
+
+
+def test_taking_the_censuss_enquiry_brings_it_back_with_its_due_date(tmp_path):
+    census = _census(
+        tmp_path, E1=child_xml("E1", section47=section47_xml("2024-05-02"))
+    )
+    cin_census_import(paths=[census])
+    enquiry = Section47Enquiry.objects.get()
+    section47_withdraw(enquiry=enquiry, reason="Wrong child")
+    cin_census_import(paths=[census])
+    import_disagreement_resolve(
+        disagreement=ImportDisagreement.objects.get(),
+        resolution=DisagreementResolution.TOOK_THEIRS,
+        reason="It was the right child after all",
+    )
+    back = Section47Enquiry.objects.get()
+    assert back.pk == enquiry.pk
+    assert back.icpc_due == D(2024, 5, 24)
+    assert "It was the right child after all" in back.history.latest(
+        "history_date"
+    ).history_change_reason
+    cin_census_import(paths=[census])
+    assert Section47Enquiry.all_objects.count() == 1
+
+
+def test_a_choice_needs_a_side_and_a_reason_and_is_made_once(tmp_path):
+    directory = _return(tmp_path)
+    returns_import(directories=[directory])
+    _correct(Child.objects.get(), ethnicity="WIRI")
+    returns_import(directories=[directory])
+    found = ImportDisagreement.objects.get()
+    with pytest.raises(ValidationError) as refused:
+        import_disagreement_resolve(disagreement=found, resolution="", reason="")
+    assert refused.value.message_dict == {"resolution": [CHOOSE_SIDE], "reason": ["Enter the reason"]}
+    import_disagreement_resolve(disagreement=found, resolution="kept_ours", reason="Checked")
+    with pytest.raises(ValidationError) as again:
+        import_disagreement_resolve(disagreement=found, resolution="took_theirs", reason="No")
+    assert again.value.message_dict == {
+        "resolution": [ALREADY_DECIDED.format(resolution="kept oversight's")]
+    }
+    assert Child.objects.get().ethnicity == "WIRI"
