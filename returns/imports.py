@@ -53,8 +53,8 @@ from returns.cin_census.importer import cin_census_import
 from returns.cin_census.reader import CensusRefused
 from returns.models import CinCensusReturn, ImportFile, ImportKind, ImportRun, ImportStatus
 from returns.rules import return_year_from_name
-from returns.ssda903.exporter import return_export
 from returns.services import DisagreementTally
+from returns.ssda903.exporter import return_export
 from returns.ssda903.importer import ReturnRefused, returns_import
 from returns.ssda903.reading import EMPTY_TABLE_ABSENT, empty_file, year_label
 from reviews.models import AdoptionDecision, Episode, LookedAfterReview

@@ -482,9 +482,7 @@ class ImportDisagreement(models.Model):
     Record = DisagreementRecord
     Resolution = DisagreementResolution
 
-    child = models.ForeignKey(
-        Child, on_delete=models.CASCADE, related_name="import_disagreements"
-    )
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="import_disagreements")
     record_kind = models.CharField(max_length=20, choices=DisagreementRecord)
     record_id = models.PositiveBigIntegerField(help_text="The record's primary key.")
     record_label = models.CharField(max_length=200)

@@ -161,9 +161,7 @@ def import_disagreements_record(
     for start in range(0, len(child_pks), _CHUNK):
         chunk = set(child_pks[start : start + _CHUNK])
         stored: dict[tuple, ImportDisagreement] = {}
-        for row in ImportDisagreement.objects.filter(child_id__in=chunk).order_by(
-            "found_at", "pk"
-        ):
+        for row in ImportDisagreement.objects.filter(child_id__in=chunk).order_by("found_at", "pk"):
             stored[row.key] = row  # the latest of each record's field
         for key, value in latest.items():
             if key[0] not in chunk:
@@ -237,7 +235,6 @@ def import_disagreements_record(
 # A person's choice; tests import the messages.
 CHOOSE_SIDE = "Choose whether to keep Oversight's value or take the import's"
 ALREADY_DECIDED = "This difference has already been decided: {resolution}"
-TAKEN_FROM_IMPORT = "Taken from {source}: {reason}"
 
 
 @transaction.atomic
@@ -262,8 +259,8 @@ def import_disagreement_resolve(
     reason_problem(errors, reason)
     errors.raise_if_any()
     if resolution == DisagreementResolution.TOOK_THEIRS:
-        said = TAKEN_FROM_IMPORT.format(source=row.source, reason=reason.strip())
-        _take_theirs(row, reason=said, by=by)
+        # The person's own reason, as a correction keeps it (the row keeps the source).
+        _take_theirs(row, reason=reason.strip(), by=by)
     row.resolution = resolution
     row.resolved_at = timezone.now()
     row.resolved_by = by

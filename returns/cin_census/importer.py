@@ -53,8 +53,8 @@ from returns.cin_census.reader import (
     census_read,
 )
 from returns.models import CinCensusChild, CinCensusReturn, ImportRun
-from returns.services import DisagreementTally, import_disagreements_record
 from returns.rules import return_year_from_name, year_label
+from returns.services import DisagreementTally, import_disagreements_record
 
 CHUNK = 250
 YEAR_DISAGREES = (

@@ -4,7 +4,10 @@ PAGES maps each URL name to who may open it and how its parameters come from the
 QUERIES adds a query string; extend_world(objects) adds this area's records to the world
 and returns the parameters they give (objects holds the shared world's records)."""
 
+from django.utils import timezone
+
 from returns.models import (
+    ImportDisagreement,
     ImportKind,
     ImportRun,
     ImportStatus,
@@ -14,6 +17,9 @@ from returns.models import (
     SsdRowState,
 )
 from tests.core.page_roles import ALL, IMPORTS
+
+# Who chooses between an import's value and Oversight's (returns/permissions.py).
+DECIDERS = {"business_support", "head_of_service", "administrator"}
 
 PAGES = {
     "imports:list": (IMPORTS, {}),
@@ -28,6 +34,7 @@ PAGES = {
     "imports:ssd_row_decision": (IMPORTS, {"pk": "ssd_row"}),
     "data_quality:list": (ALL, {}),
     "data_quality:csv": (ALL, {}),
+    "data_quality:disagreement": (DECIDERS, {"pk": "import_disagreement"}),
 }
 QUERIES: dict[str, str] = {}
 
@@ -72,7 +79,24 @@ def extend_world(objects: dict) -> dict:
         status=ImportStatus.FAILED,
         error="No heartbeat from the worker",
     )
+    now = timezone.now()
+    disagreement = ImportDisagreement.objects.create(
+        child=objects["child"],
+        record_kind="child",
+        record_id=objects["child"].pk,
+        record_label="The child's details",
+        field="ethnicity",
+        field_label="Ethnicity",
+        ours="WIRI",
+        theirs="WBRI",
+        ours_text="White Irish",
+        theirs_text="White British",
+        source="the SSDA903 return 2024-25",
+        found_at=now,
+        seen_at=now,
+    )
     return {
+        "import_disagreement": disagreement.pk,
         "ssd_run": run.pk,
         "ssd_row": row.pk,
         "held_import_run": held.pk,

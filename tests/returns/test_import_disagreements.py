@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import escape
 
 from core.codes import Sex
 from iro.models import Child
@@ -170,7 +172,11 @@ def test_keeping_oversights_value_is_not_asked_again_for_the_same_import_value(t
     )
     summary = returns_import(directories=[directory])
     [kept] = ImportDisagreement.objects.all()
-    assert (kept.resolution, kept.resolved_by, kept.reason) == ("kept_ours", clerk, "The family told us")
+    assert (kept.resolution, kept.resolved_by, kept.reason) == (
+        "kept_ours",
+        clerk,
+        "The family told us",
+    )
     assert Child.objects.get().ethnicity == "WIRI"
     assert summary.disagreements.open == 0
 
@@ -200,9 +206,7 @@ def test_taking_the_imports_value_corrects_the_child_with_the_reason_in_history(
 
 
 def test_taking_the_censuss_enquiry_brings_it_back_with_its_due_date(tmp_path):
-    census = _census(
-        tmp_path, E1=child_xml("E1", section47=section47_xml("2024-05-02"))
-    )
+    census = _census(tmp_path, E1=child_xml("E1", section47=section47_xml("2024-05-02")))
     cin_census_import(paths=[census])
     enquiry = Section47Enquiry.objects.get()
     section47_withdraw(enquiry=enquiry, reason="Wrong child")
@@ -215,9 +219,10 @@ def test_taking_the_censuss_enquiry_brings_it_back_with_its_due_date(tmp_path):
     back = Section47Enquiry.objects.get()
     assert back.pk == enquiry.pk
     assert back.icpc_due == D(2024, 5, 24)
-    assert "It was the right child after all" in back.history.latest(
-        "history_date"
-    ).history_change_reason
+    assert (
+        "It was the right child after all"
+        in back.history.latest("history_date").history_change_reason
+    )
     cin_census_import(paths=[census])
     assert Section47Enquiry.all_objects.count() == 1
 
@@ -230,7 +235,10 @@ def test_a_choice_needs_a_side_and_a_reason_and_is_made_once(tmp_path):
     found = ImportDisagreement.objects.get()
     with pytest.raises(ValidationError) as refused:
         import_disagreement_resolve(disagreement=found, resolution="", reason="")
-    assert refused.value.message_dict == {"resolution": [CHOOSE_SIDE], "reason": ["Enter the reason"]}
+    assert refused.value.message_dict == {
+        "resolution": [CHOOSE_SIDE],
+        "reason": ["Enter the reason"],
+    }
     import_disagreement_resolve(disagreement=found, resolution="kept_ours", reason="Checked")
     with pytest.raises(ValidationError) as again:
         import_disagreement_resolve(disagreement=found, resolution="took_theirs", reason="No")
@@ -238,3 +246,74 @@ def test_a_choice_needs_a_side_and_a_reason_and_is_made_once(tmp_path):
         "resolution": [ALREADY_DECIDED.format(resolution="kept oversight's")]
     }
     assert Child.objects.get().ethnicity == "WIRI"
+
+
+# Shown, and decided in the browser -------------------------------------------------------
+
+
+def _disagreeing_child(tmp_path) -> Child:
+    directory = _return(tmp_path)
+    returns_import(directories=[directory])
+    child = _correct(Child.objects.get(), ethnicity="WIRI")
+    returns_import(directories=[directory])
+    return child
+
+
+def test_the_childs_record_shows_the_difference_in_a_banner(tmp_path, client, business_support):
+    child = _disagreeing_child(tmp_path)
+    client.force_login(business_support)
+    page = client.get(reverse("children:child_detail", args=[child.child_id])).content.decode()
+    assert "An import disagrees with what was recorded in Oversight about 1 thing" in page
+    assert ImportDisagreement.objects.get().ours_text in page
+    found = ImportDisagreement.objects.get()
+    assert reverse("data_quality:disagreement", args=[found.pk]) in page
+
+
+def test_the_data_quality_page_lists_every_open_difference(tmp_path, client, head_of_service):
+    child = _disagreeing_child(tmp_path)
+    client.force_login(head_of_service)
+    page = client.get(reverse("data_quality:list")).content.decode()
+    assert "Imports that disagree with Oversight (1)" in page
+    assert child.child_id in page
+    assert ImportDisagreement.objects.get().theirs_text in page
+
+
+def test_an_iro_sees_the_difference_but_does_not_decide_it(tmp_path, client, iro):
+    child = _disagreeing_child(tmp_path)
+    found = ImportDisagreement.objects.get()
+    client.force_login(iro.user)
+    url = reverse("data_quality:disagreement", args=[found.pk])
+    page = client.get(reverse("children:child_detail", args=[child.child_id])).content.decode()
+    assert found.theirs_text in page
+    assert url not in page
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"resolution": "took_theirs", "reason": "x"}).status_code == 403
+
+
+def test_business_support_take_the_imports_value_in_the_browser(tmp_path, client, business_support):
+    child = _disagreeing_child(tmp_path)
+    found = ImportDisagreement.objects.get()
+    client.force_login(business_support)
+    url = reverse("data_quality:disagreement", args=[found.pk])
+    assert client.get(url).status_code == 200
+    sent = client.post(url, {"resolution": "took_theirs", "reason": "The school confirmed it"})
+    assert sent.status_code == 302
+    child.refresh_from_db()
+    assert child.ethnicity == "WBRI"
+    found.refresh_from_db()
+    assert (found.resolution, found.resolved_by) == ("took_theirs", business_support)
+    page = client.get(reverse("children:child_detail", args=[child.child_id])).content.decode()
+    assert "An import disagrees" not in page
+
+
+def test_a_choice_without_a_side_or_reason_is_refused_by_name(tmp_path, client, business_support):
+    _disagreeing_child(tmp_path)
+    found = ImportDisagreement.objects.get()
+    client.force_login(business_support)
+    refused = client.post(reverse("data_quality:disagreement", args=[found.pk]), {})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert escape(CHOOSE_SIDE) in page
+    assert "Enter the reason" in page
+    found.refresh_from_db()
+    assert found.is_open
