@@ -459,6 +459,7 @@ class SsdExtractRow(models.Model):
 class DisagreementRecord(models.TextChoices):
     CHILD = "child", "The child's details"
     SECTION47 = "section47", "A section 47 enquiry"
+    REVIEW = "review", "A looked-after review"
 
 
 class DisagreementResolution(models.TextChoices):

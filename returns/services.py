@@ -8,10 +8,10 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from core.dates import long_date
@@ -32,6 +32,8 @@ from returns.models import (
     ReturnRow,
     SsdImportRun,
 )
+from reviews.models import LookedAfterReview
+from reviews.services import lac_review_correct
 
 # An SSDA903 date as the file gives it, dd/mm/yyyy.
 _DAY_OF_DATE = re.compile(r"^\d{2}(/\d{2}/\d{4})$")
@@ -103,9 +105,13 @@ def _as_json(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
+def _model_field(model: type[models.Model], name: str) -> models.Field:
+    return cast(models.Field, model._meta.get_field(name))
+
+
 def child_value_text(field: str, value: Any) -> str:
     """A child's detail in words, as the child's record shows it."""
-    model_field = Child._meta.get_field(field)
+    model_field = _model_field(Child, field)
     value = model_field.to_python(value)
     if value is None or value == "":
         return "Not recorded"
@@ -121,16 +127,17 @@ def child_value_text(field: str, value: Any) -> str:
 def _texts(value: ImportedValue) -> tuple[str, str, str, str]:
     """The record, the field, ours and theirs, in words."""
     if value.record_kind == DisagreementRecord.CHILD:
-        label = str(Child._meta.get_field(value.field).verbose_name)
+        label = str(_model_field(Child, value.field).verbose_name)
         return (
             value.record_label or DisagreementRecord.CHILD.label,
             label[:1].upper() + label[1:],
             value.ours_text or child_value_text(value.field, value.ours),
             value.theirs_text or child_value_text(value.field, value.theirs),
         )
+    names = {"withdrawn": "Withdrawn", "participation_code": "Participation code"}
     return (
         value.record_label or DisagreementRecord(value.record_kind).label,
-        "Withdrawn" if value.field == "withdrawn" else value.field,
+        names.get(value.field, value.field),
         value.ours_text or str(value.ours),
         value.theirs_text or str(value.theirs),
     )
@@ -161,8 +168,10 @@ def import_disagreements_record(
     for start in range(0, len(child_pks), _CHUNK):
         chunk = set(child_pks[start : start + _CHUNK])
         stored: dict[tuple, ImportDisagreement] = {}
-        for row in ImportDisagreement.objects.filter(child_id__in=chunk).order_by("found_at", "pk"):
-            stored[row.key] = row  # the latest of each record's field
+        for kept in ImportDisagreement.objects.filter(child_id__in=chunk).order_by(
+            "found_at", "pk"
+        ):
+            stored[kept.key] = kept  # the latest of each record's field
         for key, value in latest.items():
             if key[0] not in chunk:
                 continue
@@ -270,11 +279,21 @@ def import_disagreement_resolve(
 
 
 def _take_theirs(row: ImportDisagreement, *, reason: str, by) -> None:
+    if row.record_kind == DisagreementRecord.REVIEW:
+        review = LookedAfterReview.objects.select_related("child").get(pk=row.record_id)
+        corrected: dict[str, Any] = {
+            "held_on": review.held_on,
+            "participation_code": review.participation_code,
+            "child_seen_alone": review.child_seen_alone,
+        }
+        corrected[row.field] = _model_field(LookedAfterReview, row.field).to_python(row.theirs)
+        lac_review_correct(review=review, **corrected, reason=reason, by=by)
+        return
     if row.record_kind == DisagreementRecord.SECTION47:
         enquiry = Section47Enquiry.all_objects.get(pk=row.record_id)
         section47_reinstate(enquiry=enquiry, reason=reason, by=by)
         return
     child = Child.objects.get(pk=row.record_id)
     details = {name: getattr(child, name) for name in CHILD_DETAILS}
-    details[row.field] = Child._meta.get_field(row.field).to_python(row.theirs)
+    details[row.field] = _model_field(Child, row.field).to_python(row.theirs)
     child_details_correct(child=child, **details, reason=reason, by=by, from_import=True)

@@ -593,7 +593,7 @@ def data_quality_check_now(request):
 
 RESOLVE = "returns.resolve_import_disagreement"
 DISAGREEMENTS_SHOWN = 200
-DECIDED_MESSAGE = {
+DECIDED_MESSAGE: dict[str, str] = {
     DisagreementResolution.KEPT_OURS: "Oversight's value is kept. The import will not ask again.",
     DisagreementResolution.TOOK_THEIRS: "The import's value is taken and kept in the history.",
 }

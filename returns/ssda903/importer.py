@@ -28,7 +28,7 @@ from django.db.models import Min
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from core.dates import year_end
+from core.dates import long_date, year_end
 from core.models import later_return_wins
 from core.services import rows_update_with_history
 from iro.models import Child
@@ -394,6 +394,7 @@ class _Plan:
                 stored.reviews.get(pk, []),
                 key="held_on",
                 values=_review_values,
+                keep_own=True,
             )
             self._compare(
                 "Adoption decisions",
@@ -432,14 +433,19 @@ class _Plan:
                     )
         return own
 
-    def _compare(self, kind, changes, derived, stored, *, key, values):
-        """Plan one kind's changes; return its rows entered in Oversight."""
+    def _compare(self, kind, changes, derived, stored, *, key, values, keep_own=False):
+        """Plan one kind's changes; return its rows entered in Oversight.
+
+        With `keep_own` (reviews), a row a person recorded in Oversight keeps its values
+        where the return's differ, and the difference is noted (`found`)."""
         by_key = {getattr(r, key): r for r in stored}
         tally = self.tallies[kind]
         for row, year in derived:
-            self._compare_one(
-                tally, changes, row, year, by_key.pop(row.fields[key], None), values(row)
-            )
+            mine = by_key.pop(row.fields[key], None)
+            own = keep_own and mine is not None and mine.return_year is None
+            if own and self._own_kept(tally, mine, values(row)):
+                continue
+            self._compare_one(tally, changes, row, year, mine, values(row))
         own = []
         for row in by_key.values():
             if row.return_year is None:
@@ -448,6 +454,33 @@ class _Plan:
                 changes.remove.append(row)
                 tally.removed += 1
         return own
+
+    def _own_kept(self, tally: Tally, review: LookedAfterReview, values: dict) -> bool:
+        """Keep a review recorded in Oversight whose values the return contradicts (True),
+        noting each difference; one the return agrees with is the return's from now on."""
+        assert review.held_on is not None  # a held review has its date (a constraint)
+        label = f"Looked-after review held on {long_date(review.held_on)}"
+        codes = dict(LookedAfterReview._meta.get_field("participation_code").flatchoices)
+        differ = False
+        for name, theirs in values.items():
+            ours = getattr(review, name)
+            differ |= ours != theirs
+            self.found.append(
+                ImportedValue(
+                    child_pk=review.child_id,
+                    record_kind="review",
+                    record_pk=review.pk,
+                    field=name,
+                    ours=ours,
+                    theirs=theirs,
+                    record_label=label,
+                    ours_text=f"{ours}: {codes.get(ours, ours)}",
+                    theirs_text=f"{theirs}: {codes.get(theirs, theirs)}",
+                )
+            )
+        if differ:
+            tally.unchanged += 1
+        return differ
 
     @staticmethod
     def _compare_one(tally: Tally, changes: _Changes, row: Row, year: int, stored, values):

@@ -22,6 +22,7 @@ from returns.services import (
     import_disagreement_resolve,
 )
 from returns.ssda903.importer import returns_import
+from reviews.models import LookedAfterReview
 from tests.factories import UserFactory
 from tests.returns.census import census_xml, child_xml, section47_xml
 from tests.returns.ssda903 import episode, header, return_write, review
@@ -119,6 +120,58 @@ def test_a_census_reimported_does_not_bring_back_an_enquiry_a_person_withdrew(tm
     assert (found.record_kind, found.record_id) == ("section47", enquiry.pk)
     assert found.ours_text == "Withdrawn in Oversight: Recorded for the wrong child"
     assert summary.disagreements.new == 1
+
+
+# A review a person recorded -------------------------------------------------------------
+
+
+def _review_recorded_in_oversight(tmp_path, time_machine):
+    time_machine.move_to(dt.datetime(2025, 6, 2, 9, tzinfo=dt.UTC), tick=False)
+    directory = _return(tmp_path)
+    returns_import(directories=[directory])
+    review = LookedAfterReview.objects.get(held_on=D(2024, 6, 27))
+    # As if a person had recorded it held in Oversight before the return came.
+    LookedAfterReview.objects.filter(pk=review.pk).update(
+        participation_code="PN3", return_year=None
+    )
+    return directory, review
+
+
+def test_a_return_keeps_the_participation_code_of_a_review_recorded_in_oversight(
+    tmp_path, time_machine
+):
+    directory, review = _review_recorded_in_oversight(tmp_path, time_machine)
+    summary = returns_import(directories=[directory])
+    review.refresh_from_db()
+    assert review.participation_code == "PN3"
+    [found] = ImportDisagreement.objects.all()
+    assert (found.record_kind, found.record_id, found.field) == (
+        "review",
+        review.pk,
+        "participation_code",
+    )
+    assert (found.ours, found.theirs) == ("PN3", "PN1")
+    assert found.record_label == "Looked-after review held on 27 June 2024"
+    assert summary.disagreements.new == 1
+    returns_import(directories=[directory])
+    assert ImportDisagreement.objects.count() == 1
+
+
+def test_taking_the_returns_participation_code_corrects_the_review(tmp_path, time_machine):
+    directory, review = _review_recorded_in_oversight(tmp_path, time_machine)
+    returns_import(directories=[directory])
+    import_disagreement_resolve(
+        disagreement=ImportDisagreement.objects.get(),
+        resolution=DisagreementResolution.TOOK_THEIRS,
+        reason="The chair's notes say PN1",
+    )
+    review.refresh_from_db()
+    assert review.participation_code == "PN1"
+    assert review.history.latest("history_date").history_change_reason == (
+        "The chair's notes say PN1"
+    )
+    returns_import(directories=[directory])
+    assert not ImportDisagreement.objects.filter(resolved_at__isnull=True).exists()
 
 
 # Once, and gone when the import agrees -----------------------------------------------------
