@@ -15,7 +15,12 @@ from iro.services import CHILD_DETAILS, child_details_correct
 from protection.models import Section47Enquiry
 from protection.services import section47_withdraw
 from returns.cin_census.importer import cin_census_import
-from returns.models import DisagreementResolution, ImportDisagreement
+from returns.models import (
+    DisagreementResolution,
+    ImportDisagreement,
+    ImportStatus,
+    SsdImportRun,
+)
 from returns.services import (
     ALREADY_DECIDED,
     CHOOSE_SIDE,
@@ -26,6 +31,13 @@ from reviews.models import LookedAfterReview
 from tests.factories import UserFactory
 from tests.returns.census import census_xml, child_xml, section47_xml
 from tests.returns.ssda903 import episode, header, return_write, review
+from tests.returns.test_imports import (  # noqa: F401 (fixtures)
+    checks_after_import,
+    eager,
+    start,
+    uploads,
+)
+from tests.returns.test_ssd_sample import ssd_load
 
 pytestmark = pytest.mark.django_db
 
@@ -370,3 +382,37 @@ def test_a_choice_without_a_side_or_reason_is_refused_by_name(tmp_path, client, 
     assert "Enter the reason" in page
     found.refresh_from_db()
     assert found.is_open
+
+
+@pytest.mark.usefixtures("eager", "checks_after_import")
+def test_an_uploads_summary_counts_its_disagreements(
+    tmp_path, business_support, django_capture_on_commit_callbacks
+):
+    directory = _return(tmp_path)
+    returns_import(directories=[directory])
+    _correct(Child.objects.get(), ethnicity="WIRI")
+    run = start(business_support, uploads(directory), capture=django_capture_on_commit_callbacks)
+    run.refresh_from_db()
+    assert run.status == ImportStatus.SUCCEEDED, run.problems
+    assert run.summary["disagreements"] == {"new": 1, "still_open": 0, "agreed": 0}
+    assert any("1 disagreement with what people recorded" in n for n in run.summary["notes"])
+    assert ImportDisagreement.objects.get().import_run == run
+
+
+@pytest.mark.slow
+def test_the_ssd_extract_keeps_a_corrected_detail_once_and_its_run_counts_it():
+    ssd_load()
+    child = Child.objects.exclude(ethnicity="WIRI").order_by("child_id").first()
+    _correct(child, ethnicity="WIRI")
+    printed = ssd_load()
+    first = SsdImportRun.objects.first()
+    ssd_load()
+    again = SsdImportRun.objects.first()
+    child.refresh_from_db()
+    assert child.ethnicity == "WIRI"
+    [found] = ImportDisagreement.objects.all()
+    assert (found.child, found.field, found.ours) == (child, "ethnicity", "WIRI")
+    assert found.ssd_run == again
+    assert first.disagreements == {"new": 1, "still_open": 0, "agreed": 0}
+    assert again.disagreements == {"new": 0, "still_open": 1, "agreed": 0}
+    assert "1 disagreement with what people recorded" in printed
