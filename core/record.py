@@ -16,10 +16,12 @@ from core.plugins import Registry
 
 @dataclass(frozen=True)
 class RecordSection:
-    """A template to include on the child's record, with its context."""
+    """A template to include on the child's record, with its context; a `banner` is shown
+    at the top of the record, above its heading, rather than among its sections."""
 
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    banner: bool = False
 
 
 # provider(*, child, as_of) -> RecordSection | None

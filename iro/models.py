@@ -64,6 +64,10 @@ class Child(TimeStampedModel):
     # Set by iro.services.child_anonymise (the retention job): names, UPN and free text
     # gone, the date of birth the 1st of its month; dates and codes kept for the figures.
     anonymised_on = models.DateField(null=True, blank=True)
+    # The details a person corrected in Oversight (iro.services.child_details_correct),
+    # which a return or extract does not overwrite: a load that disagrees keeps them and
+    # records the difference for a person to decide (returns.ImportDisagreement).
+    corrected_fields = models.JSONField(default=list, blank=True)
 
     history = HistoricalRecords()
 

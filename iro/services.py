@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -238,9 +240,15 @@ def child_details_correct(
     by=None,
     different_child: bool = False,
     as_of: dt.date | None = None,
+    from_import: bool = False,
 ) -> Child:
     """Correct a child's own details, saying why; the child's history keeps what they
     were, who changed them and the reason.
+
+    The details changed are kept as corrected by a person (`Child.corrected_fields`): a
+    return or extract loaded later does not overwrite them but records where it disagrees
+    (returns.ImportDisagreement). `from_import` is a person taking an import's value
+    instead: the details changed are the imports' to update again.
 
     Checked as a new child is (iro.rules, and the same duplicates: another child with the
     UPN, or the same names and date of birth unless `different_child`), and the date of
@@ -301,6 +309,9 @@ def child_details_correct(
     errors.raise_if_any()
     for name in changed:
         setattr(child, name, new[name])
+    corrected = set(child.corrected_fields or ())
+    corrected = corrected - set(changed) if from_import else corrected | set(changed)
+    child.corrected_fields = [name for name in CHILD_DETAILS if name in corrected]
     history_note(child, by=by, reason=reason.strip())
     child.save()
     return child
@@ -474,12 +485,48 @@ CHILD_RETURN_FIELDS = (
 )
 
 
-def _return_changes(child: Child, year: int, values: dict) -> list[str] | None:
+@dataclass(frozen=True)
+class ImportedValue:
+    """What an import gives for something a person recorded in Oversight, beside the
+    unit's own value. The loader keeps the unit's; the returns layer records where the
+    two differ, and closes a difference the import has come to agree with
+    (returns.services.import_disagreements_record)."""
+
+    child_pk: int
+    record_kind: str  # returns.models.DisagreementRecord: "child", "section47"...
+    record_pk: int
+    field: str
+    ours: Any
+    theirs: Any
+    # In words, when the returns layer cannot say it from the field alone.
+    record_label: str = ""
+    ours_text: str = ""
+    theirs_text: str = ""
+
+
+def _return_changes(
+    child: Child, year: int, values: dict, found: list[ImportedValue] | None = None
+) -> list[str] | None:
     """The fields a return row changes on a stored child, or None if the child's values came
-    from a later return (a later collection year's values win, so load order never matters)."""
+    from a later return (a later collection year's values win, so load order never matters).
+
+    A detail a person corrected in Oversight is never changed: what the return gives for
+    it is added to `found`."""
     if not later_return_wins(child.return_year, year):
         return None
-    return [k for k, v in values.items() if k in CHILD_RETURN_FIELDS and getattr(child, k) != v]
+    corrected = set(child.corrected_fields or ())
+    changes = []
+    for name, value in values.items():
+        if name not in CHILD_RETURN_FIELDS:
+            continue
+        if name in corrected:
+            if found is not None:
+                found.append(
+                    ImportedValue(child.pk, "child", child.pk, name, getattr(child, name), value)
+                )
+        elif getattr(child, name) != value:
+            changes.append(name)
+    return changes
 
 
 def _child_from_return(child_id: str, year: int, values: dict) -> Child:
@@ -520,6 +567,7 @@ def children_upsert_from_return(
     rows: Mapping[str, tuple[int, dict]],
     change_reason: str | None = "",
     year_only_history: bool = False,
+    found: list[ImportedValue] | None = None,
 ) -> dict[str, tuple[Child, str]]:
     """Add or update many children at once, as `child_upsert_from_return` does one.
 
@@ -527,6 +575,8 @@ def children_upsert_from_return(
     queries per 2,000 children, whatever their number; history is kept as for one.
     A child whose only change is the year its values came from is written without a
     history row, unless `year_only_history` (then as `child_upsert_from_return` saves it).
+    The details a person corrected are kept, and what the rows give for them is added to
+    `found` (read from the children already loaded: no query more).
     """
     ids = sorted(rows)
     stored: dict[str, Child] = {}
@@ -545,7 +595,7 @@ def children_upsert_from_return(
             added.append(child)
             result[child_id] = (child, "added")
             continue
-        changes = _return_changes(child, year, values)
+        changes = _return_changes(child, year, values, found)
         for field in changes or ():
             setattr(child, field, values[field])
         if changes:

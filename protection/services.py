@@ -379,6 +379,45 @@ def section47_withdraw(
     return decisions.withdraw(enquiry, reason=reason, by=by)
 
 
+# Reinstating's refusals; tests import them.
+ENQUIRY_NOT_WITHDRAWN = "This section 47 enquiry is not withdrawn"
+ENQUIRY_ALREADY_ON_DAY = (
+    "{child} already has a section 47 enquiry from a strategy discussion on {date}"
+)
+
+
+@transaction.atomic
+def section47_reinstate(
+    *, enquiry: Section47Enquiry, reason: str, by: User | None = None
+) -> Section47Enquiry:
+    """Bring back a withdrawn enquiry, saying why (a return holds it after all, and a
+    person has taken the return's word: returns.services.import_disagreement_resolve):
+    counted again, its initial conference due date worked out again, the withdrawal kept
+    in the history."""
+    enquiry = Section47Enquiry.all_objects.select_for_update().get(pk=enquiry.pk)
+    errors = FieldErrors()
+    if not enquiry.is_withdrawn:
+        errors.add("reason", ENQUIRY_NOT_WITHDRAWN)
+    elif Section47Enquiry.objects.filter(
+        child=enquiry.child_id, strategy_discussion_on=enquiry.strategy_discussion_on
+    ).exists():
+        errors.add(
+            "reason",
+            ENQUIRY_ALREADY_ON_DAY.format(
+                child=enquiry.child.full_name, date=long_date(enquiry.strategy_discussion_on)
+            ),
+        )
+    decisions.reason_problem(errors, reason)
+    errors.raise_if_any()
+    enquiry.withdrawn_at = None
+    enquiry.withdrawn_reason = ""
+    enquiry.withdrawn_by = None
+    decisions.history_note(enquiry, by=by, reason=f"Reinstated: {reason.strip()}")
+    enquiry.save()
+    section47_schedule_refresh(enquiry=enquiry)
+    return enquiry
+
+
 def _transfer_in_conferences(transfer: TransferIn) -> list[ConferenceChild]:
     """The child's transfer-in conferences that answer this transfer: booked, or held on
     the day it concluded."""

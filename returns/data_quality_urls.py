@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.data_quality, name="list"),
     path("issues.csv", views.data_quality_csv, name="csv"),
     path("check/", views.data_quality_check_now, name="check"),
+    path("disagreements/<int:pk>/", views.disagreement_decide, name="disagreement"),
 ]

@@ -53,6 +53,7 @@ from returns.cin_census.importer import cin_census_import
 from returns.cin_census.reader import CensusRefused
 from returns.models import CinCensusReturn, ImportFile, ImportKind, ImportRun, ImportStatus
 from returns.rules import return_year_from_name
+from returns.services import DisagreementTally
 from returns.ssda903.exporter import return_export
 from returns.ssda903.importer import ReturnRefused, returns_import
 from returns.ssda903.reading import EMPTY_TABLE_ABSENT, empty_file, year_label
@@ -568,7 +569,7 @@ def import_run_execute(*, run_id: int) -> bool:
                 summary, removals = removals_guard(
                     watch=WATCHED[ImportKind(run.kind)],
                     allowed=allowed,
-                    load=lambda: _cin_load(files, Path(work), progress),
+                    load=lambda: _cin_load(run, files, Path(work), progress),
                 )
     except RemovalsHeld as held:
         _move(
@@ -641,7 +642,9 @@ def _ssda903_load(run: ImportRun, files, work: Path, progress: _Progress) -> dic
         )
 
     try:
-        summary = returns_import(directories=[directory], progress=lambda t: progress(plain(t)))
+        summary = returns_import(
+            directories=[directory], progress=lambda t: progress(plain(t)), import_run=run
+        )
     except ReturnRefused as exc:
         raise _Refused([plain(p) for p in exc.problems]) from exc
     return {
@@ -655,9 +658,11 @@ def _ssda903_load(run: ImportRun, files, work: Path, progress: _Progress) -> dic
             }
             for kind, t in summary.tallies.items()
         },
+        "disagreements": summary.disagreements.as_json(),
         "notes": [
             f"Due dates recomputed for {summary.children_rescheduled:,} children; "
             f"{summary.return_rows:,} return rows kept for export.",
+            *_disagreement_notes(summary.disagreements),
             *(
                 f"{path.name} {EMPTY_TABLE_ABSENT}."
                 for path in sorted(directory.iterdir())
@@ -667,7 +672,11 @@ def _ssda903_load(run: ImportRun, files, work: Path, progress: _Progress) -> dic
     }
 
 
-def _cin_load(files, work: Path, progress: _Progress) -> dict:
+def _disagreement_notes(tally: DisagreementTally) -> list[str]:
+    return [f"{str(tally)[:1].upper()}{str(tally)[1:]}."] if tally.open or tally.agreed else []
+
+
+def _cin_load(run: ImportRun, files, work: Path, progress: _Progress) -> dict:
     paths = _copy(files, work)
 
     def plain(text: str) -> str:
@@ -679,7 +688,7 @@ def _cin_load(files, work: Path, progress: _Progress) -> dict:
         progress(f"{plain(file)}: {done:,} of {total:,} children", done * 100 // max(total, 1))
 
     try:
-        summary = cin_census_import(paths=list(paths), progress=report)
+        summary = cin_census_import(paths=list(paths), progress=report, import_run=run)
     except CensusRefused as exc:
         raise _Refused([plain(str(p)) for p in exc.problems]) from exc
     return {
@@ -690,7 +699,11 @@ def _cin_load(files, work: Path, progress: _Progress) -> dict:
             }
             for kind in CIN_KINDS
         },
-        "notes": [plain(note) for note in summary.notes],
+        "disagreements": summary.disagreements.as_json(),
+        "notes": [
+            *(plain(note) for note in summary.notes),
+            *_disagreement_notes(summary.disagreements),
+        ],
     }
 
 

@@ -2,6 +2,7 @@
 findings of the DfE's rules."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -383,6 +384,9 @@ class SsdImportRun(models.Model):
     years = models.JSONField(default=list, blank=True)
     changes = models.JSONField(default=list, blank=True)
     problems = models.JSONField(default=list, blank=True)
+    # The differences from what people recorded in Oversight this load found: new, still
+    # open and now agreed (returns.services.DisagreementTally).
+    disagreements = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -447,3 +451,101 @@ class SsdExtractRow(models.Model):
     @property
     def is_missing(self) -> bool:
         return self.state in {SsdRowState.MISSING, SsdRowState.KEPT}
+
+
+# Where an import disagrees with what a person recorded in Oversight ------------------------
+
+
+class DisagreementRecord(models.TextChoices):
+    CHILD = "child", "The child's details"
+    SECTION47 = "section47", "A section 47 enquiry"
+    REVIEW = "review", "A looked-after review"
+
+
+class DisagreementResolution(models.TextChoices):
+    KEPT_OURS = "kept_ours", "Kept Oversight's"
+    TOOK_THEIRS = "took_theirs", "Took the import's"
+    # A later load gave the unit's own value: nothing left to decide.
+    AGREED = "agreed", "The import came to agree"
+
+
+class ImportDisagreement(models.Model):
+    """A value a return or SSD extract gives for something a person recorded or corrected
+    in Oversight, where the two differ. The load kept the unit's value; a person chooses
+    (returns.services.import_disagreement_resolve). Recorded by
+    returns.services.import_disagreements_record: once while open (the next load updates
+    it, never doubles it), closed as agreed when a load gives the unit's value, and not
+    asked again once a person has kept Oversight's against the same value.
+
+    `ours` and `theirs` are the values as JSON (a date as 2024-05-02); `record_label`
+    and `field_label` name them in words, as the banner and the data-quality page show."""
+
+    Record = DisagreementRecord
+    Resolution = DisagreementResolution
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="import_disagreements")
+    record_kind = models.CharField(max_length=20, choices=DisagreementRecord)
+    record_id = models.PositiveBigIntegerField(help_text="The record's primary key.")
+    record_label = models.CharField(max_length=200)
+    field = models.CharField(max_length=40)
+    field_label = models.CharField(max_length=100)
+    ours = models.JSONField(encoder=DjangoJSONEncoder, null=True)
+    theirs = models.JSONField(encoder=DjangoJSONEncoder, null=True)
+    ours_text = models.CharField(max_length=300)
+    theirs_text = models.CharField(max_length=300)
+    source = models.CharField(max_length=120, help_text="Which load found it, in words.")
+    import_run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ssd_run = models.ForeignKey(
+        SsdImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    found_at = models.DateTimeField()
+    seen_at = models.DateTimeField(help_text="The last load that found it.")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolution = models.CharField(max_length=20, choices=DisagreementResolution, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["child", "found_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "record_kind", "record_id", "field"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_disagreement_per_field",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resolved_at__isnull=True, resolution="")
+                | (models.Q(resolved_at__isnull=False) & ~models.Q(resolution="")),
+                name="disagreement_resolved_with_resolution",
+            ),
+            choices_check("record_kind", DisagreementRecord, name="disagreement_record_valid"),
+            choices_check(
+                "resolution",
+                DisagreementResolution,
+                blank=True,
+                name="disagreement_resolution_valid",
+            ),
+        ]
+        indexes = [
+            # Read by the child's record and the data-quality page: what is still open.
+            models.Index(
+                fields=["child"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="disagreement_open_by_child",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.record_kind} {self.record_id} {self.field}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def key(self) -> tuple[int, str, int, str]:
+        return (self.child_id, self.record_kind, self.record_id, self.field)

@@ -21,3 +21,7 @@ def awaits_decision(user, row) -> bool:
 # Removing or keeping a record the SSD extract no longer holds (object: the kept row):
 # whoever loads the returns, while the row is missing.
 rules.add_perm("returns.decide_ssd_row", (is_business_support | is_manager) & awaits_decision)
+
+# Choosing between an import's value and what a person recorded (returns.ImportDisagreement):
+# business support, who load the returns, and the Head of Service.
+rules.add_perm("returns.resolve_import_disagreement", is_business_support | is_manager)

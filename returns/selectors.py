@@ -7,7 +7,16 @@ from typing import Any
 
 from django.db.models import CharField, F, QuerySet, Value
 
-from returns.models import ImportKind, ImportRun, ImportStatus, SsdImportRun, SsdImportStatus
+from core.record import RecordSection
+from iro.models import Child
+from returns.models import (
+    ImportDisagreement,
+    ImportKind,
+    ImportRun,
+    ImportStatus,
+    SsdImportRun,
+    SsdImportStatus,
+)
 
 # An SSD extract's runs listed with the returns' uploads, as one more kind.
 SSD = "ssd"
@@ -64,4 +73,24 @@ def import_runs(
         .values(*columns)
         .union(extracts.order_by().values(*columns), all=True)
         .order_by("-run_started_at", "run_kind", "-run_id")
+    )
+
+
+def open_disagreements(*, child: Child | None = None) -> QuerySet[ImportDisagreement]:
+    """The differences between an import and what people recorded that wait for a person,
+    a child's or everyone's (read by the child's record and the data-quality page through
+    the partial index on open rows)."""
+    rows = ImportDisagreement.objects.filter(resolved_at__isnull=True)
+    if child is not None:
+        return rows.filter(child=child).order_by("found_at", "pk")
+    return rows.select_related("child").order_by("child__child_id", "found_at", "pk")
+
+
+def disagreements_banner(*, child: Child, as_of: dt.date) -> RecordSection | None:
+    """The child's open differences from an import, as a banner at the top of the record."""
+    rows = list(open_disagreements(child=child))
+    if not rows:
+        return None
+    return RecordSection(
+        "returns/_import_disagreements_banner.html", {"disagreements": rows}, banner=True
     )

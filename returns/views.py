@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import cast
 
 from celery import current_app
 from crispy_forms_gds.layout import Field, Size
@@ -24,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.decisions import CORRECTION_REASON_LENGTH
 from core.forms import ServiceForm, error_summary_items, form_page, gds_date, posted
 from core.permissions import require_perm, role_required
 from core.protected import ExportPassword, LockedDownloadForm, download
@@ -48,7 +50,17 @@ from returns.imports import (
     import_runs_recent,
     ssda903_zip,
 )
-from returns.models import DataQualityCheck, DataQualityIssue, ImportKind, ImportRun, ReturnName
+from returns.models import (
+    DataQualityCheck,
+    DataQualityIssue,
+    DisagreementResolution,
+    ImportDisagreement,
+    ImportKind,
+    ImportRun,
+    ReturnName,
+)
+from returns.selectors import open_disagreements
+from returns.services import CHOOSE_SIDE, import_disagreement_resolve
 from returns.ssda903.reading import year_label
 from returns.uploads import upload_refusals
 from reviews.records_begin import records_begin_get
@@ -491,6 +503,17 @@ def _restricted_blank(issue: DataQualityIssue, hidden: frozenset[str]) -> None:
             child_mask(issue.child)
 
 
+def _disagreements_masked(hidden: frozenset[str]) -> list:
+    """The first open disagreements, a restricted record hidden from the reader masked
+    and its values left out (they could be a birth date or a UPN)."""
+    shown = list(open_disagreements()[:DISAGREEMENTS_SHOWN])
+    for disagreement in shown:
+        if disagreement.child.child_id in hidden:
+            child_mask(disagreement.child)
+            disagreement.ours_text = disagreement.theirs_text = ""
+    return shown
+
+
 def _issues(return_name: str, year: int):
     issues = DataQualityIssue.objects.filter(year=year).select_related("child")
     if return_name:
@@ -545,6 +568,8 @@ def data_quality(request):
             "query": query,
             "can_check": request.user.has_perm(PERMISSION),
             "locked": locked,
+            "disagreements": _disagreements_masked(hidden),
+            "disagreements_total": open_disagreements().count(),
         },
         status=400 if locked.errors else 200,
     )
@@ -607,3 +632,68 @@ def data_quality_check_now(request):
             "They run every night; try again later.",
         )
     return redirect(f"{reverse('data_quality:list')}?return_name={return_name}&year={year}")
+
+
+# Where an import disagrees with what people recorded -------------------------------------
+
+RESOLVE = "returns.resolve_import_disagreement"
+DISAGREEMENTS_SHOWN = 200
+DECIDED_MESSAGE: dict[str, str] = {
+    DisagreementResolution.KEPT_OURS: "Oversight's value is kept. The import will not ask again.",
+    DisagreementResolution.TOOK_THEIRS: "The import's value is taken and kept in the history.",
+}
+ALREADY_DECIDED_MESSAGE = "This difference has already been decided."
+
+
+class DisagreementDecisionForm(ServiceForm):
+    submit_label = "Save the decision"
+
+    resolution = forms.ChoiceField(
+        label="Which is right?",
+        widget=forms.RadioSelect,
+        error_messages={"required": CHOOSE_SIDE},
+    )
+    reason = forms.CharField(
+        label="Why?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the decision; taking the import's value also keeps it in the "
+        "record's history.",
+        max_length=CORRECTION_REASON_LENGTH,
+        error_messages={"required": "Enter the reason"},
+    )
+
+    def __init__(self, *args, disagreement: ImportDisagreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        resolution = cast(forms.ChoiceField, self.fields["resolution"])
+        resolution.choices = [
+            (DisagreementResolution.KEPT_OURS, f"Keep Oversight's: {disagreement.ours_text}"),
+            (DisagreementResolution.TOOK_THEIRS, f"Take the import's: {disagreement.theirs_text}"),
+        ]
+
+    def layout_fields(self) -> list:
+        return [Field.radios("resolution", legend_size=Size.SMALL), "reason"]
+
+
+@role_required()
+def disagreement_decide(request, pk: int):
+    """Keep Oversight's value, or take the import's, where the two disagree."""
+    require_perm(request, RESOLVE)
+    disagreement = get_object_or_404(ImportDisagreement.objects.select_related("child"), pk=pk)
+    child_url = reverse("children:child_detail", args=[disagreement.child.child_id])
+    if not disagreement.is_open and request.method != "POST":
+        messages.info(request, ALREADY_DECIDED_MESSAGE)
+        return redirect(child_url)
+    return form_page(
+        request,
+        DisagreementDecisionForm(posted(request), disagreement=disagreement),
+        heading="An import disagrees with Oversight",
+        caption=f"{disagreement.child.full_name}, child {disagreement.child.child_id}",
+        save=lambda data: import_disagreement_resolve(
+            disagreement=disagreement, by=request.user, **data
+        ),
+        success_url=child_url,
+        success_message=lambda decided: DECIDED_MESSAGE[decided.resolution],
+        template="returns/import_disagreement_decide.html",
+        back_url=child_url,
+        disagreement=disagreement,
+    )

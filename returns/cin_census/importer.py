@@ -32,7 +32,7 @@ from core.dates import long_date, year_end
 from core.models import later_return_wins
 from core.services import rows_update_with_history
 from iro.models import Child
-from iro.services import children_upsert_from_return
+from iro.services import ImportedValue, children_upsert_from_return
 from protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
@@ -52,8 +52,9 @@ from returns.cin_census.reader import (
     CensusReturn,
     census_read,
 )
-from returns.models import CinCensusChild, CinCensusReturn
+from returns.models import CinCensusChild, CinCensusReturn, ImportRun
 from returns.rules import return_year_from_name, year_label
+from returns.services import DisagreementTally, import_disagreements_record
 
 CHUNK = 250
 YEAR_DISAGREES = (
@@ -77,6 +78,10 @@ class ImportSummary:
     files: list[str] = field(default_factory=list)
     counts: dict[str, Counter] = field(default_factory=lambda: {k: Counter() for k in KINDS})
     notes: list[str] = field(default_factory=list)
+    # What the census gives for things people recorded in Oversight, which it left as
+    # they were (returns.services.import_disagreements_record).
+    found: list[ImportedValue] = field(default_factory=list)
+    disagreements: DisagreementTally = field(default_factory=DisagreementTally)
 
     def add(self, kind: str, outcome: str, n: int = 1) -> None:
         self.counts[kind][outcome] += n
@@ -87,12 +92,15 @@ def cin_census_import(
     paths: Sequence[str | Path],
     year: int | None = None,
     progress: Progress | None = None,
+    import_run: ImportRun | None = None,
 ) -> ImportSummary:
     """Load CIN census files (any years, any order), or raise CensusRefused and save nothing.
 
     `year` (2019 for 2019-20) is the council's word for the year of every file given,
     else each file's name says it when it can (cin_2019.xml); either must agree with
-    the file's ReferenceDate, or the file is refused naming both.
+    the file's ReferenceDate, or the file is refused naming both. What people recorded
+    in Oversight (a child's corrected details, an enquiry withdrawn) is kept, and where
+    the census disagrees the difference is recorded, for `import_run` if given.
     """
     problems: list[CensusProblem] = []
     returns: list[CensusReturn] = []
@@ -132,6 +140,10 @@ def cin_census_import(
                 enquiries=list(Section47Enquiry.objects.filter(child__in=pks))
             )
             plan_schedules_refresh(plans=list(ChildProtectionPlan.objects.filter(child__in=pks)))
+        years = ", ".join(year_label(r.year) for r in sorted(returns, key=lambda r: r.year))
+        summary.disagreements = import_disagreements_record(
+            found=summary.found, source=f"the CIN census {years}", import_run=import_run
+        )
     return summary
 
 
@@ -243,6 +255,7 @@ class CensusLoad:
             rows={c.child_id: (self.year, _child_values(c)) for c in chunk},
             change_reason=None,
             year_only_history=True,
+            found=self.summary.found,
         )
         children: dict[str, Child] = {}
         for c in chunk:
@@ -256,8 +269,12 @@ class CensusLoad:
         for plan in ChildProtectionPlan.objects.filter(child__in=pks):
             self.plans[plan.child_id][plan.started_on] = plan
         self.enquiries: dict[int, dict[dt.date, Section47Enquiry]] = defaultdict(dict)
-        for enquiry in Section47Enquiry.objects.filter(child__in=pks):
-            self.enquiries[enquiry.child_id][enquiry.strategy_discussion_on] = enquiry
+        # An enquiry a person withdrew is read too (in the same query): a census that
+        # still holds it must not bring it back.
+        self.withdrawn: dict[int, dict[dt.date, Section47Enquiry]] = defaultdict(dict)
+        for enquiry in Section47Enquiry.all_objects.filter(child__in=pks):
+            held = self.withdrawn if enquiry.is_withdrawn else self.enquiries
+            held[enquiry.child_id][enquiry.strategy_discussion_on] = enquiry
         self.entries: dict[tuple[int, str, dt.date], ConferenceChild] = {}
         self.entries_by_plan: dict[int, list[ConferenceChild]] = defaultdict(list)
         self.entries_by_enquiry: dict[int, list[ConferenceChild]] = defaultdict(list)
@@ -383,6 +400,10 @@ class CensusLoad:
         owned = []
         for s in c.section47s:
             enquiry = self.enquiries[child.pk].get(s.started_on)
+            withdrawn = self.withdrawn[child.pk].get(s.started_on)
+            if enquiry is None and withdrawn is not None:
+                self.withdrawn_kept(child, withdrawn)
+                continue
             if enquiry is None:
                 enquiry = Section47Enquiry(
                     child=child,
@@ -405,6 +426,25 @@ class CensusLoad:
                 continue
             owned.append((s, enquiry))
         return owned
+
+    def withdrawn_kept(self, child: Child, enquiry: Section47Enquiry) -> None:
+        """Keep withdrawn an enquiry a person withdrew that the census holds, noting the
+        difference for a person to decide."""
+        self.summary.add("section 47 enquiries", "unchanged")
+        day = long_date(enquiry.strategy_discussion_on)
+        self.summary.found.append(
+            ImportedValue(
+                child_pk=child.pk,
+                record_kind="section47",
+                record_pk=enquiry.pk,
+                field="withdrawn",
+                ours=True,
+                theirs=False,
+                record_label=f"Section 47 enquiry from a strategy discussion on {day}",
+                ours_text=f"Withdrawn in Oversight: {enquiry.withdrawn_reason}",
+                theirs_text=f"In the CIN census {year_label(self.year)}, not withdrawn",
+            )
+        )
 
     def merge_plans(
         self, c: CensusChild, child: Child

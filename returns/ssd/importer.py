@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from core.dates import collection_year_of, year_end, year_start
 from iro.models import Child
+from iro.services import ImportedValue
 from returns.cin_census.importer import CensusLoad
 from returns.cin_census.importer import ImportSummary as CensusSummary
 from returns.cin_census.reader import (
@@ -51,6 +52,7 @@ from returns.models import (
     SsdRowState,
 )
 from returns.rules import sex_from_return
+from returns.services import DisagreementTally, import_disagreements_record
 from returns.ssd.kept import changes_between, extract_with_carried, kept_rows, kept_rows_save
 from returns.ssd.reader import Problems, SsdExtract, SsdRow, extract_read
 from returns.ssda903.importer import ReturnRefused, returns_import
@@ -81,6 +83,7 @@ class SsdSummary:
     changes: list[dict[str, str]] = field(default_factory=list)
     awaiting: int = 0
     seconds: float = 0.0
+    disagreements: DisagreementTally = field(default_factory=DisagreementTally)
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Per table, how many rows were added, changed, ended, missing or removed."""
@@ -133,17 +136,25 @@ def extract_load(
         with transaction.atomic():
             with tempfile.TemporaryDirectory() as work:
                 directories = ssda903_write(extract, years, Path(work))
-                returns_import(directories=directories, progress=progress)
-            census_load(extract, years)
-            names_load(extract)
+                loaded = returns_import(
+                    directories=directories, progress=progress, record_disagreements=False
+                )
+            found = [*loaded.found, *census_load(extract, years)]
+            found += names_load(extract)
             keep()
             summary = SsdSummary(run.pk, [year_label(y) for y in years], changes)
             summary.awaiting = SsdExtractRow.objects.filter(state=SsdRowState.MISSING).count()
             summary.seconds = time.monotonic() - started
+            # One record of the extract's differences from what people recorded, its
+            # returns' years and census years together (the same values, once).
+            summary.disagreements = import_disagreements_record(
+                found=found, source=f"the SSD extract loaded as run {run.pk}", ssd_run=run
+            )
             run.status = SsdImportStatus.SUCCEEDED
             run.finished_at = timezone.now()
             run.years = summary.years
             run.changes = changes
+            run.disagreements = summary.disagreements.as_json()
             run.save()
     except ReturnRefused as exc:
         return _refused(run, exc.problems)
@@ -160,8 +171,9 @@ def _refused(run: SsdImportRun, problems: list[str]):
     raise SsdRefused(problems)
 
 
-def names_load(extract: SsdExtract) -> None:
-    """The children's names the extract gives (the returns carry none)."""
+def names_load(extract: SsdExtract) -> list[ImportedValue]:
+    """The children's names the extract gives (the returns carry none); a name a person
+    corrected in Oversight is kept, and what the extract gives for it returned."""
     from iro.services import child_update
 
     named = {
@@ -169,15 +181,20 @@ def names_load(extract: SsdExtract) -> None:
         for r in extract.rows("ssd_person")
         if r["pers_forename"] or r["pers_surname"]
     }
+    found = []
     for child in Child.objects.filter(child_id__in=list(named)):
         forename, surname = named[child.child_id]
-        values = {
-            k: v
-            for k, v in (("first_name", forename), ("last_name", surname))
-            if v and getattr(child, k) != v
-        }
+        given = {k: v for k, v in (("first_name", forename), ("last_name", surname)) if v}
+        corrected = set(child.corrected_fields or ())
+        found += [
+            ImportedValue(child.pk, "child", child.pk, k, getattr(child, k), v)
+            for k, v in given.items()
+            if k in corrected
+        ]
+        values = {k: v for k, v in given.items() if k not in corrected and getattr(child, k) != v}
         if values:
             child_update(child=child, **values)
+    return found
 
 
 # The extract as the returns' years ------------------------------------------------------
@@ -383,8 +400,9 @@ def _upns(extract: SsdExtract) -> dict[str, tuple[str, str]]:
 # The extract as the CIN census's years ---------------------------------------------------
 
 
-def census_load(extract: SsdExtract, years: list[int]) -> None:
-    """Merge each year's referrals, enquiries, conferences and plans, then reschedule."""
+def census_load(extract: SsdExtract, years: list[int]) -> list[ImportedValue]:
+    """Merge each year's referrals, enquiries, conferences and plans, then reschedule;
+    return what the census years gave for things people recorded in Oversight."""
     from protection.models import ChildProtectionPlan, Section47Enquiry
     from protection.services import plan_schedules_refresh, section47_schedules_refresh
 
@@ -399,6 +417,7 @@ def census_load(extract: SsdExtract, years: list[int]) -> None:
             enquiries=list(Section47Enquiry.objects.filter(child__in=chunk))
         )
         plan_schedules_refresh(plans=list(ChildProtectionPlan.objects.filter(child__in=chunk)))
+    return summary.found
 
 
 def census_returns(extract: SsdExtract, years: list[int]) -> list[CensusReturn]:

@@ -28,13 +28,14 @@ from django.db.models import Min
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from core.dates import year_end
+from core.dates import long_date, year_end
 from core.models import later_return_wins
 from core.services import rows_update_with_history
 from iro.models import Child
-from iro.services import children_upsert_from_return
+from iro.services import ImportedValue, children_upsert_from_return
 from returns.data_quality import continuity_after_load
-from returns.models import ReturnRow, ReturnTable
+from returns.models import ImportRun, ReturnRow, ReturnTable
+from returns.services import DisagreementTally, import_disagreements_record
 from returns.ssda903.reading import (
     MODELLED,
     Problems,
@@ -97,6 +98,10 @@ class ImportSummary:
     return_rows: int
     children_rescheduled: int
     seconds: float = 0.0
+    # What the returns gave for details people corrected in Oversight (kept as they were),
+    # and the disagreements recorded from them (none when the caller records them).
+    found: list[ImportedValue] = field(default_factory=list)
+    disagreements: DisagreementTally = field(default_factory=DisagreementTally)
 
 
 def returns_import(
@@ -104,12 +109,17 @@ def returns_import(
     directories: Iterable[Path],
     year: int | None = None,
     progress: Progress | None = None,
+    import_run: ImportRun | None = None,
+    record_disagreements: bool = True,
 ):
     """Check and load one or more years' SSDA903 CSVs, then recompute every due date.
 
     `year` (2019 for 2019-20) is the council's word for the year of every directory
     given (meant for a single return); without it each directory's name must say.
     Each row's dates are checked against that year, never the other way round.
+    A child's details corrected in Oversight are kept, and where the returns disagree
+    the difference is recorded (for `import_run`, if given), unless the caller records
+    the summary's `found` itself (`record_disagreements` false: an SSD extract's load).
 
     Raises ReturnRefused, having saved nothing, if any file has a problem.
     """
@@ -155,6 +165,13 @@ def returns_import(
             )
         except ValidationError as exc:
             raise ReturnRefused(exc.messages) from exc
+        disagreements = DisagreementTally()
+        if record_disagreements:
+            disagreements = import_disagreements_record(
+                found=plan.found,
+                source=f"the SSDA903 return {', '.join(year_label(y) for y in years)}",
+                import_run=import_run,
+            )
         continuity_after_load()  # returns.data_quality: the year-to-year rule, the figures
     return ImportSummary(
         years=[year_label(y) for y in years],
@@ -162,6 +179,8 @@ def returns_import(
         return_rows=rows,
         children_rescheduled=len(plan.children),
         seconds=time.monotonic() - started,
+        found=plan.found,
+        disagreements=disagreements,
     )
 
 
@@ -337,6 +356,7 @@ class _Plan:
     new_reviews: list[LookedAfterReview] = field(default_factory=list)
     child_rows: dict[str, tuple[int, dict]] = field(default_factory=dict)
     derived: dict[str, ChildRecords] = field(default_factory=dict)
+    found: list[ImportedValue] = field(default_factory=list)
 
     @classmethod
     def build(cls, returns: dict[int, YearReturn], stored: _StoredState, problems: Problems):
@@ -374,6 +394,7 @@ class _Plan:
                 stored.reviews.get(pk, []),
                 key="held_on",
                 values=_review_values,
+                keep_own=True,
             )
             self._compare(
                 "Adoption decisions",
@@ -412,14 +433,19 @@ class _Plan:
                     )
         return own
 
-    def _compare(self, kind, changes, derived, stored, *, key, values):
-        """Plan one kind's changes; return its rows entered in Oversight."""
+    def _compare(self, kind, changes, derived, stored, *, key, values, keep_own=False):
+        """Plan one kind's changes; return its rows entered in Oversight.
+
+        With `keep_own` (reviews), a row a person recorded in Oversight keeps its values
+        where the return's differ, and the difference is noted (`found`)."""
         by_key = {getattr(r, key): r for r in stored}
         tally = self.tallies[kind]
         for row, year in derived:
-            self._compare_one(
-                tally, changes, row, year, by_key.pop(row.fields[key], None), values(row)
-            )
+            mine = by_key.pop(row.fields[key], None)
+            own = keep_own and mine is not None and mine.return_year is None
+            if own and self._own_kept(tally, mine, values(row)):
+                continue
+            self._compare_one(tally, changes, row, year, mine, values(row))
         own = []
         for row in by_key.values():
             if row.return_year is None:
@@ -428,6 +454,33 @@ class _Plan:
                 changes.remove.append(row)
                 tally.removed += 1
         return own
+
+    def _own_kept(self, tally: Tally, review: LookedAfterReview, values: dict) -> bool:
+        """Keep a review recorded in Oversight whose values the return contradicts (True),
+        noting each difference; one the return agrees with is the return's from now on."""
+        assert review.held_on is not None  # a held review has its date (a constraint)
+        label = f"Looked-after review held on {long_date(review.held_on)}"
+        codes = dict(LookedAfterReview._meta.get_field("participation_code").flatchoices)
+        differ = False
+        for name, theirs in values.items():
+            ours = getattr(review, name)
+            differ |= ours != theirs
+            self.found.append(
+                ImportedValue(
+                    child_pk=review.child_id,
+                    record_kind="review",
+                    record_pk=review.pk,
+                    field=name,
+                    ours=ours,
+                    theirs=theirs,
+                    record_label=label,
+                    ours_text=f"{ours}: {codes.get(ours, ours)}",
+                    theirs_text=f"{theirs}: {codes.get(theirs, theirs)}",
+                )
+            )
+        if differ:
+            tally.unchanged += 1
+        return differ
 
     @staticmethod
     def _compare_one(tally: Tally, changes: _Changes, row: Row, year: int, stored, values):
@@ -454,7 +507,9 @@ class _Plan:
 
     def save(self, returns: dict[int, YearReturn], reason: str, say: Progress) -> int:
         say(f"Saving {len(self.child_rows):,} children")
-        upserted = children_upsert_from_return(rows=self.child_rows, change_reason=reason)
+        upserted = children_upsert_from_return(
+            rows=self.child_rows, change_reason=reason, found=self.found
+        )
         for child_id, (child, status) in upserted.items():
             self.children[child_id] = child
             tally = self.tallies["Children"]

@@ -6,7 +6,10 @@ and returns the parameters they give (objects holds the shared world's records).
 OBJECTS declares, for each page that names a record, what it asks of the record
 (tests/core/page_roles.py, walked by tests/core/test_object_permissions.py)."""
 
+from django.utils import timezone
+
 from returns.models import (
+    ImportDisagreement,
     ImportKind,
     ImportRun,
     ImportStatus,
@@ -16,6 +19,9 @@ from returns.models import (
     SsdRowState,
 )
 from tests.core.page_roles import ALL, IMPORTS, UNITS_RECORD
+
+# Who chooses between an import's value and Oversight's (returns/permissions.py).
+DECIDERS = {"business_support", "head_of_service", "administrator"}
 
 PAGES = {
     "imports:list": (IMPORTS, {}),
@@ -30,6 +36,7 @@ PAGES = {
     "imports:ssd_row_decision": (IMPORTS, {"pk": "ssd_row"}),
     "data_quality:list": (ALL, {}),
     "data_quality:csv": (ALL, {}),
+    "data_quality:disagreement": (DECIDERS, {"pk": "import_disagreement"}),
 }
 OBJECTS = {
     "imports:detail": UNITS_RECORD,
@@ -82,7 +89,24 @@ def extend_world(objects: dict) -> dict:
         status=ImportStatus.FAILED,
         error="No heartbeat from the worker",
     )
+    now = timezone.now()
+    disagreement = ImportDisagreement.objects.create(
+        child=objects["child"],
+        record_kind="child",
+        record_id=objects["child"].pk,
+        record_label="The child's details",
+        field="ethnicity",
+        field_label="Ethnicity",
+        ours="WIRI",
+        theirs="WBRI",
+        ours_text="White Irish",
+        theirs_text="White British",
+        source="the SSDA903 return 2024-25",
+        found_at=now,
+        seen_at=now,
+    )
     return {
+        "import_disagreement": disagreement.pk,
         "ssd_run": run.pk,
         "ssd_row": row.pk,
         "held_import_run": held.pk,

@@ -190,9 +190,11 @@ def test_an_episode_that_overlaps_one_entered_in_oversight_is_refused(tmp_path):
     assert records_snapshot() == before
 
 
-def test_records_entered_in_oversight_are_kept_and_a_return_row_for_the_same_day_updates_one(
+def test_records_entered_in_oversight_are_kept_and_a_return_row_for_the_same_day_is_noted(
     tmp_path, time_machine
 ):
+    """A review a person recorded keeps its code where the return's differs (issue 13):
+    the difference waits for a person (tests/returns/test_import_disagreements.py)."""
     time_machine.move_to(dt.datetime(2025, 6, 2, 9, tzinfo=dt.UTC), tick=False)
     directory = return_write(
         tmp_path / "2024-25",
@@ -211,10 +213,11 @@ def test_records_entered_in_oversight_are_kept_and_a_return_row_for_the_same_day
     summary = load(directory)
     reviews = LookedAfterReview.objects.order_by("held_on")
     assert [(r.held_on, r.participation_code, r.return_year) for r in reviews] == [
-        (D(2024, 6, 27), "PN6", 2024),
+        (D(2024, 6, 27), "PN1", None),
         (D(2024, 9, 20), "PN1", None),
     ]
-    assert str(summary.tallies["Reviews"]) == "added 0, changed 1, unchanged 0"
+    assert str(summary.tallies["Reviews"]) == "added 0, changed 0, unchanged 1"
+    assert summary.disagreements.new == 1
 
 
 def test_loading_a_corrected_year_again_removes_what_it_no_longer_has(tmp_path):

@@ -195,8 +195,9 @@ def child_detail(request, child_id: str):
         (e for e in enquiries if e.concluded_on is None and not e.icpc_not_required), None
     )
     held = [r for r in reviews if r.status == ReviewStatus.HELD]
+    registered = record_sections_for(child=child, as_of=as_of)
     sections, contents = _record_contents(
-        record_sections_for(child=child, as_of=as_of), has_disputes=bool(disputes)
+        [s for s in registered if not s.banner], has_disputes=bool(disputes)
     )
     return render(
         request,
@@ -238,6 +239,7 @@ def child_detail(request, child_id: str):
             "disputes": disputes,
             **details_on_record(user=user, child=child),
             "record_sections": sections,
+            "record_banners": [s for s in registered if s.banner],
             "contents": contents,
             "timeline": child_timeline(
                 periods=periods,

@@ -55,6 +55,8 @@ class Command(BaseCommand):
             ) from exc
         for note in summary.notes:
             self.stdout.write(f"Note: {note}")
+        if summary.disagreements.open or summary.disagreements.agreed:
+            self.stdout.write(f"Note: {summary.disagreements}")
         self.stdout.write(f"Imported {', '.join(summary.files)}")
         width = max(len(k) for k in KINDS)
         for kind in KINDS:

@@ -57,6 +57,9 @@ class Command(BaseCommand):
             write("Nothing changed since the last extract.")
         for table, kinds in counts.items():
             write(f"  {table}: " + ", ".join(f"{kind} {n}" for kind, n in kinds.items()))
+        found = summary.disagreements
+        if found.open or found.agreed:
+            write(f"{str(found)[:1].upper()}{str(found)[1:]} (Data quality).")
         if summary.awaiting:
             write(
                 f"{summary.awaiting} row(s) of earlier extracts are missing from the extract, "

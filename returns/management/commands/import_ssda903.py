@@ -54,5 +54,7 @@ class Command(BaseCommand):
             write(f"  {kind + ':':<20} {tally}")
         write(f"  {'Return rows kept:':<20} {summary.return_rows:,} (for export)")
         write(f"  {'Due dates:':<20} recomputed for {summary.children_rescheduled:,} children")
+        if summary.disagreements.open or summary.disagreements.agreed:
+            write(f"  {'Disagreements:':<20} {summary.disagreements}")
         if removals.total:
             write(f"Removed {removals.describe()} ({len(removals.children):,} children).")
