@@ -417,3 +417,25 @@ def test_the_ssd_extract_keeps_a_corrected_detail_once_and_its_run_counts_it():
     assert first.disagreements == {"new": 1, "still_open": 0, "agreed": 0}
     assert again.disagreements == {"new": 0, "still_open": 1, "agreed": 0}
     assert "1 disagreement with what people recorded" in printed
+
+
+def test_a_restricted_childs_difference_is_masked_and_its_page_asks_why(
+    tmp_path, client, business_support, head_of_service
+):
+    from iro.rules import RESTRICTED_RECORD
+    from iro.services import child_restriction_set
+
+    child = _disagreeing_child(tmp_path)
+    child.first_name, child.last_name = "Sealed", "Person"
+    child.save()
+    child_restriction_set(child=child, restricted=True, reason="Sealed", by=head_of_service)
+    found = ImportDisagreement.objects.get()
+    client.force_login(business_support)
+
+    listed = client.get(reverse("data_quality:list")).content.decode()
+    decide = client.get(reverse("data_quality:disagreement", args=[found.pk]))
+
+    assert RESTRICTED_RECORD in listed and "Sealed Person" not in listed
+    assert found.theirs_text not in listed
+    assert decide.status_code == 302
+    assert reverse("children:restricted", args=[child.child_id]) in decide["Location"]
