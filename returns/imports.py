@@ -61,8 +61,13 @@ from reviews.models import AdoptionDecision, Episode, LookedAfterReview
 
 logger = logging.getLogger(__name__)
 
-EXTENSIONS = {ImportKind.SSDA903: ".csv", ImportKind.CIN_CENSUS: ".xml"}
-MAX_FILES = {ImportKind.SSDA903: 12, ImportKind.CIN_CENSUS: 5}
+EXTENSIONS = {
+    ImportKind.SSDA903: ".csv",
+    ImportKind.CIN_CENSUS: ".xml",
+    ImportKind.SSD_EXTRACT: ".csv",
+}
+# An SSD extract is one CSV file a table (returns.ssd.reader.TABLES).
+MAX_FILES = {ImportKind.SSDA903: 12, ImportKind.CIN_CENSUS: 5, ImportKind.SSD_EXTRACT: 60}
 FIRST_YEAR = 2010
 
 # Messages the upload form shows; the tests use the same constants.
@@ -71,10 +76,12 @@ CHOOSE_FILES = "Select the files to upload"
 TOO_MANY_FILES = {
     ImportKind.SSDA903: "Upload at most {n} files: one year's SSDA903 return at a time",
     ImportKind.CIN_CENSUS: "Upload at most {n} CIN census files at a time",
+    ImportKind.SSD_EXTRACT: "Upload at most {n} files: one SSD extract, a CSV file a table",
 }
 WRONG_EXTENSION = {
     ImportKind.SSDA903: "{name} is not a CSV file: the SSDA903 return is uploaded as CSV files",
     ImportKind.CIN_CENSUS: "{name} is not an XML file: the CIN census is uploaded as XML",
+    ImportKind.SSD_EXTRACT: "{name} is not a CSV file: an SSD extract is uploaded as CSV files",
 }
 EMPTY_FILE = "{name} is empty"
 TOO_LARGE = "{name} is larger than {mb} MB, the most one file may be"
@@ -559,7 +566,11 @@ def import_run_execute(*, run_id: int) -> bool:
             _Heartbeat(run_id),
             tempfile.TemporaryDirectory(prefix=f"oversight-import-{run_id}-") as work,
         ):
-            if run.kind == ImportKind.SSDA903:
+            if run.kind == ImportKind.SSD_EXTRACT:
+                # The extract keeps its own rows: one gone from it waits for a person
+                # (returns.ssd.kept), so no removal is held back here.
+                summary, removals = _ssd_load(run, files, Path(work), progress), Removals()
+            elif run.kind == ImportKind.SSDA903:
                 summary, removals = removals_guard(
                     watch=WATCHED[ImportKind(run.kind)],
                     allowed=allowed,
@@ -668,6 +679,37 @@ def _ssda903_load(run: ImportRun, files, work: Path, progress: _Progress) -> dic
                 for path in sorted(directory.iterdir())
                 if path.suffix.lower() == ".csv" and empty_file(path)
             ),
+        ],
+    }
+
+
+def _ssd_load(run: ImportRun, files, work: Path, progress: _Progress) -> dict:
+    from returns.ssd.importer import SsdRefused, ssd_import
+
+    directory = work / "extract"
+    _copy(files, directory)
+
+    def plain(text: str) -> str:
+        return text.replace(f"{directory}/", "").replace(str(directory), "the extract")
+
+    try:
+        summary = ssd_import(
+            directory=directory,
+            progress=lambda t: progress(plain(t)),
+            source=f"Uploaded by {run.uploaded_by} (upload {run.pk})",
+        )
+    except SsdRefused as exc:
+        raise _Refused([plain(p) for p in exc.problems]) from exc
+    changed = len(summary.changes)
+    return {
+        "years": summary.years,
+        "counts": {},
+        "ssd_run": summary.run_id,
+        "disagreements": summary.disagreements.as_json(),
+        "notes": [
+            f"{changed:,} row{'' if changed == 1 else 's'} of the extract added, changed or "
+            f"ended; {summary.awaiting:,} awaiting confirmation (SSD run {summary.run_id}).",
+            *_disagreement_notes(summary.disagreements),
         ],
     }
 

@@ -16,6 +16,9 @@ from iro.models import Child
 class ImportKind(models.TextChoices):
     SSDA903 = "ssda903", "SSDA903 (children looked after)"
     CIN_CENSUS = "cin_census", "CIN census"
+    # Uploaded from the imports page; loaded by returns.ssd.importer, which keeps what it
+    # changed as an SsdImportRun (the nightly load from OVERSIGHT_SSD_FOLDER keeps one too).
+    SSD_EXTRACT = "ssd_extract", "SSD extract (Standard Safeguarding Dataset)"
 
 
 class ImportStatus(models.TextChoices):
@@ -153,7 +156,11 @@ class ImportRun(models.Model):
 
     @property
     def return_noun(self) -> str:
-        return "SSDA903 return" if self.kind == ImportKind.SSDA903 else "CIN census"
+        return {
+            ImportKind.SSDA903: "SSDA903 return",
+            ImportKind.CIN_CENSUS: "CIN census",
+            ImportKind.SSD_EXTRACT: "SSD extract",
+        }.get(self.kind, "upload")
 
 
 class ImportFile(models.Model):

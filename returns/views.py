@@ -135,7 +135,9 @@ class ImportUploadForm(ServiceForm):
         help_text=(
             f"SSDA903: all of one year's CSV files at once (header, episodes, reviews and the "
             f"other tables, at most {MAX_FILES[ImportKind.SSDA903]}). CIN census: the XML "
-            f"file, or several years' files (at most {MAX_FILES[ImportKind.CIN_CENSUS]})."
+            f"file, or several years' files (at most {MAX_FILES[ImportKind.CIN_CENSUS]}). "
+            f"SSD extract: every table's CSV file at once (ssd_person.csv, "
+            f"ssd_cla_episodes.csv and the others, at most {MAX_FILES[ImportKind.SSD_EXTRACT]})."
         ),
         error_messages={"required": CHOOSE_FILES},
         widget=MultipleFileInput(attrs={"class": "govuk-file-upload"}),

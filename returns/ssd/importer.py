@@ -94,13 +94,16 @@ class SsdSummary:
         return counts
 
 
-def ssd_import(*, directory: Path, progress: Progress | None = None) -> SsdSummary:
+def ssd_import(
+    *, directory: Path, progress: Progress | None = None, source: str = ""
+) -> SsdSummary:
     """Check and load an SSD extract, keep what changed as an SsdImportRun, recompute due dates.
 
+    `source` says where the extract came from (the folder, if not given).
     Raises SsdRefused, having saved nothing but the failed run, if any row has a problem.
     """
     say = progress or (lambda _: None)
-    run = SsdImportRun.objects.create(source=str(directory))
+    run = SsdImportRun.objects.create(source=(source or str(directory))[:500])
     problems = Problems()
     extract = extract_read(Path(directory), problems)
     if extract is not None and not problems and not extract.rows("ssd_cla_reviews"):

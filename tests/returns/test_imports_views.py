@@ -404,3 +404,85 @@ def test_an_annex_a_list_as_at_a_future_date_is_refused_naming_the_date(client, 
     assert response.status_code == 400
     message = DATE_NOT_IN_FUTURE.format(question="Date of the list")
     assert ("id_annex-as_of_0", message) in response.context["error_list"]
+
+
+# An SSD extract uploaded -----------------------------------------------------------------
+
+SSD_PEOPLE = ("C00117", "C00118")
+
+
+def small_extract() -> list[SimpleUploadedFile]:
+    """Council-b's SSD extract, cut to two children: every row naming them (their IDs
+    begin the others'), and the tables that name no child whole."""
+    import csv
+    import re
+
+    from tests.returns.test_ssd_sample import EXTRACT
+
+    files = []
+    for path in sorted(EXTRACT.glob("*.csv")):
+        with path.open(newline="") as f:
+            rows = list(csv.reader(f))
+        header, body = rows[0], rows[1:]
+        names_a_child = any(re.match(r"C\d{5}", cell) for row in body for cell in row)
+        if names_a_child:
+            body = [r for r in body if any(c.startswith(SSD_PEOPLE) for c in r)]
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows([header, *body])
+        files.append(SimpleUploadedFile(path.name, out.getvalue().encode(), "text/csv"))
+    return files
+
+
+def test_an_ssd_extract_is_uploaded_loaded_and_its_page_links_what_it_changed(
+    client, business_support, eager, django_capture_on_commit_callbacks
+):
+    from iro.models import Child
+    from returns.models import SsdImportRun
+
+    client.force_login(business_support)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/imports/upload/", {"kind": "ssd_extract", "files": small_extract()}
+        )
+    run = ImportRun.objects.get()
+    assert response.status_code == 302, response.content.decode()[:2000]
+    text = client.get(response["Location"]).content.decode()
+
+    assert run.status == ImportStatus.SUCCEEDED, run.problems
+    assert "The SSD extract is loaded" in text
+    extract_run = SsdImportRun.objects.get(pk=run.summary["ssd_run"])
+    assert f"/imports/ssd/{extract_run.pk}/" in text
+    assert extract_run.source == f"Uploaded by {business_support} (upload {run.pk})"
+    assert set(Child.objects.values_list("child_id", flat=True)) == set(SSD_PEOPLE)
+
+
+def test_an_ssd_extract_with_a_bad_date_is_refused_by_table_row_and_column(
+    client, business_support, eager, django_capture_on_commit_callbacks
+):
+    from iro.models import Child
+
+    files = small_extract()
+    reviews = next(f for f in files if f.name == "ssd_cla_reviews.csv")
+    broken = reviews.read().decode().replace("2021-09-21", "21st September", 1)
+    files[files.index(reviews)] = SimpleUploadedFile(reviews.name, broken.encode(), "text/csv")
+    client.force_login(business_support)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/imports/upload/", {"kind": "ssd_extract", "files": files})
+    run = ImportRun.objects.get()
+
+    assert run.status == ImportStatus.FAILED
+    assert any("ssd_cla_reviews" in p and "21st September" in p for p in run.problems), run.problems
+    assert not Child.objects.exists()
+
+
+def test_an_ssd_extract_must_be_csv_files(client, business_support):
+    client.force_login(business_support)
+    response = client.post(
+        "/imports/upload/",
+        {"kind": "ssd_extract", "files": [SimpleUploadedFile("extract.xml", b"<x/>")]},
+    )
+    assert response.status_code == 400
+    assert "extract.xml is not a CSV file: an SSD extract is uploaded as CSV files" in (
+        response.content.decode()
+    )
+    assert not ImportRun.objects.exists()
