@@ -163,3 +163,10 @@ class DeadlineSource:
             for item, pk in made
             if item is not None
         ]
+
+
+def deadlines_from(
+    sources: list[DeadlineSource], *, horizon: dt.date | None = None
+) -> list[OpenDeadline]:
+    """Every deadline of an area's sources, by `horizon` if given (a query each)."""
+    return [item for source in sources for item in source.deadlines(horizon=horizon)]

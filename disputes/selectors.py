@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from core.dates import WorkingCalendar, default_calendar, working_days_between
-from core.deadlines import DeadlineSource, OpenDeadline
+from core.deadlines import DeadlineSource, OpenDeadline, deadlines_from
 from disputes.models import Dispute, DisputeLevel, DisputeStage, DisputeStatus, StageOutcome
 from iro.models import IndependentReviewingOfficer
 from iro.selectors import children_held_by
@@ -164,11 +164,7 @@ def open_deadlines(
 ) -> list[OpenDeadline]:
     """Each formal stage's response deadline (one query); `user_id` keeps those of the
     children that person holds as IRO now."""
-    return [
-        item
-        for source in deadline_sources(user_id=user_id)
-        for item in source.deadlines(horizon=horizon)
-    ]
+    return deadlines_from(deadline_sources(user_id=user_id), horizon=horizon)
 
 
 def disputes_in_scope(*, user_id: int | None = None) -> QuerySet[Dispute]:

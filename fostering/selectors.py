@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from core.deadlines import DeadlineSource, OpenDeadline
+from core.deadlines import DeadlineSource, OpenDeadline, deadlines_from
 from fostering.models import FosterCarerHousehold, FosterCarerReview
 from iro.models import Child
 
@@ -88,11 +88,7 @@ def open_deadlines(
 ) -> list[OpenDeadline]:
     """Each approved household's next review, answered by its reviewing officer
     (`user_id`: only that officer's)."""
-    return [
-        item
-        for source in deadline_sources(user_id=user_id)
-        for item in source.deadlines(horizon=horizon)
-    ]
+    return deadlines_from(deadline_sources(user_id=user_id), horizon=horizon)
 
 
 def is_first_review(*, household: FosterCarerHousehold, held_on: dt.date | None = None) -> bool:

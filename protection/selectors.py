@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from core.dates import long_date
-from core.deadlines import DeadlineSource, OpenDeadline
+from core.deadlines import DeadlineSource, OpenDeadline, deadlines_from
 from core.decisions import DecisionRow, decision_row
 from core.meetings import BookingNeed, Meeting
 from iro.selectors import children_held_by
@@ -182,11 +182,7 @@ def open_deadlines(
 ) -> list[OpenDeadline]:
     """Each initial conference due, each plan's next review conference, and each decision
     of a held conference not yet done (four queries, `deadline_sources`)."""
-    return [
-        item
-        for source in deadline_sources(user_id=user_id)
-        for item in source.deadlines(horizon=horizon)
-    ]
+    return deadlines_from(deadline_sources(user_id=user_id), horizon=horizon)
 
 
 def open_decisions(

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from core.dates import long_date
-from core.deadlines import DeadlineSource, OpenDeadline
+from core.deadlines import DeadlineSource, OpenDeadline, deadlines_from
 from core.decisions import DecisionRow, DecisionStatus, decision_row  # noqa: F401
 from core.meetings import BookingNeed, Meeting
 from core.record import RecordSection
@@ -108,11 +108,7 @@ def open_deadlines(
 ) -> list[OpenDeadline]:
     """Each open period's next looked-after review, and each decision of a held review not
     yet done while the child is looked after (two queries, `deadline_sources`)."""
-    return [
-        item
-        for source in deadline_sources(user_id=user_id)
-        for item in source.deadlines(horizon=horizon)
-    ]
+    return deadlines_from(deadline_sources(user_id=user_id), horizon=horizon)
 
 
 def open_decisions(
