@@ -45,6 +45,7 @@ OBJECTS = {
     "imports:retry": UNITS_RECORD,
     "imports:ssd_detail": UNITS_RECORD,
     "imports:ssd_row_decision": UNITS_RECORD,
+    "data_quality:disagreement": UNITS_RECORD,
 }
 QUERIES: dict[str, str] = {}
 
