@@ -20,8 +20,9 @@ from iro.services import child_restriction_set, iro_allocate
 from reporting.views import reporting_year
 from returns.models import DataQualityIssue, ReturnName
 from returns.views import _data_quality_filters
-from reviews.services import episode_record, lac_review_book
+from reviews.services import lac_review_book
 from tests.factories import ChildFactory, IROFactory, UserFactory
+from tests.reviews.test_services import enter_care
 from worklists.alerts import digest_for, digests_build
 
 pytestmark = pytest.mark.django_db
@@ -32,17 +33,7 @@ WHO = ["Sealed", "Person", "Hidden", "04/03/2012", "A123456789012"]
 
 
 def _looked_after(child, *, since_days: int) -> None:
-    episode_record(
-        child=child,
-        started_on=today() - dt.timedelta(days=since_days),
-        reason_new_episode="S",
-        legal_status="C2",
-        category_of_need="N1",
-        placement="U4",
-        placement_provider="PR1",
-        ended_on=None,
-        reason_ceased="",
-    )
+    enter_care(child, today() - dt.timedelta(days=since_days))
 
 
 @pytest.fixture
@@ -247,18 +238,7 @@ def test_a_foster_households_page_does_not_name_a_restricted_child_placed_there(
 
     household = household_approve(reference="FCR1", name="R household", approved_on=D2024)
     child = ChildFactory(child_id="R300", first_name="Sealed", last_name="Person")
-    episode_record(
-        child=child,
-        started_on=today() - dt.timedelta(days=10),
-        reason_new_episode="S",
-        legal_status="C2",
-        category_of_need="N1",
-        placement="U4",
-        placement_provider="PR1",
-        ended_on=None,
-        reason_ceased="",
-        foster_household=household,
-    )
+    enter_care(child, today() - dt.timedelta(days=10), foster_household=household)
     child_restriction_set(child=child, restricted=True, reason="Sealed", by=head_of_service)
 
     masked = _page(client, business_support, "/fostering/FCR1/")
