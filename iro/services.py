@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from core.codes import Ethnicity, Sex
 from core.dates import long_date
@@ -19,7 +18,13 @@ from core.decisions import history_note, reason_problem
 from core.history import ANONYMISED, rows_scrub
 from core.models import later_return_wins
 from core.plugins import Registry
-from core.services import FieldErrors, rows_update_with_history, today, valid_choice
+from core.services import (
+    FieldErrors,
+    rows_create_with_history,
+    rows_update_with_history,
+    today,
+    valid_choice,
+)
 from iro.models import Child, Family, IndependentReviewingOfficer, IROAllocation, PlannedMove
 from iro.restricted import ENTER_RESTRICTION_REASON
 from iro.rules import (
@@ -493,7 +498,7 @@ class ImportedValue:
     (returns.services.import_disagreements_record)."""
 
     child_pk: int
-    record_kind: str  # returns.models.DisagreementRecord: "child", "section47"...
+    record_kind: str  # returns.models.DisagreementRecord: "child", "section47", "conference"...
     record_pk: int
     field: str
     ours: Any
@@ -606,7 +611,7 @@ def children_upsert_from_return(
         if changes is not None:
             child.return_year = year
         result[child_id] = (child, "changed" if changes else "unchanged")
-    bulk_create_with_history(added, Child, batch_size=500, default_change_reason=change_reason)
+    rows_create_with_history(added, Child, batch_size=500, default_change_reason=change_reason)
     now = timezone.now()
     for child in changed:
         child.updated_at = now

@@ -467,6 +467,7 @@ class DisagreementRecord(models.TextChoices):
     CHILD = "child", "The child's details"
     SECTION47 = "section47", "A section 47 enquiry"
     REVIEW = "review", "A looked-after review"
+    CONFERENCE = "conference", "A child protection conference"
 
 
 class DisagreementResolution(models.TextChoices):

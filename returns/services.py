@@ -20,8 +20,8 @@ from core.history import rows_scrub
 from core.services import FieldErrors
 from iro.models import Child
 from iro.services import CHILD_DETAILS, ImportedValue, child_details_correct
-from protection.models import Section47Enquiry
-from protection.services import section47_reinstate
+from protection.models import ConferenceChild, Section47Enquiry
+from protection.services import ChildOutcome, conference_outcome_correct, section47_reinstate
 from returns.models import (
     CinCensusChild,
     DataQualityIssue,
@@ -134,7 +134,11 @@ def _texts(value: ImportedValue) -> tuple[str, str, str, str]:
             value.ours_text or child_value_text(value.field, value.ours),
             value.theirs_text or child_value_text(value.field, value.theirs),
         )
-    names = {"withdrawn": "Withdrawn", "participation_code": "Participation code"}
+    names = {
+        "withdrawn": "Withdrawn",
+        "participation_code": "Participation code",
+        "outcome": "Outcome",
+    }
     return (
         value.record_label or DisagreementRecord(value.record_kind).label,
         names.get(value.field, value.field),
@@ -289,6 +293,9 @@ def _take_theirs(row: ImportDisagreement, *, reason: str, by) -> None:
         corrected[row.field] = _model_field(LookedAfterReview, row.field).to_python(row.theirs)
         lac_review_correct(review=review, **corrected, reason=reason, by=by)
         return
+    if row.record_kind == DisagreementRecord.CONFERENCE:
+        _conference_outcome_take(row, reason=reason, by=by)
+        return
     if row.record_kind == DisagreementRecord.SECTION47:
         enquiry = Section47Enquiry.all_objects.get(pk=row.record_id)
         section47_reinstate(enquiry=enquiry, reason=reason, by=by)
@@ -297,3 +304,35 @@ def _take_theirs(row: ImportDisagreement, *, reason: str, by) -> None:
     details = {name: getattr(child, name) for name in CHILD_DETAILS}
     details[row.field] = _model_field(Child, row.field).to_python(row.theirs)
     child_details_correct(child=child, **details, reason=reason, by=by, from_import=True)
+
+
+def _conference_outcome_take(row: ImportDisagreement, *, reason: str, by) -> None:
+    """Correct a conference's outcome for the child to the import's, as a person would
+    (protection.services.conference_outcome_correct: a plan started or removed, its
+    review conferences' due dates worked out again); the other children's stay."""
+    entry = ConferenceChild.objects.select_related("conference").get(pk=row.record_id)
+    assert entry.conference.held_on is not None  # a held conference has its day
+    theirs = row.theirs or {}
+    outcomes = [
+        ChildOutcome(
+            child=other.child,
+            outcome=other.outcome,
+            category=other.plan.initial_category if other.plan else "",
+        )
+        for other in entry.conference.covered.select_related("child", "plan")
+        if other.pk != entry.pk
+    ]
+    outcomes.append(
+        ChildOutcome(
+            child=entry.child,
+            outcome=theirs.get("outcome", ""),
+            category=theirs.get("category", ""),
+        )
+    )
+    conference_outcome_correct(
+        conference=entry.conference,
+        held_on=entry.conference.held_on,
+        outcomes=outcomes,
+        reason=reason,
+        by=by,
+    )

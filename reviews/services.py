@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from core import decisions
 from core.codes import (
@@ -32,6 +31,7 @@ from core.outbox import outbox_event_emit
 from core.services import (
     FieldErrors,
     not_in_future,
+    rows_create_with_history,
     rows_update,
     rows_update_with_history,
     transition,
@@ -477,7 +477,7 @@ def _rebuild_write(
 ) -> None:
     """Save new periods, then only the rows whose shape, home or schedule changed."""
     now = timezone.now()
-    bulk_create_with_history(
+    rows_create_with_history(
         regrouped.new_periods, PeriodOfCare, batch_size=500, default_change_reason=change_reason
     )
     reshaped, redated = [], []
@@ -499,14 +499,14 @@ def _rebuild_write(
         if review.pk and before.reviews[review.pk] != _values(review, _REVIEW_SCHEDULE):
             rescheduled.append(review)
     rows_update(rescheduled, LookedAfterReview, list(_REVIEW_SCHEDULE))
-    bulk_create_with_history(
+    rows_create_with_history(
         list(reviews_to_add),
         LookedAfterReview,
         batch_size=500,
         default_change_reason=change_reason,
     )
     rows_update(moved, Episode, ["period_id"])
-    bulk_create_with_history(
+    rows_create_with_history(
         list(episodes_to_add), Episode, batch_size=500, default_change_reason=change_reason
     )
     for chunk in _chunks([p.pk for p in regrouped.stale_periods]):

@@ -26,11 +26,11 @@ from pathlib import Path
 
 from django.db import models, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
+from core.codes import CategoryOfAbuse
 from core.dates import long_date, year_end
 from core.models import later_return_wins
-from core.services import rows_update_with_history
+from core.services import rows_create_with_history, rows_update_with_history
 from iro.models import Child
 from iro.services import ImportedValue, children_upsert_from_return
 from protection.models import (
@@ -145,6 +145,28 @@ def cin_census_import(
             found=summary.found, source=f"the CIN census {years}", import_run=import_run
         )
     return summary
+
+
+def _outcome(outcome: str, plan: CensusPlan | ChildProtectionPlan | None = None) -> dict:
+    """A conference's outcome for a child as an import disagreement keeps it: the plan's
+    initial category too, where it started one."""
+    started = outcome == ConferenceOutcome.PLAN_STARTED
+    return {"outcome": outcome, "category": plan.initial_category if started and plan else ""}
+
+
+def _initial_outcome(c: CensusChild, held_on: dt.date) -> dict:
+    """What the census says an initial conference decided: a plan if one starts that day."""
+    plan = next((p for p in c.plans if p.started_on == held_on), None)
+    if plan is None:
+        return _outcome(ConferenceOutcome.NO_PLAN)
+    return _outcome(ConferenceOutcome.PLAN_STARTED, plan)
+
+
+def _outcome_text(value: dict) -> str:
+    text = str(ConferenceOutcome(value["outcome"]).label)
+    if value.get("category"):
+        text += f" ({CategoryOfAbuse(value['category']).label.lower()})"
+    return text
 
 
 def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
@@ -266,8 +288,10 @@ class CensusLoad:
         self.pending = _Pending()
 
         self.plans: dict[int, dict[dt.date, ChildProtectionPlan]] = defaultdict(dict)
+        self.plans_by_pk: dict[int, ChildProtectionPlan] = {}
         for plan in ChildProtectionPlan.objects.filter(child__in=pks):
             self.plans[plan.child_id][plan.started_on] = plan
+            self.plans_by_pk[plan.pk] = plan
         self.enquiries: dict[int, dict[dt.date, Section47Enquiry]] = defaultdict(dict)
         # An enquiry a person withdrew is read too (in the same query): a census that
         # still holds it must not bring it back.
@@ -302,8 +326,8 @@ class CensusLoad:
             )
             for c in loadable
         }
-        bulk_create_with_history(self.new_enquiries, Section47Enquiry)
-        bulk_create_with_history(self.new_plans, ChildProtectionPlan)
+        rows_create_with_history(self.new_enquiries, Section47Enquiry)
+        rows_create_with_history(self.new_plans, ChildProtectionPlan)
         for c in loadable:
             child = children[c.child_id]
             owned_enquiries, owned_plans = owned[c.child_id]
@@ -452,6 +476,13 @@ class CensusLoad:
         owned = []
         for p in c.plans:
             plan = self.plans[child.pk].get(p.started_on)
+            icpc = self.own_entry(child.pk, ConferenceKind.INITIAL, p.started_on)
+            if plan is None and icpc is not None and icpc.outcome == ConferenceOutcome.NO_PLAN:
+                # The initial conference held in Oversight decided no plan: the census's
+                # plan waits for a person to choose (returns.services: taking it starts it).
+                self.outcome_found(icpc, theirs=_outcome(ConferenceOutcome.PLAN_STARTED, p))
+                self.summary.add("plans", "unchanged")
+                continue
             values = {
                 "ended_on": p.ended_on or self.provisional_ends.get((child.pk, p.started_on)),
                 "initial_category": p.initial_category,
@@ -459,6 +490,8 @@ class CensusLoad:
                 "previous_plans": p.previous_plans,
                 "reference": p.reference,
             }
+            if plan is not None:
+                self.keep_conferences_decisions(plan, values, icpc)
             if plan is None:
                 plan = ChildProtectionPlan(
                     child=child, started_on=p.started_on, return_year=self.year, **values
@@ -473,6 +506,61 @@ class CensusLoad:
                 continue
             owned.append((p, plan))
         return owned
+
+    def own_entry(self, child_pk: int, kind: str, held_on: dt.date) -> ConferenceChild | None:
+        """The child's conference of that kind and day recorded held in Oversight (no return
+        year): a census may disagree with its outcome, but never changes it."""
+        entry = self.entries.get((child_pk, kind, held_on))
+        if entry is None or entry.pk is None or entry.conference.return_year is not None:
+            return None
+        return entry
+
+    def keep_conferences_decisions(
+        self, plan: ChildProtectionPlan, values: dict, icpc: ConferenceChild | None
+    ) -> None:
+        """Leave what conferences held in Oversight decided of a plan (its category, and
+        whether it ended at a review) as they decided it, whatever the census says; where
+        the census holds the same conference, merge_conference notes any difference."""
+        if icpc is not None and icpc.plan_id == plan.pk:
+            values["initial_category"] = plan.initial_category
+        own_reviews = [
+            entry
+            for entry in self.entries_by_plan.get(plan.pk, [])
+            if entry.pk is not None
+            and entry.conference.kind == ConferenceKind.REVIEW
+            and entry.conference.return_year is None
+        ]
+        continued = {
+            e.conference.held_on for e in own_reviews if e.outcome != ConferenceOutcome.PLAN_ENDED
+        }
+        ended_here = any(e.outcome == ConferenceOutcome.PLAN_ENDED for e in own_reviews)
+        if ended_here or values["ended_on"] in continued:
+            values["ended_on"] = plan.ended_on
+
+    def outcome_found(self, entry: ConferenceChild, *, theirs: dict) -> bool:
+        """Note what the census gives as the outcome of a conference held in Oversight,
+        beside the unit's own; True where they differ (the unit's is kept)."""
+        plan = self.plans_by_pk.get(entry.plan_id) if entry.plan_id else None
+        ours = _outcome(entry.outcome, plan)
+        conference = entry.conference
+        assert conference.held_on is not None  # a held conference has its day (a constraint)
+        kind = "Initial" if conference.kind == ConferenceKind.INITIAL else "Review"
+        self.summary.found.append(
+            ImportedValue(
+                child_pk=entry.child_id,
+                record_kind="conference",
+                record_pk=entry.pk,
+                field="outcome",
+                ours=ours,
+                theirs=theirs,
+                record_label=(
+                    f"{kind} child protection conference held on {long_date(conference.held_on)}"
+                ),
+                ours_text=_outcome_text(ours),
+                theirs_text=f"In the CIN census {year_label(self.year)}: {_outcome_text(theirs)}",
+            )
+        )
+        return ours != theirs
 
     def update(self, row, values: dict, kind: str) -> None:
         """Apply a return's values to a row it may update; count whether anything changed."""
@@ -499,7 +587,13 @@ class CensusLoad:
                 ):
                     self.remove(entry, "initial conferences")
             if s.icpc_on:
-                self.merge_conference(child, ConferenceKind.INITIAL, s.icpc_on, section47=enquiry)
+                self.merge_conference(
+                    child,
+                    ConferenceKind.INITIAL,
+                    s.icpc_on,
+                    section47=enquiry,
+                    theirs=_initial_outcome(c, s.icpc_on),
+                )
         # An initial conference recorded on the CIN episode, with no enquiry in it: in
         # practice a transfer-in (RULES.md §6, UNCONFIRMED). Without the notification date
         # it is kept as an initial conference that no enquiry led to.
@@ -509,7 +603,12 @@ class CensusLoad:
                 if entry and not later_return_wins(entry.conference.return_year, self.year):
                     self.summary.add("initial conferences", "unchanged")
                     continue
-                self.merge_conference(child, ConferenceKind.INITIAL, episode.icpc_on)
+                self.merge_conference(
+                    child,
+                    ConferenceKind.INITIAL,
+                    episode.icpc_on,
+                    theirs=_initial_outcome(c, episode.icpc_on),
+                )
 
     def merge_reviews(self, child: Child, p: CensusPlan, plan: ChildProtectionPlan) -> None:
         wanted = set(p.reviews)
@@ -522,7 +621,11 @@ class CensusLoad:
             ):
                 self.remove(entry, "review conferences")
         for day in sorted(wanted):
-            self.merge_conference(child, ConferenceKind.REVIEW, day, plan=plan)
+            ended = p.ended_on == day
+            theirs = _outcome(
+                ConferenceOutcome.PLAN_ENDED if ended else ConferenceOutcome.PLAN_CONTINUED
+            )
+            self.merge_conference(child, ConferenceKind.REVIEW, day, plan=plan, theirs=theirs)
 
     def merge_conference(
         self,
@@ -532,8 +635,16 @@ class CensusLoad:
         *,
         section47: Section47Enquiry | None = None,
         plan: ChildProtectionPlan | None = None,
+        theirs: dict,
     ) -> None:
+        """Add or update the child's conference of that kind and day. One held in Oversight
+        keeps its outcome where `theirs`, the census's, differs (the difference is noted);
+        one the census agrees with is the census's from then on."""
         counted = f"{kind} conferences"
+        own = self.own_entry(child.pk, kind, held_on)
+        if own is not None and self.outcome_found(own, theirs=theirs):
+            self.summary.add(counted, "unchanged")
+            return
         if kind == ConferenceKind.INITIAL:
             plan = self.plans[child.pk].get(held_on)
             outcome = ConferenceOutcome.PLAN_STARTED if plan else ConferenceOutcome.NO_PLAN
@@ -581,11 +692,11 @@ class CensusLoad:
     def create_conferences(self) -> None:
         if not self.new_conferences:
             return
-        conferences = bulk_create_with_history(
+        conferences = rows_create_with_history(
             [conference for conference, _ in self.new_conferences], ChildProtectionConference
         )
         entries = []
         for conference, (_, entry) in zip(conferences, self.new_conferences, strict=True):
             entry.conference = conference
             entries.append(entry)
-        bulk_create_with_history(entries, ConferenceChild)
+        rows_create_with_history(entries, ConferenceChild)

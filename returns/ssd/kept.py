@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from core.services import rows_insert
 from returns.models import SsdExtractRow, SsdImportRun, SsdRowState
 from returns.ssd.reader import PERSON_COLUMN, TABLES, SsdExtract, SsdRow, row_kept
 
@@ -166,7 +167,7 @@ def kept_rows_save(
                 for k, v in values.items():
                     setattr(stored, k, v)
                 changed.append(stored)
-    SsdExtractRow.objects.bulk_create(new, batch_size=2000)
+    rows_insert(new, SsdExtractRow)  # 40,000 rows a first extract: bulk_create's cost
     SsdExtractRow.objects.bulk_update(
         changed, ["person_id", "position", "values", "state", "missing_since"], batch_size=2000
     )

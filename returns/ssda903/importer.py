@@ -26,11 +26,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from core.dates import long_date, year_end
 from core.models import later_return_wins
-from core.services import rows_update_with_history
+from core.services import rows_create_with_history, rows_update_with_history
 from iro.models import Child
 from iro.services import ImportedValue, children_upsert_from_return
 from returns.data_quality import continuity_after_load
@@ -534,7 +533,7 @@ class _Plan:
         self._save_kind(Episode, self.episodes, reason)
         say(f"Saving adoption decisions ({self.tallies['Adoption decisions']})")
         self._save_kind(AdoptionDecision, self.decisions, reason)
-        bulk_create_with_history(
+        rows_create_with_history(
             self._made(AdoptionDecision, self.decisions.add),
             AdoptionDecision,
             batch_size=500,
@@ -754,5 +753,5 @@ def missing_and_uasc_save(*, child_pks: Sequence[int], reason: str) -> dict[str,
             batch_size=500,
             change_reason=reason,
         )
-        bulk_create_with_history(add, model, batch_size=500, default_change_reason=reason)
+        rows_create_with_history(add, model, batch_size=500, default_change_reason=reason)
     return tallies
