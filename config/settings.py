@@ -492,10 +492,18 @@ OVERSIGHT_RETENTION = {
     "looked_after_until_age": int(os.environ.get("OVERSIGHT_RETENTION_LOOKED_AFTER_AGE", "75")),
     "protection_only_until_age": int(os.environ.get("OVERSIGHT_RETENTION_PROTECTION_AGE", "25")),
     "access_events_years": int(os.environ.get("OVERSIGHT_RETENTION_ACCESS_EVENTS_YEARS", "7")),
+    # What the council's case system was told (the outbox, docs/api.md): 90 days by default,
+    # for a poller that was down to catch up; an event the webhook has still to deliver is
+    # kept however old.
+    "outbox_events_days": int(os.environ.get("OVERSIGHT_RETENTION_OUTBOX_DAYS", "90")),
 }
 if OVERSIGHT_RETENTION["access_events_years"] < 1:
     raise ImproperlyConfigured(
         "OVERSIGHT_RETENTION_ACCESS_EVENTS_YEARS must be a whole number of years, 1 or more."
+    )
+if OVERSIGHT_RETENTION["outbox_events_days"] < 1:
+    raise ImproperlyConfigured(
+        "OVERSIGHT_RETENTION_OUTBOX_DAYS must be a whole number of days, 1 or more."
     )
 # An uploaded return's stored files are deleted this many days after its import finished
 # (returns.rules.upload_delete_on): 0, as soon as it is loaded and checked; a failed or

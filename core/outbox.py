@@ -163,6 +163,23 @@ FIRST_RETRY = dt.timedelta(seconds=30)
 LONGEST_RETRY = dt.timedelta(hours=1)
 
 
+def outbox_events_expire(*, before: dt.date, apply: bool) -> int:
+    """The outbox events of days before `before`, deleted when `apply`; the number of them
+    either way. An event the webhook (when one is set) has still to deliver is kept
+    however old: it has not been told yet.
+
+    The one way an event goes: the retention job's (retention.services). The append-only
+    manager refuses any delete, so this uses the model's base manager."""
+    start = timezone.make_aware(dt.datetime.combine(before, dt.time()))
+    expired = OutboxEvent._base_manager.filter(occurred_at__lt=start)
+    if settings.OVERSIGHT_WEBHOOK_URL:
+        expired = expired.exclude(delivered_at__isnull=True)
+    if not apply:
+        return expired.count()
+    deleted, _ = expired.delete()
+    return deleted
+
+
 def retry_wait(attempts: int) -> dt.timedelta:
     """How long after its `attempts`-th failed post an event waits before the next."""
     doublings = min(max(attempts - 1, 0), 7)  # 30 s x 2**7 is past the hour already

@@ -17,6 +17,9 @@ LOOKED_AFTER_UNTIL_AGE = 75
 PROTECTION_ONLY_UNTIL_AGE = 25
 # Who read a child's record: the 6 years of the Limitation Act 1980, and one more.
 ACCESS_EVENTS_YEARS = 7
+# What the council's case system was told (core.models.OutboxEvent): long enough for a
+# poller that was down to catch up, no longer (the events are copies, not records).
+OUTBOX_EVENTS_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Schedule:
     looked_after_until_age: int = LOOKED_AFTER_UNTIL_AGE
     protection_only_until_age: int = PROTECTION_ONLY_UNTIL_AGE
     access_events_years: int = ACCESS_EVENTS_YEARS
+    outbox_events_days: int = OUTBOX_EVENTS_DAYS
 
 
 def keep_until(*, born_on: dt.date, ever_looked_after: bool, schedule: Schedule) -> dt.date:
@@ -50,6 +54,12 @@ def access_events_kept_from(*, today: dt.date, schedule: Schedule) -> dt.date:
     """The first day whose access events are still kept on `today`: those of earlier days
     are past their keeping period (settings OVERSIGHT_RETENTION_ACCESS_EVENTS_YEARS)."""
     return add_years(today, -schedule.access_events_years)
+
+
+def outbox_events_kept_from(*, today: dt.date, schedule: Schedule) -> dt.date:
+    """The first day whose outbox events are still kept on `today`
+    (settings OVERSIGHT_RETENTION_OUTBOX_DAYS)."""
+    return today - dt.timedelta(days=schedule.outbox_events_days)
 
 
 def anonymised_birth_date(born_on: dt.date) -> dt.date:

@@ -132,6 +132,8 @@ def retention_report(run: RetentionRun, *, schedule: Schedule | None = None) -> 
         f"{due.get('uploads_due', 0)}",
         f"Access events older than {schedule.access_events_years} years "
         f"{'deleted' if run.applied else 'due to be deleted'}: {due.get('access_events_due', 0)}",
+        f"Outbox events older than {schedule.outbox_events_days} days "
+        f"{'deleted' if run.applied else 'due to be deleted'}: {due.get('outbox_events_due', 0)}",
     ]
     if run.applied:
         changed = ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in run.changed.items())

@@ -8,6 +8,7 @@ from collections import Counter
 
 from django.db import transaction
 
+from core.outbox import outbox_events_expire
 from core.retention import child_anonymisers, stored_file_deleters
 from core.services import access_event_reasons_blank, access_events_expire
 from core.services import today as today_
@@ -15,7 +16,7 @@ from disputes.services import child_records_anonymise as disputes_anonymise
 from iro.services import child_anonymise
 from protection.services import child_records_anonymise as protection_anonymise
 from retention.models import RetentionRun
-from retention.rules import Schedule, access_events_kept_from
+from retention.rules import Schedule, access_events_kept_from, outbox_events_kept_from
 from retention.schedule import current_schedule
 from retention.selectors import past_keeping
 from reviews.services import child_records_anonymise as reviews_anonymise
@@ -63,6 +64,12 @@ def retention_run(
         summary["access_events_due"] = expired
         if apply:
             changed["access_events"] += expired
+        told = outbox_events_expire(
+            before=outbox_events_kept_from(today=today, schedule=schedule), apply=apply
+        )
+        summary["outbox_events_due"] = told
+        if apply:
+            changed["outbox_events"] += told
         if apply and due:
             children = [p.child for p in due]
             ids = [c.pk for c in children]

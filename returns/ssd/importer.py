@@ -45,6 +45,8 @@ from returns.cin_census.reader import (
     CensusSection47,
 )
 from returns.models import (
+    DisagreementRecord,
+    ImportDisagreement,
     ReturnTable,
     SsdExtractRow,
     SsdImportRun,
@@ -420,7 +422,42 @@ def census_load(extract: SsdExtract, years: list[int]) -> list[ImportedValue]:
             enquiries=list(Section47Enquiry.objects.filter(child__in=chunk))
         )
         plan_schedules_refresh(plans=list(ChildProtectionPlan.objects.filter(child__in=chunk)))
-    return summary.found
+    return summary.found + _withdrawn_gone(summary.found, child_pks, years)
+
+
+def _withdrawn_gone(
+    found: list[ImportedValue], child_pks: set[int], years: list[int]
+) -> list[ImportedValue]:
+    """The enquiries withdrawn in Oversight whose difference is open and that the extract,
+    a child's whole history, no longer holds in the years it covers: the case system has
+    come to agree, so each is given as agreeing (and closes). A year's census is not
+    whole in that way, so the census loader never does this."""
+    from protection.models import Section47Enquiry
+
+    held = {v.record_pk for v in found if v.record_kind == DisagreementRecord.SECTION47}
+    waiting = {
+        d.record_id: d.child_id
+        for d in ImportDisagreement.objects.filter(
+            record_kind=DisagreementRecord.SECTION47, field="withdrawn", resolved_at__isnull=True
+        ).only("record_id", "child_id")
+        if d.child_id in child_pks and d.record_id not in held
+    }
+    gone = Section47Enquiry.all_objects.filter(
+        pk__in=waiting,
+        strategy_discussion_on__gte=year_start(years[0]),
+        strategy_discussion_on__lte=year_end(years[-1]),
+    ).values_list("pk", flat=True)
+    return [
+        ImportedValue(
+            child_pk=waiting[pk],
+            record_kind=DisagreementRecord.SECTION47,
+            record_pk=pk,
+            field="withdrawn",
+            ours=True,
+            theirs=True,
+        )
+        for pk in gone
+    ]
 
 
 def census_returns(extract: SsdExtract, years: list[int]) -> list[CensusReturn]:

@@ -103,7 +103,10 @@ def _header(year: int, children: dict[int, Child], kept) -> list[list[str]]:
     for child in sorted(children.values(), key=lambda c: c.child_id):
         loaded = own.get(child.pk, [None])[0]
         fallback = (earlier.get(child.pk) or [None])[-1]
-        upn = loaded.values["UPN"] if loaded else child.upn
+        # A year's file says the UPN the child had that year, unless a person corrected it
+        # in Oversight: the correction is the right UPN for every year.
+        corrected = "upn" in (child.corrected_fields or ())
+        upn = loaded.values["UPN"] if loaded and not corrected else child.upn
         source = loaded or fallback
         mother = source.values if source else {}
         rows.append(

@@ -134,6 +134,7 @@ def test_a_child_on_legal_hold_or_with_a_plan_still_open_is_not_due_but_counted(
         "still_open": 1,
         "uploads_due": 0,
         "access_events_due": 0,
+        "outbox_events_due": 0,
     }
 
 

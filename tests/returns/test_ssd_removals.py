@@ -240,3 +240,37 @@ def test_an_import_never_touches_oversights_own_records(loaded, tonight, busines
     ssd_load(tonight)
 
     assert _oversight_records(child) == before
+
+
+def test_an_enquiry_withdrawn_in_oversight_that_the_extract_lets_go_closes_its_difference(
+    loaded, tonight, tmp_path, business_support
+):
+    from protection.models import Section47Enquiry
+    from protection.services import section47_withdraw
+    from returns.models import DisagreementResolution, ImportDisagreement
+    from returns.ssd.services import ssd_row_removal_confirm
+
+    enquiry = Section47Enquiry.objects.get(
+        child__child_id="C04958", strategy_discussion_on=dt.date(2023, 4, 3)
+    )
+    section47_withdraw(enquiry=enquiry, reason="Recorded for the wrong child")
+    # The case system has dropped it too, tonight: until a person confirms, its row is
+    # carried, so the extract still holds it and the difference is open.
+    later = tmp_path / "later"
+    shutil.copytree(tonight, later)
+    enquiries = Csv(later, "ssd_s47_enquiry")
+    enquiries.remove("s47e_s47_enquiry_id", "C04958-S47-20230403")
+    enquiries.save()
+    ssd_load(later)
+    difference = ImportDisagreement.objects.get(record_kind="section47", record_id=enquiry.pk)
+    assert difference.is_open
+
+    ssd_row_removal_confirm(
+        row=kept(("ssd_s47_enquiry", "C04958-S47-20230403")),
+        by=business_support,
+        reason="Withdrawn in Oversight as well",
+    )
+
+    difference.refresh_from_db()
+    assert difference.resolution == DisagreementResolution.AGREED
+    assert Section47Enquiry.all_objects.filter(pk=enquiry.pk, withdrawn_at__isnull=False)

@@ -63,3 +63,19 @@ def test_the_reason_for_a_placement_change_goes_with_the_episode_that_ceases_in_
         "CHILD",
     )
     assert (still_open["DEC"], still_open["REASON_PLACE_CHANGE"]) == ("", "")
+
+
+def test_a_upn_a_person_corrected_is_the_one_the_return_sends(tmp_path):
+    from iro.models import Child
+    from iro.services import CHILD_DETAILS, child_details_correct
+
+    directory = return_write(tmp_path / "2024-25", Header=[header()], Episodes=[episode()])
+    returns_import(directories=[directory])
+    child = Child.objects.get()
+    loaded = child.upn
+    details = {f: getattr(child, f) for f in CHILD_DETAILS} | {"upn": "B801200005001"}
+    child_details_correct(child=child, **details, reason="The school gave the right UPN")
+    return_export(year=2024, directory=tmp_path / "out")
+    [row] = csv_rows(tmp_path / "out" / "header.csv")
+    assert loaded != "B801200005001"
+    assert row["UPN"] == "B801200005001"
