@@ -8,6 +8,33 @@ import re
 from core.codes import Sex
 from core.dates import add_days
 
+# A looked-after review recorded in Oversight and one in a return for the same child,
+# this many days apart or fewer, neither matching another by its day, are taken to be the
+# same review with its day recorded differently (RULES.md's reviews are months apart;
+# the extra reviews around adoption weeks): the difference is shown, the return's not
+# added (returns.ssda903.importer).
+SAME_REVIEW_WITHIN_DAYS = 14
+
+
+def same_review_pairs(ours: list[dt.date], theirs: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Pair days recorded in Oversight with a return's days for the same child, each at
+    most once, closest first, no further apart than SAME_REVIEW_WITHIN_DAYS."""
+    near = sorted(
+        (abs((t - o).days), o, t)
+        for o in ours
+        for t in theirs
+        if abs((t - o).days) <= SAME_REVIEW_WITHIN_DAYS
+    )
+    paired: list[tuple[dt.date, dt.date]] = []
+    used_ours: set[dt.date] = set()
+    used_theirs: set[dt.date] = set()
+    for _, o, t in near:
+        if o not in used_ours and t not in used_theirs:
+            paired.append((o, t))
+            used_ours.add(o)
+            used_theirs.add(t)
+    return sorted(paired)
+
 
 def sex_from_return(code: str) -> str:
     """Both sex code schemes: 1/2 (before 2024-25, CIN 0 and 9 too) and M/F/U after."""

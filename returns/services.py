@@ -138,13 +138,18 @@ def _texts(value: ImportedValue) -> tuple[str, str, str, str]:
         "withdrawn": "Withdrawn",
         "participation_code": "Participation code",
         "outcome": "Outcome",
+        "held_on": "Date held",
     }
     return (
         value.record_label or DisagreementRecord(value.record_kind).label,
         names.get(value.field, value.field),
-        value.ours_text or str(value.ours),
-        value.theirs_text or str(value.theirs),
+        value.ours_text or _value_text(value.ours),
+        value.theirs_text or _value_text(value.theirs),
     )
+
+
+def _value_text(value: Any) -> str:
+    return long_date(value) if isinstance(value, dt.date) else str(value)
 
 
 def import_disagreements_record(

@@ -34,6 +34,7 @@ from iro.models import Child
 from iro.services import ImportedValue, children_upsert_from_return
 from returns.data_quality import continuity_after_load
 from returns.models import ImportRun, ReturnRow, ReturnTable
+from returns.rules import same_review_pairs
 from returns.services import DisagreementTally, import_disagreements_record
 from returns.ssda903.reading import (
     MODELLED,
@@ -439,6 +440,8 @@ class _Plan:
         where the return's differ, and the difference is noted (`found`)."""
         by_key = {getattr(r, key): r for r in stored}
         tally = self.tallies[kind]
+        if keep_own:
+            derived = self._own_redated(tally, derived, by_key, key)
         for row, year in derived:
             mine = by_key.pop(row.fields[key], None)
             own = keep_own and mine is not None and mine.return_year is None
@@ -454,12 +457,52 @@ class _Plan:
                 tally.removed += 1
         return own
 
+    def _own_redated(self, tally: Tally, derived: list, by_key: dict, key: str) -> list:
+        """The return's reviews less those taken to be a review recorded in Oversight on
+        another day (returns.rules.same_review_pairs): that review is kept as it is and
+        the difference of day noted; taking the return's day corrects it, and the next
+        load then matches the two by their day."""
+        theirs = {row.fields[key]: row for row, _ in derived if row.fields[key] not in by_key}
+        ours = {
+            day: review
+            for day, review in by_key.items()
+            if review.return_year is None and day not in {r.fields[key] for r, _ in derived}
+        }
+        pairs = same_review_pairs(sorted(ours), sorted(theirs))
+        for our_day, their_day in pairs:
+            review = by_key[our_day]  # stays one of the child's own, kept as it is
+            tally.unchanged += 1
+            self.found.append(
+                ImportedValue(
+                    child_pk=review.child_id,
+                    record_kind="review",
+                    record_pk=review.pk,
+                    field=key,
+                    ours=our_day,
+                    theirs=their_day,
+                    record_label=f"Looked-after review held on {long_date(our_day)}",
+                )
+            )
+        paired = {their_day for _, their_day in pairs}
+        return [(row, year) for row, year in derived if row.fields[key] not in paired]
+
     def _own_kept(self, tally: Tally, review: LookedAfterReview, values: dict) -> bool:
         """Keep a review recorded in Oversight whose values the return contradicts (True),
         noting each difference; one the return agrees with is the return's from now on."""
         assert review.held_on is not None  # a held review has its date (a constraint)
         label = f"Looked-after review held on {long_date(review.held_on)}"
         codes = dict(LookedAfterReview._meta.get_field("participation_code").flatchoices)
+        # Matched by its day: a difference of day noted earlier is settled.
+        self.found.append(
+            ImportedValue(
+                child_pk=review.child_id,
+                record_kind="review",
+                record_pk=review.pk,
+                field="held_on",
+                ours=review.held_on,
+                theirs=review.held_on,
+            )
+        )
         differ = False
         for name, theirs in values.items():
             ours = getattr(review, name)

@@ -187,6 +187,57 @@ def test_taking_the_returns_participation_code_corrects_the_review(tmp_path, tim
     assert not ImportDisagreement.objects.filter(resolved_at__isnull=True).exists()
 
 
+def _review_recorded_on_another_day(tmp_path, time_machine, day=D(2024, 6, 20)):
+    directory, review = _review_recorded_in_oversight(tmp_path, time_machine)
+    LookedAfterReview.objects.filter(pk=review.pk).update(held_on=day, participation_code="PN1")
+    return directory, review
+
+
+def test_a_review_recorded_on_another_day_is_one_review_with_the_difference_shown(
+    tmp_path, time_machine
+):
+    directory, review = _review_recorded_on_another_day(tmp_path, time_machine)
+    summary = returns_import(directories=[directory])
+    assert list(LookedAfterReview.objects.values_list("pk", "held_on")) == [
+        (review.pk, D(2024, 6, 20))
+    ]
+    [found] = ImportDisagreement.objects.all()
+    assert (found.record_kind, found.record_id, found.field) == ("review", review.pk, "held_on")
+    assert (found.ours_text, found.theirs_text) == ("20 June 2024", "27 June 2024")
+    assert found.field_label == "Date held"
+    assert summary.disagreements.new == 1
+    returns_import(directories=[directory])
+    assert LookedAfterReview.objects.count() == 1
+    assert ImportDisagreement.objects.count() == 1
+
+
+def test_taking_the_returns_day_moves_the_review_and_the_next_load_matches_it(
+    tmp_path, time_machine
+):
+    directory, review = _review_recorded_on_another_day(tmp_path, time_machine)
+    returns_import(directories=[directory])
+    import_disagreement_resolve(
+        disagreement=ImportDisagreement.objects.get(),
+        resolution=DisagreementResolution.TOOK_THEIRS,
+        reason="The minutes are dated the 27th",
+    )
+    review.refresh_from_db()
+    assert review.held_on == D(2024, 6, 27)
+    returns_import(directories=[directory])
+    assert list(LookedAfterReview.objects.values_list("pk", flat=True)) == [review.pk]
+    assert not ImportDisagreement.objects.filter(resolved_at__isnull=True).exists()
+
+
+def test_a_review_weeks_from_the_returns_is_another_review(tmp_path, time_machine):
+    directory, _ = _review_recorded_on_another_day(tmp_path, time_machine, day=D(2024, 6, 12))
+    returns_import(directories=[directory])
+    assert sorted(LookedAfterReview.objects.values_list("held_on", flat=True)) == [
+        D(2024, 6, 12),
+        D(2024, 6, 27),
+    ]
+    assert not ImportDisagreement.objects.exists()
+
+
 # Once, and gone when the import agrees -----------------------------------------------------
 
 
