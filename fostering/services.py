@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.dates import long_date
 from core.decisions import history_note, reason_problem
-from core.services import FieldErrors, not_in_future
+from core.services import FieldErrors, not_in_future, rows_update
 from core.timescales import Timescales, default_timescales
 from fostering.models import (
     MOST_PLACES,
@@ -96,6 +96,53 @@ def household_schedule_refresh(
         next_review_rule=household.next_review_rule,
     )
     return schedule
+
+
+def households_schedules_refresh(
+    *, households: Sequence[FosterCarerHousehold], timescales: Timescales | None = None
+) -> int:
+    """household_schedule_refresh for many households at once: their reviews read in one
+    query, and only the rows whose due date, reason or rule changed written, one
+    statement a batch (core.services.rows_update). The number of rows written."""
+    timescales = timescales or default_timescales()
+    held: dict[int, list[FosterCarerReview]] = {h.pk: [] for h in households}
+    for review in FosterCarerReview.objects.filter(
+        household__in=list(held), held_on__isnull=False
+    ).order_by("held_on", "pk"):
+        held[review.household_id].append(review)
+    stale_reviews, stale_households = [], []
+    for household in households:
+        reviews = held[household.pk]
+        schedule = carer_review_schedule(
+            approved_on=household.approved_on,
+            held_reviews=[r.held_on for r in reviews if r.held_on is not None],
+            approval_ended_on=household.approval_ended_on,
+            timescales=timescales,
+        )
+        for review, due in zip(reviews, schedule.held, strict=True):
+            now = (due.due.on, due.due.reason, due.due.rule)
+            if (review.due_on, review.due_reason, review.due_rule) != now:
+                review.due_on, review.due_reason, review.due_rule = now
+                stale_reviews.append(review)
+        next_due = schedule.next_due
+        now = (next_due.on, next_due.reason, next_due.rule) if next_due else (None, "", "")
+        stored = (
+            household.next_review_due,
+            household.next_review_reason,
+            household.next_review_rule,
+        )
+        if stored != now:
+            household.next_review_due, household.next_review_reason, household.next_review_rule = (
+                now
+            )
+            stale_households.append(household)
+    return rows_update(
+        stale_reviews, FosterCarerReview, ["due_on", "due_reason", "due_rule"]
+    ) + rows_update(
+        stale_households,
+        FosterCarerHousehold,
+        ["next_review_due", "next_review_reason", "next_review_rule"],
+    )
 
 
 def reference_problem(

@@ -13,6 +13,8 @@ from reviews.models import PeriodOfCare
 from reviews.services import episode_record
 from tests.factories import ChildFactory
 
+D = dt.date
+
 pytestmark = pytest.mark.django_db
 
 
@@ -68,3 +70,45 @@ def test_a_period_of_care_gets_back_its_next_review_and_a_second_run_changes_not
         "lac_first_review",
     )
     assert list(PeriodOfCare.objects.values()) == restored
+
+
+def test_a_carer_households_review_dates_come_back_and_a_second_run_writes_nothing():
+    from fostering.models import FosterCarerHousehold, FosterCarerReview
+    from fostering.services import carer_review_record, household_approve
+
+    household = household_approve(reference="FC-0101", name="Jo Carer", approved_on=D(2023, 6, 5))
+    carer_review_record(
+        household=household,
+        held_on=D(2024, 5, 20),
+        reviewing_officer=None,
+        referred_to_panel=True,
+        recommendation="Continue approval.",
+        recorded_by=None,
+    )
+    household.refresh_from_db()
+    review = FosterCarerReview.objects.get()
+    expected = (household.next_review_due, household.next_review_rule, review.due_on)
+    FosterCarerHousehold.objects.update(next_review_due=None, next_review_rule="")
+    FosterCarerReview.objects.update(due_on=None, due_rule="")
+
+    printed = _recompute()
+
+    household.refresh_from_db()
+    review.refresh_from_db()
+    assert (household.next_review_due, household.next_review_rule, review.due_on) == expected
+    assert expected[0] is not None
+    assert "Fostering: 1 of 1 households" in printed
+    from fostering.services import households_schedules_refresh
+
+    assert households_schedules_refresh(households=[household]) == 0
+
+
+def test_the_command_says_how_far_it_has_got_in_each_area():
+    _enter_care(ChildFactory(), dt.date(2025, 5, 1))
+    section47_start(child=ChildFactory(), strategy_discussion_on=dt.date(2025, 2, 10))
+
+    printed = _recompute()
+
+    assert "Looked after: 1 of 1 children" in printed
+    assert "Child protection: 1 of 1 children" in printed
+    assert "Every due date worked out again in" in printed
