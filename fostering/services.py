@@ -120,9 +120,9 @@ def households_schedules_refresh(
             timescales=timescales,
         )
         for review, due in zip(reviews, schedule.held, strict=True):
-            now = (due.due.on, due.due.reason, due.due.rule)
-            if (review.due_on, review.due_reason, review.due_rule) != now:
-                review.due_on, review.due_reason, review.due_rule = now
+            worked_out = (due.due.on, due.due.reason, due.due.rule)
+            if (review.due_on, review.due_reason, review.due_rule) != worked_out:
+                review.due_on, review.due_reason, review.due_rule = worked_out
                 stale_reviews.append(review)
         next_due = schedule.next_due
         now = (next_due.on, next_due.reason, next_due.rule) if next_due else (None, "", "")
