@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from core.dates import long_date
 from core.deadlines import DeadlineSource, OpenDeadline, deadlines_from
@@ -152,14 +152,14 @@ def booked_reviews_between(
 
 def booking_needs(*, until: dt.date) -> list[BookingNeed]:
     """Open periods (short breaks aside) whose next review is due by `until`, or overdue,
-    with no review booked (one query)."""
-    booked = LookedAfterReview.objects.filter(
-        child=OuterRef("child"), status=ReviewStatus.SCHEDULED
-    )
+    with no review booked (one query). The children with a review booked are read once
+    (NOT IN, hashed), not by a correlated EXISTS per period: see
+    protection.selectors.booking_needs."""
+    booked = LookedAfterReview.objects.filter(status=ReviewStatus.SCHEDULED).values("child_id")
     rows = (
         open_periods()
         .filter(is_short_breaks=False, next_review_due__lte=until)
-        .exclude(Exists(booked))
+        .exclude(child__in=booked)
         .values_list(
             "child__child_id",
             "child__first_name",

@@ -1,18 +1,51 @@
-"""Time the nightly alerts on a large invented unit (built, timed, rolled back)."""
+"""Time the nightly alerts on a large invented unit.
+
+By default the unit is built, timed and rolled back, so any database will do. With
+--keep it is committed and kept (built once; a later run reuses it), as
+a council's records are: rows read in the transaction that wrote them cost PostgreSQL
+more to read, so the kept unit gives the figures to quote (docs/performance.md). Give it
+a database of its own (make bench: BENCH_ALERTS_DB).
+
+On PostgreSQL the alerts are timed twice: with the planner's statistics cleared, as
+after a big import before autovacuum has analysed it (clearing them takes a superuser;
+without one that row is left out), and after ANALYZE.
+"""
 
 import io
 import time
 import tracemalloc
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from core.dates import add_working_days
 from core.services import today
 from demo.council import council_build
+from iro.models import Child
 from worklists.alerts import digests_build
+
+PREFIX = "BA"  # apart from a kept bench_report council's BN
+# Forget what ANALYZE learnt of the project's tables: a table never analysed.
+CLEAR_STATISTICS = """
+DELETE FROM pg_statistic
+WHERE starelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace);
+UPDATE pg_class SET reltuples = -1, relpages = 0, relallvisible = 0
+WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'i');
+"""
+
+
+KEPT_HERE = (
+    "This database keeps a unit of {kept:,} children built with --keep: run with --keep "
+    "(the same size reuses it), or give another database"
+)
+
+
+OTHER_SIZE_KEPT = (
+    "This database keeps a unit of {kept:,} children: give --children {kept}, or empty it "
+    "(manage.py flush) to build another size"
+)
 
 
 class Rollback(Exception):
@@ -22,7 +55,7 @@ class Rollback(Exception):
 class Command(BaseCommand):
     help = (
         "Build an invented unit of N children (the benchmark council, with a year of "
-        "history so most cases are open) in a transaction, time tonight's digests, roll back."
+        "history so most cases are open), time tonight's digests; rolled back unless --keep."
     )
 
     def add_arguments(self, parser):
@@ -30,59 +63,92 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=int, default=1, help="Years of history (default 1)")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
+            "--keep",
+            action="store_true",
+            help="Commit the unit and keep it for the next run (a database of its own)",
+        )
+        parser.add_argument(
             "--recompute",
             action="store_true",
             help="Then time recompute_due_dates over the whole unit (a timescale change)",
         )
 
-    def handle(self, *args, children, years, seed, recompute, **options):
-        as_of = today()
-        try:
+    def handle(self, *args, children, years, seed, keep, recompute, **options):
+        self.children, self.as_of = children, today()
+        kept = Child.objects.filter(child_id__startswith=PREFIX).count()
+        if not keep and kept:
+            raise CommandError(KEPT_HERE.format(kept=kept))
+        if not keep:
+            try:
+                with transaction.atomic():
+                    self.measure(self.build(years, seed), recompute)
+                    raise Rollback
+            except Rollback:
+                return
+        if kept and kept != children:
+            raise CommandError(OTHER_SIZE_KEPT.format(kept=kept))
+        if kept:
+            built = f"the kept unit of {children:,} children"
+        else:
             with transaction.atomic():
-                built = council_build(
-                    children=children,
-                    years=years,
-                    seed=seed,
-                    as_of=as_of,
-                    prefix="BA",  # apart from a kept bench_report council's BN
-                    looked_after=0.65,
-                    protection=0.35,
-                    iros=max(6, children // 100),  # about 50 open cases each
-                )
-                digests_build(as_of=as_of)  # import modules, load the bank holidays
-                # First as the rows were just written (the planner's statistics stale, as
-                # after a big import), then, on PostgreSQL, after ANALYZE.
-                self.time(children, built, as_of, "statistics stale")
-                if connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        cursor.execute("ANALYZE")
-                    self.time(children, built, as_of, "after ANALYZE")
-                if recompute:
-                    out = io.StringIO()
-                    started = time.perf_counter()
-                    call_command("recompute_due_dates", stdout=out)
-                    self.stdout.write(
-                        f"Every due date worked out again (recompute_due_dates) for "
-                        f"{children:,} children: {time.perf_counter() - started:.1f} s"
-                    )
-                raise Rollback
-        except Rollback:
-            pass
+                built = self.build(years, seed)
+        self.measure(built, recompute)
 
-    def time(self, children, built, as_of, when: str) -> None:
+    def build(self, years: int, seed: int):
+        return council_build(
+            children=self.children,
+            years=years,
+            seed=seed,
+            as_of=self.as_of,
+            prefix=PREFIX,
+            looked_after=0.65,
+            protection=0.35,
+            iros=max(6, self.children // 100),  # about 50 open cases each
+        )
+
+    def measure(self, built, recompute: bool) -> None:
+        seconds = getattr(built, "seconds", None)
+        self.stdout.write(f"Built: {built}" + (f" in {seconds:.1f} s" if seconds else ""))
+        digests_build(as_of=self.as_of)  # import modules, load the bank holidays
+        if connection.vendor == "postgresql":
+            cleared = self.statistics_cleared()
+            if cleared:
+                self.time("statistics cleared")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            self.time("after ANALYZE")
+        else:
+            self.time(connection.vendor)
+        if recompute:
+            started = time.perf_counter()
+            with transaction.atomic():
+                call_command("recompute_due_dates", stdout=io.StringIO())
+            self.stdout.write(
+                f"Every due date worked out again (recompute_due_dates) for "
+                f"{self.children:,} children: {time.perf_counter() - started:.1f} s"
+            )
+
+    def statistics_cleared(self) -> bool:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(CLEAR_STATISTICS)
+        except Exception as error:  # not a superuser: say so, and time after ANALYZE only
+            self.stdout.write(f"  (statistics not cleared: {error})")
+            return False
+        return True
+
+    def time(self, when: str) -> None:
         add_working_days.cache_clear()  # time the date arithmetic from cold
         tracemalloc.start()
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
-            digests = digests_build(as_of=as_of)
+            digests = digests_build(as_of=self.as_of)
             took = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         items = sum(len(i) for _, i in digests.values())
         self.stdout.write(
-            f"Nightly alerts for a unit of {children:,} children on {connection.vendor}, "
-            f"{when}:\n"
-            f"  built in the database:   {built} in {built.seconds:.1f} s\n"
+            f"Nightly alerts for {self.children:,} children on {connection.vendor}, {when}:\n"
             f"  digests built:           {len(digests)} people, {items:,} items\n"
             f"  time:                    {took:.3f} s\n"
             f"  database queries:        {len(queries)}\n"
