@@ -247,7 +247,7 @@ def booking_needs(*, until: dt.date) -> list[BookingNeed]:
     PostgreSQL ran that as a scan of the conferences per enquiry (12 s at 100,000
     children; docs/performance.md)."""
 
-    def booked(kind: str) -> QuerySet[ConferenceChild]:
+    def booked(kind: str) -> QuerySet[ConferenceChild, Any]:
         return ConferenceChild.objects.filter(
             conference__status=ConferenceStatus.SCHEDULED, conference__kind=kind
         ).values("child_id")
