@@ -47,6 +47,7 @@ class BookingNeed:
     family_id: int | None
     due: dt.date
     reason: str
+    initials: str = ""  # the child's (core.models.initials_of), for lists that name no one
 
 
 MeetingProvider = Callable[..., list[Meeting]]

@@ -62,6 +62,11 @@ def return_year_field() -> models.PositiveSmallIntegerField[int | None, int | No
     )
 
 
+def initials_of(first_name: str, last_name: str) -> str:
+    """A person's initials, as lists that name no one show a child ("AB")."""
+    return f"{first_name[:1]}{last_name[:1]}".upper()
+
+
 def later_return_wins(stored_year: int | None, incoming_year: int) -> bool:
     """A row from a later collection year updates one from an earlier year, never the
     reverse, so loading returns in any order gives the same records."""

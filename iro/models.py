@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from core.codes import Ethnicity, Sex, choices_check
 from core.dates import age_on
-from core.models import TimeStampedModel, return_year_field
+from core.models import TimeStampedModel, initials_of, return_year_field
 from iro.rules import CHILD_ID_MAX_LENGTH, RESTRICTED_RECORD
 
 
@@ -107,7 +107,7 @@ class Child(TimeStampedModel):
 
     @property
     def initials(self) -> str:
-        return f"{self.first_name[:1]}{self.last_name[:1]}".upper()
+        return initials_of(self.first_name, self.last_name)
 
     def is_unborn_on(self, day: dt.date) -> bool:
         return self.date_of_birth is None or self.date_of_birth > day

@@ -12,6 +12,7 @@ from core.dates import long_date
 from core.deadlines import DeadlineSource, OpenDeadline, deadlines_from
 from core.decisions import DecisionRow, decision_row
 from core.meetings import BookingNeed, Meeting
+from core.models import initials_of
 from iro.selectors import children_held_by
 from protection.models import (
     ChildProtectionConference,
@@ -271,22 +272,25 @@ def booking_needs(*, until: dt.date) -> list[BookingNeed]:
         .exclude(child__in=booked(ConferenceKind.TRANSFER_IN))
         .values_list(*fields, "conference_due", "conference_due_reason")
     )
-    return (
-        [
-            BookingNeed(ICPC, "Initial conference", cid, f"{first} {last}", family, due, reason)
-            for cid, first, last, family, due, reason in enquiries
-        ]
-        + [
-            BookingNeed(
-                TRANSFER_IN, "Transfer-in conference", cid, f"{first} {last}", family, due, reason
-            )
-            for cid, first, last, family, due, reason in transfers
-        ]
-        + [
-            BookingNeed(RCPC, "Review conference", cid, f"{first} {last}", family, due, reason)
-            for cid, first, last, family, due, reason in plans
-        ]
-    )
+    wanted = [
+        (ICPC, "Initial conference", enquiries),
+        (TRANSFER_IN, "Transfer-in conference", transfers),
+        (RCPC, "Review conference", plans),
+    ]
+    return [
+        BookingNeed(
+            kind,
+            label,
+            cid,
+            f"{first} {last}",
+            family,
+            due,
+            reason,
+            initials=initials_of(first, last),
+        )
+        for kind, label, rows in wanted
+        for cid, first, last, family, due, reason in rows
+    ]
 
 
 def conferences_in_scope(*, user_id: int | None = None) -> QuerySet[ChildProtectionConference]:

@@ -12,6 +12,7 @@ from core.dates import long_date
 from core.deadlines import DeadlineSource, OpenDeadline, deadlines_from
 from core.decisions import DecisionRow, DecisionStatus, decision_row  # noqa: F401
 from core.meetings import BookingNeed, Meeting
+from core.models import initials_of
 from core.record import RecordSection
 from iro.selectors import children_held_by
 from reviews.models import (
@@ -170,7 +171,16 @@ def booking_needs(*, until: dt.date) -> list[BookingNeed]:
         )
     )
     return [
-        BookingNeed(LAC_REVIEW, "Looked-after review", cid, f"{first} {last}", family, due, reason)
+        BookingNeed(
+            LAC_REVIEW,
+            "Looked-after review",
+            cid,
+            f"{first} {last}",
+            family,
+            due,
+            reason,
+            initials=initials_of(first, last),
+        )
         for cid, first, last, family, due, reason in rows
         if due is not None
     ]

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
+from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Prefetch
 
 from core.dates import add_months, add_working_days, default_calendar, long_date
 from core.deadlines import deadline_state
-from core.models import User
+from core.models import User, initials_of
 from core.roles import Role, user_roles
 from core.timescales import default_timescales
 from iro.rules import RESTRICTED_RECORD
@@ -126,8 +126,7 @@ def _deadline_item(deadline: Deadline, initials: dict[str, str]) -> DigestItem:
 INITIALS_CHUNK = 5_000
 
 
-def _initials(first: str, last: str) -> str:
-    return f"{first[:1]}{last[:1]}".upper()
+_initials = initials_of
 
 
 def _child_initials(child_ids: set[str] | None = None) -> dict[str, str]:
@@ -198,18 +197,16 @@ def _circulation_items(
     return out
 
 
-def _booking_items(as_of: dt.date, limits: Thresholds, initials=None) -> list[DigestItem]:
+def _booking_items(as_of: dt.date, limits: Thresholds) -> list[DigestItem]:
     """Reviews and conferences due within the booking window with no date booked yet."""
     from worklists.schedule import booking_board
 
     needs = booking_board(as_of=as_of, weeks=limits.booking_window_weeks)
-    if initials is None:
-        initials = _child_initials({need.child_id for need in needs})
     return [
         DigestItem(
             kind=f"book_{need.kind}",
             label=f"{need.label} to book",
-            subject=_subject(need.child_id, initials.get(need.child_id, "")),
+            subject=_subject(need.child_id, need.initials),
             due=need.due.isoformat(),
             status=_status(need.due, as_of),
             reason=need.reason,
@@ -221,26 +218,44 @@ def _booking_items(as_of: dt.date, limits: Thresholds, initials=None) -> list[Di
 
 
 def _minutes_items(as_of: dt.date, limits: Thresholds) -> list[DigestItem]:
-    from protection.models import ChildProtectionConference, ConferenceStatus
+    from protection.models import ChildProtectionConference, ConferenceChild, ConferenceStatus
 
     since = as_of - dt.timedelta(days=limits.minutes_lookback_days)
-    conferences = ChildProtectionConference.objects.filter(
-        status=ConferenceStatus.HELD, minutes_sent_on__isnull=True, held_on__gte=since
-    ).prefetch_related(Prefetch("covered__child"))
+    # One row a child covered, in one query: no conference or child objects to build.
+    covered = (
+        ConferenceChild.objects.filter(
+            conference__status=ConferenceStatus.HELD,
+            conference__minutes_sent_on__isnull=True,
+            conference__held_on__gte=since,
+        )
+        .order_by("conference__held_on", "conference_id", "pk")
+        .values_list(
+            "conference_id",
+            "conference__kind",
+            "conference__held_on",
+            "child__child_id",
+            "child__first_name",
+            "child__last_name",
+        )
+    )
+    kinds = dict(ChildProtectionConference._meta.get_field("kind").flatchoices)
     items = []
-    for conference in conferences.order_by("held_on"):
-        covered = [c.child for c in conference.covered.all()]
-        ids = ", ".join(_subject(c.child_id, c.initials) for c in covered)
+    for _, rows in groupby(covered, key=lambda row: row[0]):
+        children = list(rows)
+        _, kind, held_on, *_ = children[0]
         items.append(
             DigestItem(
                 kind="minutes",
-                label=f"Minutes to send: {conference.get_kind_display().lower()} conference",
-                subject=ids,
+                label=f"Minutes to send: {str(kinds.get(kind, kind)).lower()} conference",
+                subject=", ".join(
+                    _subject(child_id, initials_of(first, last))
+                    for *_, child_id, first, last in children
+                ),
                 due=None,
                 status="notice",
-                reason=f"Held on {long_date(conference.held_on)}" if conference.held_on else "",
+                reason=f"Held on {long_date(held_on)}" if held_on else "",
                 url="/deadlines/",
-                child_ids=tuple(c.child_id for c in covered),
+                child_ids=tuple(row[3] for row in children),
             )
         )
     return items
@@ -370,7 +385,7 @@ def digests_build(*, as_of: dt.date, users=None) -> dict[User, tuple[str, list[D
     circulation = _circulation_items(as_of, limits) if Role.IRO in wanted else {}
     support: list[DigestItem] = []
     if Role.BUSINESS_SUPPORT in wanted:
-        support = _booking_items(as_of, limits, initials) + _minutes_items(as_of, limits)
+        support = _booking_items(as_of, limits) + _minutes_items(as_of, limits)
     head: list[DigestItem] = []
     if Role.HEAD_OF_SERVICE in wanted:
         head = _head_of_service_items(as_of, limits, overdue)
