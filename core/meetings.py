@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -48,6 +49,50 @@ class BookingNeed:
     due: dt.date
     reason: str
     initials: str = ""  # the child's (core.models.initials_of), for lists that name no one
+
+
+NEED_COLUMNS = ("child__child_id", "child__first_name", "child__last_name", "child__family_id")
+
+
+@dataclass(frozen=True)
+class BookingSource:
+    """What an area needs booked, as a query its readers bound and page themselves: the
+    rows (with nothing booked), the field of their due date and of its reason. Read by
+    the booking board (`needs`) and business support's home page, counted and paged in
+    the database (worklists.home_list)."""
+
+    kind: str  # lac_review, icpc, transfer_in or rcpc
+    label: str
+    rows: Any  # a QuerySet of the area's records (core knows no app's models)
+    due_field: str
+    reason_field: str
+
+    def due_by(self, until: dt.date) -> Any:
+        return self.rows.filter(**{f"{self.due_field}__lte": until})
+
+    def as_needs(self, rows: Any) -> list[BookingNeed]:
+        """The rows (a bounded query of `rows`) as BookingNeed, in the query's order."""
+        from core.models import initials_of
+
+        return [
+            BookingNeed(
+                self.kind,
+                self.label,
+                cid,
+                f"{first} {last}",
+                family,
+                due,
+                reason,
+                initials=initials_of(first, last),
+            )
+            for cid, first, last, family, due, reason in rows.values_list(
+                *NEED_COLUMNS, self.due_field, self.reason_field
+            )
+            if due is not None
+        ]
+
+    def needs(self, *, until: dt.date) -> list[BookingNeed]:
+        return self.as_needs(self.due_by(until))
 
 
 MeetingProvider = Callable[..., list[Meeting]]

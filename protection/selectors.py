@@ -11,8 +11,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from core.dates import long_date
 from core.deadlines import DeadlineSource, OpenDeadline, deadlines_from
 from core.decisions import DecisionRow, decision_row
-from core.meetings import BookingNeed, Meeting
-from core.models import initials_of
+from core.meetings import BookingNeed, BookingSource, Meeting
 from iro.selectors import children_held_by
 from protection.models import (
     ChildProtectionConference,
@@ -239,9 +238,9 @@ def booked_conferences_between(
     ]
 
 
-def booking_needs(*, until: dt.date) -> list[BookingNeed]:
-    """Initial, transfer-in and review conferences due by `until`, or overdue, with no
-    conference of that kind booked for the child (three queries).
+def booking_sources() -> list[BookingSource]:
+    """Initial, transfer-in and review conferences to book: the enquiries, transfers and
+    open plans with no conference of that kind booked for the child.
 
     The children with one booked are a small set, read once (NOT IN a subquery, hashed),
     never a correlated EXISTS per row: with the statistics stale after a big import,
@@ -253,44 +252,35 @@ def booking_needs(*, until: dt.date) -> list[BookingNeed]:
             conference__status=ConferenceStatus.SCHEDULED, conference__kind=kind
         ).values("child_id")
 
-    fields = ["child__child_id", "child__first_name", "child__last_name", "child__family_id"]
-    enquiries = (
-        enquiries_awaiting_icpc()
-        .filter(icpc_due__lte=until)
-        .exclude(child__in=booked(ConferenceKind.INITIAL))
-        .values_list(*fields, "icpc_due", "icpc_due_reason")
-    )
-    plans = (
-        open_plans()
-        .filter(next_review_due__lte=until)
-        .exclude(child__in=booked(ConferenceKind.REVIEW))
-        .values_list(*fields, "next_review_due", "next_review_reason")
-    )
-    transfers = (
-        transfers_awaiting_conference()
-        .filter(conference_due__lte=until)
-        .exclude(child__in=booked(ConferenceKind.TRANSFER_IN))
-        .values_list(*fields, "conference_due", "conference_due_reason")
-    )
-    wanted = [
-        (ICPC, "Initial conference", enquiries),
-        (TRANSFER_IN, "Transfer-in conference", transfers),
-        (RCPC, "Review conference", plans),
-    ]
     return [
-        BookingNeed(
-            kind,
-            label,
-            cid,
-            f"{first} {last}",
-            family,
-            due,
-            reason,
-            initials=initials_of(first, last),
-        )
-        for kind, label, rows in wanted
-        for cid, first, last, family, due, reason in rows
+        BookingSource(
+            ICPC,
+            "Initial conference",
+            enquiries_awaiting_icpc().exclude(child__in=booked(ConferenceKind.INITIAL)),
+            "icpc_due",
+            "icpc_due_reason",
+        ),
+        BookingSource(
+            TRANSFER_IN,
+            "Transfer-in conference",
+            transfers_awaiting_conference().exclude(child__in=booked(ConferenceKind.TRANSFER_IN)),
+            "conference_due",
+            "conference_due_reason",
+        ),
+        BookingSource(
+            RCPC,
+            "Review conference",
+            open_plans().exclude(child__in=booked(ConferenceKind.REVIEW)),
+            "next_review_due",
+            "next_review_reason",
+        ),
     ]
+
+
+def booking_needs(*, until: dt.date) -> list[BookingNeed]:
+    """Conferences due by `until`, or overdue, with none of that kind booked for the
+    child (three queries)."""
+    return [need for source in booking_sources() for need in source.needs(until=until)]
 
 
 def conferences_in_scope(*, user_id: int | None = None) -> QuerySet[ChildProtectionConference]:

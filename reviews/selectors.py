@@ -11,8 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from core.dates import long_date
 from core.deadlines import DeadlineSource, OpenDeadline, deadlines_from
 from core.decisions import DecisionRow, DecisionStatus, decision_row  # noqa: F401
-from core.meetings import BookingNeed, Meeting
-from core.models import initials_of
+from core.meetings import BookingNeed, BookingSource, Meeting
 from core.record import RecordSection
 from iro.selectors import children_held_by
 from reviews.models import (
@@ -151,39 +150,23 @@ def booked_reviews_between(
     ]
 
 
-def booking_needs(*, until: dt.date) -> list[BookingNeed]:
-    """Open periods (short breaks aside) whose next review is due by `until`, or overdue,
-    with no review booked (one query). The children with a review booked are read once
-    (NOT IN, hashed), not by a correlated EXISTS per period: see
-    protection.selectors.booking_needs."""
+def booking_sources() -> list[BookingSource]:
+    """Looked-after reviews to book: open periods (short breaks aside) with no review
+    booked. The children with a review booked are read once (NOT IN, hashed), not by a
+    correlated EXISTS per period: see protection.selectors.booking_sources."""
     booked = LookedAfterReview.objects.filter(status=ReviewStatus.SCHEDULED).values("child_id")
-    rows = (
-        open_periods()
-        .filter(is_short_breaks=False, next_review_due__lte=until)
-        .exclude(child__in=booked)
-        .values_list(
-            "child__child_id",
-            "child__first_name",
-            "child__last_name",
-            "child__family_id",
-            "next_review_due",
-            "next_review_reason",
-        )
-    )
+    periods = open_periods().filter(is_short_breaks=False).exclude(child__in=booked)
     return [
-        BookingNeed(
-            LAC_REVIEW,
-            "Looked-after review",
-            cid,
-            f"{first} {last}",
-            family,
-            due,
-            reason,
-            initials=initials_of(first, last),
+        BookingSource(
+            LAC_REVIEW, "Looked-after review", periods, "next_review_due", "next_review_reason"
         )
-        for cid, first, last, family, due, reason in rows
-        if due is not None
     ]
+
+
+def booking_needs(*, until: dt.date) -> list[BookingNeed]:
+    """Open periods whose next review is due by `until`, or overdue, with no review
+    booked (one query)."""
+    return [need for source in booking_sources() for need in source.needs(until=until)]
 
 
 def decision_rows(review: LookedAfterReview, *, as_of: dt.date) -> list[DecisionRow]:

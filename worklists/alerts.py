@@ -17,6 +17,7 @@ from django.conf import settings
 
 from core.dates import add_months, add_working_days, default_calendar, long_date
 from core.deadlines import deadline_state
+from core.meetings import BookingNeed
 from core.models import User, initials_of
 from core.roles import Role, user_roles
 from core.timescales import default_timescales
@@ -202,19 +203,21 @@ def _booking_items(as_of: dt.date, limits: Thresholds) -> list[DigestItem]:
     from worklists.schedule import booking_board
 
     needs = booking_board(as_of=as_of, weeks=limits.booking_window_weeks)
-    return [
-        DigestItem(
-            kind=f"book_{need.kind}",
-            label=f"{need.label} to book",
-            subject=_subject(need.child_id, need.initials),
-            due=need.due.isoformat(),
-            status=_status(need.due, as_of),
-            reason=need.reason,
-            url=f"/schedule/?child={need.child_id}",
-            child_ids=(need.child_id,),
-        )
-        for need in needs
-    ]
+    return [booking_item(need, as_of) for need in needs]
+
+
+def booking_item(need: BookingNeed, as_of: dt.date) -> DigestItem:
+    """A review or conference to book, as the digest lists it."""
+    return DigestItem(
+        kind=f"book_{need.kind}",
+        label=f"{need.label} to book",
+        subject=_subject(need.child_id, need.initials),
+        due=need.due.isoformat(),
+        status=_status(need.due, as_of),
+        reason=need.reason,
+        url=f"/schedule/?child={need.child_id}",
+        child_ids=(need.child_id,),
+    )
 
 
 def _minutes_items(as_of: dt.date, limits: Thresholds) -> list[DigestItem]:
@@ -405,7 +408,7 @@ def digests_build(*, as_of: dt.date, users=None) -> dict[User, tuple[str, list[D
             continue
         if items:
             hidden = restricted_ids_hidden_among(user, held=held)
-            digests[user] = (role, sorted(digest_masked(items, hidden=hidden), key=_order))
+            digests[user] = (role, sorted(digest_masked(items, hidden=hidden), key=digest_order))
     return digests
 
 
@@ -436,9 +439,39 @@ def _initials_in(item: DigestItem) -> list[str]:
     return [part[len(cid) :].strip(" ()") for cid, part in zip(item.child_ids, parts, strict=True)]
 
 
-def _order(item: DigestItem):
+def digest_order(item: DigestItem) -> tuple:
+    """The digest's order: overdue, then due, then to note; earliest first."""
     rank = {"overdue": 0, "due": 1, "notice": 2}[item.status]
     return (rank, item.due or "9999", item.kind, item.subject)
+
+
+def _own_deadline_items(user: User, as_of: dt.date, limits: Thresholds) -> list[DigestItem]:
+    """The deadlines a person answers for (the children they hold, the carers they
+    review), each within its kind's alert horizon."""
+    horizons = {kind: _horizon(kind, as_of, limits) for kind in DeadlineKind}
+    furthest = (max(horizons.values()) - as_of).days
+    deadlines = [
+        d
+        for d in open_deadlines(as_of=as_of, within_days=furthest, iro_user_id=user.pk)
+        if d.due <= horizons[DeadlineKind(d.kind)]
+    ]
+    initials = _child_initials({d.child for d in deadlines if d.child})
+    return [_deadline_item(d, initials) for d in deadlines]
+
+
+def support_digest_parts(user: User, *, as_of: dt.date) -> tuple[dt.date, list[DigestItem]]:
+    """Business support's digest but its booking queue: the last day the queue reaches,
+    and the items beside it (minutes to send, their own deadlines), masked for them.
+    worklists.home_list counts and pages the queue in the database."""
+    limits = thresholds()
+    until = as_of + dt.timedelta(weeks=limits.booking_window_weeks)
+    items = _minutes_items(as_of, limits) + _own_deadline_items(user, as_of, limits)
+    return until, digest_masked(items, hidden=restricted_ids_hidden_from(user))
+
+
+def is_business_support_digest(user: User) -> bool:
+    """Whose digest is business support's (the booking queue)."""
+    return _role_of(user) == Role.BUSINESS_SUPPORT
 
 
 def digest_for(user: User, *, as_of: dt.date) -> list[DigestItem]:
@@ -457,23 +490,17 @@ def digest_for(user: User, *, as_of: dt.date) -> list[DigestItem]:
         initials = _child_initials({d.child for d in deadlines if d.child})
         overdue = [_deadline_item(d, initials) for d in deadlines if d.status == "overdue"]
         items = _head_of_service_items(as_of, limits, overdue)
-        return sorted(digest_masked(items, hidden=restricted_ids_hidden_from(user)), key=_order)
-    horizons = {kind: _horizon(kind, as_of, limits) for kind in DeadlineKind}
-    furthest = (max(horizons.values()) - as_of).days
-    deadlines = [
-        d
-        for d in open_deadlines(as_of=as_of, within_days=furthest, iro_user_id=user.pk)
-        if d.due <= horizons[DeadlineKind(d.kind)]
-    ]
-    initials = _child_initials({d.child for d in deadlines if d.child})
-    items = [_deadline_item(d, initials) for d in deadlines]
+        return sorted(
+            digest_masked(items, hidden=restricted_ids_hidden_from(user)), key=digest_order
+        )
+    items = _own_deadline_items(user, as_of, limits)
     if role == Role.BUSINESS_SUPPORT:
         items = _booking_items(as_of, limits) + _minutes_items(as_of, limits) + items
     elif role == Role.IRO or items:
         items += _circulation_items(as_of, limits, chair_user_id=user.pk).get(user.pk, [])
     else:
         return []
-    return sorted(digest_masked(items, hidden=restricted_ids_hidden_from(user)), key=_order)
+    return sorted(digest_masked(items, hidden=restricted_ids_hidden_from(user)), key=digest_order)
 
 
 def items_to_json(items: list[DigestItem]) -> list[dict]:

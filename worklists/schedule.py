@@ -10,11 +10,23 @@ import datetime as dt
 
 from django.utils import timezone
 
-from core.meetings import BookingNeed, Meeting, chair_clashes, meetings_between
+from core.meetings import BookingNeed, BookingSource, Meeting, chair_clashes, meetings_between
 from protection import selectors as protection
 from reviews import selectors as reviews
 
-__all__ = ["BookingNeed", "Meeting", "booking_board", "chair_clashes", "meetings_between"]
+__all__ = [
+    "BookingNeed",
+    "Meeting",
+    "booking_board",
+    "booking_sources",
+    "chair_clashes",
+    "meetings_between",
+]
+
+
+def booking_sources() -> list[BookingSource]:
+    """What every area needs booked, as queries (core.meetings.BookingSource)."""
+    return reviews.booking_sources() + protection.booking_sources()
 
 
 def booking_board(*, as_of: dt.date, weeks: int) -> list[BookingNeed]:

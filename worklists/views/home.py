@@ -1,40 +1,20 @@
 from collections import Counter
+from collections.abc import Sequence
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from core.deadlines import deadline_state
 from core.permissions import role_required
 from core.roles import Role, user_roles
 from core.services import today
-from worklists.alerts import DigestItem, digest_for
+from worklists.alerts import DigestItem, digest_for, is_business_support_digest
 from worklists.deadlines import KIND_LABELS, DeadlineKind, OpenDeadlines
+from worklists.home_list import BANDS, band_of, support_home_list
 from worklists.models import DeadlineDigest
 from worklists.selectors import unallocated
 from worklists.views.children import may_see_unallocated
 
-# How far past its date an item on the home page is, most urgent first: (key, words,
-# the fewest days overdue it takes). Items not overdue are "due" or "notice".
-OVERDUE_BANDS = [
-    ("over_3_months", "Overdue by more than 3 months", 91),
-    ("1_to_3_months", "Overdue by 1 to 3 months", 29),
-    ("up_to_4_weeks", "Overdue by up to 4 weeks", 1),
-]
-BANDS = [
-    *[(key, words) for key, words, _ in OVERDUE_BANDS],
-    ("due", "Due soon"),
-    ("notice", "To note"),
-]
 HOME_PAGE_SIZE = 25
-
-
-def band_of(item: DigestItem, as_of) -> str:
-    """Which of BANDS an item of the digest falls in on `as_of`."""
-    if item.status != "overdue":
-        return item.status
-    state = deadline_state(item.due_date, as_of=as_of)
-    days = state.days if state is not None else 0
-    return next(key for key, _, least in OVERDUE_BANDS if days >= least or least == 1)
 
 
 def _groups(items: list[DigestItem], as_of) -> tuple[list[dict], dict[int, str]]:
@@ -61,20 +41,26 @@ def home(request):
     picked to see just those items.
     """
     as_of = today()
-    items = digest_for(request.user, as_of=as_of)
-    counts = Counter(i.status for i in items)
     unsent = None
     if Role.ADMINISTRATOR in user_roles(request.user):
         unsent = DeadlineDigest.objects.filter(sent_at__isnull=True, for_date__lt=as_of).count()
-    groups, bands = _groups(items, as_of)
-    labels = {g["label"] for g in groups}
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in labels else ""
-    band = request.GET.get("band", "")
+    kind, band = request.GET.get("kind", ""), request.GET.get("band", "")
     band = band if band in dict(BANDS) else ""
-    shown = [
-        i for i in items if (not kind or i.label == kind) and (not band or bands[id(i)] == band)
-    ]
+    if is_business_support_digest(request.user):
+        # The unit's booking queue: counted and paged in the database.
+        listing = support_home_list(request.user, as_of=as_of)
+        groups = listing.groups()
+        kind = kind if kind in {g["label"] for g in groups} else ""
+        shown: Sequence[DigestItem] = listing.filtered(label=kind, band=band)
+        counts, total = listing.status_counts(), listing.total()
+    else:
+        items = digest_for(request.user, as_of=as_of)
+        groups, bands = _groups(items, as_of)
+        kind = kind if kind in {g["label"] for g in groups} else ""
+        shown = [
+            i for i in items if (not kind or i.label == kind) and (not band or bands[id(i)] == band)
+        ]
+        counts, total = Counter(i.status for i in items), len(items)
     page = Paginator(shown, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -82,7 +68,7 @@ def home(request):
         request,
         "worklists/home.html",
         {
-            "items": items,
+            "total": total,
             "page": page,
             "query": query.urlencode(),
             "groups": groups,
