@@ -351,6 +351,13 @@ class LookedAfterReview(TimeStampedModel):
             # worklists.alerts: the nightly job's held reviews still to send out (held_on
             # in the lookback window) and an IRO's home page's, the reviews they chaired.
             models.Index(fields=["held_on"], condition=Q(status="held"), name="held_review_on"),
+            # Read by worklists.alerts: the Head of Service's notice of a second review with
+            # no permanence plan (a few rows, where held_review_on holds a year's reviews).
+            models.Index(
+                fields=["held_on"],
+                condition=Q(status="held", number=2, permanence_plan=""),
+                name="second_review_no_permanence",
+            ),
             models.Index(
                 fields=["chair", "held_on"],
                 condition=Q(status="held"),
