@@ -17,4 +17,6 @@ RUN DJANGO_SECRET_KEY=build python manage.py collectstatic --no-input -v0
 RUN useradd --system oversight
 USER oversight
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# --timeout 120: a confirmed removal of an SSD row loads the kept extract again within its
+# request (about 25 s for council-b's), past gunicorn's 30 s default for a bigger council.
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
