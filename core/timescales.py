@@ -20,6 +20,21 @@ class Due:
     rule: str
 
 
+DUE_FIELDS = ("due_on", "due_reason", "due_rule")
+NEXT_REVIEW_FIELDS = ("next_review_due", "next_review_reason", "next_review_rule")
+
+
+def due_stored(row: object, due: Due | None, fields: tuple[str, str, str] = DUE_FIELDS) -> bool:
+    """Put a due date, its reason and rule (or none) in a row's three fields; True where
+    that changed them, so only the rows that change are written."""
+    value = (due.on, due.reason, due.rule) if due else (None, "", "")
+    if tuple(getattr(row, name) for name in fields) == value:
+        return False
+    for name, part in zip(fields, value, strict=True):
+        setattr(row, name, part)
+    return True
+
+
 @dataclass(frozen=True)
 class Timescales:
     # Looked-after reviews (CPPCR 2010 reg 33; AAR 2005 reg 36).

@@ -15,7 +15,13 @@ from django.utils import timezone
 from core.dates import long_date
 from core.decisions import history_note, reason_problem
 from core.services import FieldErrors, not_in_future, rows_update
-from core.timescales import Timescales, default_timescales
+from core.timescales import (
+    DUE_FIELDS,
+    NEXT_REVIEW_FIELDS,
+    Timescales,
+    default_timescales,
+    due_stored,
+)
 from fostering.models import (
     MOST_PLACES,
     OLDEST_AGE,
@@ -119,29 +125,17 @@ def households_schedules_refresh(
             approval_ended_on=household.approval_ended_on,
             timescales=timescales,
         )
-        for review, due in zip(reviews, schedule.held, strict=True):
-            worked_out = (due.due.on, due.due.reason, due.due.rule)
-            if (review.due_on, review.due_reason, review.due_rule) != worked_out:
-                review.due_on, review.due_reason, review.due_rule = worked_out
-                stale_reviews.append(review)
-        next_due = schedule.next_due
-        now = (next_due.on, next_due.reason, next_due.rule) if next_due else (None, "", "")
-        stored = (
-            household.next_review_due,
-            household.next_review_reason,
-            household.next_review_rule,
-        )
-        if stored != now:
-            household.next_review_due, household.next_review_reason, household.next_review_rule = (
-                now
-            )
+        stale_reviews += [
+            review
+            for review, past in zip(reviews, schedule.held, strict=True)
+            if due_stored(review, past.due)
+        ]
+        if due_stored(household, schedule.next_due, NEXT_REVIEW_FIELDS):
             stale_households.append(household)
-    return rows_update(
-        stale_reviews, FosterCarerReview, ["due_on", "due_reason", "due_rule"]
-    ) + rows_update(
+    return rows_update(stale_reviews, FosterCarerReview, list(DUE_FIELDS)) + rows_update(
         stale_households,
         FosterCarerHousehold,
-        ["next_review_due", "next_review_reason", "next_review_rule"],
+        list(NEXT_REVIEW_FIELDS),
     )
 
 

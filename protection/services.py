@@ -30,7 +30,13 @@ from core.invitations import (
 from core.models import OutboxKind
 from core.outbox import NewEvent, outbox_events_emit
 from core.services import FieldErrors, not_in_future, rows_update, today, transition
-from core.timescales import Timescales, default_timescales
+from core.timescales import (
+    DUE_FIELDS,
+    NEXT_REVIEW_FIELDS,
+    Timescales,
+    default_timescales,
+    due_stored,
+)
 from iro.models import Child, Family, IndependentReviewingOfficer
 from protection.models import (
     Attendance,
@@ -522,25 +528,17 @@ def plan_schedules_refresh(
             timescales=timescales,
         )
         by_day = {h.held_on: h for h in schedule.held}
-        for entry in plan_entries:
-            held = by_day[entry.conference.held_on]
-            owed = (held.due.on, held.due.reason, held.due.rule)
-            if (entry.due_on, entry.due_reason, entry.due_rule) != owed:
-                entry.due_on, entry.due_reason, entry.due_rule = owed
-                stale_entries.append(entry)
-        nxt = schedule.next_due
-        due = (nxt.on, nxt.reason, nxt.rule) if nxt else (None, "", "")
-        if (plan.next_review_due, plan.next_review_reason, plan.next_review_rule) != due:
-            plan.next_review_due, plan.next_review_reason, plan.next_review_rule = due
+        stale_entries += [
+            entry
+            for entry in plan_entries
+            if due_stored(entry, by_day[entry.conference.held_on].due)
+        ]
+        if due_stored(plan, schedule.next_due, NEXT_REVIEW_FIELDS):
             stale_plans.append(plan)
         schedules[plan.pk] = schedule
     # Only rows whose due date moved are written: a re-import changes nothing.
-    rows_update(stale_entries, ConferenceChild, ["due_on", "due_reason", "due_rule"])
-    rows_update(
-        stale_plans,
-        ChildProtectionPlan,
-        ["next_review_due", "next_review_reason", "next_review_rule"],
-    )
+    rows_update(stale_entries, ConferenceChild, list(DUE_FIELDS))
+    rows_update(stale_plans, ChildProtectionPlan, list(NEXT_REVIEW_FIELDS))
     return schedules
 
 
