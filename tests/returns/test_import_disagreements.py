@@ -187,7 +187,10 @@ def test_taking_the_returns_participation_code_corrects_the_review(tmp_path, tim
     assert not ImportDisagreement.objects.filter(resolved_at__isnull=True).exists()
 
 
-def _review_recorded_on_another_day(tmp_path, time_machine, day=D(2024, 6, 20)):
+A_WEEK_EARLIER = D(2024, 6, 20)  # than the return's review, on 27 June
+
+
+def _review_recorded_on_another_day(tmp_path, time_machine, day=A_WEEK_EARLIER):
     directory, review = _review_recorded_in_oversight(tmp_path, time_machine)
     LookedAfterReview.objects.filter(pk=review.pk).update(held_on=day, participation_code="PN1")
     return directory, review
