@@ -88,18 +88,17 @@ def section47_schedules_refresh(
     that answered it: two queries and two bulk updates, however many enquiries."""
     calendar = calendar or default_calendar()
     timescales = timescales or default_timescales()
-    stale = []
-    for enquiry in enquiries:
-        due = icpc_due(enquiry.strategy_discussion_on, calendar=calendar, timescales=timescales)
-        stored = (enquiry.icpc_due, enquiry.icpc_due_reason, enquiry.icpc_due_rule)
-        if stored != (due.on, due.reason, due.rule):
-            enquiry.icpc_due, enquiry.icpc_due_reason, enquiry.icpc_due_rule = (
-                due.on,
-                due.reason,
-                due.rule,
-            )
-            stale.append(enquiry)
-    rows_update(stale, Section47Enquiry, ["icpc_due", "icpc_due_reason", "icpc_due_rule"])
+    icpc_fields = ("icpc_due", "icpc_due_reason", "icpc_due_rule")
+    stale = [
+        enquiry
+        for enquiry in enquiries
+        if due_stored(
+            enquiry,
+            icpc_due(enquiry.strategy_discussion_on, calendar=calendar, timescales=timescales),
+            icpc_fields,
+        )
+    ]
+    rows_update(stale, Section47Enquiry, list(icpc_fields))
     by_pk = {e.pk: e for e in enquiries}
     entries = [
         entry

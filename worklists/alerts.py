@@ -127,9 +127,6 @@ def _deadline_item(deadline: Deadline, initials: dict[str, str]) -> DigestItem:
 INITIALS_CHUNK = 5_000
 
 
-_initials = initials_of
-
-
 def _child_initials(child_ids: set[str] | None = None) -> dict[str, str]:
     """Council child ID -> initials: of the children named, or (None) of every child."""
     from iro.models import Child
@@ -144,7 +141,7 @@ def _child_initials(child_ids: set[str] | None = None) -> dict[str, str]:
             for i in range(0, len(ids), INITIALS_CHUNK)
         ]
     return {
-        child_id: _initials(first, last)
+        child_id: initials_of(first, last)
         for chunk in chunks
         for child_id, first, last in chunk.values_list("child_id", "first_name", "last_name")
     }
@@ -187,7 +184,7 @@ def _circulation_items(
                 DigestItem(
                     kind=kind,
                     label=f"Review {label} to send out",
-                    subject=_subject(child_id, _initials(first, last)),
+                    subject=_subject(child_id, initials_of(first, last)),
                     due=owed.on.isoformat(),
                     status=_status(owed.on, as_of),
                     reason=owed.reason,
@@ -295,7 +292,7 @@ def _head_of_service_items(
             DigestItem(
                 kind="dispute_overdue",
                 label=f"Dispute past {formal_days} working days",
-                subject=_subject(child_id, _initials(first, last)),
+                subject=_subject(child_id, initials_of(first, last)),
                 due=due.isoformat() if due else None,
                 status="overdue",
                 reason=f"The formal process should end within {formal_days} working days",
@@ -318,7 +315,7 @@ def _head_of_service_items(
                 DigestItem(
                     kind="plan_duration",
                     label=f"On a child protection plan for {span} or more",
-                    subject=_subject(child_id, _initials(first, last)),
+                    subject=_subject(child_id, initials_of(first, last)),
                     due=None,
                     status="notice",
                     reason=f"Plan started on {long_date(started)}",
@@ -339,7 +336,7 @@ def _head_of_service_items(
             DigestItem(
                 kind="permanence_plan",
                 label="No permanence plan at the second review",
-                subject=_subject(child_id, _initials(first, last)),
+                subject=_subject(child_id, initials_of(first, last)),
                 due=None,
                 status="notice",
                 reason=f"Second review held on {long_date(held_on)}" if held_on else "",
