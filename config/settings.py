@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Answers a page asks for many times, kept for the request (core/request_memo.py).
+    "core.request_memo.RequestMemoMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -404,6 +406,9 @@ OVERSIGHT_BREAK_GLASS_MINUTES = int(os.environ.get("OVERSIGHT_BREAK_GLASS_MINUTE
 # a closed year's until a recorded change. OVERSIGHT_CACHE_URL (redis://...) shares the
 # cache between processes; without it each process keeps its own in memory.
 OVERSIGHT_REPORT_CACHE_SECONDS = int(os.environ.get("OVERSIGHT_REPORT_CACHE_SECONDS", "300"))
+# Seconds the unit-wide counts beside a person's page (the booking queue's, caseloads) are
+# kept at most; any recorded change forgets them sooner (core/kept.py).
+OVERSIGHT_UNIT_COUNTS_SECONDS = int(os.environ.get("OVERSIGHT_UNIT_COUNTS_SECONDS", "120"))
 _CACHE_URL = os.environ.get("OVERSIGHT_CACHE_URL", "")
 CACHES = {
     "default": (

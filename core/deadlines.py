@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, DateField, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 # What "due soon" means when a page does not say otherwise (calendar days).
 DUE_SOON_DAYS = 28
@@ -138,10 +139,17 @@ class DeadlineSource:
             rows = rows.filter(**{f"{self.due}__gte": since})
         return rows
 
+    @property
+    def counted(self) -> str:
+        """What to count to count its deadlines: a row's first column where that is read
+        across a relation (a conference's children: one deadline per child it covered,
+        none for a conference that covered none), else the row."""
+        first = self.columns[0]
+        return first if "__" in first else "pk"
+
     def count(self, *, horizon: dt.date | None = None, since: dt.date | None = None) -> int:
-        return int(
-            self.within(horizon=horizon, since=since).order_by().values_list(*self.columns).count()
-        )
+        rows = self.within(horizon=horizon, since=since).order_by()
+        return int(rows.aggregate(n=Count(self.counted))["n"])
 
     def deadlines(
         self,
@@ -150,14 +158,26 @@ class DeadlineSource:
         since: dt.date | None = None,
         first: int | None = None,
     ) -> list[OpenDeadline]:
-        """The deadlines (`first`: only the first so many, soonest first)."""
+        """The deadlines (`first`: at least the first so many by date, and every one on
+        the last of their days, so a reader that puts ties in its own order has them
+        all; `first` of 0 reads none)."""
         rows = self.within(horizon=horizon, since=since)
-        rows = rows.order_by() if first is None else rows.order_by(self.due, "pk")
-        values = rows.values_list(*self.columns, "pk")
-        if first is not None:
-            values = values[:first]
+        if first is None:
+            return self.made(rows.order_by())
+        if first <= 0:
+            return []
+        # In one query: the rows due by the first-th deadline's day (every day, if fewer).
+        each = rows if self.counted == "pk" else rows.filter(**{f"{self.counted}__isnull": False})
+        last = Subquery(each.order_by(self.due).values(self.due)[first - 1 : first])
+        never = Value(dt.date.max, output_field=DateField())
+        rows = rows.filter(**{f"{self.due}__lte": Coalesce(last, never)})
+        return self.made(rows.order_by(self.due, "pk"))
+
+    def made(self, rows: QuerySet[Any]) -> list[OpenDeadline]:
+        """Rows of this source (filtered, ordered or sliced by the reader) as deadlines,
+        in their order."""
         subject = self.rows.model._meta.label_lower
-        made = ((self.make(*row[:-1]), row[-1]) for row in values)
+        made = ((self.make(*row[:-1]), row[-1]) for row in rows.values_list(*self.columns, "pk"))
         return [
             replace(item, subject_type=subject, subject_pk=pk)
             for item, pk in made

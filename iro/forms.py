@@ -49,19 +49,26 @@ class CaseloadFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.iros = {
-            str(i.pk): i
-            for i in IndependentReviewingOfficer.objects.filter(active=True).select_related("user")
-        }
+        # Names, not objects: a big unit's list is hundreds of IROs, and one is chosen.
+        rows = IndependentReviewingOfficer.objects.filter(active=True).values_list(
+            "pk", "user_id", "user__first_name", "user__last_name", "user__username"
+        )
+        self.iro_users = {str(pk): user for pk, user, *_ in rows}
         self.fields["iro"].choices = [
             (EVERYONE, "Everyone"),
             (NOBODY, "No IRO (not allocated)"),
-            *[(pk, str(i)) for pk, i in self.iros.items()],
+            *[(str(pk), f"{first} {last}".strip() or name) for pk, _, first, last, name in rows],
         ]
+
+    def iro_of(self, user_id: int) -> str | None:
+        """The choice that is this user's own caseload, if they are an active IRO."""
+        return next((pk for pk, user in self.iro_users.items() if user == user_id), None)
 
     def clean_iro(self):
         value = self.cleaned_data.get("iro") or EVERYONE
-        return self.iros.get(value, value)
+        if value in self.iro_users:
+            return IndependentReviewingOfficer.objects.select_related("user").get(pk=value)
+        return value
 
 
 class ReallocationForm(ServiceForm):

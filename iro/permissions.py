@@ -5,6 +5,7 @@ Collected by core.roles into the role groups after every migrate."""
 import rules
 
 from core.permissions import is_business_support, is_manager
+from core.request_memo import request_memoised
 from core.roles import Role, model_perms
 
 # Every role reads these. Business support add children and families, and give a child
@@ -34,7 +35,12 @@ def holds_child(user, child) -> bool:
     """The user is the IRO the child is allocated to now."""
     if child is None or not user.is_authenticated:
         return False
-    return child.allocations.filter(ended_on__isnull=True, iro__user=user).exists()
+    # Asked once per button a page decides on: once per request (iro.services clears it
+    # when an allocation changes).
+    return request_memoised(
+        ("holds_child", user.pk, child.pk),
+        lambda: child.allocations.filter(ended_on__isnull=True, iro__user=user).exists(),
+    )
 
 
 def is_chair_of(meeting, user) -> bool:

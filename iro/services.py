@@ -18,6 +18,7 @@ from core.decisions import history_note, reason_problem
 from core.history import ANONYMISED, rows_scrub
 from core.models import later_return_wins
 from core.plugins import Registry
+from core.request_memo import request_memo_clear
 from core.services import (
     FieldErrors,
     rows_create_with_history,
@@ -370,6 +371,7 @@ def _take_over(
     if current is not None:
         current.ended_on = started_on
         current.save(update_fields=["ended_on", "updated_at"])
+    request_memo_clear()  # who holds the child has changed
     return IROAllocation.objects.create(child=child, iro=iro, started_on=started_on, reason=reason)
 
 

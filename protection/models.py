@@ -264,6 +264,18 @@ class ChildProtectionConference(TimeStampedModel):
             # Read by the annual report and dashboard (core.figures.dates_reached):
             # conferences held in the report's years (and their children and invitations).
             models.Index(fields=["held_on"], condition=Q(status="held"), name="held_conference_on"),
+            # Read by protection.selectors.booking_sources (business support's home, the
+            # booking board, the nightly alerts): the conferences booked, by kind.
+            models.Index(
+                fields=["kind"], condition=Q(status="scheduled"), name="scheduled_conference_kind"
+            ),
+            # Read by worklists.alerts (business support's minutes to send): held
+            # conferences whose minutes have not gone out, by the day held.
+            models.Index(
+                fields=["held_on"],
+                condition=Q(status="held", minutes_sent_on__isnull=True),
+                name="held_conference_minutes_due",
+            ),
         ]
 
     def __str__(self) -> str:

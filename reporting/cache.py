@@ -19,10 +19,9 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
-from simple_history.models import registered_models
 
+from core.kept import history_fingerprint
 from reporting.catalogue import Period
 
 CLOSED_YEAR_SECONDS = 24 * 60 * 60
@@ -35,17 +34,7 @@ def records_fingerprint() -> str:
     history): a digest that changes when anything the report reads does."""
     from reporting.models import Benchmark, PopulationEstimate
 
-    quote = connection.ops.quote_name
-    newest = [
-        f"(SELECT MAX({quote(h._meta.pk.column)}) FROM {quote(h._meta.db_table)})"
-        for h in sorted(
-            (m.history.model for m in registered_models.values()),
-            key=lambda h: h._meta.db_table,
-        )
-    ]
-    with connection.cursor() as cursor:  # one query: each an index's last entry
-        cursor.execute(f"SELECT {', '.join(newest)}")
-        parts: list[Any] = list(cursor.fetchone() or ())
+    parts: list[Any] = list(history_fingerprint())
     parts.append(list(PopulationEstimate.objects.order_by("year").values_list()))
     parts.append(list(Benchmark.objects.order_by("pk").values_list()))
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]

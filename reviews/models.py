@@ -363,6 +363,12 @@ class LookedAfterReview(TimeStampedModel):
                 condition=Q(status="held"),
                 name="held_review_by_chair",
             ),
+            # Read by reviews.selectors.booking_sources (business support's home, the
+            # booking board, the nightly alerts): the children with a review booked, a few
+            # weeks' bookings, where the reviews table holds every review ever held.
+            models.Index(
+                fields=["child"], condition=Q(status="scheduled"), name="scheduled_review_child"
+            ),
         ]
 
     def __str__(self) -> str:

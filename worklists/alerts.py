@@ -16,7 +16,7 @@ from itertools import groupby
 from django.conf import settings
 
 from core.dates import add_months, add_working_days, default_calendar, long_date
-from core.deadlines import deadline_state
+from core.deadlines import OpenDeadline, deadline_state
 from core.meetings import BookingNeed
 from core.models import User, initials_of
 from core.roles import Role, user_roles
@@ -29,7 +29,7 @@ from iro.selectors import (
 )
 from reviews.models import LookedAfterReview, ReviewStatus
 from reviews.rules import PERMANENCE_PLAN_REVIEW_NUMBER, circulation_due
-from worklists.deadlines import Deadline, DeadlineKind, open_deadlines
+from worklists.deadlines import Deadline, DeadlineKind, deadline_of, open_deadlines
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,14 @@ def _horizon(kind: str, as_of: dt.date, limits: Thresholds) -> dt.date:
         DeadlineKind.DISPUTE_STAGE: limits.dispute_stage_working_days,
     }[DeadlineKind(kind)]
     return add_working_days(as_of, days, calendar)
+
+
+def deadline_items(found: list[OpenDeadline], as_of: dt.date) -> list[DigestItem]:
+    """Open deadlines (a bounded read of the areas' DeadlineSource) as digest items, with
+    the initials of the children they name read for those children alone."""
+    deadlines = [deadline_of(item, as_of, {}) for item in found]
+    initials = _child_initials({d.child for d in deadlines if d.child})
+    return [_deadline_item(d, initials) for d in deadlines]
 
 
 def _deadline_item(deadline: Deadline, initials: dict[str, str]) -> DigestItem:
@@ -264,12 +272,26 @@ def _minutes_items(as_of: dt.date, limits: Thresholds) -> list[DigestItem]:
 def _head_of_service_items(
     as_of: dt.date, limits: Thresholds, overdue: list[DigestItem]
 ) -> list[DigestItem]:
+    return [
+        *overdue,
+        *head_of_service_extra_items(as_of, limits),
+        *(
+            plan_duration_item(*row, as_of=as_of, limits=limits)
+            for row in long_plans(as_of, limits)
+            .order_by()
+            .values_list("child__child_id", "child__first_name", "child__last_name", "started_on")
+        ),
+    ]
+
+
+def head_of_service_extra_items(as_of: dt.date, limits: Thresholds) -> list[DigestItem]:
+    """The Head of Service's notices but the long plans: caseloads above the Handbook's
+    range, disputes past the formal process's days, second reviews with no permanence
+    plan. Each is a few items in a unit of any size."""
     from disputes.models import Dispute, DisputeStatus
-    from protection.models import ChildProtectionPlan
-    from reviews.models import LookedAfterReview, ReviewStatus
     from worklists.selectors import caseloads
 
-    items = list(overdue)
+    items = []
     for load in caseloads():
         if load.above_range:
             items.append(
@@ -300,29 +322,6 @@ def _head_of_service_items(
                 child_ids=(child_id,),
             )
         )
-    # Only plans old enough to have reached the shortest duration announced: the
-    # started_on bound keeps this to the few long plans, not every open one.
-    longest_ago = add_months(as_of, -min(limits.plan_duration_months))
-    plans = ChildProtectionPlan.objects.filter(
-        ended_on__isnull=True, started_on__lte=longest_ago
-    ).values_list("child__child_id", "child__first_name", "child__last_name", "started_on")
-    for child_id, first, last, started in plans.order_by():
-        reached = [m for m in limits.plan_duration_months if add_months(started, m) <= as_of]
-        if reached:
-            months = max(reached)
-            span = "2 years" if months == 24 else f"{months} months"
-            items.append(
-                DigestItem(
-                    kind="plan_duration",
-                    label=f"On a child protection plan for {span} or more",
-                    subject=_subject(child_id, initials_of(first, last)),
-                    due=None,
-                    status="notice",
-                    reason=f"Plan started on {long_date(started)}",
-                    url=_child_url(child_id),
-                    child_ids=(child_id,),
-                )
-            )
     since = as_of - dt.timedelta(days=limits.permanence_lookback_days)
     missing = LookedAfterReview.objects.filter(
         status=ReviewStatus.HELD,
@@ -345,6 +344,55 @@ def _head_of_service_items(
             )
         )
     return items
+
+
+def plan_duration_spans(as_of: dt.date, limits: Thresholds) -> list[tuple[int, dt.date]]:
+    """Each plan length announced, longest first, with the latest start that has reached
+    it by `as_of`: a plan started by that day and not ended is announced at that length."""
+    return sorted(
+        ((months, _latest_start(as_of, months)) for months in limits.plan_duration_months),
+        reverse=True,
+    )
+
+
+def _latest_start(as_of: dt.date, months: int) -> dt.date:
+    """The last day a plan can start and be `months` long by `as_of` (months run to the
+    same day, or the month's last: a start of 30 November is 15 months on 28 February)."""
+    day, step = add_months(as_of, -months), dt.timedelta(days=1)
+    while add_months(day + step, months) <= as_of:
+        day += step
+    return day
+
+
+def long_plans(as_of: dt.date, limits: Thresholds):
+    """Open plans old enough to have reached the shortest length announced: the
+    started_on bound keeps this to the few long plans, not every open one."""
+    from protection.models import ChildProtectionPlan
+
+    latest = max(day for _, day in plan_duration_spans(as_of, limits))
+    return ChildProtectionPlan.objects.filter(ended_on__isnull=True, started_on__lte=latest)
+
+
+def plan_duration_label(months: int) -> str:
+    span = "2 years" if months == 24 else f"{months} months"
+    return f"On a child protection plan for {span} or more"
+
+
+def plan_duration_item(
+    child_id: str, first: str, last: str, started: dt.date, *, as_of: dt.date, limits: Thresholds
+) -> DigestItem:
+    """A long plan, announced at the longest length it has reached."""
+    months = next(m for m, day in plan_duration_spans(as_of, limits) if started <= day)
+    return DigestItem(
+        kind="plan_duration",
+        label=plan_duration_label(months),
+        subject=_subject(child_id, initials_of(first, last)),
+        due=None,
+        status="notice",
+        reason=f"Plan started on {long_date(started)}",
+        url=_child_url(child_id),
+        child_ids=(child_id,),
+    )
 
 
 def _role_of(user: User) -> str | None:
@@ -466,9 +514,10 @@ def support_digest_parts(user: User, *, as_of: dt.date) -> tuple[dt.date, list[D
     return until, digest_masked(items, hidden=restricted_ids_hidden_from(user))
 
 
-def is_business_support_digest(user: User) -> bool:
-    """Whose digest is business support's (the booking queue)."""
-    return _role_of(user) == Role.BUSINESS_SUPPORT
+def digest_role(user: User) -> str | None:
+    """Whose digest a person is sent: the Head of Service's, an IRO's or business
+    support's (the first of those roles they hold), or None."""
+    return _role_of(user)
 
 
 def digest_for(user: User, *, as_of: dt.date) -> list[DigestItem]:

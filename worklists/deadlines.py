@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from core.deadlines import DeadlineStatus, OpenDeadline, deadline_state
+from core.kept import unit_kept
 from disputes import selectors as disputes
 from fostering import selectors as fostering
 from iro.models import IROAllocation
@@ -109,7 +110,7 @@ def current_iros(
     return {child: (user, _full_name(f, la, u)) for child, user, f, la, u in rows}
 
 
-def _deadline(item: OpenDeadline, as_of: dt.date, iros: dict[int, tuple[int, str]]) -> Deadline:
+def deadline_of(item: OpenDeadline, as_of: dt.date, iros: dict[int, tuple[int, str]]) -> Deadline:
     state = deadline_state(item.due, as_of=as_of)
     assert state is not None
     if item.child_pk is not None:
@@ -142,7 +143,7 @@ def open_deadlines(
     horizon = None if within_days is None else as_of + dt.timedelta(days=within_days)
     iros = current_iros(user_id=iro_user_id)
     items = [
-        _deadline(item, as_of, iros)
+        deadline_of(item, as_of, iros)
         for provider in PROVIDERS
         for item in provider(horizon=horizon, user_id=iro_user_id)
     ]
@@ -159,24 +160,46 @@ class OpenDeadlines:
     in the database (issue 14): counted there, and a slice `[a:b]` read as the first `b`
     of each area's query by due date, with the IROs of those children alone.
 
-    `kind` keeps one kind; `status` "overdue" those due before `as_of`, "due" the rest.
+    `kind` keeps one kind; `status` "overdue" those due before `as_of`, "due" the rest;
+    `within_days` those due by that many days after `as_of` (overdue ones too), as
+    `open_deadlines` does; `user_id` one person's (the children they hold, the carers
+    they review).
     """
 
-    def __init__(self, *, as_of: dt.date, kind: str = "", status: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        as_of: dt.date,
+        kind: str = "",
+        status: str = "",
+        within_days: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
         self.as_of = as_of
+        self.kept_as = f"deadlines:{as_of.isoformat()}:{kind}:{status}:{within_days}:{user_id}"
         self.sources = [
-            source for area in SOURCES for source in area() if not kind or source.kind == kind
+            source
+            for area in SOURCES
+            for source in area(user_id=user_id)
+            if not kind or source.kind == kind
         ]
         self.window: dict[str, dt.date] = {}
+        horizons = [] if within_days is None else [as_of + dt.timedelta(days=within_days)]
         if status == DeadlineStatus.OVERDUE:
-            self.window["horizon"] = as_of - dt.timedelta(days=1)
+            horizons.append(as_of - dt.timedelta(days=1))
         elif status == DeadlineStatus.DUE:
             self.window["since"] = as_of
+        if horizons:
+            self.window["horizon"] = min(horizons)
         self._count: int | None = None
 
     def count(self) -> int:
+        """How many, kept while the records stand (core.kept): counting reads the unit."""
         if self._count is None:
-            self._count = sum(source.count(**self.window) for source in self.sources)
+            self._count = unit_kept(
+                self.kept_as,
+                lambda: sum(source.count(**self.window) for source in self.sources),
+            )[0]
         return self._count
 
     def __len__(self) -> int:
@@ -191,4 +214,4 @@ class OpenDeadlines:
             key=_soonest,
         )[start:stop]
         iros = current_iros(children={i.child_pk for i in found if i.child_pk is not None})
-        return [_deadline(i, self.as_of, iros) for i in found]
+        return [deadline_of(i, self.as_of, iros) for i in found]

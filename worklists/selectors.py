@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Least
 
+from core.kept import unit_kept
 from disputes.models import Dispute, DisputeStatus
 from iro.models import Child, IndependentReviewingOfficer, IROAllocation, PlannedMove
 from protection.selectors import enquiries_awaiting_icpc, open_plans
@@ -75,6 +76,12 @@ def caseloads() -> list[Caseload]:
     return loads
 
 
+def caseloads_kept() -> tuple[list[Caseload], dt.datetime]:
+    """`caseloads()`, kept while the records stand (core.kept: it reads every open
+    allocation), and when they were counted."""
+    return unit_kept("caseloads", caseloads)
+
+
 # Far-future stand-in so the earliest of several optional dates can be taken in SQL
 # (PostgreSQL's LEAST skips NULLs, SQLite's MIN does not).
 NEVER = dt.date(9999, 12, 31)
@@ -94,6 +101,11 @@ def _needs_an_iro():
 def unallocated() -> QuerySet[Child]:
     """Children looked after or on a child protection plan with no IRO now."""
     return Child.objects.filter(~Exists(_held_now())).filter(_needs_an_iro())
+
+
+def unallocated_count() -> int:
+    """How many children need an IRO and have none, kept while the records stand."""
+    return unit_kept("unallocated", lambda: unallocated().count())[0]
 
 
 def caseload_children(*, iro: IndependentReviewingOfficer | None = None, who: str = "held"):
@@ -129,7 +141,12 @@ def with_next_due(children: QuerySet[Child]) -> QuerySet[Child]:
         .order_by("next_review_due")
     )
     plan = open_plans().filter(child=OuterRef("pk")).order_by("next_review_due")
-    enquiry = enquiries_awaiting_icpc().filter(child=OuterRef("pk")).order_by("icpc_due")
+    plan_due = plan.filter(next_review_due__isnull=False)
+    enquiry = (
+        enquiries_awaiting_icpc()
+        .filter(child=OuterRef("pk"), icpc_due__isnull=False)
+        .order_by("icpc_due")
+    )
     contact = IROContact.objects.filter(child=OuterRef("pk")).order_by("-occurred_on")
     open_disputes = (
         Dispute.objects.filter(
@@ -146,8 +163,8 @@ def with_next_due(children: QuerySet[Child]) -> QuerySet[Child]:
     return children.annotate(
         lac_due=Subquery(period.values("next_review_due")[:1]),
         lac_reason=Subquery(period.values("next_review_reason")[:1]),
-        rcpc_due=Subquery(plan.values("next_review_due")[:1]),
-        rcpc_reason=Subquery(plan.values("next_review_reason")[:1]),
+        rcpc_due=Subquery(plan_due.values("next_review_due")[:1]),
+        rcpc_reason=Subquery(plan_due.values("next_review_reason")[:1]),
         icpc_due=Subquery(enquiry.values("icpc_due")[:1]),
         icpc_reason=Subquery(enquiry.values("icpc_due_reason")[:1]),
         last_contact=Subquery(contact.values("occurred_on")[:1]),
@@ -168,6 +185,78 @@ def with_next_due(children: QuerySet[Child]) -> QuerySet[Child]:
             Coalesce("lac_due", far), Coalesce("rcpc_due", far), Coalesce("icpc_due", far)
         ),
     )
+
+
+def _due_streams() -> list[tuple[QuerySet[Any], str]]:
+    """Each kind of statutory date `with_next_due` takes a child's next from, as rows of
+    the area with the field of that date: looked-after reviews, review conferences and
+    initial conferences."""
+
+    # One row's answer each, not EXISTS: PostgreSQL reads ORed EXISTS as three hashed
+    # sets of the whole unit (every open allocation, period and plan), where the few
+    # enquiries awaiting a conference need asking of their own children only.
+    def one(rows: QuerySet[Any]) -> Subquery:
+        return Subquery(rows.filter(child=OuterRef("child")).values("pk")[:1])
+
+    awaiting = enquiries_awaiting_icpc().annotate(
+        held_by=one(IROAllocation.objects.filter(ended_on__isnull=True)),
+        in_care=one(open_periods()),
+        on_plan=one(open_plans()),
+    )
+    held_or_needing = Q(held_by__isnull=False) | Q(in_care__isnull=False) | Q(on_plan__isnull=False)
+    return [
+        (open_periods().filter(next_review_due__isnull=False), "next_review_due"),
+        (open_plans().filter(next_review_due__isnull=False), "next_review_due"),
+        # A child awaiting an initial conference is on the list if held or needing an
+        # IRO (an open period or plan is that already).
+        (awaiting.filter(held_or_needing, icpc_due__isnull=False), "icpc_due"),
+    ]
+
+
+def _first_children(rows: QuerySet[Any], due: str, n: int) -> set[int]:
+    """The children of the first `n` children's rows by `due`, and every row on the
+    n-th child's day (ties are put in order by name afterwards): read by the date's
+    index, however many rows there are."""
+    k, children = n, []
+    while True:
+        got = list(rows.order_by(due, "pk").values_list("child_id", due)[:k])
+        children = list(dict.fromkeys(child for child, _ in got))
+        if len(children) >= n or len(got) < k:
+            break
+        k *= 2
+    if len(children) < n:
+        return set(children)
+    last = next(on for child, on in got if child == children[n - 1])
+    return set(children[:n]) | set(rows.filter(**{due: last}).values_list("child_id", flat=True))
+
+
+class EveryoneByDue:
+    """Every child on the caseload list ("Everyone"), soonest statutory date first, as a
+    sequence Django's Paginator pages: a page `[a:b]` reads the first `b` children of each
+    kind of date by its index, then puts those few in order (`with_next_due`'s order),
+    never working out every child's next date to sort them. The count is kept while the
+    records stand (core.kept). A page past every dated child reads the list whole."""
+
+    def __init__(self, children: QuerySet[Child], *, kept_as: str) -> None:
+        self.children = children  # annotated by with_next_due, ordered
+        self.kept_as = kept_as
+
+    def count(self) -> int:
+        return unit_kept(f"everyone:{self.kept_as}", lambda: self.children.count())[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Child]:
+        start, stop = index.start or 0, index.stop
+        if stop is None or stop <= start:
+            return []
+        candidates: set[int] = set()
+        for rows, due in _due_streams():
+            candidates |= _first_children(rows, due, stop)
+        if len(candidates) < stop:  # the page reaches children with no date
+            return list(self.children[start:stop])
+        return list(self.children.filter(pk__in=candidates)[start:stop])
 
 
 @dataclass(frozen=True)

@@ -50,10 +50,25 @@ def test_the_allocation_page_runs_a_fixed_number_of_queries(
         caseload_of(IROFactory(), 3)
     ChildFactory.create_batch(3)  # not looked after: not counted as needing an IRO
     client.force_login(head_of_service)
-    # The caseloads, and the count of children with no IRO: one query each; saving the
-    # session on every request (the idle timeout) adds three statements.
-    with django_assert_max_num_queries(12):
+    # The caseloads, and the count of children with no IRO: one query each, and one for
+    # the records' fingerprint they are kept under; saving the session on every request
+    # (the idle timeout) adds three statements.
+    with django_assert_max_num_queries(13):
         assert client.get("/children/allocation/").status_code == 200
+    # Kept: the next view counts nothing again.
+    with django_assert_max_num_queries(11):
+        assert client.get("/children/allocation/").status_code == 200
+
+
+def test_the_allocation_pages_kept_counts_are_forgotten_when_a_child_is_allocated(
+    client, head_of_service
+):
+    iro = IROFactory()
+    caseload_of(iro, 3)
+    client.force_login(head_of_service)
+    assert "3 children are held" in client.get("/children/allocation/").content.decode()
+    caseload_of(iro, 1)
+    assert "4 children are held" in client.get("/children/allocation/").content.decode()
 
 
 def test_only_the_head_of_service_may_move_a_child(client, iro):

@@ -234,5 +234,71 @@ def test_a_page_reads_at_most_a_page_of_each_query(iro, django_assert_max_num_qu
         items = OpenDeadlines(as_of=D(2025, 3, 31))[0:10]
 
     assert len(items) == 10
+    # Each area's read is bounded by the day of its tenth deadline (and takes every one
+    # on that day, so ties are put in order by child, not cut where the database stops).
     reads = [q["sql"] for q in queries.captured_queries if "COUNT(" not in q["sql"]]
-    assert reads and all("LIMIT 10" in sql for sql in reads if "icpc_due" in sql)
+    assert reads and all("LIMIT 1 OFFSET 9" in sql for sql in reads if "icpc_due" in sql)
+
+
+def conference_decision_for(children, iro):
+    """A held conference covering `children` with an action still open (due long ago)."""
+    from django.utils import timezone
+
+    from protection.services import (
+        ChildOutcome,
+        conference_book,
+        conference_decision_add,
+        conference_record_held,
+    )
+
+    for child in children:
+        section47_start(child=child, strategy_discussion_on=D(2025, 1, 6))
+    conference = conference_book(
+        kind="initial",
+        children=children,
+        scheduled_for=timezone.make_aware(dt.datetime(2025, 1, 20, 10)),
+        venue="Room 1",
+        chair=iro,
+    )
+    conference_record_held(
+        conference=conference,
+        held_on=D(2025, 1, 20),
+        outcomes=[ChildOutcome(child=c, outcome="no_plan") for c in children],
+    )
+    conference_decision_add(
+        conference=conference,
+        action="Refer to family support",
+        owner="Social worker",
+        due_on=D(2025, 2, 3),
+    )
+
+
+def test_the_paged_list_gives_what_the_whole_list_gives_for_every_scope(
+    unit, client, iro, head_of_service
+):
+    """/api/v1/deadlines/ is counted and paged in the database (OpenDeadlines): page by
+    page it is `open_deadlines` of the caller's scope, a conference's action once per
+    child it covered."""
+    from worklists.deadlines import OpenDeadlines, open_deadlines
+
+    siblings = [ChildFactory(child_id="SIB1"), ChildFactory(child_id="SIB2")]
+    for child in siblings:
+        iro_allocate(child=child, iro=iro, started_on=D(2025, 1, 1))
+    conference_decision_for(siblings, iro)
+    as_of = D(2025, 3, 31)
+    for reader, user_id in [(head_of_service, None), (iro.user, iro.user.pk)]:
+        client.force_login(reader)
+        for within in [None, 10]:
+            whole = open_deadlines(as_of=as_of, within_days=within, iro_user_id=user_id)
+            assert sum(d.kind == "conference_decision" for d in whole) == 2
+            paged = OpenDeadlines(as_of=as_of, within_days=within, user_id=user_id)
+            assert len(paged) == len(whole)
+            for size in (1, 2, 3):
+                read = [
+                    d for start in range(0, len(whole), size) for d in paged[start : start + size]
+                ]
+                assert read == whole, (reader, within, size)
+            params = {"as_of": "2025-03-31"} | ({"within": within} if within is not None else {})
+            body = client.get("/api/v1/deadlines/", params).json()
+            assert body["count"] == len(whole)
+            assert body["results"] == [d.as_json() for d in whole]

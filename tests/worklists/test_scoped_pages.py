@@ -144,3 +144,42 @@ def test_the_benchmarks_bare_page_is_served_when_a_benchmark_turns_it_on(client,
     settings.OVERSIGHT_BENCH_PAGES = True
     client.force_login(iro.user)
     assert client.get("/bench/bare/").status_code == 200
+
+
+def test_everyone_soonest_first_is_paged_by_the_dates_indexes_with_the_same_order(iro):
+    """The caseload's "Everyone" list, soonest first, reads a page from each kind of date
+    (worklists.selectors.EveryoneByDue) and gives the pages the whole sort gives: ties on
+    a day, children with more than one kind of date, an initial conference for a child
+    held by an IRO (listed) and for one nobody holds (not listed), children with no date."""
+    from protection.services import plan_record, section47_start
+    from worklists.selectors import EveryoneByDue, caseload_children
+
+    for i in range(14):  # looked after, entered care two to a day
+        looked_after(iro, f"L{i:02d}", TODAY - dt.timedelta(days=3 + i // 2))
+    for i in range(6):
+        child = ChildFactory(child_id=f"P{i:02d}")
+        iro_allocate(child=child, iro=iro, started_on=TODAY - dt.timedelta(days=200))
+        plan_record(
+            child=child, started_on=TODAY - dt.timedelta(days=60 + i * 7), initial_category="EMO"
+        )
+    for i in range(5):  # awaiting an initial conference: held, or not held by anyone
+        child = ChildFactory(child_id=f"S{i:02d}")
+        if i % 2 == 0:
+            iro_allocate(child=child, iro=iro, started_on=TODAY - dt.timedelta(days=20))
+        section47_start(child=child, strategy_discussion_on=TODAY - dt.timedelta(days=i * 4))
+    both = looked_after(iro, "BOTH", TODAY - dt.timedelta(days=2))
+    section47_start(child=both, strategy_discussion_on=TODAY - dt.timedelta(days=30))
+    for i in range(4):  # held, nothing due
+        iro_allocate(child=ChildFactory(child_id=f"N{i:02d}"), iro=iro, started_on=TODAY)
+
+    children = caseload_children(who="all").order_by("next_due", "last_name", "child_id")
+    assert EveryoneByDue(children.none(), kept_as="none")[0:0] == []
+    whole = [c.child_id for c in children]
+    assert "S01" not in whole and "S00" in whole and len(whole) == 14 + 6 + 3 + 1 + 4
+    paged = EveryoneByDue(children, kept_as="test")
+    assert len(paged) == len(whole)
+    for size in (1, 3, 5, 25):
+        read = [
+            c.child_id for start in range(0, len(whole), size) for c in paged[start : start + size]
+        ]
+        assert read == whole, size

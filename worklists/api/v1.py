@@ -32,7 +32,7 @@ from reviews.models import Episode, LookedAfterReview, PeriodOfCare
 from reviews.selectors import episodes_in_scope, lac_reviews_in_scope
 from worklists.api.scope import children_in_scope, scoped_user_id
 from worklists.api.views import DeadlineQuerySerializer, DeadlineSerializer
-from worklists.deadlines import open_deadlines
+from worklists.deadlines import Deadline, OpenDeadlines
 
 
 class ChildSerializer(serializers.ModelSerializer):
@@ -75,13 +75,14 @@ class DeadlineListView(generics.GenericAPIView):
     def get(self, request: Request) -> Response:
         query = DeadlineQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        items = open_deadlines(
+        # Counted and paged in the database: a page reads a page, not the unit.
+        items = OpenDeadlines(
             as_of=query.validated_data.get("as_of") or today(),
             within_days=query.validated_data.get("within"),
-            iro_user_id=scoped_user_id(request.user),
+            user_id=scoped_user_id(request.user),
         )
-        page = self.paginate_queryset([d.as_json() for d in items])
-        return self.get_paginated_response(page)
+        page: list[Deadline] = self.paginate_queryset(items) or []  # type: ignore[arg-type]
+        return self.get_paginated_response([d.as_json() for d in page])
 
 
 # Shared by the lists below ----------------------------------------------------------------

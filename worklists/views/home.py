@@ -7,11 +7,16 @@ from django.shortcuts import render
 from core.permissions import role_required
 from core.roles import Role, user_roles
 from core.services import today
-from worklists.alerts import DigestItem, digest_for, is_business_support_digest
+from worklists.alerts import DigestItem, digest_for, digest_role
 from worklists.deadlines import KIND_LABELS, DeadlineKind, OpenDeadlines
-from worklists.home_list import BANDS, band_of, support_home_list
+from worklists.home_list import (
+    BANDS,
+    band_of,
+    head_of_service_home_list,
+    support_home_list,
+)
 from worklists.models import DeadlineDigest
-from worklists.selectors import unallocated
+from worklists.selectors import unallocated_count
 from worklists.views.children import may_see_unallocated
 
 HOME_PAGE_SIZE = 25
@@ -46,13 +51,18 @@ def home(request):
         unsent = DeadlineDigest.objects.filter(sent_at__isnull=True, for_date__lt=as_of).count()
     kind, band = request.GET.get("kind", ""), request.GET.get("band", "")
     band = band if band in dict(BANDS) else ""
-    if is_business_support_digest(request.user):
-        # The unit's booking queue: counted and paged in the database.
-        listing = support_home_list(request.user, as_of=as_of)
+    unit_wide = {
+        Role.BUSINESS_SUPPORT: support_home_list,
+        Role.HEAD_OF_SERVICE: head_of_service_home_list,
+    }.get(digest_role(request.user))
+    if unit_wide is not None:
+        # The unit's booking queue, or its overdue work: counted and paged in the database.
+        listing = unit_wide(request.user, as_of=as_of)
         groups = listing.groups()
         kind = kind if kind in {g["label"] for g in groups} else ""
         shown: Sequence[DigestItem] = listing.filtered(label=kind, band=band)
         counts, total = listing.status_counts(), listing.total()
+        counted_at = listing.counted_at
     else:
         items = digest_for(request.user, as_of=as_of)
         groups, bands = _groups(items, as_of)
@@ -61,6 +71,7 @@ def home(request):
             i for i in items if (not kind or i.label == kind) and (not band or bands[id(i)] == band)
         ]
         counts, total = Counter(i.status for i in items), len(items)
+        counted_at = None
     page = Paginator(shown, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -82,7 +93,8 @@ def home(request):
             "notices": counts["notice"],
             "as_of": as_of,
             "unsent": unsent,
-            "unallocated": unallocated().count() if may_see_unallocated(request.user) else None,
+            "unallocated": unallocated_count() if may_see_unallocated(request.user) else None,
+            "counted_at": counted_at,
         },
     )
 
