@@ -185,16 +185,22 @@ class ReviewRow:
     corrections: list[Any]
 
 
-def _corrections(review: LookedAfterReview) -> list[Any]:
-    """The history entries of a review's corrections: who, when and why."""
-    return [
-        h
-        for h in review.history.filter(history_change_reason__isnull=False)
+def _corrections(reviews: list[LookedAfterReview]) -> dict[int, list[Any]]:
+    """The history entries of each review's corrections (who, when and why), oldest
+    first, read for all of them at once: {review pk: entries}."""
+    entries = (
+        LookedAfterReview.history.filter(
+            id__in=[r.pk for r in reviews], history_change_reason__isnull=False
+        )
         .exclude(history_change_reason="")
         .select_related("history_user")
-        .order_by("history_date")
-        if not h.history_change_reason.startswith(("Moved:", "Cancelled:"))
-    ]
+        .order_by("history_date", "history_id")
+    )
+    found: dict[int, list[Any]] = {r.pk: [] for r in reviews}
+    for entry in entries:
+        if not entry.history_change_reason.startswith(("Moved:", "Cancelled:")):
+            found[entry.id].append(entry)
+    return found
 
 
 def looked_after_section(*, child, as_of: dt.date) -> RecordSection:
@@ -232,6 +238,7 @@ def looked_after_section(*, child, as_of: dt.date) -> RecordSection:
     )
     rows = []
     position: dict[int, int] = {}
+    corrected = _corrections(held)
     for review in held:
         before = position.get(review.period_id, 0)
         position[review.period_id] = before + 1
@@ -245,7 +252,7 @@ def looked_after_section(*, child, as_of: dt.date) -> RecordSection:
                     period_start_known=review.period.started_on is not None
                     and review.number is not None,
                 ),
-                _corrections(review),
+                corrected[review.pk],
             )
         )
     rows.reverse()

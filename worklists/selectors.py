@@ -39,11 +39,9 @@ class Caseload:
         return self.per_fte < settings.OVERSIGHT_CASELOAD_RANGE[0]
 
 
-def caseloads() -> list[Caseload]:
-    """Each active IRO's current caseload, derived from open allocations (two queries).
-
-    Children looked after (short breaks aside) and on plans are counted apart as well:
-    whether the Handbook's 50-70 counts child protection work is a local choice.
+def caseload_counts() -> dict[int, tuple[int, int, int]]:
+    """Each IRO's open allocations (one query): {IRO pk: (children, looked after, on a
+    plan)}, short breaks aside in the looked-after count.
 
     The open allocations are counted in one pass grouped by IRO (EXISTS for the two
     kinds), never as a correlated count per IRO: that form ends in GROUP BY ... LIMIT 1
@@ -51,9 +49,8 @@ def caseloads() -> list[Caseload]:
     """
     looked_after = open_periods().filter(is_short_breaks=False, child=OuterRef("child"))
     on_plan = open_plans().filter(child=OuterRef("child"))
-    counts: dict[int, Any] = {
-        row["iro"]: row
-        for row in IROAllocation.objects.filter(ended_on__isnull=True, iro__active=True)
+    rows = (
+        IROAllocation.objects.filter(ended_on__isnull=True, iro__active=True)
         .order_by()
         .values("iro")
         .annotate(
@@ -61,25 +58,63 @@ def caseloads() -> list[Caseload]:
             looked_after=Count("pk", filter=Q(Exists(looked_after))),
             protection=Count("pk", filter=Q(Exists(on_plan))),
         )
-    }
-    loads = []
-    for iro in IndependentReviewingOfficer.objects.filter(active=True).select_related("user"):
-        row = counts.get(iro.pk, {})
-        loads.append(
-            Caseload(
-                iro=iro,
-                children=row.get("children", 0),
-                looked_after=row.get("looked_after", 0),
-                protection=row.get("protection", 0),
-            )
+    )
+    return {r["iro"]: (r["children"], r["looked_after"], r["protection"]) for r in rows}
+
+
+def caseloads() -> list[Caseload]:
+    """Each active IRO's current caseload, derived from open allocations (two queries).
+
+    Children looked after (short breaks aside) and on plans are counted apart as well:
+    whether the Handbook's 50-70 counts child protection work is a local choice.
+    """
+    counts = caseload_counts()
+    return [
+        Caseload(iro, *counts.get(iro.pk, (0, 0, 0)))
+        for iro in IndependentReviewingOfficer.objects.filter(active=True).select_related("user")
+    ]
+
+
+@dataclass(frozen=True)
+class RankedCaseloads:
+    """Every active IRO's caseload, most per full-time post first, as plain numbers (a
+    big unit's hundreds of IROs are cheap to keep and read back); `page` makes the
+    Caseloads of the few a page shows."""
+
+    rows: list[tuple[int, Decimal, int, int, int]]  # (IRO pk, FTE, children, LAC, CP)
+
+    @property
+    def children(self) -> int:
+        return sum(row[2] for row in self.rows)
+
+    @property
+    def fte(self) -> Decimal:
+        return sum((row[1] for row in self.rows), Decimal(0))
+
+    def page(self, rows: list[tuple[int, Decimal, int, int, int]]) -> list[Caseload]:
+        iros = IndependentReviewingOfficer.objects.select_related("user").in_bulk(
+            [row[0] for row in rows]
         )
-    return loads
+        return [Caseload(iros[pk], children, la, cp) for pk, _, children, la, cp in rows]
 
 
-def caseloads_kept() -> tuple[list[Caseload], dt.datetime]:
-    """`caseloads()`, kept while the records stand (core.kept: it reads every open
-    allocation), and when they were counted."""
-    return unit_kept("caseloads", caseloads)
+def caseloads_ranked() -> RankedCaseloads:
+    counts = caseload_counts()
+    rows = [
+        (pk, fte, *counts.get(pk, (0, 0, 0)))
+        for pk, fte in IndependentReviewingOfficer.objects.filter(active=True).values_list(
+            "pk", "fte"
+        )
+    ]
+    # As Caseload.per_fte rounds it; ties in the order the IROs come (by name).
+    rows.sort(key=lambda r: (Decimal(r[2]) / r[1]).quantize(Decimal("0.1")), reverse=True)
+    return RankedCaseloads(rows)
+
+
+def caseloads_kept() -> tuple[RankedCaseloads, dt.datetime]:
+    """`caseloads_ranked()`, kept while the records stand (core.kept: it reads every
+    open allocation), and when they were counted."""
+    return unit_kept("caseloads", caseloads_ranked)
 
 
 # Far-future stand-in so the earliest of several optional dates can be taken in SQL

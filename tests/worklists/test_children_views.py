@@ -50,10 +50,10 @@ def test_the_allocation_page_runs_a_fixed_number_of_queries(
         caseload_of(IROFactory(), 3)
     ChildFactory.create_batch(3)  # not looked after: not counted as needing an IRO
     client.force_login(head_of_service)
-    # The caseloads, and the count of children with no IRO: one query each, and one for
-    # the records' fingerprint they are kept under; saving the session on every request
-    # (the idle timeout) adds three statements.
-    with django_assert_max_num_queries(13):
+    # The caseloads (the counts, the IROs), and the count of children with no IRO, one
+    # for the records' fingerprint they are kept under, and the page's IROs; saving the
+    # session on every request (the idle timeout) adds three statements.
+    with django_assert_max_num_queries(14):
         assert client.get("/children/allocation/").status_code == 200
     # Kept: the next view counts nothing again.
     with django_assert_max_num_queries(11):

@@ -135,6 +135,34 @@ def test_a_childs_record_runs_the_same_queries_with_one_challenge_as_with_four(c
     assert record_queries(client, child) == one
 
 
+def test_a_childs_record_runs_the_same_queries_with_one_corrected_review_as_with_three(client, iro):
+    """Each held review's corrections are read with the others', not a query a review."""
+    from reviews.services import lac_review_correct, lac_review_record
+
+    child = looked_after(iro, "MINE2", D(2024, 1, 8))
+    client.force_login(iro.user)
+
+    def held_and_corrected(on):
+        review = lac_review_record(
+            child=child, held_on=on, participation_code="PN1", permanence_plan="f"
+        )
+        lac_review_correct(
+            review=review,
+            held_on=on,
+            participation_code="PN2",
+            child_seen_alone=None,
+            reason="Recorded the wrong code",
+        )
+
+    held_and_corrected(D(2024, 2, 1))
+    one = record_queries(client, child)
+    held_and_corrected(D(2024, 4, 25))
+    held_and_corrected(D(2024, 10, 10))
+    page = client.get(f"/children/{child.child_id}/").content.decode()
+    assert page.count("Recorded the wrong code") == 3
+    assert record_queries(client, child) == one
+
+
 def test_the_benchmarks_bare_page_is_not_served_outside_debug_or_a_benchmark(client, iro):
     client.force_login(iro.user)
     assert client.get("/bench/bare/").status_code == 404

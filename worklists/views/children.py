@@ -276,15 +276,14 @@ def allocation(request):
     """Each IRO's caseload per full-time post against the Handbook's range, and how many
     children looked after or on a plan have no IRO at all."""
     low, high = settings.OVERSIGHT_CASELOAD_RANGE
-    kept, counted_at = caseloads_kept()
-    loads = sorted(kept, key=lambda c: c.per_fte, reverse=True)
+    ranked, counted_at = caseloads_kept()
     # Most loaded first; a page at a time (a unit has tens of IROs, a big one hundreds).
-    page = Paginator(loads, ALLOCATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(ranked.rows, ALLOCATION_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "worklists/allocation.html",
         {
-            "loads": page.object_list,
+            "loads": ranked.page(list(page.object_list)),
             "page": page,
             "low": low,
             "high": high,
@@ -292,8 +291,8 @@ def allocation(request):
             "can_see_unallocated": may_see_unallocated(request.user),
             "unallocated": unallocated_count(),
             "counted_at": counted_at,
-            "total": sum(c.children for c in loads),
-            "fte": sum(c.iro.fte for c in loads),
+            "total": ranked.children,
+            "fte": ranked.fte,
         },
     )
 
