@@ -13,8 +13,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, DateField, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, QuerySet
 
 # What "due soon" means when a page does not say otherwise (calendar days).
 DUE_SOON_DAYS = 28
@@ -166,18 +165,26 @@ class DeadlineSource:
             return self.made(rows.order_by())
         if first <= 0:
             return []
-        # In one query: the rows due by the first-th deadline's day (every day, if fewer).
-        each = rows if self.counted == "pk" else rows.filter(**{f"{self.counted}__isnull": False})
-        last = Subquery(each.order_by(self.due).values(self.due)[first - 1 : first])
-        never = Value(dt.date.max, output_field=DateField())
-        rows = rows.filter(**{f"{self.due}__lte": Coalesce(last, never)})
-        return self.made(rows.order_by(self.due, "pk"))
+        read = self._rows(rows.order_by(self.due, "pk")[:first])
+        if len(read) < first:
+            return self._made(read)
+        # The rest of the last day's, read by its date (a date in the query, so the
+        # planner reads the date's index; a subquery's date it cannot see).
+        day = read[-1][self.columns.index(self.due)]
+        rest = self._rows(rows.filter(**{self.due: day}).order_by("pk"))
+        return self._made(list(dict.fromkeys([*read, *rest])))
 
     def made(self, rows: QuerySet[Any]) -> list[OpenDeadline]:
         """Rows of this source (filtered, ordered or sliced by the reader) as deadlines,
         in their order."""
+        return self._made(self._rows(rows))
+
+    def _rows(self, rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
+        return list(rows.values_list(*self.columns, "pk"))
+
+    def _made(self, values: list[tuple[Any, ...]]) -> list[OpenDeadline]:
         subject = self.rows.model._meta.label_lower
-        made = ((self.make(*row[:-1]), row[-1]) for row in rows.values_list(*self.columns, "pk"))
+        made = ((self.make(*row[:-1]), row[-1]) for row in values)
         return [
             replace(item, subject_type=subject, subject_pk=pk)
             for item, pk in made

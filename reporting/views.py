@@ -15,6 +15,7 @@ from django.urls import reverse
 from core.forms import posted
 from core.permissions import require_perm
 from core.protected import LockedDownloadForm
+from core.request_memo import request_memoised
 from core.services import today
 from core.timescales import default_timescales
 from iro.selectors import child_mask, restricted_ids_hidden_from
@@ -48,14 +49,27 @@ def _year(value, *, latest: int) -> int:
     return year
 
 
+# A table longer than this shows its first rows on the dashboard (a big unit's caseloads
+# are hundreds of IROs); its downloads hold every row.
+DASHBOARD_ROWS = 50
+
+
+def _figure_url(year: int, key: str) -> str:
+    """A figure's drill-down address, worked out once a request for each (the tables'
+    cells and the trends name the same figures over and over)."""
+    return request_memoised(
+        ("figure_url", year, key), lambda: reverse("dashboard:figure", args=[year, key_slug(key)])
+    )
+
+
 def _cells(table: Table) -> list[list[dict]]:
     rows = []
-    for row in table.rows:
+    for row in table.rows[:DASHBOARD_ROWS]:
         cells = []
         for i, cell in enumerate(row):
             href = ""
             if cell.key and cell.year is not None and cell.value:
-                href = reverse("dashboard:figure", args=[cell.year, key_slug(cell.key)])
+                href = _figure_url(cell.year, cell.key)
             cells.append(
                 {
                     "text": cell.text,
@@ -73,6 +87,7 @@ def _block(block: Table | Chart, year: int) -> dict:
     out = {
         "table": table,
         "rows": _cells(table),
+        "rows_left_out": max(0, len(table.rows) - DASHBOARD_ROWS),
         "numeric_head": [i > 0 for i in range(len(table.head))],
         "csv": reverse("dashboard:table", args=[year, table.key, "csv"]),
         "xlsx": reverse("dashboard:table", args=[year, table.key, "xlsx"]),

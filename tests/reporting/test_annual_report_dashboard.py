@@ -172,3 +172,20 @@ def test_the_dashboard_runs_the_same_few_queries_however_much_data(
     assert _queries(head, "/dashboard/?year=2024") == small <= 51
     # One more than before records begin (reviews.RecordsBegin) was read for the notes.
     assert _queries(head, "/dashboard/2024/child-protection/at-year-end/") <= 13
+
+
+def test_a_long_table_shows_its_first_rows_and_downloads_them_all(head):
+    """A big unit's caseloads are hundreds of IROs: the dashboard shows the first
+    DASHBOARD_ROWS of a table, its downloads every row."""
+    from iro.services import iro_allocate
+    from reporting.views import DASHBOARD_ROWS
+    from tests.factories import IROFactory
+
+    many = DASHBOARD_ROWS + 5
+    for _ in range(many):
+        iro_allocate(child=ChildFactory(), iro=IROFactory(), started_on=D(2025, 4, 7))
+    page = head.get("/dashboard/").content.decode()
+    assert f"Showing the first {DASHBOARD_ROWS} of {many} rows" in page
+    response = head.get("/dashboard/2025/tables/service-caseloads.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == many + 1

@@ -98,6 +98,9 @@ class Command(BaseCommand):
             ("child record", "iro", f"/children/{child}/"),
             ("allocation", "head", "/children/allocation/"),
             ("deadlines, page 1", "iro", "/deadlines/"),
+            ("deadlines API, page 1", "support", "/api/v1/deadlines/"),
+            ("dashboard", "head", "/dashboard/"),
+            ("data quality", "head", "/data-quality/"),
         ]
         clients = {}
         for key, user in people.items():
