@@ -17,6 +17,7 @@ from django.conf import settings
 
 from core.dates import add_months, add_working_days, default_calendar, long_date
 from core.deadlines import OpenDeadline, deadline_state
+from core.kept import unit_kept
 from core.meetings import BookingNeed
 from core.models import User, initials_of
 from core.roles import Role, user_roles
@@ -510,7 +511,12 @@ def support_digest_parts(user: User, *, as_of: dt.date) -> tuple[dt.date, list[D
     worklists.home_list counts and pages the queue in the database."""
     limits = thresholds()
     until = as_of + dt.timedelta(weeks=limits.booking_window_weeks)
-    items = _minutes_items(as_of, limits) + _own_deadline_items(user, as_of, limits)
+    # The unit's minutes to send are the same for everyone in business support: kept
+    # while the records stand (sending them records the conference's history).
+    minutes, _ = unit_kept(
+        f"minutes_to_send:{as_of.isoformat()}", lambda: _minutes_items(as_of, limits)
+    )
+    items = minutes + _own_deadline_items(user, as_of, limits)
     return until, digest_masked(items, hidden=restricted_ids_hidden_from(user))
 
 

@@ -117,19 +117,20 @@ def test_a_restricted_record_is_masked_on_the_page(unit, business_support, clien
     assert "HIDDEN (Restricted record)" in page
 
 
+def page_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
 def test_a_page_costs_the_same_queries_however_long_the_queue(iro, business_support, client):
     client.force_login(business_support)
     queue(iro, 15, tag="A")  # 30 to book: two pages
 
-    def queries(url):
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        return len(captured)
-
     pages = ["/", "/?page=2", "/?band=up_to_4_weeks"]
-    small = [queries(url) for url in pages]
+    small = [page_queries(client, url) for url in pages]
     queue(iro, 30, tag="B")
-    assert [queries(url) for url in pages] == small
+    assert [page_queries(client, url) for url in pages] == small
 
 
 def long_plans(n: int, *, tag: str = "P") -> None:
@@ -202,13 +203,8 @@ def test_the_head_of_services_page_costs_the_same_queries_however_long(
     long_plans(30, tag="A")
     queue(iro, 15, tag="A")  # overdue reviews and conferences
 
-    def queries(url):
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        return len(captured)
-
     pages = ["/", "/?page=2", "/?band=notice"]
-    small = [queries(url) for url in pages]
+    small = [page_queries(client, url) for url in pages]
     long_plans(30, tag="B")
     queue(iro, 20, tag="B")
-    assert [queries(url) for url in pages] == small
+    assert [page_queries(client, url) for url in pages] == small
