@@ -29,7 +29,7 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return name_shown(self.first_name, self.last_name, self.username)
 
     @property
     def role_names(self) -> list[str]:
@@ -60,6 +60,12 @@ def return_year_field() -> models.PositiveSmallIntegerField[int | None, int | No
         help_text="Collection year of the DfE return this row was last loaded from "
         "(2024 means 2024-25); empty when entered in Oversight.",
     )
+
+
+def name_shown(first_name: str, last_name: str, username: str) -> str:
+    """A user's name as pages show it (str(user)), from its columns alone: their full
+    name, or their username if they have none."""
+    return f"{first_name} {last_name}".strip() or username
 
 
 def initials_of(first_name: str, last_name: str) -> str:

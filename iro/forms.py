@@ -8,6 +8,7 @@ from django.utils import timezone
 from core.codes import Ethnicity, Sex
 from core.decisions import reason_field
 from core.forms import GDSDateField, GuardedForm, ServiceForm, TimeField, gds_date
+from core.models import name_shown
 from iro.models import Family, IndependentReviewingOfficer
 from iro.restricted import ENTER_REASON, ENTER_RESTRICTION_REASON, REASON_MAX_LENGTH
 from iro.rules import (
@@ -57,7 +58,7 @@ class CaseloadFilterForm(forms.Form):
         self.fields["iro"].choices = [
             (EVERYONE, "Everyone"),
             (NOBODY, "No IRO (not allocated)"),
-            *[(str(pk), f"{first} {last}".strip() or name) for pk, _, first, last, name in rows],
+            *[(str(pk), name_shown(first, last, name)) for pk, _, first, last, name in rows],
         ]
 
     def iro_of(self, user_id: int) -> str | None:

@@ -278,9 +278,7 @@ def _head_of_service_items(
         *head_of_service_extra_items(as_of, limits),
         *(
             plan_duration_item(*row, as_of=as_of, limits=limits)
-            for row in long_plans(as_of, limits)
-            .order_by()
-            .values_list("child__child_id", "child__first_name", "child__last_name", "started_on")
+            for row in long_plans(as_of, limits).order_by().values_list(*PLAN_ITEM_COLUMNS)
         ),
     ]
 
@@ -377,6 +375,10 @@ def long_plans(as_of: dt.date, limits: Thresholds):
 def plan_duration_label(months: int) -> str:
     span = "2 years" if months == 24 else f"{months} months"
     return f"On a child protection plan for {span} or more"
+
+
+# The columns of a long plan that plan_duration_item makes its notice from.
+PLAN_ITEM_COLUMNS = ("child__child_id", "child__first_name", "child__last_name", "started_on")
 
 
 def plan_duration_item(

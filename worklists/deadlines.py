@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from core.deadlines import DeadlineStatus, OpenDeadline, deadline_state
 from core.kept import unit_kept
+from core.models import name_shown
 from disputes import selectors as disputes
 from fostering import selectors as fostering
 from iro.models import IROAllocation
@@ -86,10 +87,6 @@ class Deadline:
         return data
 
 
-def _full_name(first: str, last: str, username: str) -> str:
-    return f"{first} {last}".strip() or username
-
-
 def current_iros(
     *, user_id: int | None = None, children: Collection[int] | None = None
 ) -> dict[int, tuple[int, str]]:
@@ -107,7 +104,7 @@ def current_iros(
         "iro__user__last_name",
         "iro__user__username",
     )
-    return {child: (user, _full_name(f, la, u)) for child, user, f, la, u in rows}
+    return {child: (user, name_shown(f, la, u)) for child, user, f, la, u in rows}
 
 
 def deadline_of(item: OpenDeadline, as_of: dt.date, iros: dict[int, tuple[int, str]]) -> Deadline:

@@ -29,6 +29,7 @@ from core.kept import unit_kept
 from core.meetings import BookingSource
 from iro.selectors import restricted_ids_hidden_from
 from worklists.alerts import (
+    PLAN_ITEM_COLUMNS,
     DigestItem,
     Thresholds,
     booking_item,
@@ -136,9 +137,7 @@ def long_plan_queues(*, as_of: dt.date, limits: Thresholds) -> list[Queue]:
                 order="child__child_id",
                 items=lambda rows: [
                     plan_duration_item(*row, as_of=as_of, limits=limits)
-                    for row in rows.values_list(
-                        "child__child_id", "child__first_name", "child__last_name", "started_on"
-                    )
+                    for row in rows.values_list(*PLAN_ITEM_COLUMNS)
                 ],
                 notice=True,
             )

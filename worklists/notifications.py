@@ -134,7 +134,7 @@ def digest_message(digest: DeadlineDigest) -> EmailMultiAlternatives:
         "notices": len(items) - overdue - due,
         "day": long_date(digest.for_date),
         "base_url": settings.OVERSIGHT_BASE_URL,
-        "name": digest.recipient.get_full_name() or digest.recipient.username,
+        "name": str(digest.recipient),
     }
     subject = f"Oversight: {overdue} overdue, {due} due soon on {long_date(digest.for_date)}"
     message = EmailMultiAlternatives(
