@@ -13,6 +13,7 @@ page says when its figures were counted.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -28,21 +29,28 @@ from core.request_memo import request_memoised
 T = TypeVar("T")
 
 
+@functools.cache
+def _fingerprint_sql() -> str:
+    """The fingerprint's statement, written once a process (reaching a model's history
+    manager builds a manager class each time: simple_history's descriptor)."""
+    quote = connection.ops.quote_name
+    newest = [
+        f"(SELECT MAX({quote(h._meta.pk.column)}) FROM {quote(h._meta.db_table)})"
+        for h in sorted(
+            (m.history.model for m in registered_models.values()),
+            key=lambda h: h._meta.db_table,
+        )
+    ]
+    return f"SELECT {', '.join(newest)}"
+
+
 def history_fingerprint() -> tuple[Any, ...]:
     """The newest history row of every tracked model, in one query (each an index's last
     entry): it moves with every recorded change."""
 
     def read() -> tuple[Any, ...]:
-        quote = connection.ops.quote_name
-        newest = [
-            f"(SELECT MAX({quote(h._meta.pk.column)}) FROM {quote(h._meta.db_table)})"
-            for h in sorted(
-                (m.history.model for m in registered_models.values()),
-                key=lambda h: h._meta.db_table,
-            )
-        ]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(newest)}")
+            cursor.execute(_fingerprint_sql())
             return tuple(cursor.fetchone() or ())
 
     # Asked by several figures of one page: once a request (a write clears the memo).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -11,7 +12,7 @@ from core.dates import WorkingCalendar, default_calendar, working_days_between
 from core.deadlines import DeadlineSource, OpenDeadline, deadlines_from
 from disputes.models import Dispute, DisputeLevel, DisputeStage, DisputeStatus, StageOutcome
 from iro.models import IndependentReviewingOfficer
-from iro.selectors import children_held_by
+from iro.selectors import child_scope, children_held_by
 
 OPEN = [DisputeStatus.INFORMAL, DisputeStatus.FORMAL]
 
@@ -135,12 +136,16 @@ def stages_awaiting_response() -> QuerySet[DisputeStage]:
     )
 
 
-def deadline_sources(*, user_id: int | None = None) -> list[DeadlineSource]:
+def deadline_sources(
+    *, user_id: int | None = None, children: Collection[int] | None = None
+) -> list[DeadlineSource]:
     """Each formal stage's response deadline, as a query (core.deadlines.DeadlineSource);
-    `user_id` keeps those of the children that person holds as IRO now."""
+    `user_id` keeps those of the children that person holds as IRO now, `children` those
+    of these children (iro.selectors.child_scope)."""
     rows = stages_awaiting_response()
-    if user_id is not None:
-        rows = rows.filter(dispute__child_id__in=children_held_by(user_id=user_id))
+    held = child_scope(user_id=user_id, children=children)
+    if held is not None:
+        rows = rows.filter(dispute__child_id__in=held)
     return [
         DeadlineSource(
             DISPUTE_STAGE,
@@ -160,11 +165,15 @@ def deadline_sources(*, user_id: int | None = None) -> list[DeadlineSource]:
 
 
 def open_deadlines(
-    *, horizon: dt.date | None = None, user_id: int | None = None
+    *,
+    horizon: dt.date | None = None,
+    user_id: int | None = None,
+    children: Collection[int] | None = None,
 ) -> list[OpenDeadline]:
     """Each formal stage's response deadline (one query); `user_id` keeps those of the
-    children that person holds as IRO now."""
-    return deadlines_from(deadline_sources(user_id=user_id), horizon=horizon)
+    children that person holds as IRO now, `children` those of these children."""
+    sources = deadline_sources(user_id=user_id, children=children)
+    return deadlines_from(sources, horizon=horizon)
 
 
 def disputes_in_scope(*, user_id: int | None = None) -> QuerySet[Dispute]:

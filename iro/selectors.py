@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from core.history import Correction, corrections_of, value_shown
 from core.permissions import is_manager
+from core.request_memo import request_memoised
 from iro.models import Child, IROAllocation
 from iro.rules import RESTRICTED_RECORD
 
@@ -34,9 +35,14 @@ def restricted_hidden_from(user, *, children: QuerySet[Child] | None = None) -> 
 def restricted_ids_hidden_from(user) -> frozenset[str]:
     """The council child IDs of the restricted records `user` may not open unasked (one
     query on the few restricted rows; none for managers): for lists that carry IDs and
-    names as text rather than Child rows."""
-    hidden = restricted_hidden_from(user)
-    return frozenset(hidden.order_by().values_list("child_id", flat=True))
+    names as text rather than Child rows. Asked once a request (a page's lists each
+    mask theirs)."""
+
+    def read() -> frozenset[str]:
+        hidden = restricted_hidden_from(user)
+        return frozenset(hidden.order_by().values_list("child_id", flat=True))
+
+    return request_memoised(("restricted_ids_hidden_from", getattr(user, "pk", None)), read)
 
 
 def restricted_records_held() -> dict[str, frozenset[int]]:
@@ -108,6 +114,19 @@ def children_held_by(*, user_id: int) -> QuerySet[IROAllocation, Any]:
         .order_by()
         .values("child_id")
     )
+
+
+def child_scope(
+    *, user_id: int | None = None, children: Collection[int] | None = None
+) -> QuerySet[IROAllocation, Any] | list[int] | None:
+    """What an area's reader keeps (`child_id__in=`): `children` (pks a page has already
+    read, such as a person's held children: a list the planner reads without a join),
+    else the children `user_id` holds (`children_held_by`), else None (the unit)."""
+    if children is not None:
+        return list(children)
+    if user_id is not None:
+        return children_held_by(user_id=user_id)
+    return None
 
 
 def child_possible_duplicates(

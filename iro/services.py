@@ -662,6 +662,7 @@ def _child_flags_save(child: Child, values: dict, *, by, reason: str) -> Child:
         setattr(child, field, value)
     history_note(child, by=by, reason=reason)
     child.save(update_fields=[*values, "updated_at"])
+    request_memo_clear()  # whose records are hidden from whom may have changed
     return child
 
 

@@ -9,15 +9,14 @@ import datetime as dt
 from core.decisions import decision_row
 from core.record import RecordSection
 from iro.models import Child
-from protection.models import ConferenceChild, ConferenceDecision, ConferenceKind, ConferenceStatus
-from protection.selectors import corrections, enquiry_rows
+from protection.models import ConferenceDecision, ConferenceKind, ConferenceStatus
+from protection.selectors import child_conferences, corrections, enquiry_rows
 
 
 def protection_section(*, child: Child, as_of: dt.date) -> RecordSection:
-    booked = list(
-        ConferenceChild.objects.filter(child=child, conference__status=ConferenceStatus.SCHEDULED)
-        .select_related("conference")
-        .order_by("conference__scheduled_for")
+    booked = sorted(
+        (e for e in child_conferences(child) if e.conference.status == ConferenceStatus.SCHEDULED),
+        key=lambda e: (e.conference.scheduled_for is None, e.conference.scheduled_for, e.pk),
     )
     transfer = child.transfers_in.filter(concluded_on__isnull=True).first()
     return RecordSection(

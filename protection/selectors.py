@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,8 @@ from core.dates import long_date
 from core.deadlines import DeadlineSource, OpenDeadline, deadlines_from
 from core.decisions import DecisionRow, decision_row
 from core.meetings import BookingNeed, BookingSource, Meeting
-from iro.selectors import children_held_by
+from core.request_memo import request_memoised
+from iro.selectors import child_scope, children_held_by
 from protection.models import (
     ChildProtectionConference,
     ChildProtectionPlan,
@@ -55,16 +57,42 @@ class EnquiryRow:
     withdraw_problem: str | None
 
 
+def child_enquiries(child: Any) -> list[Section47Enquiry]:
+    """The child's section 47 enquiries, newest first, withdrawn ones too (with who
+    withdrew them): read once a request (the record's page and its section)."""
+
+    def read() -> list[Section47Enquiry]:
+        return list(
+            Section47Enquiry.all_objects.filter(child=child)
+            .select_related("withdrawn_by")
+            .order_by("-strategy_discussion_on", "-pk")
+        )
+
+    return request_memoised(("child_enquiries", child.pk), read)
+
+
+def child_conferences(child: Any) -> list[ConferenceChild]:
+    """The child's places at conferences, booked, held and cancelled, the latest held
+    first, each with its conference: read once a request (the record's page and its
+    section)."""
+
+    def read() -> list[ConferenceChild]:
+        return list(
+            ConferenceChild.objects.filter(child=child)
+            .select_related("conference")
+            .order_by("-conference__held_on", "-pk")
+        )
+
+    return request_memoised(("child_conferences", child.pk), read)
+
+
 def enquiry_rows(*, child: Any, limit: int = 3) -> list[EnquiryRow]:
     """The child's latest enquiries, then any withdrawn, each with its corrections."""
     from protection.services import section47_withdraw_problem
 
-    latest = list(child.section47_enquiries.order_by("-strategy_discussion_on")[:limit])
-    withdrawn = list(
-        Section47Enquiry.all_objects.filter(child=child, withdrawn_at__isnull=False)
-        .select_related("withdrawn_by")
-        .order_by("-strategy_discussion_on")
-    )
+    enquiries = child_enquiries(child)
+    latest = [e for e in enquiries if e.withdrawn_at is None][:limit]
+    withdrawn = [e for e in enquiries if e.withdrawn_at is not None]
     return [
         EnquiryRow(e, corrections(e), section47_withdraw_problem(e)) for e in latest + withdrawn
     ]
@@ -86,13 +114,16 @@ def open_plans() -> QuerySet[ChildProtectionPlan]:
     return ChildProtectionPlan.objects.filter(ended_on__isnull=True)
 
 
-def deadline_sources(*, user_id: int | None = None) -> list[DeadlineSource]:
+def deadline_sources(
+    *, user_id: int | None = None, children: Collection[int] | None = None
+) -> list[DeadlineSource]:
     """The area's open deadlines as queries (core.deadlines.DeadlineSource): each initial
     conference due (a transfer-in conference counts as one, RULES.md 5), each plan's next
     review conference, and each decision of a held conference not yet done, one per child
     the conference covered.
 
-    `user_id` keeps those of the children that person holds as IRO now.
+    `user_id` keeps those of the children that person holds as IRO now; `children`,
+    those of these children (iro.selectors.child_scope).
     """
     enquiries = enquiries_awaiting_icpc()
     transfers = transfers_awaiting_conference()
@@ -100,8 +131,8 @@ def deadline_sources(*, user_id: int | None = None) -> list[DeadlineSource]:
     decisions = ConferenceDecision.objects.filter(
         completed_on__isnull=True, conference__status=ConferenceStatus.HELD
     )
-    if user_id is not None:
-        held = children_held_by(user_id=user_id)
+    held = child_scope(user_id=user_id, children=children)
+    if held is not None:
         enquiries = enquiries.filter(child_id__in=held)
         transfers = transfers.filter(child_id__in=held)
         plans = plans.filter(child_id__in=held)
@@ -179,10 +210,12 @@ def open_deadlines(
     *,
     horizon: dt.date | None = None,
     user_id: int | None = None,
+    children: Collection[int] | None = None,
 ) -> list[OpenDeadline]:
     """Each initial conference due, each plan's next review conference, and each decision
     of a held conference not yet done (four queries, `deadline_sources`)."""
-    return deadlines_from(deadline_sources(user_id=user_id), horizon=horizon)
+    sources = deadline_sources(user_id=user_id, children=children)
+    return deadlines_from(sources, horizon=horizon)
 
 
 def open_decisions(

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,19 +41,28 @@ def records_fingerprint() -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def report_cached(year: int, *, as_of: dt.date) -> tuple[dict[str, Any], dt.datetime]:
+class KeptReport(NamedTuple):
+    """A year's report as kept: its figures, when they were worked out, and a token new
+    each time they are (what a page drawn from them is kept under)."""
+
+    report: dict[str, Any]
+    computed_at: dt.datetime
+    version: str
+
+
+def report_cached(year: int, *, as_of: dt.date) -> KeptReport:
     """The year's report (reporting.annual_report.report_build) and when it was worked out."""
     from reporting.annual_report import report_build
 
     if Period.of(year, as_of=as_of).is_complete:
-        key = f"report:{year}:closed:{records_fingerprint()}"
+        key = f"report-kept:{year}:closed:{records_fingerprint()}"
         seconds = CLOSED_YEAR_SECONDS
     else:
-        key = f"report:{year}:{as_of.isoformat()}"
+        key = f"report-kept:{year}:{as_of.isoformat()}"
         seconds = int(settings.OVERSIGHT_REPORT_CACHE_SECONDS)
     kept = cache.get(key)
     if kept is None:
-        kept = (report_build(year, as_of=as_of), timezone.now())
+        kept = KeptReport(report_build(year, as_of=as_of), timezone.now(), uuid.uuid4().hex)
         cache.set(key, kept, seconds)
     return kept
 

@@ -104,17 +104,23 @@ def dashboard(request):
     now = today()
     latest = reporting_year(now)
     year = _year(request.GET.get("year", latest), latest=latest)
-    report, computed_at = report_cached(year, as_of=now)
+    report, computed_at, version = report_cached(year, as_of=now)
     period = Period.of(year, as_of=now)
-    sections = [
-        {
-            "key": s.key,
-            "title": s.title,
-            "blocks": [_block(b, year) for b in s.blocks],
-        }
-        for s in report_sections(report)
-        if s.blocks
-    ]
+
+    def sections() -> list[dict]:
+        # Called by the template only when its kept copy of the tables and charts (the
+        # same for everyone who may see them, until the figures are worked out again)
+        # is missing: building and drawing them is most of the page's work.
+        return [
+            {
+                "key": s.key,
+                "title": s.title,
+                "blocks": [_block(b, year) for b in s.blocks],
+            }
+            for s in report_sections(report)
+            if s.blocks
+        ]
+
     lac, cp = report["looked_after"], report["child_protection"]
 
     def link(key: str) -> str:
@@ -156,6 +162,8 @@ def dashboard(request):
             "year": year,
             "years": [(y, Period.of(y).label) for y in range(latest, latest - YEARS_SHOWN, -1)],
             "sections": sections,
+            "sections_kept_for": settings.OVERSIGHT_REPORT_CACHE_SECONDS,
+            "sections_key": version,
             "headline": [
                 {"label": label, "value": "\N{EN DASH}" if value is None else value, "href": href}
                 for label, value, href in headline
@@ -175,7 +183,7 @@ def table_download(request, year: int, table: str, fmt: str) -> HttpResponse:
         raise Http404("No such format")
     now = today()
     year = _year(year, latest=reporting_year(now))
-    report, _ = report_cached(year, as_of=now)
+    report = report_cached(year, as_of=now).report
     found = table_by_key(report, table)
     if found is None:
         raise Http404("No such table")
@@ -197,7 +205,7 @@ def report_download(request, year: int, fmt: str) -> HttpResponse:
         raise Http404("No such format")
     now = today()
     year = _year(year, latest=reporting_year(now))
-    report, _ = report_cached(year, as_of=now)
+    report = report_cached(year, as_of=now).report
     response = HttpResponse(report_document(report, fmt=fmt), content_type=CONTENT_TYPES[fmt])
     name = f"iro-annual-report-{report['year']}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

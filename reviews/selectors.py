@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,8 @@ from core.deadlines import DeadlineSource, OpenDeadline, deadlines_from
 from core.decisions import DecisionRow, DecisionStatus, decision_row  # noqa: F401
 from core.meetings import BookingNeed, BookingSource, Meeting
 from core.record import RecordSection
-from iro.selectors import children_held_by
+from core.request_memo import request_memoised
+from iro.selectors import child_scope, children_held_by
 from reviews.models import (
     Episode,
     IROContact,
@@ -37,12 +39,15 @@ def open_periods() -> QuerySet[PeriodOfCare]:
     return PeriodOfCare.objects.filter(ended_on__isnull=True)
 
 
-def deadline_sources(*, user_id: int | None = None) -> list[DeadlineSource]:
+def deadline_sources(
+    *, user_id: int | None = None, children: Collection[int] | None = None
+) -> list[DeadlineSource]:
     """The area's open deadlines as queries (core.deadlines.DeadlineSource): each open
     period's next looked-after review, and each decision of a held review not yet done
     while the child is looked after.
 
-    `user_id` keeps those of the children that person holds as IRO now.
+    `user_id` keeps those of the children that person holds as IRO now; `children`,
+    those of these children (iro.selectors.child_scope).
     """
     periods = open_periods()
     decisions = ReviewDecision.objects.filter(
@@ -50,8 +55,8 @@ def deadline_sources(*, user_id: int | None = None) -> list[DeadlineSource]:
         review__status=ReviewStatus.HELD,
         review__period__ended_on__isnull=True,
     )
-    if user_id is not None:
-        held = children_held_by(user_id=user_id)
+    held = child_scope(user_id=user_id, children=children)
+    if held is not None:
         periods = periods.filter(child_id__in=held)
         decisions = decisions.filter(review__child_id__in=held)
     return [
@@ -105,10 +110,12 @@ def open_deadlines(
     *,
     horizon: dt.date | None = None,
     user_id: int | None = None,
+    children: Collection[int] | None = None,
 ) -> list[OpenDeadline]:
     """Each open period's next looked-after review, and each decision of a held review not
     yet done while the child is looked after (two queries, `deadline_sources`)."""
-    return deadlines_from(deadline_sources(user_id=user_id), horizon=horizon)
+    sources = deadline_sources(user_id=user_id, children=children)
+    return deadlines_from(sources, horizon=horizon)
 
 
 def open_decisions(
@@ -203,34 +210,74 @@ def _corrections(reviews: list[LookedAfterReview]) -> dict[int, list[Any]]:
     return found
 
 
+def child_reviews(child) -> list[LookedAfterReview]:
+    """Every review of the child, booked, held and cancelled, newest first, with its chair,
+    period, decisions (withdrawn ones too: `all_decisions`), invitations and moves. Read
+    once a request: the record's page and its looked-after section both show them."""
+
+    def read() -> list[LookedAfterReview]:
+        return list(
+            child.lac_reviews.select_related("chair__user", "period")
+            .prefetch_related(
+                Prefetch(
+                    "decisions",
+                    queryset=ReviewDecision.all_objects.select_related("withdrawn_by").order_by(
+                        "due_on", "pk"
+                    ),
+                    to_attr="all_decisions",
+                ),
+                "invitations",
+                Prefetch(
+                    "moves",
+                    queryset=ReviewReschedule.objects.select_related("moved_by").order_by(
+                        "created_at", "pk"
+                    ),
+                ),
+            )
+            .order_by("-held_on", "-scheduled_for")
+        )
+
+    return request_memoised(("child_reviews", child.pk), read)
+
+
+def live_decisions(review: LookedAfterReview) -> list[ReviewDecision]:
+    """A review's decisions from `child_reviews`, those withdrawn left out."""
+    return [d for d in review.all_decisions if d.withdrawn_at is None]  # type: ignore[attr-defined]
+
+
+def child_contacts(child) -> list[IROContact]:
+    """The IRO's contacts with the child, withdrawn ones too, with who made and withdrew
+    each: read once a request (the record's timeline and its section)."""
+
+    def read() -> list[IROContact]:
+        return list(
+            IROContact.all_objects.filter(child=child).select_related("iro__user", "withdrawn_by")
+        )
+
+    return request_memoised(("child_contacts", child.pk), read)
+
+
+def child_episodes(child) -> list[Episode]:
+    """The child's episodes, newest first, withdrawn ones too: read once a request (the
+    record's timeline and its section)."""
+
+    def read() -> list[Episode]:
+        return list(
+            Episode.all_objects.filter(child=child)
+            .select_related("withdrawn_by")
+            .order_by("-started_on", "-pk")
+        )
+
+    return request_memoised(("child_episodes", child.pk), read)
+
+
 def looked_after_section(*, child, as_of: dt.date) -> RecordSection:
     """The child's reviews on their record: the booking (with its moves and the warnings
     accepted), each held review with its decisions (open, done, overdue), cancelled
     bookings, and the IRO's contacts with any corrections or withdrawals."""
-    reviews = list(
-        child.lac_reviews.select_related("chair__user", "period")
-        .prefetch_related(
-            Prefetch(
-                "decisions",
-                queryset=ReviewDecision.all_objects.select_related("withdrawn_by").order_by(
-                    "due_on", "pk"
-                ),
-                to_attr="all_decisions",
-            ),
-            "invitations",
-            Prefetch(
-                "moves",
-                queryset=ReviewReschedule.objects.select_related("moved_by").order_by(
-                    "created_at", "pk"
-                ),
-            ),
-        )
-        .order_by("-held_on", "-scheduled_for")
-    )
-    contacts = list(
-        IROContact.all_objects.filter(child=child).select_related("iro__user", "withdrawn_by")
-    )
-    looked_after = child.episodes.filter(ended_on__isnull=True).exists()
+    reviews = child_reviews(child)
+    contacts = child_contacts(child)
+    looked_after = any(e.withdrawn_at is None and e.ended_on is None for e in child_episodes(child))
     episodes = episode_rows(child=child)
     held = sorted(
         (r for r in reviews if r.status == ReviewStatus.HELD),
@@ -281,11 +328,7 @@ class EpisodeRow:
 def episode_rows(*, child) -> list[EpisodeRow]:
     """The child's episodes, newest first, withdrawn ones too, each with the history of
     its corrections (reviews.services.episode_correct, episode_withdraw)."""
-    episodes = list(
-        Episode.all_objects.filter(child=child)
-        .select_related("withdrawn_by")
-        .order_by("-started_on", "-pk")
-    )
+    episodes = child_episodes(child)
     corrections: dict[int, list[Any]] = {}
     entries = (
         Episode.history.filter(id__in=[e.pk for e in episodes])

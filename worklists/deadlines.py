@@ -34,13 +34,15 @@ class DeadlineKind(StrEnum):
     DISPUTE_STAGE = disputes.DISPUTE_STAGE
 
 
-# Each area's reader of its open deadlines, and the same as queries to page.
-PROVIDERS = [
+# Each area's reader of its open deadlines, and the same as queries to page. A person's
+# are those of the children they hold, and of the carers they review (fostering's).
+CHILDREN_PROVIDERS = [
     reviews.open_deadlines,
     protection.open_deadlines,
     disputes.open_deadlines,
-    fostering.open_deadlines,
 ]
+CARERS_PROVIDERS = [fostering.open_deadlines]
+PROVIDERS = [*CHILDREN_PROVIDERS, *CARERS_PROVIDERS]
 SOURCES = [
     reviews.deadline_sources,
     protection.deadline_sources,
@@ -139,11 +141,23 @@ def open_deadlines(
     """
     horizon = None if within_days is None else as_of + dt.timedelta(days=within_days)
     iros = current_iros(user_id=iro_user_id)
-    items = [
-        deadline_of(item, as_of, iros)
-        for provider in PROVIDERS
-        for item in provider(horizon=horizon, user_id=iro_user_id)
-    ]
+    if iro_user_id is None:
+        found = [item for provider in PROVIDERS for item in provider(horizon=horizon)]
+    else:
+        # The children they hold are read above: the children's areas keep those by
+        # their pks (no second join to the allocations), and are not asked if none.
+        held = list(iros)
+        found = [
+            item
+            for provider in CHILDREN_PROVIDERS
+            for item in (provider(horizon=horizon, children=held) if held else [])
+        ]
+        found += [
+            item
+            for provider in CARERS_PROVIDERS
+            for item in provider(horizon=horizon, user_id=iro_user_id)
+        ]
+    items = [deadline_of(item, as_of, iros) for item in found]
     items.sort(key=lambda d: (d.due, d.kind, d.child or d.carer or ""))
     return items
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,7 +18,7 @@ from disputes.models import Dispute, DisputeStatus
 from iro.models import Child, IndependentReviewingOfficer, IROAllocation, PlannedMove
 from protection.selectors import enquiries_awaiting_icpc, open_plans
 from reviews.models import IROContact
-from reviews.selectors import open_periods
+from reviews.selectors import live_decisions, open_periods
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,14 @@ def caseload_children(*, iro: IndependentReviewingOfficer | None = None, who: st
 
 def with_next_due(children: QuerySet[Child]) -> QuerySet[Child]:
     """Annotate children with their statutory dates, last contact, challenges and IRO."""
+    return children.annotate(**_next_due_annotations())
+
+
+@functools.cache
+def _next_due_annotations() -> dict[str, Any]:
+    """`with_next_due`'s figures, built once a process: sixteen subqueries cost a list
+    page milliseconds to build, and Django copies an expression as it resolves it, so
+    one built once serves every query."""
     period = (
         open_periods()
         .filter(child=OuterRef("pk"), next_review_due__isnull=False)
@@ -195,31 +205,31 @@ def with_next_due(children: QuerySet[Child]) -> QuerySet[Child]:
     allocation = _held_now()
     planned = PlannedMove.objects.filter(child=OuterRef("pk"))
     far = Value(NEVER, output_field=DateField())
-    return children.annotate(
-        lac_due=Subquery(period.values("next_review_due")[:1]),
-        lac_reason=Subquery(period.values("next_review_reason")[:1]),
-        rcpc_due=Subquery(plan_due.values("next_review_due")[:1]),
-        rcpc_reason=Subquery(plan_due.values("next_review_reason")[:1]),
-        icpc_due=Subquery(enquiry.values("icpc_due")[:1]),
-        icpc_reason=Subquery(enquiry.values("icpc_due_reason")[:1]),
-        last_contact=Subquery(contact.values("occurred_on")[:1]),
-        open_challenges=Coalesce(Subquery(open_disputes), 0),
-        iro_name=Subquery(allocation.values("iro__user__last_name")[:1]),
-        iro_first_name=Subquery(allocation.values("iro__user__first_name")[:1]),
-        looked_after_since=Subquery(
+    return {
+        "lac_due": Subquery(period.values("next_review_due")[:1]),
+        "lac_reason": Subquery(period.values("next_review_reason")[:1]),
+        "rcpc_due": Subquery(plan_due.values("next_review_due")[:1]),
+        "rcpc_reason": Subquery(plan_due.values("next_review_reason")[:1]),
+        "icpc_due": Subquery(enquiry.values("icpc_due")[:1]),
+        "icpc_reason": Subquery(enquiry.values("icpc_due_reason")[:1]),
+        "last_contact": Subquery(contact.values("occurred_on")[:1]),
+        "open_challenges": Coalesce(Subquery(open_disputes), 0),
+        "iro_name": Subquery(allocation.values("iro__user__last_name")[:1]),
+        "iro_first_name": Subquery(allocation.values("iro__user__first_name")[:1]),
+        "looked_after_since": Subquery(
             open_periods()
             .filter(child=OuterRef("pk"))
             .order_by("started_on")
             .values("started_on")[:1]
         ),
-        plan_since=Subquery(plan.order_by("started_on").values("started_on")[:1]),
-        planned_on=Subquery(planned.values("starts_on")[:1]),
-        planned_iro_first=Subquery(planned.values("iro__user__first_name")[:1]),
-        planned_iro_last=Subquery(planned.values("iro__user__last_name")[:1]),
-        next_due=Least(
+        "plan_since": Subquery(plan.order_by("started_on").values("started_on")[:1]),
+        "planned_on": Subquery(planned.values("starts_on")[:1]),
+        "planned_iro_first": Subquery(planned.values("iro__user__first_name")[:1]),
+        "planned_iro_last": Subquery(planned.values("iro__user__last_name")[:1]),
+        "next_due": Least(
             Coalesce("lac_due", far), Coalesce("rcpc_due", far), Coalesce("icpc_due", far)
         ),
-    )
+    }
 
 
 def _due_streams() -> list[tuple[QuerySet[Any], str]]:
@@ -270,11 +280,23 @@ class EveryoneByDue:
     sequence Django's Paginator pages: a page `[a:b]` reads the first `b` children of each
     kind of date by its index, then puts those few in order (`with_next_due`'s order),
     never working out every child's next date to sort them. The count is kept while the
-    records stand (core.kept). A page past every dated child reads the list whole."""
+    records stand (core.kept). A page past every dated child reads the list whole.
 
-    def __init__(self, children: QuerySet[Child], *, kept_as: str) -> None:
+    `of(pks)` gives those children as `children` would, in its order: every child with a
+    date is on the list (a child looked after or on a plan needs an IRO, and an enquiry
+    counts only for a child held or needing one), so a page's few are read by their pks
+    alone, not checked against the unit's allocations, periods and plans again."""
+
+    def __init__(
+        self,
+        children: QuerySet[Child],
+        *,
+        kept_as: str,
+        of: Callable[[set[int]], QuerySet[Child]],
+    ) -> None:
         self.children = children  # annotated by with_next_due, ordered
         self.kept_as = kept_as
+        self.of = of
 
     def count(self) -> int:
         return unit_kept(f"everyone:{self.kept_as}", lambda: self.children.count())[0]
@@ -291,7 +313,12 @@ class EveryoneByDue:
             candidates |= _first_children(rows, due, stop)
         if len(candidates) < stop:  # the page reaches children with no date
             return list(self.children[start:stop])
-        return list(self.children.filter(pk__in=candidates)[start:stop])
+        return list(self.of(candidates)[start:stop])
+
+
+def children_of(pks: Collection[int]) -> QuerySet[Child]:
+    """These children, annotated as the caseload lists them (`with_next_due`)."""
+    return with_next_due(Child.objects.filter(pk__in=pks))
 
 
 @dataclass(frozen=True)
@@ -330,7 +357,8 @@ class TimelineEvent:
 def child_timeline(
     *, periods, episodes=(), reviews, plans, enquiries, conferences, disputes, contacts
 ) -> list[TimelineEvent]:
-    """A child's events, newest first, from rows the page has already loaded."""
+    """A child's events, newest first, from rows the page has already loaded (`reviews`
+    from reviews.selectors.child_reviews, with their decisions)."""
     from core.dates import long_date
 
     events: list[TimelineEvent] = []
@@ -363,7 +391,7 @@ def child_timeline(
             TimelineEvent(
                 r.held_on,
                 f"Looked-after review{f' {r.number}' if r.number else ''}",
-                f"{due}Participation {r.participation_code}. {_decisions(len(r.decisions.all()))}",
+                f"{due}Participation {r.participation_code}. {_decisions(len(live_decisions(r)))}",
                 str(r.chair) if r.chair else "",
             )
         )

@@ -33,7 +33,7 @@ def in_care():
 
 
 def reviews_held(year: int) -> int:
-    report, _ = report_cached(year, as_of=SUMMER_2025)
+    report = report_cached(year, as_of=SUMMER_2025).report
     return report["looked_after"]["reviews_held"]
 
 
@@ -62,14 +62,14 @@ def test_the_fingerprint_moves_with_a_recorded_change_and_a_new_population(in_ca
 
 def test_the_year_in_progress_is_kept_for_the_minutes_set(settings, in_care):
     settings.OVERSIGHT_REPORT_CACHE_SECONDS = 300
-    first, worked_out = report_cached(2025, as_of=SUMMER_2025)
+    first, worked_out, _ = report_cached(2025, as_of=SUMMER_2025)
     held = first["looked_after"]["reviews_held"]
     lac_review_record(
         child=in_care, held_on=D(2025, 5, 1), participation_code="PN1", permanence_plan="f"
     )
-    kept, again = report_cached(2025, as_of=SUMMER_2025)
+    kept, again, _ = report_cached(2025, as_of=SUMMER_2025)
     assert kept["looked_after"]["reviews_held"] == held and again == worked_out
-    fresh, _ = report_cached(2025, as_of=SUMMER_2025 + dt.timedelta(days=1))
+    fresh = report_cached(2025, as_of=SUMMER_2025 + dt.timedelta(days=1)).report
     assert fresh["looked_after"]["reviews_held"] == held + 1, "a new day is a new key"
 
 
@@ -81,6 +81,34 @@ def test_the_dashboard_says_when_its_figures_were_worked_out(
     page = client.get("/dashboard/").content.decode()
     assert "Figures worked out on 2 June 2025 at 10am." in page
     assert "The year so far is worked out again every 5 minutes." in page
+
+
+def test_the_dashboards_tables_are_drawn_once_while_its_figures_stand(
+    client, head_of_service, settings, in_care, monkeypatch
+):
+    import reporting.views
+
+    settings.OVERSIGHT_REPORT_CACHE_SECONDS = 300
+    drawn = []
+    real = reporting.views.report_sections
+    monkeypatch.setattr(
+        reporting.views, "report_sections", lambda report: drawn.append(1) or real(report)
+    )
+    client.force_login(head_of_service)
+    first = client.get("/dashboard/?year=2024").content.decode()
+    again = client.get("/dashboard/?year=2024").content.decode()
+    assert len(drawn) == 1
+
+    def tables(page):
+        return page.split('id="contents-heading"')[1].split("</main>")[0]
+
+    assert "Looked-after reviews" in tables(again) and tables(again) == tables(first)
+
+    lac_review_record(
+        child=in_care, held_on=D(2024, 12, 2), participation_code="PN1", permanence_plan="f"
+    )
+    client.get("/dashboard/?year=2024")
+    assert len(drawn) == 2, "figures worked out again are drawn again"
 
 
 def test_the_year_so_far_counts_only_itself_once_the_closed_years_are_kept(in_care):

@@ -14,6 +14,7 @@ from reviews.services import episode_record
 from tests.conftest import _with_role
 from tests.factories import ChildFactory, IROFactory, UserFactory
 from worklists.alerts import digest_for
+from worklists.deadlines import open_deadlines
 from worklists.selectors import caseloads
 
 D = dt.date
@@ -78,17 +79,27 @@ def test_an_iros_home_page_runs_the_same_queries_however_many_children_the_unit_
     assert home_queries(client) == small
 
 
-def test_an_iros_digest_reads_the_areas_cases_only_through_their_own_allocations(iro):
-    looked_after(iro, "MINE1", D(2025, 3, 3))
+def test_an_iros_digest_reads_the_areas_cases_only_of_the_children_they_hold(iro):
+    mine = looked_after(iro, "MINE1", D(2025, 3, 3))
     another_iros_children(3)
     with CaptureQueriesContext(connection) as queries:
         items = digest_for(iro.user, as_of=TODAY)
     assert {i.subject.split(" ")[0] for i in items} == {"MINE1"}
+    held = [q["sql"] for q in queries if '"iro_iroallocation"' in q["sql"]]
+    assert held and re.search(rf'"user_id" = {iro.user.pk}\b', held[0]), held
     reads = [q["sql"] for q in queries if any(f'FROM "{t}"' in q["sql"] for t in CASE_TABLES)]
     assert reads, "the digest reads the areas' cases"
     for sql in reads:
-        assert '"iro_iroallocation"' in sql, sql
-        assert re.search(rf'"user_id" = {iro.user.pk}\b', sql), sql
+        # Kept to the children read from their allocations first, by their pks.
+        assert re.search(rf'"child_id" IN \({mine.pk}\)', sql), sql
+
+
+def test_a_person_who_holds_no_child_is_not_asked_of_the_childrens_areas(business_support):
+    another_iros_children(2)
+    with CaptureQueriesContext(connection) as queries:
+        open_deadlines(as_of=TODAY, within_days=60, iro_user_id=business_support.pk)
+    assert not [q for q in queries if any(f'FROM "{t}"' in q["sql"] for t in CASE_TABLES)]
+    assert any('FROM "fostering_fostercarerhousehold"' in q["sql"] for q in queries)
 
 
 def test_a_business_support_home_page_reads_only_the_deadlines_they_answer_for(
@@ -180,7 +191,7 @@ def test_everyone_soonest_first_is_paged_by_the_dates_indexes_with_the_same_orde
     a day, children with more than one kind of date, an initial conference for a child
     held by an IRO (listed) and for one nobody holds (not listed), children with no date."""
     from protection.services import plan_record, section47_start
-    from worklists.selectors import EveryoneByDue, caseload_children
+    from worklists.selectors import EveryoneByDue, caseload_children, children_of
 
     for i in range(14):  # looked after, entered care two to a day
         looked_after(iro, f"L{i:02d}", TODAY - dt.timedelta(days=3 + i // 2))
@@ -200,11 +211,18 @@ def test_everyone_soonest_first_is_paged_by_the_dates_indexes_with_the_same_orde
     for i in range(4):  # held, nothing due
         iro_allocate(child=ChildFactory(child_id=f"N{i:02d}"), iro=iro, started_on=TODAY)
 
-    children = caseload_children(who="all").order_by("next_due", "last_name", "child_id")
-    assert EveryoneByDue(children.none(), kept_as="none")[0:0] == []
+    def in_order(rows):
+        return rows.order_by("next_due", "last_name", "child_id")
+
+    children = in_order(caseload_children(who="all"))
+
+    def of(pks):
+        return in_order(children_of(pks))
+
+    assert EveryoneByDue(children.none(), kept_as="none", of=of)[0:0] == []
     whole = [c.child_id for c in children]
     assert "S01" not in whole and "S00" in whole and len(whole) == 14 + 6 + 3 + 1 + 4
-    paged = EveryoneByDue(children, kept_as="test")
+    paged = EveryoneByDue(children, kept_as="test", of=of)
     assert len(paged) == len(whole)
     for size in (1, 3, 5, 25):
         read = [

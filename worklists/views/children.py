@@ -22,13 +22,16 @@ from iro.rules import RESTRICTED_RECORD
 from iro.selectors import children_mask, restricted_hidden_from
 from iro.services import family_allocate, iro_allocate
 from iro.services import planned_move_cancel as planned_move_cancel_service
+from protection.selectors import child_conferences, child_enquiries
 from reviews.models import ReviewStatus
+from reviews.selectors import child_contacts, child_episodes, child_reviews
 from worklists.selectors import (
     NEVER,
     EveryoneByDue,
     caseload_children,
     caseloads_kept,
     child_timeline,
+    children_of,
     next_due_of,
     unallocated_count,
 )
@@ -93,20 +96,25 @@ def caseload(request):
         F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True)
         for f in SORTS[sort][0]
     ]
-    # Sorted by the names shown: a restricted record masked for this person sorts as
-    # "Restricted record", not where the child's surname would put it.
     hidden = restricted_hidden_from(request.user).values("pk")
-    children = children.annotate(
-        name_shown=Case(When(pk__in=hidden, then=Value(RESTRICTED_RECORD)), default=F("last_name")),
-        first_name_shown=Case(When(pk__in=hidden, then=Value("")), default=F("first_name")),
-    )
-    children = children.order_by(*order, "name_shown", "child_id")
+
+    def in_order(rows: QuerySet[Child]) -> QuerySet[Child]:
+        # Sorted by the names shown: a restricted record masked for this person sorts as
+        # "Restricted record", not where the child's surname would put it.
+        return rows.annotate(
+            name_shown=Case(
+                When(pk__in=hidden, then=Value(RESTRICTED_RECORD)), default=F("last_name")
+            ),
+            first_name_shown=Case(When(pk__in=hidden, then=Value("")), default=F("first_name")),
+        ).order_by(*order, "name_shown", "child_id")
+
+    children = in_order(children)
     listed: Sequence[Child] | QuerySet[Child] = children
     unfiltered = not any(data.get(f) for f in ("q", "area", "status"))
     if who == "all" and sort == "due" and not descending and unfiltered:
         # The whole unit, soonest first: paged by the dates' indexes, not by working out
-        # every child's next date.
-        listed = EveryoneByDue(children, kept_as=who)
+        # every child's next date; a page's few children are then read by their pks.
+        listed = EveryoneByDue(children, kept_as=who, of=lambda pks: in_order(children_of(pks)))
     page = Paginator(listed, 25).get_page(request.GET.get("page"))
     rows = []
     for child in children_mask(page.object_list, user=request.user):
@@ -176,24 +184,18 @@ def child_detail(request, child_id: str):
     allocation = next((a for a in allocations if a.ended_on is None), None)
     planned = PlannedMove.objects.filter(child=child).select_related("iro__user").first()
     periods = list(child.periods_of_care.order_by("-first_recorded_on"))
-    reviews = list(
-        child.lac_reviews.exclude(status=ReviewStatus.CANCELLED)
-        .select_related("chair__user")
-        .prefetch_related("decisions")
-        .order_by("-held_on")
-    )
+    # Read once a request, and shared with the areas' sections of the record below.
+    reviews = [r for r in child_reviews(child) if r.status != ReviewStatus.CANCELLED]
     plans = list(child.cp_plans.order_by("-started_on"))
-    enquiries = list(child.section47_enquiries.order_by("-strategy_discussion_on"))
-    conferences = list(
-        child.conferences.select_related("conference").order_by("-conference__held_on")
-    )
+    enquiries = [e for e in child_enquiries(child) if e.withdrawn_at is None]
+    conferences = child_conferences(child)
     disputes = list(
         # The timeline names who raised each (str of the IRO is their user's name).
         child.disputes.select_related("resolved_at_level", "raised_by__user").prefetch_related(
             "stages__level"
         )
     )
-    contacts = list(child.iro_contacts.select_related("iro__user"))
+    contacts = [c for c in child_contacts(child) if c.withdrawn_at is None]
     booked = [r for r in reviews if r.status == ReviewStatus.SCHEDULED]
     as_of = today()
     user = request.user
@@ -251,7 +253,7 @@ def child_detail(request, child_id: str):
             "contents": contents,
             "timeline": child_timeline(
                 periods=periods,
-                episodes=child.episodes.all(),
+                episodes=[e for e in child_episodes(child) if e.withdrawn_at is None],
                 reviews=held,
                 plans=plans,
                 enquiries=enquiries,
