@@ -258,21 +258,17 @@ def _due_streams() -> list[tuple[QuerySet[Any], str]]:
     ]
 
 
-def _first_children(rows: QuerySet[Any], due: str, n: int) -> set[int]:
-    """The children of the first `n` children's rows by `due`, and every row on the
-    n-th child's day (ties are put in order by name afterwards): read by the date's
-    index, however many rows there are."""
-    k, children = n, []
+def _first_rows(rows: QuerySet[Any], due: str, n: int) -> tuple[list[tuple[int, Any]], bool]:
+    """The first rows by `due` (child, date), as many as hold `n` children, read by the
+    date's index however many rows there are; and whether that was every row."""
+    k = n
     while True:
         got = list(rows.order_by(due, "pk").values_list("child_id", due)[:k])
-        children = list(dict.fromkeys(child for child, _ in got))
-        if len(children) >= n or len(got) < k:
-            break
+        if len(got) < k:
+            return got, True
+        if len(dict.fromkeys(child for child, _ in got)) >= n:
+            return got, False
         k *= 2
-    if len(children) < n:
-        return set(children)
-    last = next(on for child, on in got if child == children[n - 1])
-    return set(children[:n]) | set(rows.filter(**{due: last}).values_list("child_id", flat=True))
 
 
 class EveryoneByDue:
@@ -308,11 +304,22 @@ class EveryoneByDue:
         start, stop = index.start or 0, index.stop
         if stop is None or stop <= start:
             return []
-        candidates: set[int] = set()
-        for rows, due in _due_streams():
-            candidates |= _first_children(rows, due, stop)
-        if len(candidates) < stop:  # the page reaches children with no date
+        streams = [(rows, due, *_first_rows(rows, due, stop)) for rows, due in _due_streams()]
+        soonest: dict[int, Any] = {}  # each child's earliest date read
+        for _, _, got, _ in streams:
+            for child, on in got:
+                soonest[child] = min(on, soonest.get(child, on))
+        if len(soonest) < stop:  # the page reaches children with no date
             return list(self.children[start:stop])
+        # The page ends by the stop-th child's date so far. A stream read to a date on or
+        # before it may hold more of the page (ties put in order by name, or a child
+        # whose earliest date is in it): those are read by the dates.
+        last_day = sorted(soonest.values())[stop - 1]
+        candidates = set(soonest)
+        for rows, due, got, whole in streams:
+            if not whole and got[-1][1] <= last_day:
+                between = {f"{due}__gte": got[-1][1], f"{due}__lte": last_day}
+                candidates |= set(rows.filter(**between).values_list("child_id", flat=True))
         return list(self.of(candidates)[start:stop])
 
 

@@ -193,8 +193,8 @@ def test_everyone_soonest_first_is_paged_by_the_dates_indexes_with_the_same_orde
     from protection.services import plan_record, section47_start
     from worklists.selectors import EveryoneByDue, caseload_children, children_of
 
-    for i in range(14):  # looked after, entered care two to a day
-        looked_after(iro, f"L{i:02d}", TODAY - dt.timedelta(days=3 + i // 2))
+    for i in range(14):  # looked after, entered care two to a day (IDs against the pks)
+        looked_after(iro, f"L{13 - i:02d}", TODAY - dt.timedelta(days=3 + i // 2))
     for i in range(6):
         child = ChildFactory(child_id=f"P{i:02d}")
         iro_allocate(child=child, iro=iro, started_on=TODAY - dt.timedelta(days=200))
@@ -225,6 +225,27 @@ def test_everyone_soonest_first_is_paged_by_the_dates_indexes_with_the_same_orde
     paged = EveryoneByDue(children, kept_as="test", of=of)
     assert len(paged) == len(whole)
     for size in (1, 3, 5, 25):
+        read = [
+            c.child_id for start in range(0, len(whole), size) for c in paged[start : start + size]
+        ]
+        assert read == whole, size
+
+
+def test_everyone_soonest_first_keeps_a_days_ties_in_order_where_a_page_ends_on_them(iro):
+    """Two children a day, each day's second made first: a page ending between them puts
+    the day's children in the list's order (by name, then ID), not the database's."""
+    from worklists.selectors import EveryoneByDue, caseload_children, children_of
+
+    for i in range(8):
+        looked_after(iro, f"L{7 - i:02d}", TODAY - dt.timedelta(days=3 + i // 2))
+
+    def in_order(rows):
+        return rows.order_by("next_due", "last_name", "child_id")
+
+    children = in_order(caseload_children(who="all"))
+    whole = [c.child_id for c in children]
+    paged = EveryoneByDue(children, kept_as="ties", of=lambda pks: in_order(children_of(pks)))
+    for size in (1, 3):
         read = [
             c.child_id for start in range(0, len(whole), size) for c in paged[start : start + size]
         ]
