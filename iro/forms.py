@@ -7,8 +7,14 @@ from django.utils import timezone
 
 from core.codes import Ethnicity, Sex
 from core.decisions import reason_field
-from core.forms import GDSDateField, GuardedForm, ServiceForm, TimeField, gds_date
-from core.models import name_shown
+from core.forms import (
+    GDSDateField,
+    GuardedForm,
+    ListedChoiceField,
+    ServiceForm,
+    TimeField,
+    gds_date,
+)
 from iro.models import Family, IndependentReviewingOfficer
 from iro.restricted import ENTER_REASON, ENTER_RESTRICTION_REASON, REASON_MAX_LENGTH
 from iro.rules import (
@@ -21,6 +27,7 @@ from iro.rules import (
     upn_normalised,
     upn_problem,
 )
+from iro.selectors import active_iros
 from iro.services import ALREADY_HELD, CHILD_DETAILS, REASON_NEEDED
 
 # The caseload's IRO filter: one IRO, everyone, or the children nobody holds.
@@ -46,19 +53,17 @@ class CaseloadFilterForm(forms.Form):
         required=False,
         choices=[("", "All"), ("looked_after", "Looked after"), ("protection", "Child protection")],
     )
-    iro = forms.ChoiceField(label="IRO", required=False)
+    iro = ListedChoiceField(label="IRO", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Names, not objects: a big unit's list is hundreds of IROs, and one is chosen.
-        rows = IndependentReviewingOfficer.objects.filter(active=True).values_list(
-            "pk", "user_id", "user__first_name", "user__last_name", "user__username"
-        )
-        self.iro_users = {str(pk): user for pk, user, *_ in rows}
+        rows = active_iros()
+        self.iro_users = {pk: user for pk, user, _ in rows}
         self.fields["iro"].choices = [
             (EVERYONE, "Everyone"),
             (NOBODY, "No IRO (not allocated)"),
-            *[(str(pk), name_shown(first, last, name)) for pk, _, first, last, name in rows],
+            *[(pk, name) for pk, _, name in rows],
         ]
 
     def iro_of(self, user_id: int) -> str | None:

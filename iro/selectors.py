@@ -9,12 +9,29 @@ from typing import Any, TypeVar
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from core.history import Correction, corrections_of, value_shown
+from core.kept import unit_kept
+from core.models import name_shown
 from core.permissions import is_manager
 from core.request_memo import request_memoised
-from iro.models import Child, IROAllocation
+from iro.models import Child, IndependentReviewingOfficer, IROAllocation
 from iro.rules import RESTRICTED_RECORD
 
 T = TypeVar("T")
+
+
+def active_iros() -> list[tuple[str, int, str]]:
+    """Each active IRO as (pk, user id, name shown), in the IROs' order: the caseload's
+    filter lists them all. Kept while the records stand (core.kept: a new IRO, or one
+    leaving, is a recorded change; a name changed on the account shows within
+    OVERSIGHT_UNIT_COUNTS_SECONDS), as a big unit's list is hundreds of rows."""
+
+    def read() -> list[tuple[str, int, str]]:
+        rows = IndependentReviewingOfficer.objects.filter(active=True).values_list(
+            "pk", "user_id", "user__first_name", "user__last_name", "user__username"
+        )
+        return [(str(pk), user, name_shown(f, la, u)) for pk, user, f, la, u in rows]
+
+    return unit_kept("active_iros", read)[0]
 
 
 def restricted_hidden_from(user, *, children: QuerySet[Child] | None = None) -> QuerySet[Child]:
