@@ -14,10 +14,13 @@ from protection.selectors import child_conferences, corrections, enquiry_rows
 
 
 def protection_section(*, child: Child, as_of: dt.date) -> RecordSection:
+    places = child_conferences(child)
     booked = sorted(
-        (e for e in child_conferences(child) if e.conference.status == ConferenceStatus.SCHEDULED),
+        (e for e in places if e.conference.status == ConferenceStatus.SCHEDULED),
         key=lambda e: (e.conference.scheduled_for is None, e.conference.scheduled_for, e.pk),
     )
+    # A conference's decisions are the child's if it covered them and was held.
+    held = any(e.conference.status == ConferenceStatus.HELD for e in places)
     transfer = child.transfers_in.filter(concluded_on__isnull=True).first()
     return RecordSection(
         "protection/_record_section.html",
@@ -35,6 +38,8 @@ def protection_section(*, child: Child, as_of: dt.date) -> RecordSection:
                 .select_related("conference__chair", "conference__deputy_chair", "withdrawn_by")
                 .order_by("-conference__held_on", "due_on")
                 .distinct()
-            ],
+            ]
+            if held
+            else [],
         },
     )
