@@ -9,6 +9,7 @@ that asked. A write that changes an answer within a request clears the memo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from typing import TypeVar
@@ -16,6 +17,7 @@ from typing import TypeVar
 from django.http import HttpRequest, HttpResponseBase
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 _memo: ContextVar[dict[Hashable, object] | None] = ContextVar("request_memo", default=None)
 
@@ -28,6 +30,18 @@ def request_memoised(key: Hashable, compute: Callable[[], T]) -> T:
     if key not in memo:
         memo[key] = compute()
     return memo[key]  # type: ignore[return-value]
+
+
+def once_a_request(read: Callable[[R], T]) -> Callable[[R], T]:
+    """`read(record)` asked once a request for each record (by its pk): for a page whose
+    parts each show the same rows of one record, such as a child's reviews."""
+    name = f"{read.__module__}.{read.__qualname__}"
+
+    @functools.wraps(read)
+    def memoised(record: R) -> T:
+        return request_memoised((name, record.pk), lambda: read(record))  # type: ignore[attr-defined]
+
+    return memoised
 
 
 def request_memo_clear() -> None:

@@ -13,7 +13,7 @@ from core.dates import long_date
 from core.deadlines import DeadlineSource, OpenDeadline, deadlines_from
 from core.decisions import DecisionRow, decision_row
 from core.meetings import BookingNeed, BookingSource, Meeting
-from core.request_memo import request_memoised
+from core.request_memo import once_a_request
 from iro.selectors import child_scope, children_held_by
 from protection.models import (
     ChildProtectionConference,
@@ -57,33 +57,27 @@ class EnquiryRow:
     withdraw_problem: str | None
 
 
+@once_a_request
 def child_enquiries(child: Any) -> list[Section47Enquiry]:
     """The child's section 47 enquiries, newest first, withdrawn ones too (with who
     withdrew them): read once a request (the record's page and its section)."""
-
-    def read() -> list[Section47Enquiry]:
-        return list(
-            Section47Enquiry.all_objects.filter(child=child)
-            .select_related("withdrawn_by")
-            .order_by("-strategy_discussion_on", "-pk")
-        )
-
-    return request_memoised(("child_enquiries", child.pk), read)
+    return list(
+        Section47Enquiry.all_objects.filter(child=child)
+        .select_related("withdrawn_by")
+        .order_by("-strategy_discussion_on", "-pk")
+    )
 
 
+@once_a_request
 def child_conferences(child: Any) -> list[ConferenceChild]:
     """The child's places at conferences, booked, held and cancelled, the latest held
     first, each with its conference: read once a request (the record's page and its
     section)."""
-
-    def read() -> list[ConferenceChild]:
-        return list(
-            ConferenceChild.objects.filter(child=child)
-            .select_related("conference")
-            .order_by("-conference__held_on", "-pk")
-        )
-
-    return request_memoised(("child_conferences", child.pk), read)
+    return list(
+        ConferenceChild.objects.filter(child=child)
+        .select_related("conference")
+        .order_by("-conference__held_on", "-pk")
+    )
 
 
 def enquiry_rows(*, child: Any, limit: int = 3) -> list[EnquiryRow]:

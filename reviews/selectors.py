@@ -14,7 +14,7 @@ from core.deadlines import DeadlineSource, OpenDeadline, deadlines_from
 from core.decisions import DecisionRow, DecisionStatus, decision_row  # noqa: F401
 from core.meetings import BookingNeed, BookingSource, Meeting
 from core.record import RecordSection
-from core.request_memo import request_memoised
+from core.request_memo import once_a_request
 from iro.selectors import child_scope, children_held_by
 from reviews.models import (
     Episode,
@@ -210,34 +210,31 @@ def _corrections(reviews: list[LookedAfterReview]) -> dict[int, list[Any]]:
     return found
 
 
+@once_a_request
 def child_reviews(child) -> list[LookedAfterReview]:
     """Every review of the child, booked, held and cancelled, newest first, with its chair,
     period, decisions (withdrawn ones too: `all_decisions`), invitations and moves. Read
     once a request: the record's page and its looked-after section both show them."""
-
-    def read() -> list[LookedAfterReview]:
-        return list(
-            child.lac_reviews.select_related("chair__user", "period")
-            .prefetch_related(
-                Prefetch(
-                    "decisions",
-                    queryset=ReviewDecision.all_objects.select_related("withdrawn_by").order_by(
-                        "due_on", "pk"
-                    ),
-                    to_attr="all_decisions",
+    return list(
+        child.lac_reviews.select_related("chair__user", "period")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=ReviewDecision.all_objects.select_related("withdrawn_by").order_by(
+                    "due_on", "pk"
                 ),
-                "invitations",
-                Prefetch(
-                    "moves",
-                    queryset=ReviewReschedule.objects.select_related("moved_by").order_by(
-                        "created_at", "pk"
-                    ),
+                to_attr="all_decisions",
+            ),
+            "invitations",
+            Prefetch(
+                "moves",
+                queryset=ReviewReschedule.objects.select_related("moved_by").order_by(
+                    "created_at", "pk"
                 ),
-            )
-            .order_by("-held_on", "-scheduled_for")
+            ),
         )
-
-    return request_memoised(("child_reviews", child.pk), read)
+        .order_by("-held_on", "-scheduled_for")
+    )
 
 
 def live_decisions(review: LookedAfterReview) -> list[ReviewDecision]:
@@ -245,30 +242,24 @@ def live_decisions(review: LookedAfterReview) -> list[ReviewDecision]:
     return [d for d in review.all_decisions if d.withdrawn_at is None]  # type: ignore[attr-defined]
 
 
+@once_a_request
 def child_contacts(child) -> list[IROContact]:
     """The IRO's contacts with the child, withdrawn ones too, with who made and withdrew
     each: read once a request (the record's timeline and its section)."""
-
-    def read() -> list[IROContact]:
-        return list(
-            IROContact.all_objects.filter(child=child).select_related("iro__user", "withdrawn_by")
-        )
-
-    return request_memoised(("child_contacts", child.pk), read)
+    return list(
+        IROContact.all_objects.filter(child=child).select_related("iro__user", "withdrawn_by")
+    )
 
 
+@once_a_request
 def child_episodes(child) -> list[Episode]:
     """The child's episodes, newest first, withdrawn ones too: read once a request (the
     record's timeline and its section)."""
-
-    def read() -> list[Episode]:
-        return list(
-            Episode.all_objects.filter(child=child)
-            .select_related("withdrawn_by")
-            .order_by("-started_on", "-pk")
-        )
-
-    return request_memoised(("child_episodes", child.pk), read)
+    return list(
+        Episode.all_objects.filter(child=child)
+        .select_related("withdrawn_by")
+        .order_by("-started_on", "-pk")
+    )
 
 
 def looked_after_section(*, child, as_of: dt.date) -> RecordSection:
