@@ -22,7 +22,7 @@ def govuk_date(value: dt.date | None) -> str:
 
 @register.filter(expects_localtime=True)
 def govuk_short_date(value: dt.date | None) -> str:
-    """4 May 2023 as 4 May 2023, 4 December 2023 as 4 Dec 2023: `|date:"j M Y"`."""
+    """4 Dec 2023, the month shortened: `|date:"j M Y"`, as `govuk_date` is."""
     return f"{value.day} {value:%b %Y}" if isinstance(value, dt.date) else ""
 
 
