@@ -84,11 +84,12 @@ def enquiry_rows(*, child: Any, limit: int = 3) -> list[EnquiryRow]:
     """The child's latest enquiries, then any withdrawn, each with its corrections."""
     from protection.services import section47_withdraw_problem
 
-    enquiries = child_enquiries(child)
+    enquiries, places = child_enquiries(child), child_conferences(child)
     latest = [e for e in enquiries if e.withdrawn_at is None][:limit]
     withdrawn = [e for e in enquiries if e.withdrawn_at is not None]
     return [
-        EnquiryRow(e, corrections(e), section47_withdraw_problem(e)) for e in latest + withdrawn
+        EnquiryRow(e, corrections(e), section47_withdraw_problem(e, places=places))
+        for e in latest + withdrawn
     ]
 
 

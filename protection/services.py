@@ -263,14 +263,23 @@ TRANSFER_UNCHANGED = "Nothing has changed: change the date or the council to cor
 
 
 def _initial_conferences(
-    enquiry: Section47Enquiry,
+    enquiry: Section47Enquiry, *, places: list[ConferenceChild] | None = None
 ) -> tuple[list[ConferenceChild], list[ConferenceChild]]:
-    """The enquiry's initial conferences held, and booked (cancelled ones do not count)."""
-    entries = list(
-        ConferenceChild.objects.filter(
-            section47=enquiry, conference__kind=ConferenceKind.INITIAL
-        ).select_related("conference")
-    )
+    """The enquiry's initial conferences held, and booked (cancelled ones do not count);
+    `places` the child's places at conferences with their conferences, if already read
+    (protection.selectors.child_conferences)."""
+    if places is None:
+        entries = list(
+            ConferenceChild.objects.filter(
+                section47=enquiry, conference__kind=ConferenceKind.INITIAL
+            ).select_related("conference")
+        )
+    else:
+        entries = [
+            e
+            for e in places
+            if e.section47_id == enquiry.pk and e.conference.kind == ConferenceKind.INITIAL
+        ]
     held = [e for e in entries if e.conference.status == ConferenceStatus.HELD]
     booked = [e for e in entries if e.conference.status == ConferenceStatus.SCHEDULED]
     return held, booked
@@ -281,12 +290,14 @@ def _booked_day(entry: ConferenceChild) -> dt.date | None:
     return timezone.localtime(when).date() if when else None
 
 
-def section47_withdraw_problem(enquiry: Section47Enquiry) -> str | None:
+def section47_withdraw_problem(
+    enquiry: Section47Enquiry, *, places: list[ConferenceChild] | None = None
+) -> str | None:
     """Why an enquiry cannot be withdrawn (an initial conference held or booked on it, or
-    it is withdrawn already), or None."""
+    it is withdrawn already), or None; `places` as `_initial_conferences` takes them."""
     if enquiry.is_withdrawn:
         return ENQUIRY_WITHDRAWN.format(reason=enquiry.withdrawn_reason)
-    held, booked = _initial_conferences(enquiry)
+    held, booked = _initial_conferences(enquiry, places=places)
     if held and (day := held[0].conference.held_on):
         return WITHDRAW_AFTER_ICPC.format(date=long_date(day))
     if booked:
