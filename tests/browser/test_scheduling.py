@@ -27,8 +27,10 @@ def test_business_support_books_and_runs_a_sibling_groups_initial_conference(
     for child in (older, younger):
         iro_allocate(child=child, iro=iro, started_on=today() - dt.timedelta(days=30))
         section47_start(child=child, strategy_discussion_on=today() - dt.timedelta(days=3))
-    # The chair already has a review booked at the time business support will choose.
-    when = today() + dt.timedelta(days=7)
+    # The chair already has a review booked at the time business support will choose: a
+    # working day (a weekend's date would be warned about too, and the page would then
+    # show two warnings).
+    when = add_working_days(today(), 5, default_calendar())
     other = ChildFactory(child_id="L1")
     episode_record(
         child=other,
