@@ -164,6 +164,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
+# Read with the signed-in person, in the same query: pages ask an IRO's profile of them
+# (core.backends.signed_in_user).
+OVERSIGHT_USER_RELATED = ("iro_profile",)
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Who may act on which record: the rules each area declares in permissions.py.

@@ -46,6 +46,26 @@ def value_shown(model: type[models.Model], field: str, value: Any) -> str:
     return str(choices.get(value, value))
 
 
+def corrections_each(rows: Sequence[Any]) -> dict[Any, list[Any]]:
+    """The history entries that say why each record changed (corrections, a withdrawal),
+    oldest first, with who made them, for several records of one model at once:
+    {record pk: entries}, in one query."""
+    if not rows:
+        return {}
+    found: dict[Any, list[Any]] = {row.pk: [] for row in rows}
+    entries = (
+        type(rows[0])
+        .history.filter(id__in=list(found))
+        .exclude(history_change_reason__isnull=True)
+        .exclude(history_change_reason="")
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    for entry in entries:
+        found[entry.id].append(entry)
+    return found
+
+
 def corrections_of(record: models.Model, *, fields: Sequence[str]) -> list[Correction]:
     """The changes made to `fields` of `record` with a reason given, oldest first."""
     model = type(record)

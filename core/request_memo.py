@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from django.http import HttpRequest, HttpResponseBase
 
@@ -32,16 +32,28 @@ def request_memoised(key: Hashable, compute: Callable[[], T]) -> T:
     return memo[key]  # type: ignore[return-value]
 
 
-def once_a_request(read: Callable[[R], T]) -> Callable[[R], T]:
+class OnceARequest(Generic[R, T]):
+    """`read(record)` asked once a request for each record (by its pk); `if_read(record)`
+    answers only from what this request has read already (None if it has not), for a
+    question another page asks more cheaply of the database."""
+
+    def __init__(self, read: Callable[[R], T]) -> None:
+        self.read = read
+        self.name = f"{read.__module__}.{read.__qualname__}"
+        functools.update_wrapper(self, read)
+
+    def __call__(self, record: R) -> T:
+        return request_memoised((self.name, record.pk), lambda: self.read(record))  # type: ignore[attr-defined]
+
+    def if_read(self, record: R) -> T | None:
+        memo = _memo.get()
+        return None if memo is None else memo.get((self.name, record.pk))  # type: ignore[attr-defined,return-value]
+
+
+def once_a_request(read: Callable[[R], T]) -> OnceARequest[R, T]:
     """`read(record)` asked once a request for each record (by its pk): for a page whose
     parts each show the same rows of one record, such as a child's reviews."""
-    name = f"{read.__module__}.{read.__qualname__}"
-
-    @functools.wraps(read)
-    def memoised(record: R) -> T:
-        return request_memoised((name, record.pk), lambda: read(record))  # type: ignore[attr-defined]
-
-    return memoised
+    return OnceARequest(read)
 
 
 def request_memo_clear() -> None:

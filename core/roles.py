@@ -101,8 +101,33 @@ def user_roles(user: User | AnonymousUser) -> set[str]:
     if cached is not None:
         return set(cached)
     labels = {r.label: r.value for r in Role}
-    held = {labels[g.name] for g in user.groups.all() if g.name in labels}
+    names, perms = _groups_and_permissions(user)
+    held = {labels[name] for name in names if name in labels}
     if user.is_superuser:
         held.add(Role.ADMINISTRATOR.value)
+    elif user.is_active:
+        # Django's model permissions, read with the roles (core.backends keeps them).
+        setattr(user, "_perm_cache", perms)  # noqa: B010 (Django's cache on the object)
     setattr(user, "_oversight_roles", frozenset(held))  # noqa: B010 (a cache on the object)
     return held
+
+
+def _groups_and_permissions(user: User) -> tuple[set[str], set[str]]:
+    """The names of the user's groups, and the model permissions they hold through them
+    or of their own ("app.codename"), in one query: most pages ask both."""
+    Group = global_apps.get_model("auth", "Group")
+    Permission = global_apps.get_model("auth", "Permission")
+    through_groups = Group.objects.filter(user=user).values_list(
+        "name", "permissions__content_type__app_label", "permissions__codename"
+    )
+    own = Permission.objects.filter(user=user).values_list(
+        models.Value(None, output_field=models.CharField()), "content_type__app_label", "codename"
+    )
+    names: set[str] = set()
+    perms: set[str] = set()
+    for name, app, codename in through_groups.order_by().union(own.order_by(), all=True):
+        if name is not None:
+            names.add(name)
+        if codename is not None:
+            perms.add(f"{app}.{codename}")
+    return names, perms

@@ -26,6 +26,7 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
+from core.backends import signed_in_user
 from core.models import User
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,9 @@ class CouncilAccountBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
             logger.warning("Single sign-on refused an ID token meant for another service")
             return None
         return payload  # type: ignore[no-any-return]
+
+    def get_user(self, user_id: Any) -> User | None:
+        return signed_in_user(user_id)  # type: ignore[no-any-return]
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         return bool(claims.get("email") or claims.get("preferred_username"))

@@ -7,6 +7,7 @@ import rules
 from core.permissions import is_business_support, is_manager
 from core.request_memo import request_memoised
 from core.roles import Role, model_perms
+from iro.selectors import child_allocations
 
 # Every role reads these. Business support add children and families, and give a child
 # who has no IRO their first one (the unallocated list); the Head of Service moves a
@@ -36,7 +37,10 @@ def holds_child(user, child) -> bool:
     if child is None or not user.is_authenticated:
         return False
     # Asked once per button a page decides on: once per request (iro.services clears it
-    # when an allocation changes).
+    # when an allocation changes), from the child's allocations if the page read them.
+    read = child_allocations.if_read(child)
+    if read is not None:
+        return any(a.ended_on is None and a.iro.user_id == user.pk for a in read)
     return request_memoised(
         ("holds_child", user.pk, child.pk),
         lambda: child.allocations.filter(ended_on__isnull=True, iro__user=user).exists(),

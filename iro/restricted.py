@@ -30,7 +30,7 @@ from django.utils.http import urlencode
 from core.middleware import BeforeViewMiddleware
 from core.permissions import is_manager
 from iro.models import Child
-from iro.selectors import restricted_hidden_from
+from iro.selectors import child_by_id, restricted_hidden_from
 
 # The page that asks for the reason: the one page of a restricted child always open.
 RESTRICTED_PAGE = "children:restricted"
@@ -120,11 +120,16 @@ class RestrictedChildMiddleware(BeforeViewMiddleware):
             return None
         # A page may name its child in the query string instead (?child=<child ID>: the
         # booking pages), and is then that child's page as much as a <child_id> one.
-        named = children_named(
-            match.view_name, match.namespace, {"child_id": request.GET.get("child"), **view_kwargs}
-        )
+        kwargs = {"child_id": request.GET.get("child"), **view_kwargs}
+        named = children_named(match.view_name, match.namespace, kwargs)
         if named is None or is_manager(user):
             return None
+        lookups = child_lookups(match.view_name, match.namespace)
+        if not any(kwargs.get(keyword) is not None for keyword in lookups):
+            # Named by their child ID alone: their row, read once for this and the page.
+            child = child_by_id(kwargs["child_id"])
+            if child is None or not child.restricted:
+                return None
         # The restricted records named that this person may not open unasked: one query.
         hidden = restricted_hidden_from(user, children=Child.objects.filter(named))
         reasons: dict[str, str] = {}

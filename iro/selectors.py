@@ -12,11 +12,27 @@ from core.history import Correction, corrections_of, value_shown
 from core.kept import unit_kept
 from core.models import name_shown
 from core.permissions import is_manager
-from core.request_memo import request_memoised
+from core.request_memo import once_a_request, request_memoised
 from iro.models import Child, IndependentReviewingOfficer, IROAllocation
 from iro.rules import RESTRICTED_RECORD
 
 T = TypeVar("T")
+
+
+def child_by_id(child_id: str) -> Child | None:
+    """The child with this council ID, with their family, or None. Asked once a request:
+    the restricted-record check before a child's page (iro.restricted) and the page."""
+    return request_memoised(
+        ("child_by_id", child_id),
+        lambda: Child.objects.select_related("family").filter(child_id=child_id).first(),
+    )
+
+
+@once_a_request
+def child_allocations(child: Child) -> list[IROAllocation]:
+    """The child's IROs, the latest first, each with their account: read once a request
+    (the record lists them; whether the person holds the child is answered from them)."""
+    return list(child.allocations.select_related("iro__user").order_by("-started_on", "-pk"))
 
 
 def active_iros() -> list[tuple[str, int, str]]:

@@ -20,7 +20,7 @@ def protection_section(*, child: Child, as_of: dt.date) -> RecordSection:
         key=lambda e: (e.conference.scheduled_for is None, e.conference.scheduled_for, e.pk),
     )
     # A conference's decisions are the child's if it covered them and was held.
-    held = any(e.conference.status == ConferenceStatus.HELD for e in places)
+    held = [e.conference_id for e in places if e.conference.status == ConferenceStatus.HELD]
     transfer = child.transfers_in.filter(concluded_on__isnull=True).first()
     return RecordSection(
         "protection/_record_section.html",
@@ -32,12 +32,9 @@ def protection_section(*, child: Child, as_of: dt.date) -> RecordSection:
             "enquiries": enquiry_rows(child=child),
             "decisions": [
                 decision_row(d, as_of)
-                for d in ConferenceDecision.all_objects.filter(
-                    conference__status=ConferenceStatus.HELD, conference__covered__child=child
-                )
+                for d in ConferenceDecision.all_objects.filter(conference_id__in=held)
                 .select_related("conference__chair", "conference__deputy_chair", "withdrawn_by")
                 .order_by("-conference__held_on", "due_on")
-                .distinct()
             ]
             if held
             else [],

@@ -12,6 +12,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from core.dates import long_date
 from core.deadlines import DeadlineSource, OpenDeadline, deadlines_from
 from core.decisions import DecisionRow, decision_row
+from core.history import corrections_each
 from core.meetings import BookingNeed, BookingSource, Meeting
 from core.request_memo import once_a_request
 from iro.selectors import child_scope, children_held_by
@@ -39,12 +40,7 @@ TRANSFER_IN = "transfer_in"
 def corrections(row: Any) -> list[Any]:
     """A record's history entries that say why it changed (corrections, a withdrawal),
     oldest first, with who made them."""
-    return list(
-        row.history.exclude(history_change_reason__isnull=True)
-        .exclude(history_change_reason="")
-        .select_related("history_user")
-        .order_by("history_date")
-    )
+    return corrections_each([row])[row.pk]
 
 
 @dataclass(frozen=True)
@@ -87,9 +83,10 @@ def enquiry_rows(*, child: Any, limit: int = 3) -> list[EnquiryRow]:
     enquiries, places = child_enquiries(child), child_conferences(child)
     latest = [e for e in enquiries if e.withdrawn_at is None][:limit]
     withdrawn = [e for e in enquiries if e.withdrawn_at is not None]
+    shown = latest + withdrawn
+    corrected = corrections_each(shown)
     return [
-        EnquiryRow(e, corrections(e), section47_withdraw_problem(e, places=places))
-        for e in latest + withdrawn
+        EnquiryRow(e, corrected[e.pk], section47_withdraw_problem(e, places=places)) for e in shown
     ]
 
 

@@ -8,6 +8,7 @@ from core.permissions import is_business_support, is_iro, is_manager
 from core.roles import Role, model_perms
 from iro.permissions import holds_child, is_chair_of
 from reviews.models import IROContact, LookedAfterReview, ReviewDecision
+from reviews.selectors import child_reviews
 
 VIEWABLE = [
     "periodofcare",
@@ -50,17 +51,27 @@ def answers_for(user, record) -> bool:
     return holds_child(user, record)
 
 
+def _booking_order(review: LookedAfterReview) -> tuple[bool, object, int]:
+    return (review.scheduled_for is None, review.scheduled_for or 0, review.pk)
+
+
 @rules.predicate
 def records_review_for(user, record) -> bool:
     """Who records a review's outcome: a booked review's chair. For a child (recording a
     review not reached through its booking) the chair of the child's booked review, so the
     booking is recorded by its chair whichever link is followed; with none, the child's IRO."""
     if not isinstance(record, LookedAfterReview):
-        booked = (
-            record.lac_reviews.filter(status="scheduled", chair__isnull=False)
-            .select_related("chair")
-            .first()
-        )
+        read = child_reviews.if_read(record)  # the child's record page has read them
+        if read is not None:
+            chaired = [r for r in read if r.status == "scheduled" and r.chair_id is not None]
+            # The first booked, as the query below orders them (the model's order).
+            booked = min(chaired, key=_booking_order, default=None)
+        else:
+            booked = (
+                record.lac_reviews.filter(status="scheduled", chair__isnull=False)
+                .select_related("chair")
+                .first()
+            )
         if booked is None:
             return holds_child(user, record)
         record = booked

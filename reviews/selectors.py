@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from core.dates import long_date
 from core.deadlines import DeadlineSource, OpenDeadline, deadlines_from
 from core.decisions import DecisionRow, DecisionStatus, decision_row  # noqa: F401
+from core.history import corrections_each
 from core.meetings import BookingNeed, BookingSource, Meeting
 from core.record import RecordSection
 from core.request_memo import once_a_request
@@ -195,18 +196,11 @@ class ReviewRow:
 def _corrections(reviews: list[LookedAfterReview]) -> dict[int, list[Any]]:
     """The history entries of each review's corrections (who, when and why), oldest
     first, read for all of them at once: {review pk: entries}."""
-    entries = (
-        LookedAfterReview.history.filter(
-            id__in=[r.pk for r in reviews], history_change_reason__isnull=False
-        )
-        .exclude(history_change_reason="")
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
-    found: dict[int, list[Any]] = {r.pk: [] for r in reviews}
-    for entry in entries:
-        if not entry.history_change_reason.startswith(("Moved:", "Cancelled:")):
-            found[entry.id].append(entry)
+    found = corrections_each(reviews)
+    for pk, entries in found.items():
+        found[pk] = [
+            e for e in entries if not e.history_change_reason.startswith(("Moved:", "Cancelled:"))
+        ]
     return found
 
 

@@ -51,3 +51,19 @@ def test_the_next_request_reads_again():
     in_a_request(lambda: rows_of(ONE))
     in_a_request(lambda: rows_of(ONE))
     assert reads == [1, 1]
+
+
+def test_if_read_answers_only_from_what_this_request_has_read():
+    reads.clear()
+    seen = []
+
+    def page():
+        seen.append(rows_of.if_read(ONE))  # not read yet: no answer, and no read
+        rows_of(ONE)
+        seen.append(rows_of.if_read(ONE))
+        seen.append(rows_of.if_read(TWO))
+
+    in_a_request(page)
+    assert seen == [None, [1], None]
+    assert reads == [1]
+    assert rows_of.if_read(ONE) is None  # outside a request nothing is kept

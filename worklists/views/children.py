@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -19,7 +20,12 @@ from core.services import today
 from iro.forms import EVERYONE, NOBODY, CaseloadFilterForm, ReallocationForm
 from iro.models import Child, IndependentReviewingOfficer, PlannedMove
 from iro.rules import RESTRICTED_RECORD
-from iro.selectors import children_mask, restricted_hidden_from
+from iro.selectors import (
+    child_allocations,
+    child_by_id,
+    children_mask,
+    restricted_hidden_from,
+)
 from iro.services import family_allocate, iro_allocate
 from iro.services import planned_move_cancel as planned_move_cancel_service
 from protection.selectors import child_conferences, child_enquiries
@@ -34,6 +40,7 @@ from worklists.selectors import (
     children_of,
     next_due_of,
     unallocated_count,
+    unallocated_listed,
 )
 from worklists.views.child_details import details_on_record
 
@@ -179,8 +186,10 @@ RECORD_REVIEW = "reviews.record_review"
 @role_required()
 def child_detail(request, child_id: str):
     """A child's record: identity, what is due next and why, and a timeline of events."""
-    child = get_object_or_404(Child.objects.select_related("family"), child_id=child_id)
-    allocations = list(child.allocations.select_related("iro__user").order_by("-started_on", "-pk"))
+    child = child_by_id(child_id)  # read once a request: the restricted check read it first
+    if child is None:
+        raise Http404
+    allocations = child_allocations(child)
     allocation = next((a for a in allocations if a.ended_on is None), None)
     planned = PlannedMove.objects.filter(child=child).select_related("iro__user").first()
     periods = list(child.periods_of_care.order_by("-first_recorded_on"))
@@ -311,7 +320,7 @@ def unallocated_list(request):
     """Children looked after or on a plan with no IRO, soonest statutory date first, each
     with a link to allocate them."""
     as_of = today()
-    children = caseload_children(who="unallocated").order_by(
+    children = unallocated_listed().order_by(
         F("next_due").asc(nulls_last=True), "last_name", "child_id"
     )
     page = Paginator(children, 50).get_page(request.GET.get("page"))
