@@ -250,3 +250,50 @@ def test_everyone_soonest_first_keeps_a_days_ties_in_order_where_a_page_ends_on_
             c.child_id for start in range(0, len(whole), size) for c in paged[start : start + size]
         ]
         assert read == whole, size
+
+
+def tables_read(queries) -> list[str]:
+    """The table each query reads first (its FROM), one entry a query."""
+    return [m.group(1) for q in queries if (m := re.search(r'\bFROM "(\w+)"', q["sql"]))]
+
+
+def test_a_childs_record_reads_each_of_its_own_rows_once(client, iro):
+    """The restricted check and the page share the child's row; whether the IRO holds
+    the child is answered from the allocations the page lists; the IRO's profile comes
+    with their account, and their roles with their permissions."""
+    child = looked_after(iro, "MINE3", D(2025, 1, 6))
+    client.force_login(iro.user, backend="core.backends.ModelBackend")
+    client.get(f"/children/{child.child_id}/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/children/{child.child_id}/")
+    assert response.status_code == 200
+    read = tables_read(queries)
+    for table in ("iro_child", "iro_iroallocation", "auth_group", "reviews_lookedafterreview"):
+        assert read.count(table) == 1, (table, read)
+    assert "iro_independentreviewingofficer" not in read  # joined to the account
+    assert "auth_permission" not in read  # read with the roles
+
+
+def test_a_childs_record_reads_its_enquiries_corrections_in_one_query(client, iro):
+    from protection.services import section47_correct, section47_start
+
+    child = looked_after(iro, "MINE4", D(2025, 1, 6))
+    client.force_login(iro.user)
+
+    def corrected(on):
+        enquiry = section47_start(child=child, strategy_discussion_on=on, icpc_not_required=True)
+        section47_correct(
+            enquiry=enquiry,
+            referral_on=None,
+            strategy_discussion_on=on,
+            icpc_not_required=False,
+            reason=f"Needed after all ({on:%d %B})",
+        )
+
+    corrected(D(2025, 2, 3))
+    one = record_queries(client, child)
+    corrected(D(2025, 2, 10))
+    corrected(D(2025, 2, 17))
+    page = client.get(f"/children/{child.child_id}/").content.decode()
+    assert all(f"Needed after all ({d} February)" in page for d in ("03", "10", "17"))
+    assert record_queries(client, child) == one
