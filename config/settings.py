@@ -484,6 +484,10 @@ OVERSIGHT_CASELOAD_RANGE = (
     int(os.environ.get("OVERSIGHT_CASELOAD_MIN", "50")),
     int(os.environ.get("OVERSIGHT_CASELOAD_MAX", "70")),
 )
+# The caseload's IRO filter lists every active IRO up to this many; a bigger unit's lists
+# Everyone, No IRO, the person's own and the one chosen, and the caseloads page links
+# each IRO's (a select of hundreds of names is long to send and to use).
+OVERSIGHT_CASELOAD_IRO_CHOICES = int(os.environ.get("OVERSIGHT_CASELOAD_IRO_CHOICES", "100"))
 # The DfE rules run on the returns every night (returns.data_quality). The CIN census
 # validator lives in its own environment (`make validators`, docs/adr/0005); the SSDA903
 # one is imported in-process when installed. The council's ONS code (E09000027) lets the

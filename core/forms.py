@@ -25,13 +25,15 @@ class ListedChoiceField(forms.CharField):
     """A choice among many (value, label) pairs of strings already in shape, such as
     every IRO of a big unit: checked against them as a set, and listed as given (Django's
     ChoiceField normalises and searches each choice, milliseconds for hundreds). Its
-    select is drawn with `select_options`."""
+    select is drawn with `select_options`, listing `listed` where set (some of the
+    choices: the rest are still taken, from a link elsewhere), else every choice."""
 
     default_error_messages = forms.ChoiceField.default_error_messages
 
     def __init__(self, *, choices: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.choices = list(choices)
+        self.listed: list[tuple[str, str]] | None = None
 
     def validate(self, value: Any) -> None:
         super().validate(value)

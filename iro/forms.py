@@ -3,6 +3,7 @@ from typing import cast
 
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from core.codes import Ethnicity, Sex
@@ -33,6 +34,9 @@ from iro.services import ALREADY_HELD, CHILD_DETAILS, REASON_NEEDED
 # The caseload's IRO filter: one IRO, everyone, or the children nobody holds.
 EVERYONE = ""
 NOBODY = "none"
+# Under the filter when a big unit's IROs are too many to list (the page links the
+# caseloads page beside it).
+IROS_CUT = "To see another IRO's caseload, choose them on the Allocation page"
 
 
 class CaseloadFilterForm(forms.Form):
@@ -55,16 +59,21 @@ class CaseloadFilterForm(forms.Form):
     )
     iro = ListedChoiceField(label="IRO", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # Names, not objects: a big unit's list is hundreds of IROs, and one is chosen.
         rows = active_iros()
         self.iro_users = {pk: user for pk, user, _ in rows}
-        self.fields["iro"].choices = [
-            (EVERYONE, "Everyone"),
-            (NOBODY, "No IRO (not allocated)"),
-            *[(pk, name) for pk, _, name in rows],
-        ]
+        field = self.fields["iro"]
+        always = [(EVERYONE, "Everyone"), (NOBODY, "No IRO (not allocated)")]
+        field.choices = [*always, *[(pk, name) for pk, _, name in rows]]
+        self.iros_cut = len(rows) > settings.OVERSIGHT_CASELOAD_IRO_CHOICES
+        if self.iros_cut:
+            # Too many to list: Everyone, No IRO, the person's own and the one chosen; any
+            # other is reached from the caseloads page (each IRO's links to theirs).
+            wanted = {self.iro_of(user_id) if user_id else None, self.data.get("iro")}
+            field.listed = [*always, *[(pk, name) for pk, _, name in rows if pk in wanted]]
+            field.help_text = IROS_CUT
 
     def iro_of(self, user_id: int) -> str | None:
         """The choice that is this user's own caseload, if they are an active IRO."""

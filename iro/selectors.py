@@ -24,7 +24,9 @@ def child_by_id(child_id: str) -> Child | None:
     the restricted-record check before a child's page (iro.restricted) and the page."""
     return request_memoised(
         ("child_by_id", child_id),
-        lambda: Child.objects.select_related("family").filter(child_id=child_id).first(),
+        lambda: (
+            Child.objects.select_related("family").filter(child_id=child_id).order_by("pk").first()
+        ),
     )
 
 

@@ -21,7 +21,9 @@ def protection_section(*, child: Child, as_of: dt.date) -> RecordSection:
     )
     # A conference's decisions are the child's if it covered them and was held.
     held = [e.conference_id for e in places if e.conference.status == ConferenceStatus.HELD]
-    transfer = child.transfers_in.filter(concluded_on__isnull=True).first()
+    transfer = (
+        child.transfers_in.filter(concluded_on__isnull=True).order_by("notified_on", "pk").first()
+    )
     return RecordSection(
         "protection/_record_section.html",
         {

@@ -241,7 +241,10 @@ def child_contacts(child) -> list[IROContact]:
     """The IRO's contacts with the child, withdrawn ones too, with who made and withdrew
     each: read once a request (the record's timeline and its section)."""
     return list(
-        IROContact.all_objects.filter(child=child).select_related("iro__user", "withdrawn_by")
+        IROContact.all_objects.filter(child=child)
+        .select_related("iro__user", "withdrawn_by")
+        # The model's order for one child, without joining the child to sort by name.
+        .order_by("-occurred_on", "-pk")
     )
 
 

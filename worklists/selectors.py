@@ -258,7 +258,8 @@ def _due_streams() -> list[tuple[QuerySet[Any], str]]:
     # sets of the whole unit (every open allocation, period and plan), where the few
     # enquiries awaiting a conference need asking of their own children only.
     def one(rows: QuerySet[Any]) -> Subquery:
-        return Subquery(rows.filter(child=OuterRef("child")).values("pk")[:1])
+        # Unordered: the models' order (by the child's name) would join the child.
+        return Subquery(rows.filter(child=OuterRef("child")).order_by().values("pk")[:1])
 
     awaiting = enquiries_awaiting_icpc().annotate(
         held_by=one(IROAllocation.objects.filter(ended_on__isnull=True)),

@@ -58,7 +58,9 @@ def select_options(bound_field: Any) -> str:
     of milliseconds, and format_html one call an option)."""
     chosen = "" if bound_field.value() is None else str(bound_field.value())
     options = []
-    for value, label in bound_field.field.choices:
+    field = bound_field.field
+    listed = getattr(field, "listed", None)
+    for value, label in field.choices if listed is None else listed:
         value = str(value)
         selected = " selected" if value == chosen else ""
         options.append(f'<option value="{escape(value)}"{selected}>{escape(str(label))}</option>')

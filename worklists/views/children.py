@@ -54,7 +54,7 @@ SORTS = {
 def _caseload_form(request) -> CaseloadFilterForm:
     """The filters as asked for; an IRO who chose no IRO sees (and is shown) their own."""
     data = request.GET.copy()
-    form = CaseloadFilterForm(data)
+    form = CaseloadFilterForm(data, user_id=request.user.pk)
     if "iro" not in data and Role.IRO in user_roles(request.user):
         # The form has loaded the active IROs already: no query for the user's own.
         mine = form.iro_of(request.user.pk)

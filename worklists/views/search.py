@@ -30,7 +30,8 @@ def search(request):
         problem = SEARCH_TOO_LONG
     page = None
     if query and not problem:
-        held = IROAllocation.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
+        # One open allocation a child: unordered (the model's order joins the child).
+        held = IROAllocation.objects.filter(child=OuterRef("pk"), ended_on__isnull=True).order_by()
         children = (
             children_matching(query, user=request.user)
             .annotate(
