@@ -64,7 +64,7 @@ class CaseloadFilterForm(forms.Form):
         # Names, not objects: a big unit's list is hundreds of IROs, and one is chosen.
         rows = active_iros()
         self.iro_users = {pk: user for pk, user, _ in rows}
-        field = self.fields["iro"]
+        field = cast(ListedChoiceField, self.fields["iro"])
         always = [(EVERYONE, "Everyone"), (NOBODY, "No IRO (not allocated)")]
         field.choices = [*always, *[(pk, name) for pk, _, name in rows]]
         self.iros_cut = len(rows) > settings.OVERSIGHT_CASELOAD_IRO_CHOICES

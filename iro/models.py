@@ -88,6 +88,9 @@ class Child(TimeStampedModel):
             models.Index(
                 fields=["child_id"], condition=Q(restricted=True), name="child_restricted"
             ),
+            # "Everyone" on the caseload by name, a page at a time in this order either way
+            # (worklists.selectors.EveryoneByName).
+            models.Index(fields=["last_name", "first_name", "child_id"], name="child_by_name"),
         ]
 
     def __str__(self) -> str:

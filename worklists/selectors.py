@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce, Least
 from core.kept import unit_kept
 from disputes.models import Dispute, DisputeStatus
 from iro.models import Child, IndependentReviewingOfficer, IROAllocation, PlannedMove
+from iro.rules import RESTRICTED_RECORD
 from protection.selectors import enquiries_awaiting_icpc, open_plans
 from reviews.models import IROContact
 from reviews.selectors import live_decisions, open_periods
@@ -299,7 +300,12 @@ class EveryoneByDue:
     `of(pks)` gives those children as `children` would, in its order: every child with a
     date is on the list (a child looked after or on a plan needs an IRO, and an enquiry
     counts only for a child held or needing one), so a page's few are read by their pks
-    alone, not checked against the unit's allocations, periods and plans again."""
+    alone, not checked against the unit's allocations, periods and plans again.
+
+    `due_by` (a lookup and a date: ("lt", today) for the overdue) keeps the children
+    whose next date is before it, as `children.filter(next_due__lt=today)` does: a child
+    whose earliest date is before it has a date before it of some kind. They are counted
+    from those dates' indexes too, as few as are overdue or due soon."""
 
     def __init__(
         self,
@@ -307,13 +313,29 @@ class EveryoneByDue:
         *,
         kept_as: str,
         of: Callable[[set[int]], QuerySet[Child]],
+        due_by: tuple[str, dt.date] | None = None,
     ) -> None:
-        self.children = children  # annotated by with_next_due, ordered
+        self.children = children  # annotated by with_next_due, ordered (and filtered)
         self.kept_as = kept_as
         self.of = of
+        self.due_by = due_by
+
+    def streams(self) -> list[tuple[QuerySet[Any], str]]:
+        if self.due_by is None:
+            return _due_streams()
+        lookup, on = self.due_by
+        return [(rows.filter(**{f"{due}__{lookup}": on}), due) for rows, due in _due_streams()]
 
     def count(self) -> int:
-        return unit_kept(f"everyone:{self.kept_as}", lambda: self.children.count())[0]
+        if self.due_by is None:
+            return unit_kept(f"everyone:{self.kept_as}", lambda: self.children.count())[0]
+        lookup, on = self.due_by
+
+        def dated() -> int:
+            pks = (rows.order_by().values_list("child_id", flat=True) for rows, _ in self.streams())
+            return len({pk for rows in pks for pk in rows})
+
+        return unit_kept(f"everyone:{self.kept_as}:{lookup}:{on}", dated)[0]
 
     def __len__(self) -> int:
         return self.count()
@@ -322,13 +344,15 @@ class EveryoneByDue:
         start, stop = index.start or 0, index.stop
         if stop is None or stop <= start:
             return []
-        streams = [(rows, due, *_first_rows(rows, due, stop)) for rows, due in _due_streams()]
+        streams = [(rows, due, *_first_rows(rows, due, stop)) for rows, due in self.streams()]
         soonest: dict[int, Any] = {}  # each child's earliest date read
         for _, _, got, _ in streams:
             for child, on in got:
                 soonest[child] = min(on, soonest.get(child, on))
-        if len(soonest) < stop:  # the page reaches children with no date
-            return list(self.children[start:stop])
+        if len(soonest) < stop:  # every date read (a stream short of `stop` is whole)
+            if self.due_by is not None:  # no child without a date is on this list
+                return list(self.of(set(soonest))[start:stop])
+            return list(self.children[start:stop])  # the page reaches children with none
         # The page ends by the stop-th child's date so far. A stream read to a date on or
         # before it may hold more of the page (ties put in order by name, or a child
         # whose earliest date is in it): those are read by the dates.
@@ -337,8 +361,86 @@ class EveryoneByDue:
         for rows, due, got, whole in streams:
             if not whole and got[-1][1] <= last_day:
                 between = {f"{due}__gte": got[-1][1], f"{due}__lte": last_day}
-                candidates |= set(rows.filter(**between).values_list("child_id", flat=True))
+                ties = rows.filter(**between).order_by().values_list("child_id", flat=True)
+                candidates |= set(ties)
         return list(self.of(candidates)[start:stop])
+
+
+class EveryoneByName:
+    """Every child on the caseload list ("Everyone") in the order of the names shown, as
+    a sequence Django's Paginator pages, read by the name index (`child_by_name`) rather
+    than sorting the unit: a page `[a:b]` reads the first `b` children's pks in name
+    order, then those few as `of(pks)` gives them (`with_next_due`'s, in that order).
+
+    A restricted record hidden from this person (`hidden`, a query of pks) is shown, and
+    sorted, as "Restricted record", not where the child's surname would put it: the list
+    is the children named before "Restricted record", then those shown by that name (the
+    hidden, and any child truly so named with no first name: the same name and an empty
+    first name, so in child ID order), then the children named after it; backwards when
+    `descending` (ties on a name are in child ID order either way, as the sorted list
+    has them)."""
+
+    def __init__(
+        self,
+        children: QuerySet[Child],
+        *,
+        kept_as: str,
+        hidden: QuerySet[Any],
+        descending: bool,
+        of: Callable[[set[int]], QuerySet[Child]],
+    ) -> None:
+        self.children = children  # annotated by with_next_due, ordered
+        self.kept_as = kept_as
+        self.hidden = hidden
+        self.descending = descending
+        self.of = of
+
+    def count(self) -> int:
+        return unit_kept(f"everyone:{self.kept_as}", lambda: self.children.count())[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def parts(self) -> list[QuerySet[Any]]:
+        """The list's three runs of pks, each in its order, in the list's order."""
+        masked = RESTRICTED_RECORD  # how a hidden record is named, and so sorts
+        listed = _on_the_list(Child.objects.all())
+        shown = listed.exclude(pk__in=self.hidden)
+        as_masked = listed.filter(Q(pk__in=self.hidden) | Q(last_name=masked, first_name=""))
+        sign = "-" if self.descending else ""
+        by_name = (f"{sign}last_name", f"{sign}first_name", "child_id")
+        before = shown.filter(last_name__lt=masked).order_by(*by_name)
+        after = shown.filter(last_name__gte=masked).exclude(last_name=masked, first_name="")
+        runs = [before, as_masked.order_by("child_id"), after.order_by(*by_name)]
+        return [
+            run.values_list("pk", flat=True) for run in (runs[::-1] if self.descending else runs)
+        ]
+
+    def __getitem__(self, index: slice) -> list[Child]:
+        start, stop = index.start or 0, index.stop
+        if stop is None or stop <= start:
+            return []
+        pks: list[int] = []
+        for run in self.parts():
+            pks += run[: stop - len(pks)]
+            if len(pks) >= stop:
+                break
+        return list(self.of(set(pks[start:stop])))
+
+
+def _on_the_list(children: QuerySet[Child]) -> QuerySet[Child]:
+    """Those of `children` on "Everyone" (held by an IRO, or needing one: looked after or
+    on a plan), asked of each child read, not as EXISTS: PostgreSQL reads ORed EXISTS as
+    hashed sets of the whole unit, where a page by an index reads a few children."""
+
+    def one(rows: QuerySet[Any]) -> Subquery:
+        return Subquery(rows.filter(child=OuterRef("pk")).order_by().values("pk")[:1])
+
+    return children.alias(
+        held_by=one(IROAllocation.objects.filter(ended_on__isnull=True)),
+        in_care=one(open_periods()),
+        on_plan=one(open_plans()),
+    ).filter(Q(held_by__isnull=False) | Q(in_care__isnull=False) | Q(on_plan__isnull=False))
 
 
 def children_of(pks: Collection[int]) -> QuerySet[Child]:

@@ -1,5 +1,8 @@
 """Template filters for GOV.UK's date and time style (core.dates) and a deadline's
-state (core.deadlines); built in to every template (config/settings.py)."""
+state (core.deadlines); built in to every template (config/settings.py).
+
+The dates name their months in English whatever language is active: Oversight is in
+English (Django's `date` filter would follow a translation, were one switched on)."""
 
 import datetime as dt
 from html import escape

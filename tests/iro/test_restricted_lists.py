@@ -75,6 +75,9 @@ def restricted(iro, head_of_service):
 
 LISTS = [
     "/children/?iro=",  # everyone
+    "/children/?iro=&sort=name",  # everyone by name (paged by the name index)
+    "/children/?iro=&sort=name&dir=desc",
+    "/children/?iro=&status=soon",  # everyone due within the month (paged by the dates)
     "/children/unallocated/",
     "/schedule/",
     "/schedule/week/",
@@ -110,6 +113,9 @@ def test_a_unit_wide_list_does_not_name_a_restricted_record_to_anyone_else(
     "url",
     [
         "/children/?iro=",
+        "/children/?iro=&sort=name",
+        "/children/?iro=&sort=name&dir=desc",
+        "/children/?iro=&status=soon",
         "/children/unallocated/",
         "/schedule/",
         "/schedule/week/",

@@ -297,3 +297,132 @@ def test_a_childs_record_reads_its_enquiries_corrections_in_one_query(client, ir
     page = client.get(f"/children/{child.child_id}/").content.decode()
     assert all(f"Needed after all ({d} February)" in page for d in ("03", "10", "17"))
     assert record_queries(client, child) == one
+
+
+def _read_in_pages(paged, total, size):
+    return [c.child_id for start in range(0, total, size) for c in paged[start : start + size]]
+
+
+def test_everyone_overdue_or_due_soon_is_paged_by_the_dates_indexes_with_the_same_order(iro):
+    """ "Everyone" filtered to the overdue, or to those due within 28 days, soonest first:
+    read from the dates before the day (EveryoneByDue's `due_by`), counted from them, and
+    paged as the whole filtered sort pages it, ties on a day and all."""
+    from protection.services import plan_record, section47_start
+    from worklists.selectors import EveryoneByDue, caseload_children, children_of
+
+    for i in range(6):  # awaiting an initial conference long overdue, two a day
+        child = ChildFactory(child_id=f"O{5 - i:02d}")
+        iro_allocate(child=child, iro=iro, started_on=TODAY - dt.timedelta(days=90))
+        section47_start(child=child, strategy_discussion_on=TODAY - dt.timedelta(days=40 + i // 2))
+    for i in range(4):  # looked after two months: the first review overdue
+        looked_after(iro, f"X{i:02d}", TODAY - dt.timedelta(days=60 + i))
+    for i in range(5):  # due within the month
+        looked_after(iro, f"L{i:02d}", TODAY - dt.timedelta(days=10 + i * 3))
+    for i in range(3):  # a plan begun this week: its review conference is months away
+        child = ChildFactory(child_id=f"P{i:02d}")
+        iro_allocate(child=child, iro=iro, started_on=TODAY - dt.timedelta(days=7))
+        plan_record(child=child, started_on=TODAY - dt.timedelta(days=i), initial_category="EMO")
+    for i in range(2):  # held, nothing due
+        iro_allocate(child=ChildFactory(child_id=f"N{i:02d}"), iro=iro, started_on=TODAY)
+
+    def in_order(rows):
+        return rows.order_by("next_due", "last_name", "child_id")
+
+    for lookup, on in (("lt", TODAY), ("lte", TODAY + dt.timedelta(days=28))):
+        children = in_order(caseload_children(who="all").filter(**{f"next_due__{lookup}": on}))
+        whole = [c.child_id for c in children]
+        everyone = caseload_children(who="all").count()
+        assert 0 < len(whole) < everyone, (lookup, whole)
+        paged = EveryoneByDue(
+            children,
+            kept_as=f"by-{lookup}",
+            of=lambda pks: in_order(children_of(pks)),
+            due_by=(lookup, on),
+        )
+        assert len(paged) == len(whole)
+        for size in (1, 2, 5, 25):
+            assert _read_in_pages(paged, len(whole), size) == whole, (lookup, size)
+
+
+def test_everyone_by_name_is_paged_by_the_name_index_with_restricted_records_where_their_mask_sorts(
+    iro, head_of_service
+):
+    """By name either way, "Everyone" reads pages by the name index (EveryoneByName) and
+    gives the pages the whole sort gives: names shared (in child ID order), a restricted
+    record hidden from the reader sorted as "Restricted record" among a child truly so
+    named (with no first name, and with one), children not on the list left out."""
+    from django.db.models import Case, F, Value, When
+
+    from iro.rules import RESTRICTED_RECORD
+    from iro.selectors import restricted_hidden_from
+    from iro.services import child_restriction_set
+    from worklists.selectors import EveryoneByName, caseload_children, children_of
+
+    names = [
+        ("Adams", "Bea"), ("Adams", "Bea"), ("Adams", "Al"), ("Quinn", "Zoe"),
+        ("Restricted record", ""), ("Restricted record", "Anna"), ("Rex", "Tom"),
+        ("Smith", "Jo"), ("Smith", "Jo"), ("Zed", "Amy"), ("Price", "Hid"), ("Young", "Hid"),
+    ]  # fmt: skip
+    made = []
+    for n, (last, first) in enumerate(names):
+        child = looked_after(iro, f"N{len(names) - n:02d}", TODAY - dt.timedelta(days=5))
+        child.last_name, child.first_name = last, first
+        child.save()
+        made.append(child)
+    for child in made[-2:]:  # held by `iro`, so hidden from another IRO
+        child_restriction_set(child=child, restricted=True, reason="Staff", by=head_of_service)
+    ChildFactory(child_id="OFF", last_name="Aaron")  # neither held nor needing an IRO
+    reader = another_iros_children(0).user
+    hidden = restricted_hidden_from(reader).values("pk")
+    assert hidden.count() == 2
+
+    for descending in (False, True):
+        way = "-" if descending else ""
+
+        def in_order(rows, way=way):
+            return rows.annotate(
+                name_shown=Case(
+                    When(pk__in=hidden, then=Value(RESTRICTED_RECORD)), default=F("last_name")
+                ),
+                first_name_shown=Case(When(pk__in=hidden, then=Value("")), default=F("first_name")),
+            ).order_by(f"{way}name_shown", f"{way}first_name_shown", "name_shown", "child_id")
+
+        children = in_order(caseload_children(who="all"))
+        whole = [c.child_id for c in children]
+        assert "OFF" not in whole and len(whole) == len(names)
+        paged = EveryoneByName(
+            children,
+            kept_as="by-name",
+            hidden=hidden,
+            descending=descending,
+            of=lambda pks, in_order=in_order: in_order(children_of(pks)),
+        )
+        assert len(paged) == len(whole)
+        for size in (1, 2, 3, 5, 25):
+            assert _read_in_pages(paged, len(whole), size) == whole, (descending, size)
+
+
+def test_everyone_by_name_reads_its_first_run_by_the_name_index_in_its_order(iro):
+    """The plan walks `child_by_name` in the list's order, so a page costs its rows, not a
+    sort of the unit (seq scans and sorts priced out, as a big unit prices them)."""
+    from iro.models import Child
+    from worklists.selectors import EveryoneByName
+
+    looked_after(iro, "A1", D(2025, 3, 3))
+    hidden = Child.objects.filter(restricted=True).values("pk")
+    for descending in (False, True):
+        paged = EveryoneByName(
+            Child.objects.none(), kept_as="plan", hidden=hidden, descending=descending, of=None
+        )
+        sql, params = paged.parts()[0][:25].query.sql_with_params()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("SET LOCAL enable_sort = off")
+                cursor.execute(f"EXPLAIN {sql}", params)
+            else:
+                cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = "\n".join(str(row) for row in cursor.fetchall())
+        assert "child_by_name" in plan, plan
+        if connection.vendor == "postgresql" and not descending:
+            assert "Sort" not in plan, plan  # read in the index's order, nothing sorted

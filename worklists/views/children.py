@@ -34,6 +34,7 @@ from reviews.selectors import child_contacts, child_episodes, child_reviews
 from worklists.selectors import (
     NEVER,
     EveryoneByDue,
+    EveryoneByName,
     caseload_children,
     caseloads_kept,
     child_timeline,
@@ -43,6 +44,9 @@ from worklists.selectors import (
     unallocated_listed,
 )
 from worklists.views.child_details import details_on_record
+
+# "Overdue or due in 28 days" (the filter's "soon").
+SOON = dt.timedelta(days=28)
 
 SORTS = {
     "due": (("next_due",), "Next statutory date"),
@@ -95,7 +99,7 @@ def caseload(request):
     if data.get("status") == "overdue":
         children = children.filter(next_due__lt=as_of)
     elif data.get("status") == "soon":
-        children = children.filter(next_due__lte=as_of + dt.timedelta(days=28))
+        children = children.filter(next_due__lte=as_of + SOON)
     sort = request.GET.get("sort", "due")
     sort = sort if sort in SORTS else "due"
     descending = request.GET.get("dir") == "desc"
@@ -117,11 +121,22 @@ def caseload(request):
 
     children = in_order(children)
     listed: Sequence[Child] | QuerySet[Child] = children
-    unfiltered = not any(data.get(f) for f in ("q", "area", "status"))
-    if who == "all" and sort == "due" and not descending and unfiltered:
-        # The whole unit, soonest first: paged by the dates' indexes, not by working out
-        # every child's next date; a page's few children are then read by their pks.
-        listed = EveryoneByDue(children, kept_as=who, of=lambda pks: in_order(children_of(pks)))
+
+    def of(pks):
+        return in_order(children_of(pks))
+
+    # The whole unit is paged by indexes, not sorted: soonest first by the dates' (and so
+    # the overdue or due soon), by name by the names'; a page's few children are then read
+    # by their pks. Searched or by area, or by last contact, it is sorted whole.
+    if who == "all" and not any(data.get(f) for f in ("q", "area")):
+        status = data.get("status")
+        if sort == "due" and not descending:
+            due_by = {"overdue": ("lt", as_of), "soon": ("lte", as_of + SOON)}.get(status)
+            listed = EveryoneByDue(children, kept_as=who, of=of, due_by=due_by)
+        elif sort == "name" and not status:
+            listed = EveryoneByName(
+                children, kept_as=who, hidden=hidden, descending=descending, of=of
+            )
     page = Paginator(listed, 25).get_page(request.GET.get("page"))
     rows = []
     for child in children_mask(page.object_list, user=request.user):
