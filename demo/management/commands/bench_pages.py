@@ -122,6 +122,8 @@ class Command(BaseCommand):
             ("home: Head of Service", "head", "/"),
             ("caseload: IRO's own", "iro", "/children/"),
             ("caseload: everyone, page 1", "iro", "/children/?iro="),
+            ("caseload: everyone by name", "iro", "/children/?iro=&sort=name"),
+            ("caseload: everyone overdue", "iro", "/children/?iro=&status=overdue"),
             ("child record", "iro", f"/children/{child}/"),
             ("allocation", "head", "/children/allocation/"),
             ("deadlines, page 1", "iro", "/deadlines/"),
