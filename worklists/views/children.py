@@ -96,10 +96,10 @@ def caseload(request):
         children = children.filter(lac_due__isnull=False)
     elif data.get("area") == "protection":
         children = children.filter(Q(rcpc_due__isnull=False) | Q(icpc_due__isnull=False))
-    if data.get("status") == "overdue":
-        children = children.filter(next_due__lt=as_of)
-    elif data.get("status") == "soon":
-        children = children.filter(next_due__lte=as_of + SOON)
+    # The status filter as a bound on the next date: overdue, or due within 28 days.
+    due_by = {"overdue": ("lt", as_of), "soon": ("lte", as_of + SOON)}.get(data.get("status"))
+    if due_by is not None:
+        children = children.filter(**{f"next_due__{due_by[0]}": due_by[1]})
     sort = request.GET.get("sort", "due")
     sort = sort if sort in SORTS else "due"
     descending = request.GET.get("dir") == "desc"
@@ -129,11 +129,9 @@ def caseload(request):
     # the overdue or due soon), by name by the names'; a page's few children are then read
     # by their pks. Searched or by area, or by last contact, it is sorted whole.
     if who == "all" and not any(data.get(f) for f in ("q", "area")):
-        status = data.get("status")
         if sort == "due" and not descending:
-            due_by = {"overdue": ("lt", as_of), "soon": ("lte", as_of + SOON)}.get(status)
             listed = EveryoneByDue(children, kept_as=who, of=of, due_by=due_by)
-        elif sort == "name" and not status:
+        elif sort == "name" and due_by is None:
             listed = EveryoneByName(
                 children, kept_as=who, hidden=hidden, descending=descending, of=of
             )
