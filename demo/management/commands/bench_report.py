@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from core.services import today
+from demo.bench_figures import Figure, figures_write
 from demo.council import PREFIX, council_build
 from iro.models import Child
 from reporting.annual_report import report_build
@@ -35,10 +36,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reuse", action="store_true", help="Time the council already built here"
         )
+        parser.add_argument(
+            "--figures", help="Append the headline figures to this file (make bench's table)"
+        )
 
-    def handle(self, *args, children, years, seed, runs, reuse, **options):
+    def handle(self, *args, children, years, seed, runs, reuse, figures, **options):
         write = self.stdout.write
         now = today()
+        held = Child.objects.count() if reuse else children
+        bench = f"annual report and dashboard, {held:,} children x {years} years"
+        kept: list[Figure] = []
         built = Child.objects.filter(child_id__startswith=PREFIX).exists()
         if not reuse:
             if Child.objects.exists():
@@ -48,6 +55,7 @@ class Command(BaseCommand):
                 )
             result = council_build(children=children, years=years, seed=seed, as_of=now)
             write(f"Built the council in {result.seconds:.1f} s (statistics refreshed): {result}")
+            kept.append(Figure(bench, "the council built", f"{result.seconds / 60:.1f} min"))
             for name, n in result.rows.items():
                 write(f"  {name + ':':<32} {n:>8,}")
         elif not built:
@@ -95,6 +103,15 @@ class Command(BaseCommand):
                     timings.append(time.perf_counter() - started)
             median = statistics.median(timings)
             results.append((kind, median))
+            kept.append(
+                Figure(
+                    bench,
+                    label,
+                    f"{median:.3f} s, {len(queries)} queries",
+                    f"< {TARGETS[kind]:.0f} s",
+                    median < TARGETS[kind],
+                )
+            )
             write(
                 f"  {label:<36} median {median:.3f} s, best {min(timings):.3f} s, "
                 f"{len(queries)} queries"
@@ -105,3 +122,4 @@ class Command(BaseCommand):
             f"{TARGETS['current']:.0f} s: {'met' if met else 'NOT met'}"
         )
         write(f"(as of {dt.date.isoformat(now)}; the invented council is kept in this database)")
+        figures_write(figures, kept)
