@@ -206,10 +206,8 @@ class Command(BaseCommand):
             page_met = ratio <= BARE_RATIO and (len(sizes) == 1 or grown <= GROWTH)
             if not page_met:
                 met = False
-                write(
-                    f"  NOT met: {ratio:.1f}x bare at {first:,}"
-                    + (f"; {grown:.1f}x its own {first:,} time at {last:,}" if last != first else "")
-                )
+                grew = f"; {grown:.1f}x its own {first:,} time at {last:,}" * (len(sizes) > 1)
+                write(f"  NOT met: {ratio:.1f}x bare at {first:,}{grew}")
             self.figures.append(
                 Figure(
                     f"pages, {kind.split(' (')[0].lower()}",

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         try:
             figures = figures_read(file)
         except FileNotFoundError as error:
-            raise CommandError(f"{file}: no such figures file (run the benchmarks first)") from error
+            raise CommandError(f"{file}: no such figures file (run the benchmarks)") from error
         if not figures:
             raise CommandError(f"{file}: no figures in it")
         self.stdout.write("\n".join(figures_table(figures)))
