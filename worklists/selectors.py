@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal
@@ -250,10 +251,23 @@ def _waiting_annotations() -> dict[str, Any]:
     }
 
 
-def _due_streams() -> list[tuple[QuerySet[Any], str]]:
+# The caseload's areas (the filter's values, iro.forms.CaseloadFilterForm): a child is in one
+# if they have a date of it (`with_next_due`'s).
+LOOKED_AFTER, PROTECTION = "looked_after", "protection"
+AREA_DATES = {LOOKED_AFTER: ("lac_due",), PROTECTION: ("rcpc_due", "icpc_due")}
+
+
+def in_area(area: str) -> Q:
+    """The children of `with_next_due` with a date of `area`."""
+    return functools.reduce(
+        operator.or_, (Q(**{f"{due}__isnull": False}) for due in AREA_DATES[area])
+    )
+
+
+def _due_streams() -> list[tuple[QuerySet[Any], str, str]]:
     """Each kind of statutory date `with_next_due` takes a child's next from, as rows of
-    the area with the field of that date: looked-after reviews, review conferences and
-    initial conferences."""
+    the area with the field of that date, and the area: looked-after reviews, review
+    conferences and initial conferences."""
 
     # One row's answer each, not EXISTS: PostgreSQL reads ORed EXISTS as three hashed
     # sets of the whole unit (every open allocation, period and plan), where the few
@@ -269,11 +283,11 @@ def _due_streams() -> list[tuple[QuerySet[Any], str]]:
     )
     held_or_needing = Q(held_by__isnull=False) | Q(in_care__isnull=False) | Q(on_plan__isnull=False)
     return [
-        (open_periods().filter(next_review_due__isnull=False), "next_review_due"),
-        (open_plans().filter(next_review_due__isnull=False), "next_review_due"),
+        (open_periods().filter(next_review_due__isnull=False), "next_review_due", LOOKED_AFTER),
+        (open_plans().filter(next_review_due__isnull=False), "next_review_due", PROTECTION),
         # A child awaiting an initial conference is on the list if held or needing an
         # IRO (an open period or plan is that already).
-        (awaiting.filter(held_or_needing, icpc_due__isnull=False), "icpc_due"),
+        (awaiting.filter(held_or_needing, icpc_due__isnull=False), "icpc_due", PROTECTION),
     ]
 
 
@@ -304,8 +318,11 @@ class EveryoneByDue:
 
     `due_by` (a lookup and a date: ("lt", today) for the overdue) keeps the children
     whose next date is before it, as `children.filter(next_due__lt=today)` does: a child
-    whose earliest date is before it has a date before it of some kind. They are counted
-    from those dates' indexes too, as few as are overdue or due soon."""
+    whose earliest date is before it has a date before it of some kind. `area` keeps the
+    children with a date of that area (`in_area`): its own dates' rows, and the other
+    dates' rows of children with one of its. With either, every child listed has a date,
+    so they are counted from those dates' indexes too, as few as are overdue or due soon,
+    or in the area."""
 
     def __init__(
         self,
@@ -314,28 +331,47 @@ class EveryoneByDue:
         kept_as: str,
         of: Callable[[set[int]], QuerySet[Child]],
         due_by: tuple[str, dt.date] | None = None,
+        area: str | None = None,
     ) -> None:
         self.children = children  # annotated by with_next_due, ordered (and filtered)
         self.kept_as = kept_as
         self.of = of
         self.due_by = due_by
+        self.area = area
+
+    @property
+    def dated_only(self) -> bool:
+        """Whether a child with no date is left off the list (the filters want a date)."""
+        return self.due_by is not None or self.area is not None
 
     def streams(self) -> list[tuple[QuerySet[Any], str]]:
-        if self.due_by is None:
-            return _due_streams()
-        lookup, on = self.due_by
-        return [(rows.filter(**{f"{due}__{lookup}": on}), due) for rows, due in _due_streams()]
+        streams = _due_streams()
+        kept = []
+        for rows, due, area in streams:
+            if self.due_by is not None:
+                lookup, on = self.due_by
+                rows = rows.filter(**{f"{due}__{lookup}": on})
+            if self.area is not None and area != self.area:
+                theirs = [r for r, _, a in streams if a == self.area]
+                rows = rows.filter(
+                    functools.reduce(
+                        operator.or_,
+                        (Exists(r.filter(child=OuterRef("child")).order_by()) for r in theirs),
+                    )
+                )
+            kept.append((rows, due))
+        return kept
 
     def count(self) -> int:
-        if self.due_by is None:
+        if not self.dated_only:
             return unit_kept(f"everyone:{self.kept_as}", lambda: self.children.count())[0]
-        lookup, on = self.due_by
 
         def dated() -> int:
             pks = (rows.order_by().values_list("child_id", flat=True) for rows, _ in self.streams())
             return len({pk for rows in pks for pk in rows})
 
-        return unit_kept(f"everyone:{self.kept_as}:{lookup}:{on}", dated)[0]
+        lookup, on = self.due_by or ("", "")
+        return unit_kept(f"everyone:{self.kept_as}:{self.area}:{lookup}:{on}", dated)[0]
 
     def __len__(self) -> int:
         return self.count()
@@ -350,7 +386,7 @@ class EveryoneByDue:
             for child, on in got:
                 soonest[child] = min(on, soonest.get(child, on))
         if len(soonest) < stop:  # every date read (a stream short of `stop` is whole)
-            if self.due_by is not None:  # no child without a date is on this list
+            if self.dated_only:  # no child without a date is on this list
                 return list(self.of(set(soonest))[start:stop])
             return list(self.children[start:stop])  # the page reaches children with none
         # The page ends by the stop-th child's date so far. A stream read to a date on or

@@ -124,3 +124,44 @@ def test_an_impossible_date_is_refused_naming_the_field(client, iro, head_of_ser
 def test_an_unknown_child_is_not_found(client, iro):
     client.force_login(iro.user)
     assert client.get("/children/NOPE/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("area", "shown"),
+    [("looked_after", {"LAC1", "BOTH1"}), ("protection", {"PLAN1", "BOTH1"}), ("", None)],
+)
+def test_everyone_filtered_by_area_lists_the_children_with_a_date_of_that_area(
+    client, iro, area, shown
+):
+    from protection.services import plan_record
+
+    caseload_of(iro, 1)
+    looked_after_only = IROAllocation.objects.get(iro=iro).child
+    looked_after_only.child_id = "LAC1"
+    looked_after_only.save()
+    plan = ChildFactory(child_id="PLAN1")
+    iro_allocate(child=plan, iro=iro, started_on=today() - dt.timedelta(days=90))
+    plan_record(child=plan, started_on=today() - dt.timedelta(days=60), initial_category="EMO")
+    both = ChildFactory(child_id="BOTH1")
+    iro_allocate(child=both, iro=iro, started_on=today() - dt.timedelta(days=90))
+    plan_record(child=both, started_on=today() - dt.timedelta(days=40), initial_category="EMO")
+    episode_record(
+        child=both,
+        started_on=today() - dt.timedelta(days=5),
+        reason_new_episode="S",
+        legal_status="C2",
+        category_of_need="N1",
+        placement="U4",
+        placement_provider="PR1",
+        ended_on=None,
+        reason_ceased="",
+    )
+    iro_allocate(child=ChildFactory(child_id="NONE1"), iro=iro, started_on=today())
+    client.force_login(iro.user)
+
+    response = client.get("/children/", {"iro": "", "area": area})
+
+    assert response.status_code == 200
+    listed = {row["child"].child_id for row in response.context["rows"]}
+    assert listed == (shown or {"LAC1", "PLAN1", "BOTH1", "NONE1"})
+    assert response.context["page"].paginator.count == len(listed)

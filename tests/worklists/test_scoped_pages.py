@@ -344,6 +344,69 @@ def test_everyone_overdue_or_due_soon_is_paged_by_the_dates_indexes_with_the_sam
             assert _read_in_pages(paged, len(whole), size) == whole, (lookup, size)
 
 
+def test_everyone_in_an_area_is_paged_by_the_dates_indexes_with_the_same_order(iro):
+    """ "Everyone" filtered to an area, soonest first: the area's own dates, and the other
+    area's dates of children who have one of its (a child looked after and on a plan is
+    in both, placed by their earliest date of either), counted from them and paged as the
+    whole filtered sort pages it; with the overdue filter too."""
+    from protection.services import plan_record, section47_start
+    from worklists.selectors import (
+        LOOKED_AFTER,
+        PROTECTION,
+        EveryoneByDue,
+        caseload_children,
+        children_of,
+        in_area,
+    )
+
+    for i in range(6):  # looked after, two entering care a day
+        looked_after(iro, f"L{5 - i:02d}", TODAY - dt.timedelta(days=10 + i // 2))
+    for i in range(4):  # on a plan only
+        child = ChildFactory(child_id=f"P{i:02d}")
+        iro_allocate(child=child, iro=iro, started_on=TODAY - dt.timedelta(days=200))
+        plan_record(
+            child=child, started_on=TODAY - dt.timedelta(days=80 + i * 9), initial_category="EMO"
+        )
+    for i in range(3):  # looked after and on a plan whose review comes first, or after
+        child = looked_after(iro, f"B{i:02d}", TODAY - dt.timedelta(days=5 + i))
+        plan_record(
+            child=child, started_on=TODAY - dt.timedelta(days=85 - i * 40), initial_category="EMO"
+        )
+    for i in range(3):  # awaiting an initial conference, held
+        child = ChildFactory(child_id=f"S{i:02d}")
+        iro_allocate(child=child, iro=iro, started_on=TODAY - dt.timedelta(days=20))
+        section47_start(child=child, strategy_discussion_on=TODAY - dt.timedelta(days=i * 9))
+    both = looked_after(iro, "LS", TODAY - dt.timedelta(days=3))  # and awaiting a conference
+    section47_start(child=both, strategy_discussion_on=TODAY - dt.timedelta(days=25))
+    for i in range(2):  # held, nothing due
+        iro_allocate(child=ChildFactory(child_id=f"N{i:02d}"), iro=iro, started_on=TODAY)
+
+    def in_order(rows):
+        return rows.order_by("next_due", "last_name", "child_id")
+
+    everyone = caseload_children(who="all")
+    for area in (LOOKED_AFTER, PROTECTION):
+        for due_by in (None, ("lt", TODAY)):
+            children = everyone.filter(in_area(area))
+            if due_by:
+                children = children.filter(next_due__lt=due_by[1])
+            whole = [c.child_id for c in in_order(children)]
+            assert 0 < len(whole) < everyone.count(), (area, due_by, whole)
+            paged = EveryoneByDue(
+                in_order(children),
+                kept_as=f"area-{area}",
+                of=lambda pks: in_order(children_of(pks)),
+                due_by=due_by,
+                area=area,
+            )
+            assert len(paged) == len(whole), (area, due_by)
+            for size in (1, 2, 5, 25):
+                assert _read_in_pages(paged, len(whole), size) == whole, (area, due_by, size)
+    assert {"B00", "B01", "B02", "LS"} <= {
+        c.child_id for c in everyone.filter(in_area(LOOKED_AFTER)).filter(in_area(PROTECTION))
+    }
+
+
 def test_everyone_by_name_is_paged_by_the_name_index_with_restricted_records_where_their_mask_sorts(
     iro, head_of_service
 ):

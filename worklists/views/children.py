@@ -39,6 +39,7 @@ from worklists.selectors import (
     caseloads_kept,
     child_timeline,
     children_of,
+    in_area,
     next_due_of,
     unallocated_count,
     unallocated_listed,
@@ -92,10 +93,9 @@ def caseload(request):
         by_name = Q(first_name__icontains=q) | Q(last_name__icontains=q)
         hidden = restricted_hidden_from(request.user).values("pk")
         children = children.filter(Q(child_id__icontains=q) | (by_name & ~Q(pk__in=hidden)))
-    if data.get("area") == "looked_after":
-        children = children.filter(lac_due__isnull=False)
-    elif data.get("area") == "protection":
-        children = children.filter(Q(rcpc_due__isnull=False) | Q(icpc_due__isnull=False))
+    area = data.get("area") or None
+    if area:
+        children = children.filter(in_area(area))
     # The status filter as a bound on the next date: overdue, or due within 28 days.
     due_by = {"overdue": ("lt", as_of), "soon": ("lte", as_of + SOON)}.get(data.get("status"))
     if due_by is not None:
@@ -126,12 +126,12 @@ def caseload(request):
         return in_order(children_of(pks))
 
     # The whole unit is paged by indexes, not sorted: soonest first by the dates' (and so
-    # the overdue or due soon), by name by the names'; a page's few children are then read
-    # by their pks. Searched or by area, or by last contact, it is sorted whole.
-    if who == "all" and not any(data.get(f) for f in ("q", "area")):
+    # the overdue or due soon, and an area), by name by the names'; a page's few children
+    # are then read by their pks. Searched, or by last contact, it is sorted whole.
+    if who == "all" and not q:
         if sort == "due" and not descending:
-            listed = EveryoneByDue(children, kept_as=who, of=of, due_by=due_by)
-        elif sort == "name" and due_by is None:
+            listed = EveryoneByDue(children, kept_as=who, of=of, due_by=due_by, area=area)
+        elif sort == "name" and due_by is None and area is None:
             listed = EveryoneByName(
                 children, kept_as=who, hidden=hidden, descending=descending, of=of
             )

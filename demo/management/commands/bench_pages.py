@@ -134,6 +134,7 @@ class Command(BaseCommand):
             ("caseload: everyone, page 1", "iro", "/children/?iro="),
             ("caseload: everyone by name", "iro", "/children/?iro=&sort=name"),
             ("caseload: everyone overdue", "iro", "/children/?iro=&status=overdue"),
+            ("caseload: everyone in care", "iro", "/children/?iro=&area=looked_after"),
             ("child record", "iro", f"/children/{child}/"),
             ("allocation", "head", "/children/allocation/"),
             ("deadlines, page 1", "iro", "/deadlines/"),
