@@ -58,13 +58,23 @@ def report_cached(year: int, *, as_of: dt.date) -> KeptReport:
         key = f"report-kept:{year}:closed:{records_fingerprint()}"
         seconds = CLOSED_YEAR_SECONDS
     else:
-        key = f"report-kept:{year}:{as_of.isoformat()}"
+        key = _year_so_far_key(year, as_of=as_of)
         seconds = int(settings.OVERSIGHT_REPORT_CACHE_SECONDS)
     kept = cache.get(key)
     if kept is None:
         kept = KeptReport(report_build(year, as_of=as_of), timezone.now(), uuid.uuid4().hex)
         cache.set(key, kept, seconds)
     return kept
+
+
+def _year_so_far_key(year: int, *, as_of: dt.date) -> str:
+    return f"report-kept:{year}:{as_of.isoformat()}"
+
+
+def year_so_far_forgotten(year: int, *, as_of: dt.date) -> None:
+    """Forget the kept report of the year in progress, as when its few minutes are up
+    (the closed years it reads stay kept): the next view works it out again."""
+    cache.delete(_year_so_far_key(year, as_of=as_of))
 
 
 class ClosedYears:

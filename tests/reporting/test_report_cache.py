@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reporting.cache import records_fingerprint, report_cached
+from reporting.cache import records_fingerprint, report_cached, year_so_far_forgotten
 from reporting.models import PopulationEstimate
 from reviews.services import lac_review_record
 from tests.factories import ChildFactory
@@ -71,6 +71,19 @@ def test_the_year_in_progress_is_kept_for_the_minutes_set(settings, in_care):
     assert kept["looked_after"]["reviews_held"] == held and again == worked_out
     fresh = report_cached(2025, as_of=SUMMER_2025 + dt.timedelta(days=1)).report
     assert fresh["looked_after"]["reviews_held"] == held + 1, "a new day is a new key"
+
+
+def test_the_year_in_progress_forgotten_is_worked_out_again_and_a_closed_year_stays_kept(
+    settings, in_care
+):
+    settings.OVERSIGHT_REPORT_CACHE_SECONDS = 300
+    so_far = report_cached(2025, as_of=SUMMER_2025)
+    closed = report_cached(2024, as_of=SUMMER_2025)
+
+    year_so_far_forgotten(2025, as_of=SUMMER_2025)
+
+    assert report_cached(2025, as_of=SUMMER_2025).version != so_far.version
+    assert report_cached(2024, as_of=SUMMER_2025).version == closed.version
 
 
 def test_the_dashboard_says_when_its_figures_were_worked_out(
