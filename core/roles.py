@@ -101,13 +101,18 @@ def user_roles(user: User | AnonymousUser) -> set[str]:
     if cached is not None:
         return set(cached)
     labels = {r.label: r.value for r in Role}
-    names, perms = _groups_and_permissions(user)
+    prefetched = getattr(user, "_prefetched_objects_cache", {}).get("groups")
+    if prefetched is not None:
+        # A list of people read with their groups (the nightly digests): no query each.
+        names: set[str] = {group.name for group in prefetched}
+    else:
+        names, perms = _groups_and_permissions(user)
+        if not user.is_superuser and user.is_active:
+            # Django's model permissions, read with the roles (core.backends keeps them).
+            setattr(user, "_perm_cache", perms)  # noqa: B010 (Django's cache on the object)
     held = {labels[name] for name in names if name in labels}
     if user.is_superuser:
         held.add(Role.ADMINISTRATOR.value)
-    elif user.is_active:
-        # Django's model permissions, read with the roles (core.backends keeps them).
-        setattr(user, "_perm_cache", perms)  # noqa: B010 (Django's cache on the object)
     setattr(user, "_oversight_roles", frozenset(held))  # noqa: B010 (a cache on the object)
     return held
 

@@ -288,3 +288,28 @@ def test_people_with_nothing_to_hear_get_no_email(iro):
     assert digests_build(as_of=TODAY) == {}
     deadline_alerts_send()
     assert not mail.outbox
+
+
+def test_tonights_digests_run_the_same_queries_however_many_people_there_are(iro):
+    """Each person's role is read with the people (their groups prefetched), not asked of
+    the database person by person: a unit of a thousand people is not a thousand queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    looked_after(iro, "A1", D(2025, 3, 17))
+    _with_role(UserFactory(email="support@example.org"), Role.BUSINESS_SUPPORT)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as run:
+            digests = digests_build(as_of=TODAY)
+        assert {role for role, _ in digests.values()} == {Role.IRO, Role.BUSINESS_SUPPORT}
+        return len(run)
+
+    few = queries()
+    for n in range(5):
+        other = IROFactory(user=UserFactory(email=f"iro{n}@example.org"))
+        _with_role(other.user, Role.IRO)
+        looked_after(other, f"B{n}", D(2025, 3, 17))
+        _with_role(UserFactory(email=f"support{n}@example.org"), Role.BUSINESS_SUPPORT)
+
+    assert queries() == few
