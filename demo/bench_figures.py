@@ -51,11 +51,17 @@ def figures_read(path: str | Path) -> list[Figure]:
 
 def figures_table(figures: list[Figure]) -> list[str]:
     """One table: a heading line for each benchmark, its figures beneath, and the verdict
-    of the whole (every figure with a target met)."""
+    of the whole (every figure with a target met). A target every figure of a benchmark
+    shares is given once, on its heading."""
+    shared = {}
+    for bench in dict.fromkeys(f.bench for f in figures):
+        targets = {f.target for f in figures if f.bench == bench and f.met is not None}
+        shared[bench] = targets.pop() if len(targets) == 1 else ""
+    shown = [(f, "" if shared[f.bench] else f.target) for f in figures]
     widths = [
         max([len(f.measure) + 2 for f in figures] + [len("measure")]),
         max([len(f.figure) for f in figures] + [len("figure")]),
-        max([len(f.target) for f in figures] + [len("target")]),
+        max([len(target) for _, target in shown] + [len("target")]),
     ]
 
     def row(measure: str, figure: str, target: str, verdict: str) -> str:
@@ -65,11 +71,11 @@ def figures_table(figures: list[Figure]) -> list[str]:
     lines = [row("measure", "figure", "target", "")]
     lines.append("-" * len(lines[0]))
     bench = None
-    for figure in figures:
+    for figure, target in shown:
         if figure.bench != bench:
             bench = figure.bench
-            lines.append(bench)
-        lines.append(row(f"  {figure.measure}", figure.figure, figure.target, figure.verdict))
+            lines.append(f"{bench} (target: {shared[bench]})" if shared[bench] else bench)
+        lines.append(row(f"  {figure.measure}", figure.figure, target, figure.verdict))
     targeted = [f for f in figures if f.met is not None]
     missed = [f for f in targeted if not f.met]
     lines.append("")
