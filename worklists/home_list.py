@@ -328,11 +328,15 @@ class HomeList:
         if self.band:
             start, end = band_dates(self.band, self.as_of, self.until)
             rows = rows.filter(Q(**{f"{due}__lte": end}) & self._from(due, start))
-        # The n-th item's day: counted as the items are (a row per child it names).
+        # The first n items' days: counted as the items are (a row per child it names; a
+        # row naming none makes no item). The rows are then read between the first and
+        # the n-th day: dates in the query, so the planner sees how few rows that is (the
+        # unit's past rows share the date column: on it alone, it would read them all).
         each = rows if queue.counted == "pk" else rows.filter(**{f"{queue.counted}__isnull": False})
-        last = list(each.order_by(due).values_list(due, flat=True)[n - 1 : n])
-        if last:
-            rows = rows.filter(**{f"{due}__lte": last[0]})
+        days = list(each.order_by(due).values_list(due, flat=True)[:n])
+        if not days:
+            return []
+        rows = rows.filter(**{f"{due}__gte": days[0], f"{due}__lte": days[-1]})
         return self._ordered(queue, rows.order_by(due))[:n]
 
     def _ordered(self, queue: Queue, rows: Any) -> list[DigestItem]:
