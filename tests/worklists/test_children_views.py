@@ -7,8 +7,8 @@ import pytest
 from core.services import today
 from iro.models import IROAllocation
 from iro.services import iro_allocate
-from reviews.services import episode_record
 from tests.factories import ChildFactory, IROFactory
+from tests.reviews.test_services import enter_care
 
 pytestmark = pytest.mark.django_db
 
@@ -17,17 +17,7 @@ def caseload_of(iro, size):
     for _ in range(size):
         child = ChildFactory()
         iro_allocate(child=child, iro=iro, started_on=today() - dt.timedelta(days=30))
-        episode_record(
-            child=child,
-            started_on=today() - dt.timedelta(days=30),
-            reason_new_episode="S",
-            legal_status="C2",
-            category_of_need="N1",
-            placement="U4",
-            placement_provider="PR1",
-            ended_on=None,
-            reason_ceased="",
-        )
+        enter_care(child, today() - dt.timedelta(days=30))
 
 
 @pytest.mark.parametrize("size", [3, 40])
@@ -145,17 +135,7 @@ def test_everyone_filtered_by_area_lists_the_children_with_a_date_of_that_area(
     both = ChildFactory(child_id="BOTH1")
     iro_allocate(child=both, iro=iro, started_on=today() - dt.timedelta(days=90))
     plan_record(child=both, started_on=today() - dt.timedelta(days=40), initial_category="EMO")
-    episode_record(
-        child=both,
-        started_on=today() - dt.timedelta(days=5),
-        reason_new_episode="S",
-        legal_status="C2",
-        category_of_need="N1",
-        placement="U4",
-        placement_provider="PR1",
-        ended_on=None,
-        reason_ceased="",
-    )
+    enter_care(both, today() - dt.timedelta(days=5))
     iro_allocate(child=ChildFactory(child_id="NONE1"), iro=iro, started_on=today())
     client.force_login(iro.user)
 
