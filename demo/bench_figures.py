@@ -53,10 +53,10 @@ def figures_table(figures: list[Figure]) -> list[str]:
     """One table: a heading line for each benchmark, its figures beneath, and the verdict
     of the whole (every figure with a target met). A target every figure of a benchmark
     shares is given once, on its heading."""
-    shared = {}
-    for bench in dict.fromkeys(f.bench for f in figures):
-        targets = {f.target for f in figures if f.bench == bench and f.met is not None}
-        shared[bench] = targets.pop() if len(targets) == 1 else ""
+    shared: dict[str, str] = {}
+    for name in dict.fromkeys(f.bench for f in figures):
+        targets = {f.target for f in figures if f.bench == name and f.met is not None}
+        shared[name] = targets.pop() if len(targets) == 1 else ""
     shown = [(f, "" if shared[f.bench] else f.target) for f in figures]
     widths = [
         max([len(f.measure) + 2 for f in figures] + [len("measure")]),
