@@ -346,19 +346,16 @@ class EveryoneByDue:
 
     def streams(self) -> list[tuple[QuerySet[Any], str]]:
         streams = _due_streams()
+        # A row of another area's date is kept if its child has a date of this area.
+        theirs = [rows for rows, _, area in streams if area == self.area]
+        has_area_date = [Exists(rows.filter(child=OuterRef("child")).order_by()) for rows in theirs]
         kept = []
         for rows, due, area in streams:
             if self.due_by is not None:
                 lookup, on = self.due_by
                 rows = rows.filter(**{f"{due}__{lookup}": on})
             if self.area is not None and area != self.area:
-                theirs = [r for r, _, a in streams if a == self.area]
-                rows = rows.filter(
-                    functools.reduce(
-                        operator.or_,
-                        (Exists(r.filter(child=OuterRef("child")).order_by()) for r in theirs),
-                    )
-                )
+                rows = rows.filter(functools.reduce(operator.or_, has_area_date))
             kept.append((rows, due))
         return kept
 

@@ -35,6 +35,8 @@ GROWTH_PREFIXES = ["BG", "BH", "BI", "BJ"]
 Timing = tuple[float, int, int]  # median seconds, queries, bytes
 IN_PROCESS = "In process (Django's test client, no HTTP)"
 SERVED = "Served (gunicorn, one worker, loopback HTTP kept alive, as a browser asks)"
+# Each way of timing as make bench's table heads it.
+SHORT = {IN_PROCESS: "pages, in process", SERVED: "pages, served"}
 
 
 class Command(BaseCommand):
@@ -211,7 +213,7 @@ class Command(BaseCommand):
                 write(f"  NOT met: {ratio:.1f}x bare at {first:,}{grew}")
             self.figures.append(
                 Figure(
-                    f"pages, {kind.split(' (')[0].lower()}",
+                    SHORT[kind],
                     label,
                     _page_figure(sizes, results, label),
                     _targets(sizes) if label != "bare page" else "",
